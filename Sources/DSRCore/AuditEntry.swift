@@ -1,0 +1,34 @@
+import Foundation
+
+/// One row of the append-only audit trail: who moved which request from what to what, and when.
+/// `detail` never holds personal data.
+package struct AuditEntry: Codable, Sendable, Equatable {
+    package var at: Date
+    package var actor: Actor
+    package var event: String
+    package var fromState: RequestState?
+    package var toState: RequestState?
+    package var detail: String?
+
+    package init(
+        at: Date, actor: Actor, event: String, fromState: RequestState? = nil, toState: RequestState? = nil,
+        detail: String? = nil
+    ) {
+        self.at = at
+        self.actor = actor
+        self.event = event
+        self.fromState = fromState
+        self.toState = toState
+        self.detail = detail
+    }
+
+    /// The component (or caller) responsible for an audit entry.
+    package enum Actor: String, Codable, Sendable {
+        case api
+        case baton
+        case dispatcher
+        case callback
+        case poller
+        case operator_ = "operator"
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+extension DSRRequest {
+    /// Applies a status the processor reported (callback, poll or submit answer) and returns the audit entries
+    /// that describe the change. Returns no entries, and changes nothing, for a replay or an older status:
+    /// states only move forward and applying the same report twice is a no-op.
+    package mutating func applyProcessorReport(
+        state reported: RequestState, fields: ProcessorFields, actor: AuditEntry.Actor, at: Date
+    ) -> [AuditEntry] {
+        let mergedFields = processor.merging(fields)
+        if reported == state {
+            guard mergedFields != processor else { return [] }
+            processor = mergedFields
+            updatedAt = at
+            return [AuditEntry(at: at, actor: actor, event: "processor_fields_updated", detail: mergedFields.summary)]
+        }
+        guard state.canMove(to: reported) else { return [] }
+        let previous = state
+        state = reported
+        processor = mergedFields
+        nextAttemptAt = nil
+        lastError = nil
+        updatedAt = at
+        return [
+            AuditEntry(
+                at: at, actor: actor, event: "state_changed", fromState: previous, toState: reported,
+                detail: mergedFields.summary)
+        ]
+    }
+
+    /// Moves a non-terminal request to `failed` with a reason (no personal data in `reason`).
+    package mutating func fail(reason: String, actor: AuditEntry.Actor, at: Date) -> [AuditEntry] {
+        guard state.canMove(to: .failed) else { return [] }
+        let previous = state
+        state = .failed
+        lastError = reason
+        nextAttemptAt = nil
+        updatedAt = at
+        return [AuditEntry(at: at, actor: actor, event: "state_changed", fromState: previous, toState: .failed, detail: reason)]
+    }
+}
+
+extension ProcessorFields {
+    /// A one-line description for the audit trail (no personal data: only processor identifiers and times).
+    package var summary: String {
+        var parts: [String] = []
+        if let controllerId { parts.append("controller \(controllerId)") }
+        if let expectedCompletionTime { parts.append("expected completion \(Timestamp.format(expectedCompletionTime))") }
+        if resultsURL != nil { parts.append("results available") }
+        return parts.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// A data subject request as the gateway stores it.
+package struct DSRRequest: Codable, Sendable, Equatable {
+    /// Our id, which is also the OpenDSR `subject_request_id` (lowercase UUID v4).
+    package var id: UUID
+    package var regulation: Regulation
+    package var type: RequestType
+    package var subject: SubjectIdentity
+    package var source: RequestSource
+    package var state: RequestState
+    /// When the gateway accepted the request (the OpenDSR `submitted_time`).
+    package var receivedAt: Date
+    /// The regulatory deadline for answering the data subject.
+    package var deadline: Date
+    package var processor: ProcessorFields
+    /// Where the access results are stored, once downloaded.
+    package var resultLocation: String?
+    /// Delivery attempts made by the dispatcher.
+    package var attempts: Int
+    /// The last delivery or processing error, without personal data.
+    package var lastError: String?
+    /// Earliest time the dispatcher may try to deliver again (queued requests only).
+    package var nextAttemptAt: Date?
+    /// Client-supplied idempotency key, unique across requests.
+    package var idempotencyKey: String?
+    package var updatedAt: Date
+
+    package init(
+        id: UUID, regulation: Regulation, type: RequestType, subject: SubjectIdentity, source: RequestSource,
+        receivedAt: Date, deadline: Date, idempotencyKey: String? = nil
+    ) {
+        self.id = id
+        self.regulation = regulation
+        self.type = type
+        self.subject = subject
+        self.source = source
+        self.state = .queued
+        self.receivedAt = receivedAt
+        self.deadline = deadline
+        self.processor = ProcessorFields()
+        self.resultLocation = nil
+        self.attempts = 0
+        self.lastError = nil
+        self.nextAttemptAt = receivedAt
+        self.idempotencyKey = idempotencyKey
+        self.updatedAt = receivedAt
+    }
+
+    /// The OpenDSR spelling of the id: lowercase.
+    package var subjectRequestId: String { id.uuidString.lowercased() }
+}
+
+/// What the processor told us about a request.
+package struct ProcessorFields: Codable, Sendable, Equatable {
+    package var controllerId: String?
+    package var expectedCompletionTime: Date?
+    package var resultsURL: String?
+    package var receivedTime: Date?
+
+    package init(
+        controllerId: String? = nil, expectedCompletionTime: Date? = nil, resultsURL: String? = nil,
+        receivedTime: Date? = nil
+    ) {
+        self.controllerId = controllerId
+        self.expectedCompletionTime = expectedCompletionTime
+        self.resultsURL = resultsURL
+        self.receivedTime = receivedTime
+    }
+
+    /// Fields of `other` that are set win over ours; unset fields keep our values.
+    package func merging(_ other: ProcessorFields) -> ProcessorFields {
+        ProcessorFields(
+            controllerId: other.controllerId ?? controllerId,
+            expectedCompletionTime: other.expectedCompletionTime ?? expectedCompletionTime,
+            resultsURL: other.resultsURL ?? resultsURL,
+            receivedTime: other.receivedTime ?? receivedTime
+        )
+    }
+}

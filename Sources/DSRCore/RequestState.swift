@@ -1,0 +1,48 @@
+/// Lifecycle state of a data subject request (design §2).
+///
+/// States only move forward: `queued` → `pending` → `in_progress` → `completed` | `cancelled`,
+/// and `failed` from any non-terminal state. A processor may skip states (e.g. `pending` →
+/// `completed`), so the rule is a rank comparison, not a list of edges.
+package enum RequestState: String, Codable, Sendable, CaseIterable {
+    /// Accepted and durable, not yet acknowledged by the processor.
+    case queued
+    case pending
+    case inProgress = "in_progress"
+    case completed
+    case cancelled
+    /// Rejected for good by the processor, or not deliverable within the retry budget.
+    case failed
+
+    /// Terminal states never change again.
+    package var isTerminal: Bool {
+        switch self {
+        case .completed, .cancelled, .failed: true
+        case .queued, .pending, .inProgress: false
+        }
+    }
+
+    private var rank: Int {
+        switch self {
+        case .queued: 0
+        case .pending: 1
+        case .inProgress: 2
+        case .completed, .cancelled, .failed: 3
+        }
+    }
+
+    /// Whether moving from `self` to `next` is a forward move. Repeating the current state is not a move.
+    package func canMove(to next: RequestState) -> Bool {
+        !isTerminal && next.rank > rank
+    }
+
+    /// The gateway state for an OpenDSR `request_status` value, or nil for an unknown value.
+    package init?(processorStatus: String) {
+        switch processorStatus {
+        case "pending": self = .pending
+        case "in_progress": self = .inProgress
+        case "completed": self = .completed
+        case "cancelled": self = .cancelled
+        default: return nil
+        }
+    }
+}

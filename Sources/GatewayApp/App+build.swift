@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import CallbackVerification
+import DSRCore
+import Foundation
+import GatewayHTTP
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import OpenDSR
+import Persistence
+import ServiceLifecycle
+import Workers
+
+/// The gateway application type `buildApplication` returns.
+package typealias GatewayApplication = Application<RouterResponder<GatewayRequestContext>>
+
+/// Builds the real gateway: opens (and migrates) the store, creates the shared HTTP client, wires controllers and
+/// workers. Long-running parts run in the application's service group in dependency order and stop in reverse:
+/// server, dispatcher, store, HTTP client. `onListening` is called with the bound port once the server listens.
+package func buildApplication(
+    configuration: GatewayConfiguration, clock: any WallClock, logger: Logger,
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> GatewayApplication {
+    let store = try await SQLiteRequestStore.open(path: configuration.sqlitePath, logger: logger)
+    let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+    let client = OpenDSRClient(httpClient: httpClient, configuration: configuration.processor)
+    let publicBaseURL = PublicBaseURL(configuration.publicBaseURL)
+    let certificates = ProcessorCertificateCache(
+        fetchChainPEM: { _ in try await client.processorCertificateChain(logger: logger) },
+        trustRoots: try TrustRootsLoader.load(configuration.callbacks.trustRoots), clock: clock)
+    let router = buildRouter(
+        store: store, client: client, certificates: certificates, publicBaseURL: publicBaseURL,
+        configuration: configuration, clock: clock)
+    let dispatcher = Dispatcher(
+        store: store, client: client, configuration: configuration.dispatcher, publicBaseURL: publicBaseURL,
+        clock: clock, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "dsr-gateway"),
+        services: [
+            ShutdownAction { try await httpClient.shutdown() },
+            ShutdownAction { try await store.close() },
+            dispatcher,
+        ],
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            publicBaseURL.learn("http://\(configuration.host):\(port)")
+            await onListening(port)
+        },
+        logger: logger)
+}
+
+/// The routes: public callback and liveness, everything else behind API keys.
+func buildRouter(
+    store: any RequestStore, client: OpenDSRClient, certificates: ProcessorCertificateCache,
+    publicBaseURL: PublicBaseURL, configuration: GatewayConfiguration, clock: any WallClock
+) -> Router<GatewayRequestContext> {
+    let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    let callbacks = CallbackController(
+        verifier: CallbackVerifier(allowedDomains: configuration.callbacks.allowedDomains, cache: certificates),
+        recorder: ProcessorReportRecorder(store: store, clock: clock), publicBaseURL: publicBaseURL)
+    router.addRoutes(callbacks.endpoints, atPath: "/data-subject-requests")
+    router.addRoutes(HealthController(store: store).endpoints, atPath: "/health")
+    let requests = DataSubjectRequestsController(
+        intake: RequestIntake(store: store, deadlines: configuration.deadlines, clock: clock),
+        canceller: RequestCanceller(store: store, client: client, clock: clock), store: store)
+    router.group()
+        .add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
+        .addRoutes(requests.endpoints, atPath: "/data-subject-requests")
+    return router
+}
+
+/// A service that does nothing until graceful shutdown, then runs `action`: closes resources in reverse start order.
+struct ShutdownAction: Service {
+    let action: @Sendable () async throws -> Void
+
+    init(_ action: @escaping @Sendable () async throws -> Void) {
+        self.action = action
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await action()
+    }
+}

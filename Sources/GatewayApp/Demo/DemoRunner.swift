@@ -1,0 +1,71 @@
+import AsyncHTTPClient
+import DSRCore
+import Foundation
+import Logging
+import NIOPosix
+import OpenDSR
+import ProcessorSimulator
+import ServiceLifecycle
+import Workers
+
+/// The `demo` command's script: the simulator (real mParticle timings) and the gateway run on loopback sharing a
+/// manual clock; the demo submits an erasure and an access request, advances time and prints what happens.
+struct DemoRunner {
+    /// The outcome of one demo run.
+    struct Summary {
+        var requests: [RequestSnapshot]
+        var allSucceeded: Bool
+    }
+
+    func run() async throws -> Summary {
+        let wallStart = ContinuousClock.now
+        let clock = ManualWallClock(Date())
+        let directory = try TemporaryDirectory(prefix: "dsr-gateway-demo")
+        defer { directory.remove() }
+        var logger = Logger(label: "dsr-gateway")
+        logger.logLevel = .error
+        var simulatorConfiguration = SimulatorConfiguration()
+        simulatorConfiguration.tickInterval = nil
+        let simulator = try ProcessorSimulator(configuration: simulatorConfiguration, clock: clock, logger: logger)
+        let secret = DevEnvironment.randomSecret()
+        let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        do {
+            let summary = try await run(simulator: simulator, clock: clock, directory: directory, secret: secret,
+                httpClient: httpClient, logger: logger)
+            try await httpClient.shutdown()
+            print("\nDemo finished in \(String(format: "%.1f", Double((ContinuousClock.now - wallStart).milliseconds) / 1000)) s wall time.")
+            return summary
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+    }
+
+    private func run(
+        simulator: ProcessorSimulator, clock: ManualWallClock, directory: TemporaryDirectory, secret: String,
+        httpClient: HTTPClient, logger: Logger
+    ) async throws -> Summary {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let simulatorServices = ServiceGroup(services: [simulator], gracefulShutdownSignals: [], logger: logger)
+            group.addTask { try await simulatorServices.run() }
+            let configuration = DevEnvironment.gatewayConfiguration(
+                simulator: simulator, simulatorURL: try await simulator.waitUntilListening(),
+                sqlitePath: directory.path("demo.sqlite"), port: 0, apiKeySecret: secret,
+                dispatcher: .init(pollInterval: 0.02))
+            let (ports, portSink) = AsyncStream<Int>.makeStream()
+            let app = try await buildApplication(
+                configuration: configuration, clock: clock, logger: logger, onListening: { portSink.yield($0) })
+            let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+            group.addTask { try await services.run() }
+            var portIterator = ports.makeAsyncIterator()
+            guard let port = await portIterator.next() else { throw CancellationError() }
+            let api = GatewayAPIClient(baseURL: "http://127.0.0.1:\(port)", apiKey: secret, httpClient: httpClient)
+            let summary = try await DemoScript(api: api, simulator: simulator, clock: clock).run()
+            await services.triggerGracefulShutdown()
+            try await group.next()
+            await simulatorServices.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return summary
+        }
+    }
+}

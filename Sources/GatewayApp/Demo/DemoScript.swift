@@ -1,0 +1,91 @@
+import DSRCore
+import Foundation
+import NIOHTTP1
+import ProcessorSimulator
+
+/// The demo's steps: submit, watch delivery, advance simulated time until both requests finish, summarise.
+struct DemoScript {
+    let api: GatewayAPIClient
+    let simulator: ProcessorSimulator
+    let clock: ManualWallClock
+
+    func run() async throws -> DemoRunner.Summary {
+        var timeline = DemoTimeline(start: clock.now)
+        print("dsr-gateway demo: gateway + processor simulator on loopback, SQLite, simulated clock\n")
+        let erasure = try await submit(
+            ["regulation": "gdpr", "type": "erasure", "subjectId": "demo-customer-1001", "subjectEmail": "ada@example.com"],
+            label: "erasure/gdpr", timeline: &timeline)
+        let access = try await submit(
+            ["regulation": "ccpa", "type": "access", "subjectId": "demo-customer-1002"], label: "access/ccpa",
+            timeline: &timeline)
+        let ids = [erasure, access]
+        print("\nTimeline (simulated time):")
+        try await waitUntilDelivered(ids, timeline: &timeline)
+        var snapshots = try await show(ids, timeline: &timeline)
+        var elapsed: TimeInterval = 0
+        let step: TimeInterval = 6 * 3600
+        while !snapshots.allSatisfy(\.isFinished), elapsed < 30 * 86_400 {
+            try await simulator.advance(by: step)
+            elapsed += step
+            snapshots = try await show(ids, timeline: &timeline)
+        }
+        printSummary(snapshots, timeline: timeline)
+        return DemoRunner.Summary(requests: snapshots, allSucceeded: snapshots.allSatisfy { $0.state == "completed" })
+    }
+
+    private func submit(_ body: [String: String], label: String, timeline: inout DemoTimeline) async throws -> String {
+        let answer = try await api.send(.POST, "/data-subject-requests", json: body)
+        guard answer.status == 202, let id = answer.json?["id"] as? String else {
+            throw GatewayAPIClientError(status: answer.status)
+        }
+        timeline.name(id, as: label)
+        print("POST /data-subject-requests  \(label.padding(toLength: 13, withPad: " ", startingAt: 0)) → 202 \(id)")
+        return id
+    }
+
+    /// The dispatcher delivers in the background: wait (real time, at most 10 s) until nothing is queued.
+    private func waitUntilDelivered(_ ids: [String], timeline: inout DemoTimeline) async throws {
+        for _ in 0..<500 {
+            let snapshots = try await show(ids, timeline: &timeline)
+            if snapshots.allSatisfy({ $0.state != "queued" }) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        print("  requests still queued after 10 s: is the simulator reachable?")
+    }
+
+    private func show(_ ids: [String], timeline: inout DemoTimeline) async throws -> [RequestSnapshot] {
+        var snapshots: [RequestSnapshot] = []
+        for id in ids {
+            let snapshot = try await api.request(id)
+            timeline.show(snapshot)
+            snapshots.append(snapshot)
+        }
+        return snapshots
+    }
+
+    private func printSummary(_ snapshots: [RequestSnapshot], timeline: DemoTimeline) {
+        print("\nSummary:")
+        let header = ["request", "type", "regulation", "state", "finished", "deadline", "result"]
+        var rows = [header]
+        for snapshot in snapshots {
+            let finished = snapshot.audit.last(where: { $0.toState == snapshot.state })?.at
+            rows.append([
+                String(snapshot.id.prefix(8)), snapshot.type, snapshot.regulation, snapshot.state,
+                finished.map(timeline.offset) ?? "-", Timestamp.format(snapshot.deadline).prefix(10).description,
+                snapshot.resultLocation ?? (snapshot.type == "erasure" ? "n/a" : "-"),
+            ])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for (index, row) in rows.enumerated() {
+            print("  " + zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
+            if index == 0 { print("  " + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+        }
+    }
+}
+
+extension RequestSnapshot {
+    /// Terminal state reached.
+    var isFinished: Bool {
+        ["completed", "cancelled", "failed"].contains(state)
+    }
+}

@@ -1,0 +1,62 @@
+import Crypto
+import DSRCore
+import Foundation
+import Hummingbird
+import GatewayHTTP
+import Logging
+import OpenDSR
+import ProcessorSimulator
+import Workers
+
+/// `serve --dev`: an in-process processor simulator and the gateway on loopback, a temporary SQLite file and a
+/// freshly generated API key with every scope. No credentials or network needed.
+enum DevEnvironment {
+    /// The simulator's lifecycle, sped up so a person can watch requests complete in about a minute.
+    static let fastSimulator = SimulatorConfiguration(
+        callbackBatchInterval: 5, erasureWaitingPeriod: 20, erasureShortWaitingPeriod: 10,
+        erasureProcessingDuration: 20, accessSchedule: .fixedDelay(15), accessCompilationDuration: 10,
+        expectedCompletionMargin: 60)
+
+    static func run(port: Int, logger: Logger) async throws {
+        let directory = try TemporaryDirectory(prefix: "dsr-gateway-dev")
+        defer { directory.remove() }
+        let secret = randomSecret()
+        let simulator = try ProcessorSimulator(configuration: fastSimulator, clock: SystemWallClock(), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await simulator.run() }
+            let configuration = gatewayConfiguration(
+                simulator: simulator, simulatorURL: try await simulator.waitUntilListening(),
+                sqlitePath: directory.path("gateway.sqlite"), port: port, apiKeySecret: secret)
+            let app = try await buildApplication(
+                configuration: configuration, clock: SystemWallClock(), logger: logger,
+                onListening: { port in
+                    print("listening on http://127.0.0.1:\(port)")
+                    print("dev api key: \(secret)")
+                    print("processor simulator on \(configuration.processor.baseURL)")
+                })
+            try await app.runService()
+            group.cancelAll()
+        }
+    }
+
+    /// A gateway configuration pointing at an in-process simulator and trusting only its root.
+    static func gatewayConfiguration(
+        simulator: ProcessorSimulator, simulatorURL: URL, sqlitePath: String, port: Int, apiKeySecret: String,
+        dispatcher: DispatcherConfiguration = DispatcherConfiguration(pollInterval: 0.2)
+    ) -> GatewayConfiguration {
+        GatewayConfiguration(
+            port: port, sqlitePath: sqlitePath,
+            processor: OpenDSRClientConfiguration(
+                baseURL: simulatorURL.absoluteString + "/v3", workspaceKey: simulator.configuration.workspaceKey,
+                workspaceSecret: simulator.configuration.workspaceSecret),
+            callbacks: CallbackConfiguration(
+                allowedDomains: [simulator.configuration.processorDomain], trustRoots: .pem(simulator.trustRootPEM)),
+            dispatcher: dispatcher,
+            apiKeys: [APIKey(name: "dev", sha256Hex: APIKey.hash(secret: apiKeySecret), scopes: Set(APIScope.allCases))!])
+    }
+
+    /// 32 random bytes in hex.
+    static func randomSecret() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,82 @@
+import Configuration
+import DSRCore
+import Foundation
+import GatewayHTTP
+import OpenDSR
+import Workers
+
+extension GatewayConfiguration {
+    /// Reads and validates every setting; throws one error listing every problem found.
+    package init(reader: ConfigReader) throws {
+        var problems: [String] = []
+        let processorKey = reader.string(forKey: "processor.workspace_key", isSecret: true)
+        let processorSecret = reader.string(forKey: "processor.workspace_secret", isSecret: true)
+        if processorKey == nil { problems.append("processor.workspace_key (PROCESSOR_WORKSPACE_KEY) is required") }
+        if processorSecret == nil {
+            problems.append("processor.workspace_secret (PROCESSOR_WORKSPACE_SECRET) is required")
+        }
+        let baseURL = reader.string(forKey: "processor.base_url", default: "https://opendsr.mparticle.com/v3")
+        if URL(string: baseURL)?.host == nil { problems.append("processor.base_url is not an absolute URL") }
+        let publicBaseURL = reader.string(forKey: "public_base_url")
+        if let publicBaseURL, URL(string: publicBaseURL)?.host == nil {
+            problems.append("public_base_url is not an absolute URL")
+        }
+        let port = reader.int(forKey: "http.port", default: 8080)
+        if !(0...65535).contains(port) { problems.append("http.port must be 0 to 65535") }
+        var apiKeys: [APIKey] = []
+        for (index, entry) in reader.stringArray(forKey: "api_keys", isSecret: true, default: []).enumerated() {
+            do { apiKeys.append(try Self.apiKey(entry)) } catch { problems.append("api_keys[\(index)]: \(error)") }
+        }
+        if apiKeys.isEmpty { problems.append("api_keys must hold at least one key (name:sha256hex:scope+scope)") }
+        let trustRootsFile = reader.string(forKey: "callbacks.trust_roots_file")
+        if let trustRootsFile, !FileManager.default.isReadableFile(atPath: trustRootsFile) {
+            problems.append("callbacks.trust_roots_file is not a readable file")
+        }
+        let timeout = reader.double(forKey: "processor.timeout_seconds", default: 10)
+        if timeout <= 0 { problems.append("processor.timeout_seconds must be positive") }
+        guard problems.isEmpty, let processorKey, let processorSecret else {
+            throw ConfigurationError(problems: problems)
+        }
+        self.init(
+            host: reader.string(forKey: "http.host", default: "127.0.0.1"), port: port, publicBaseURL: publicBaseURL,
+            sqlitePath: reader.string(forKey: "store.sqlite_path", default: "dsr-gateway.sqlite"),
+            processor: OpenDSRClientConfiguration(
+                baseURL: baseURL, workspaceKey: processorKey, workspaceSecret: processorSecret, timeout: timeout),
+            callbacks: CallbackConfiguration(
+                allowedDomains: Set(
+                    reader.stringArray(forKey: "callbacks.allowed_domains", default: [OpenDSRHeaders.mParticleDomain])),
+                trustRoots: trustRootsFile.map { .file($0) } ?? .system),
+            dispatcher: DispatcherConfiguration(
+                pollInterval: reader.double(forKey: "dispatcher.poll_interval_seconds", default: 1),
+                batchSize: reader.int(forKey: "dispatcher.batch_size", default: 50),
+                skipWaitingPeriod: reader.bool(forKey: "dispatcher.skip_waiting_period", default: false)),
+            deadlines: DeadlinePolicy(
+                gdprMonths: reader.int(forKey: "deadlines.gdpr_months", default: 1),
+                ccpaDays: reader.int(forKey: "deadlines.ccpa_days", default: 45)),
+            apiKeys: apiKeys)
+    }
+
+    /// Parses `name:sha256hex:scope+scope`.
+    static func apiKey(_ entry: String) throws -> APIKey {
+        let parts = entry.split(separator: ":", maxSplits: 2).map(String.init)
+        guard parts.count == 3 else { throw ConfigurationError(problems: ["expected name:sha256hex:scope+scope"]) }
+        var scopes = Set<APIScope>()
+        for name in parts[2].split(separator: "+") {
+            guard let scope = APIScope(rawValue: String(name)) else {
+                let known = APIScope.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError(problems: ["unknown scope '\(name)' (known: \(known))"])
+            }
+            scopes.insert(scope)
+        }
+        guard let key = APIKey(name: parts[0], sha256Hex: parts[1], scopes: scopes) else {
+            throw ConfigurationError(problems: ["the hash must be 64 hex characters (SHA-256 of the key)"])
+        }
+        return key
+    }
+}
+
+/// Invalid configuration: every problem, one per line, without secret values.
+package struct ConfigurationError: Error, CustomStringConvertible {
+    package var problems: [String]
+    package var description: String { problems.joined(separator: "; ") }
+}

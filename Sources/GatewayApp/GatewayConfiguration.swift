@@ -1,0 +1,67 @@
+import Configuration
+import DSRCore
+import Foundation
+import GatewayHTTP
+import OpenDSR
+import Workers
+
+/// Everything the gateway needs to run, read from a `ConfigReader` (environment over JSON file over defaults).
+///
+/// Keys use dots in the JSON file (`processor.base_url`) and upper snake case in the environment
+/// (`PROCESSOR_BASE_URL`). Secrets are read as secrets and never printed.
+package struct GatewayConfiguration: Sendable {
+    /// Address to listen on (keys `http.host`, default `127.0.0.1`; `http.port`, default 8080).
+    package var host: String
+    package var port: Int
+    /// Externally reachable base URL, used in `status_callback_urls` (key `public_base_url`). When unset the
+    /// gateway uses the address it listens on, which only suits local runs.
+    package var publicBaseURL: String?
+    /// The SQLite database file (key `store.sqlite_path`, default `dsr-gateway.sqlite`).
+    package var sqlitePath: String
+    package var processor: OpenDSRClientConfiguration
+    package var callbacks: CallbackConfiguration
+    package var dispatcher: DispatcherConfiguration
+    package var deadlines: DeadlinePolicy
+    /// API keys as `name:sha256hex:scope+scope` (key `api_keys`, a list; comma-separated in the environment).
+    package var apiKeys: [APIKey]
+
+    package init(
+        host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil, sqlitePath: String,
+        processor: OpenDSRClientConfiguration, callbacks: CallbackConfiguration = CallbackConfiguration(),
+        dispatcher: DispatcherConfiguration = DispatcherConfiguration(), deadlines: DeadlinePolicy = DeadlinePolicy(),
+        apiKeys: [APIKey]
+    ) {
+        self.host = host
+        self.port = port
+        self.publicBaseURL = publicBaseURL
+        self.sqlitePath = sqlitePath
+        self.processor = processor
+        self.callbacks = callbacks
+        self.dispatcher = dispatcher
+        self.deadlines = deadlines
+        self.apiKeys = apiKeys
+    }
+}
+
+/// How processor callbacks are authenticated.
+package struct CallbackConfiguration: Sendable {
+    /// Processor domains accepted in `X-OpenDSR-Processor-Domain` (key `callbacks.allowed_domains`).
+    package var allowedDomains: Set<String>
+    /// Trust roots for the processor certificate chain.
+    package var trustRoots: TrustRoots
+
+    package init(allowedDomains: Set<String> = [OpenDSRHeaders.mParticleDomain], trustRoots: TrustRoots = .system) {
+        self.allowedDomains = allowedDomains
+        self.trustRoots = trustRoots
+    }
+
+    /// Where trusted root certificates come from.
+    package enum TrustRoots: Sendable, Equatable {
+        /// The system bundle (Debian's ca-certificates).
+        case system
+        /// A PEM file (key `callbacks.trust_roots_file`).
+        case file(String)
+        /// PEM text held in memory (dev mode: the simulator's root).
+        case pem(String)
+    }
+}

@@ -1,0 +1,114 @@
+import DSRCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Persistence
+import Workers
+
+/// `POST/GET/DELETE /data-subject-requests`: submit, read and cancel requests (API key required).
+package struct DataSubjectRequestsController: Sendable {
+    let intake: RequestIntake
+    let canceller: RequestCanceller
+    let store: any RequestStore
+
+    package init(intake: RequestIntake, canceller: RequestCanceller, store: any RequestStore) {
+        self.intake = intake
+        self.canceller = canceller
+        self.store = store
+    }
+
+    package var endpoints: RouteCollection<GatewayRequestContext> {
+        let routes = RouteCollection(context: GatewayRequestContext.self)
+        routes.post(use: submit)
+        routes.get(use: list)
+        routes.get("{id}", use: show)
+        routes.delete("{id}", use: cancel)
+        return routes
+    }
+
+    /// The submit body (design §4).
+    struct SubmitPayload: Decodable {
+        var id: String?
+        var regulation: String
+        var type: String
+        var subjectId: String
+        var subjectEmail: String?
+    }
+
+    @Sendable func submit(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        try context.require(.write)
+        let payload = try await request.decode(as: SubmitPayload.self, context: context)
+        let idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
+        if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.count > 200 {
+            throw APIError.invalidField("Idempotency-Key", "must be 1 to 200 characters.")
+        }
+        let submission = RequestIntake.Submission(
+            id: try payload.id.map { try SubmissionValidator.requestId($0) },
+            regulation: try SubmissionValidator.regulation(payload.regulation),
+            type: try SubmissionValidator.type(payload.type),
+            subject: SubjectIdentity(
+                customerId: try SubmissionValidator.subjectId(payload.subjectId),
+                email: try payload.subjectEmail.map { try SubmissionValidator.email($0) }),
+            source: .api, idempotencyKey: idempotencyKey)
+        let stored: DSRRequest
+        var headers: HTTPFields = [:]
+        switch try await intake.submit(submission) {
+        case .created(let request):
+            stored = request
+            context.logger.info("request accepted", metadata: ["dsr.id": "\(request.subjectRequestId)"])
+        case .replayed(let request):
+            stored = request
+            headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
+        case .conflict:
+            throw APIError(
+                .conflict, code: "idempotency_conflict",
+                message: "This id or Idempotency-Key was already used for a different request.")
+        }
+        headers[.location] = "/data-subject-requests/\(stored.subjectRequestId)"
+        var response = try RequestView(stored).response(from: request, context: context)
+        response.status = .accepted
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    @Sendable func show(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
+        try context.require(.read)
+        let id = try SubmissionValidator.requestId(try context.parameters.require("id"))
+        guard let stored = try await store.request(id: id) else { throw APIError.notFound("Request") }
+        return RequestView(stored, audit: try await store.auditTrail(id: id))
+    }
+
+    @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> RequestListView {
+        try context.require(.read)
+        let states = try request.uri.queryParameters.getAll("state").map { text in
+            guard let state = RequestState(rawValue: String(text)) else {
+                throw APIError.invalidField("state", "must be a request state (queued, pending, in_progress, …).")
+            }
+            return state
+        }
+        let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
+        guard (1...1000).contains(limit) else { throw APIError.invalidField("limit", "must be 1 to 1000.") }
+        let requests = try await store.list(states: states.isEmpty ? nil : Set(states), limit: limit)
+        return RequestListView(requests: requests.map { RequestView($0) })
+    }
+
+    @Sendable func cancel(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
+        try context.require(.write)
+        let id = try SubmissionValidator.requestId(try context.parameters.require("id"))
+        switch try await canceller.cancel(id: id, actor: .api, logger: context.logger) {
+        case .cancelled(let stored):
+            return RequestView(stored, audit: try await store.auditTrail(id: id))
+        case .unknownRequest:
+            throw APIError.notFound("Request")
+        case .notCancellable(let state):
+            throw APIError(
+                .conflict, code: "not_cancellable",
+                message: "The request is \(state.rawValue); the processor only allows cancelling pending requests.")
+        case .processorUnavailable:
+            throw APIError(
+                .serviceUnavailable, code: "processor_unavailable",
+                message: "The processor could not be reached to cancel; nothing changed. Try again later.")
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Turns every error into an ``APIError`` answer. Unexpected errors are logged once at `error` with the request id
+/// (Hummingbird itself only logs them at debug) and answered as a generic 500.
+package struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    package init() {}
+
+    package func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            throw Self.apiError(for: error)
+        } catch let error as DecodingError {
+            throw APIError(.badRequest, code: "invalid_json", message: Self.describe(error))
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error.type": "\(type(of: error))"])
+            throw APIError(.internalServerError, code: "internal_error", message: "Internal error; see the server log.")
+        }
+    }
+
+    private static func apiError(for error: HTTPError) -> APIError {
+        switch error.status {
+        case .contentTooLarge:
+            APIError(.contentTooLarge, code: "payload_too_large", message: "The request body is too large.")
+        case .notFound:
+            APIError(.notFound, code: "not_found", message: "No such route.")
+        case .methodNotAllowed:
+            APIError(.methodNotAllowed, code: "method_not_allowed", message: "Method not allowed on this route.")
+        case .badRequest:
+            APIError(.badRequest, code: "invalid_request", message: error.body ?? "The request is malformed.")
+        default:
+            APIError(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+        }
+    }
+
+    /// A decoding error described by its path only: values (which may be personal data) are never echoed.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let joined = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return joined.isEmpty ? "body" : joined
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let prefix = path(context) == "body" ? "" : path(context) + "."
+            return "\(prefix)\(key.stringValue): required field is missing."
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(path(context)): wrong type."
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "The body is not valid JSON." : "\(path(context)): invalid value."
+        @unknown default:
+            return "The body could not be decoded."
+        }
+    }
+}

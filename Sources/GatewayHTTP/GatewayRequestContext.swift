@@ -1,0 +1,38 @@
+import DSRCore
+import Foundation
+import Hummingbird
+
+/// Per-request context: the core Hummingbird storage plus the authenticated API key, if any.
+package struct GatewayRequestContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
+    /// Set by ``APIKeyMiddleware`` once the bearer token matched a configured key.
+    package var apiKey: APIKey?
+
+    package init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        apiKey = nil
+    }
+
+    /// Request bodies larger than this are refused with 413 (the API takes small JSON documents).
+    package var maxUploadSize: Int { 64 * 1024 }
+
+    package var requestDecoder: JSONDecoder { JSONDecoder() }
+
+    package var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        return encoder
+    }
+
+    /// Throws 403 unless the authenticated key has `scope`.
+    package func require(_ scope: APIScope) throws {
+        guard let apiKey else { throw APIError.unauthorized }
+        guard apiKey.scopes.contains(scope) else {
+            throw APIError(.forbidden, code: "insufficient_scope", message: "This API key lacks the '\(scope.rawValue)' scope.")
+        }
+    }
+}

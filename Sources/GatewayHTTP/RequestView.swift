@@ -1,0 +1,60 @@
+import DSRCore
+import Foundation
+import Hummingbird
+
+/// The JSON representation of a stored request returned by the API.
+package struct RequestView: ResponseEncodable, Sendable {
+    package var id: String
+    package var regulation: Regulation
+    package var type: RequestType
+    package var source: RequestSource
+    package var state: RequestState
+    package var subject: SubjectIdentity
+    package var receivedAt: Date
+    package var deadline: Date
+    package var processor: ProcessorView
+    package var resultLocation: String?
+    package var attempts: Int
+    package var lastError: String?
+    package var nextAttemptAt: Date?
+    package var updatedAt: Date
+    package var audit: [AuditEntry]?
+
+    package init(_ request: DSRRequest, audit: [AuditEntry]? = nil) {
+        id = request.subjectRequestId
+        regulation = request.regulation
+        type = request.type
+        source = request.source
+        state = request.state
+        subject = request.subject
+        receivedAt = request.receivedAt
+        deadline = request.deadline
+        processor = ProcessorView(request.processor)
+        resultLocation = request.resultLocation
+        attempts = request.attempts
+        lastError = request.lastError
+        nextAttemptAt = request.state == .queued ? request.nextAttemptAt : nil
+        updatedAt = request.updatedAt
+        self.audit = audit
+    }
+
+    /// Processor fields under API names.
+    package struct ProcessorView: Codable, Sendable {
+        package var controllerId: String?
+        package var expectedCompletionTime: Date?
+        package var receivedTime: Date?
+        package var resultsAvailable: Bool
+
+        init(_ fields: ProcessorFields) {
+            controllerId = fields.controllerId
+            expectedCompletionTime = fields.expectedCompletionTime
+            receivedTime = fields.receivedTime
+            resultsAvailable = fields.resultsURL != nil
+        }
+    }
+}
+
+/// A list of requests.
+package struct RequestListView: ResponseEncodable, Sendable {
+    package var requests: [RequestView]
+}

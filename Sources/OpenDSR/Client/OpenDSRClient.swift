@@ -1,0 +1,137 @@
+import AsyncHTTPClient
+import DSRCore
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// Client of the OpenDSR processor API over one shared `HTTPClient`. Every call has a timeout and a body cap,
+/// and maps the answer to a ``ProcessorOutcome`` instead of throwing.
+package struct OpenDSRClient: Sendable {
+    package let configuration: OpenDSRClientConfiguration
+    private let httpClient: HTTPClient
+
+    package init(httpClient: HTTPClient, configuration: OpenDSRClientConfiguration) {
+        self.httpClient = httpClient
+        self.configuration = configuration
+    }
+
+    /// `POST /requests`.
+    package func submit(_ body: SubmitRequestBody, logger: Logger) async -> ProcessorOutcome<SubmitResponse> {
+        await call(.POST, path: "/requests", body: body, logger: logger)
+    }
+
+    /// `GET /requests/{id}`.
+    package func status(subjectRequestId: String, logger: Logger) async -> ProcessorOutcome<RequestStatusResponse> {
+        await call(.GET, path: "/requests/\(subjectRequestId)", body: Optional<SubmitRequestBody>.none, logger: logger)
+    }
+
+    /// `DELETE /requests/{id}`: cancel while the request is still pending.
+    package func cancel(subjectRequestId: String, logger: Logger) async -> ProcessorOutcome<Void> {
+        let outcome: ProcessorOutcome<EmptyBody> = await call(
+            .DELETE, path: "/requests/\(subjectRequestId)", body: Optional<SubmitRequestBody>.none, logger: logger)
+        return outcome.map { _ in () }
+    }
+
+    /// `GET /discovery`.
+    package func discovery(logger: Logger) async -> ProcessorOutcome<DiscoveryResponse> {
+        await call(.GET, path: "/discovery", body: Optional<SubmitRequestBody>.none, logger: logger)
+    }
+
+    /// Downloads the PEM chain at `processor_certificate` (no credentials: it is public).
+    package func certificateChainPEM(at url: String, logger: Logger) async throws -> String {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        let response = try await httpClient.execute(request, timeout: .seconds(Int64(configuration.timeout)))
+        guard response.status == .ok else {
+            throw OpenDSRClientError(message: "certificate download answered \(response.status.code)")
+        }
+        let body = try await response.body.collect(upTo: 256 * 1024)
+        return String(buffer: body)
+    }
+
+    private func call<Body: Encodable, Value: Decodable & Sendable>(
+        _ method: HTTPMethod, path: String, body: Body?, logger: Logger
+    ) async -> ProcessorOutcome<Value> {
+        var request = HTTPClientRequest(url: configuration.baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: configuration.basicAuthorization)
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            guard let data = try? JSONEncoder().encode(body) else { return .unavailable(reason: "encoding failed") }
+            request.body = .bytes(ByteBuffer(data: data))
+        }
+        let started = ContinuousClock.now
+        do {
+            let response = try await httpClient.execute(request, timeout: .seconds(Int64(configuration.timeout)))
+            let buffer = try await response.body.collect(upTo: configuration.maxResponseBytes)
+            logger.debug(
+                "processor call",
+                metadata: [
+                    "processor.method": "\(method.rawValue)", "processor.status": "\(response.status.code)",
+                    "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
+                ])
+            return Self.outcome(status: Int(response.status.code), headers: response.headers, body: buffer)
+        } catch {
+            return .unavailable(reason: "\(type(of: error))")
+        }
+    }
+
+    static func outcome<Value: Decodable>(status: Int, headers: HTTPHeaders, body: ByteBuffer) -> ProcessorOutcome<Value> {
+        switch status {
+        case 200..<300:
+            if Value.self == EmptyBody.self { return .success(EmptyBody() as! Value) }
+            guard let value = try? JSONDecoder().decode(Value.self, from: body) else {
+                return .unavailable(reason: "unreadable \(status) answer")
+            }
+            return .success(value)
+        case 400:
+            let message = (try? JSONDecoder().decode(ProcessorErrorBody.self, from: body))?.message ?? "invalid request"
+            if message.localizedCaseInsensitiveContains("already exists") { return .duplicateId }
+            return .rejected(status: status, message: String(message.prefix(200)))
+        case 401, 403: return .unauthorized(status: status)
+        case 404: return .notFound
+        case 409: return .inProgressDuplicate
+        case 410: return .gone
+        case 429: return .rateLimited(retryAfter: headers.first(name: "Retry-After").flatMap(TimeInterval.init))
+        case 500...: return .unavailable(reason: "status \(status)")
+        default: return .rejected(status: status, message: "unexpected status")
+        }
+    }
+}
+
+/// A 2xx answer whose body we do not need.
+struct EmptyBody: Decodable, Sendable {}
+
+/// A failure of a client call that has no outcome mapping (certificate download).
+package struct OpenDSRClientError: Error, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
+}
+
+extension ProcessorOutcome {
+    /// Transforms the success value, keeping every other outcome.
+    package func map<Other: Sendable>(_ transform: (Value) -> Other) -> ProcessorOutcome<Other> {
+        switch self {
+        case .success(let value): .success(transform(value))
+        case .duplicateId: .duplicateId
+        case .inProgressDuplicate: .inProgressDuplicate
+        case .notFound: .notFound
+        case .gone: .gone
+        case .rejected(let status, let message): .rejected(status: status, message: message)
+        case .unauthorized(let status): .unauthorized(status: status)
+        case .rateLimited(let retryAfter): .rateLimited(retryAfter: retryAfter)
+        case .unavailable(let reason): .unavailable(reason: reason)
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, for log fields.
+    package var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// How to reach the OpenDSR processor (mParticle DSR API v3).
+package struct OpenDSRClientConfiguration: Sendable {
+    /// Base URL including the version, e.g. `https://opendsr.mparticle.com/v3` (key `processor.base_url`).
+    package var baseURL: String
+    /// Workspace API key for HTTP Basic auth (key `processor.workspace_key`, secret).
+    package var workspaceKey: String
+    /// Workspace API secret for HTTP Basic auth (key `processor.workspace_secret`, secret).
+    package var workspaceSecret: String
+    /// Per-call timeout in seconds (key `processor.timeout_seconds`, default 10).
+    package var timeout: TimeInterval
+    /// Largest JSON response body accepted, in bytes (default 1 MiB).
+    package var maxResponseBytes: Int
+
+    package init(
+        baseURL: String = "https://opendsr.mparticle.com/v3", workspaceKey: String, workspaceSecret: String,
+        timeout: TimeInterval = 10, maxResponseBytes: Int = 1 << 20
+    ) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.workspaceKey = workspaceKey
+        self.workspaceSecret = workspaceSecret
+        self.timeout = timeout
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// The `Authorization` header value.
+    var basicAuthorization: String {
+        "Basic " + Data("\(workspaceKey):\(workspaceSecret)".utf8).base64EncodedString()
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// What a processor call came to, mapped from HTTP statuses as external-apis §1.9 says.
+package enum ProcessorOutcome<Value: Sendable>: Sendable {
+    /// 2xx with a decodable body.
+    case success(Value)
+    /// 400 "Subject request already exists": this `subject_request_id` was accepted before.
+    case duplicateId
+    /// 409: the processor has an in-progress request with the same identities and type.
+    case inProgressDuplicate
+    /// 404: unknown id (or, for a results link, no matching records).
+    case notFound
+    /// 410: the results link expired.
+    case gone
+    /// 400 for any other reason: the processor refuses this request for good.
+    case rejected(status: Int, message: String)
+    /// 401/403: our credentials are wrong. Retrying will not help until configuration changes.
+    case unauthorized(status: Int)
+    /// 429: wait `retryAfter` seconds (nil when the header was missing).
+    case rateLimited(retryAfter: TimeInterval?)
+    /// 5xx, timeout, connection failure or an unreadable answer: worth retrying.
+    case unavailable(reason: String)
+}
+
+extension ProcessorOutcome {
+    /// A short description without personal data, for logs and `last_error`.
+    package var summary: String {
+        switch self {
+        case .success: "success"
+        case .duplicateId: "processor already has this subject_request_id (400)"
+        case .inProgressDuplicate: "processor has an in-progress request for the same subject and type (409)"
+        case .notFound: "not found (404)"
+        case .gone: "gone (410)"
+        case .rejected(let status, let message): "rejected (\(status)): \(message)"
+        case .unauthorized(let status): "processor refused our credentials (\(status))"
+        case .rateLimited(let retryAfter): "rate limited (429), retry after \(retryAfter.map { "\(Int($0)) s" } ?? "unknown")"
+        case .unavailable(let reason): "processor unavailable: \(reason)"
+        }
+    }
+}

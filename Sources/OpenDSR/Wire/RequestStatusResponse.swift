@@ -1,0 +1,63 @@
+/// Body of `GET /v3/requests/{id}` and each element of `GET /v3/requests?group_id=` (external-apis §1.3).
+package struct RequestStatusResponse: Codable, Sendable, Equatable {
+    package var controllerId: String
+    package var expectedCompletionTime: String?
+    package var subjectRequestId: String
+    package var groupId: String?
+    package var requestStatus: String
+    package var apiVersion: String?
+    package var resultsUrl: String?
+    package var extensions: [String: PartnerForwarding]?
+
+    package init(
+        controllerId: String, expectedCompletionTime: String?, subjectRequestId: String, groupId: String?,
+        requestStatus: String, apiVersion: String? = "3.0", resultsUrl: String?,
+        extensions: [String: PartnerForwarding]? = nil
+    ) {
+        self.controllerId = controllerId
+        self.expectedCompletionTime = expectedCompletionTime
+        self.subjectRequestId = subjectRequestId
+        self.groupId = groupId
+        self.requestStatus = requestStatus
+        self.apiVersion = apiVersion
+        self.resultsUrl = resultsUrl
+        self.extensions = extensions
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case controllerId = "controller_id"
+        case expectedCompletionTime = "expected_completion_time"
+        case subjectRequestId = "subject_request_id"
+        case groupId = "group_id"
+        case requestStatus = "request_status"
+        case apiVersion = "api_version"
+        case resultsUrl = "results_url"
+        case extensions
+    }
+
+    /// Encodes `null` for absent optionals, as mParticle does.
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(controllerId, forKey: .controllerId)
+        try container.encode(expectedCompletionTime, forKey: .expectedCompletionTime)
+        try container.encode(subjectRequestId, forKey: .subjectRequestId)
+        try container.encode(groupId, forKey: .groupId)
+        try container.encode(requestStatus, forKey: .requestStatus)
+        try container.encode(apiVersion, forKey: .apiVersion)
+        try container.encode(resultsUrl, forKey: .resultsUrl)
+        try container.encode(extensions, forKey: .extensions)
+    }
+}
+
+/// Per-partner erasure forwarding state (external-apis §1.8).
+package struct PartnerForwarding: Codable, Sendable, Equatable {
+    package var domain: String?
+    package var name: String?
+    package var status: String?
+    package var statusMessage: String?
+
+    enum CodingKeys: String, CodingKey {
+        case domain, name, status
+        case statusMessage = "status_message"
+    }
+}

@@ -1,0 +1,54 @@
+import DSRCore
+import Foundation
+
+/// Durable storage of requests and their append-only audit trails.
+///
+/// Every mutation writes the request row and its audit rows in one transaction: nothing is half-written.
+/// Two engines implement it (SQLite now, PostgreSQL later) and one contract test suite runs against both.
+package protocol RequestStore: Sendable {
+    /// Stores a new request together with its audit entry. When a request with the same id, or with the
+    /// same idempotency key, already exists nothing is written and the existing request is returned.
+    func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome
+
+    /// The request with this id, or nil.
+    func request(id: UUID) async throws -> DSRRequest?
+
+    /// The audit trail of a request, oldest first (empty for an unknown id).
+    func auditTrail(id: UUID) async throws -> [AuditEntry]
+
+    /// Reads the request, lets `change` modify it and return the audit entries that describe the change,
+    /// and writes both atomically. An empty array means "nothing changed" and writes nothing; a throw
+    /// writes nothing and is rethrown. Returns the request as stored afterwards, or nil for an unknown id.
+    @discardableResult
+    func update(
+        id: UUID, _ change: @Sendable (inout DSRRequest) throws -> [AuditEntry]
+    ) async throws -> DSRRequest?
+
+    /// Claims up to `limit` queued requests whose `nextAttemptAt` is at or before `now`, oldest first, by
+    /// moving their `nextAttemptAt` to `leaseUntil` so no other dispatcher takes them meanwhile. A crash
+    /// after claiming only delays delivery until the lease ends.
+    func claimDue(at now: Date, leaseUntil: Date, limit: Int) async throws -> [DSRRequest]
+
+    /// Requests, newest first, optionally only those in `states`.
+    func list(states: Set<RequestState>?, limit: Int) async throws -> [DSRRequest]
+
+    /// Non-terminal requests (other than `queued`) not updated since `before`, least recently updated first.
+    func stale(notUpdatedSince before: Date, limit: Int) async throws -> [DSRRequest]
+
+    /// How many requests are in each state.
+    func countByState() async throws -> [RequestState: Int]
+}
+
+/// The result of ``RequestStore/create(_:audit:)``.
+package enum CreateOutcome: Sendable, Equatable {
+    /// The request was new and is now stored.
+    case created(DSRRequest)
+    /// A request with the same id or idempotency key existed; it is returned unchanged.
+    case existing(DSRRequest)
+
+    package var request: DSRRequest {
+        switch self {
+        case .created(let request), .existing(let request): request
+        }
+    }
+}

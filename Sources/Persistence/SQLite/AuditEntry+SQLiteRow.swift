@@ -1,0 +1,35 @@
+import DSRCore
+import Foundation
+import SQLiteNIO
+
+extension AuditEntry {
+    /// Appends one entry to a request's trail.
+    static let sqliteInsert = """
+        INSERT INTO audit_entries (request_id, at, actor, event, from_state, to_state, detail)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        """
+
+    /// A request's trail, oldest first.
+    static let sqliteSelectTrail = """
+        SELECT at, actor, event, from_state, to_state, detail
+        FROM audit_entries WHERE request_id = ?1 ORDER BY id
+        """
+
+    /// The values for ``sqliteInsert``.
+    func sqliteBinds(requestID: UUID) -> [SQLiteData] {
+        [.id(requestID), .date(at), .value(actor), .text(event), .value(fromState), .value(toState), .text(detail)]
+    }
+
+    /// Decodes a row selected by ``sqliteSelectTrail``.
+    init(sqliteRow row: SQLiteRow) throws {
+        let reader = SQLiteRowReader(row: row)
+        self.init(
+            at: try reader.date("at"),
+            actor: try reader.value("actor"),
+            event: try reader.text("event"),
+            fromState: try reader.optionalValue("from_state"),
+            toState: try reader.optionalValue("to_state"),
+            detail: try reader.optionalText("detail")
+        )
+    }
+}

@@ -1,0 +1,59 @@
+import DSRCore
+import Foundation
+import SQLiteNIO
+
+extension SQLiteRequestStore {
+    package func request(id: UUID) async throws -> DSRRequest? {
+        let sql = "SELECT \(DSRRequest.sqliteColumnList) FROM requests WHERE id = ?1"
+        return try await rows(sql, [.id(id)]).first.map(DSRRequest.init(sqliteRow:))
+    }
+
+    package func auditTrail(id: UUID) async throws -> [AuditEntry] {
+        try await rows(AuditEntry.sqliteSelectTrail, [.id(id)]).map(AuditEntry.init(sqliteRow:))
+    }
+
+    /// Newest `receivedAt` first (ties by id, descending). An empty `states` set matches nothing.
+    package func list(states: Set<RequestState>?, limit: Int) async throws -> [DSRRequest] {
+        // SQLite reads a negative LIMIT as "no limit".
+        guard limit > 0, states?.isEmpty != true else { return [] }
+        var sql = "SELECT \(DSRRequest.sqliteColumnList) FROM requests"
+        var binds: [SQLiteData] = []
+        if let states {
+            binds = states.map { .value($0) }
+            sql += " WHERE state IN (\(Self.placeholders(binds.count)))"
+        }
+        binds.append(.integer(limit))
+        sql += " ORDER BY received_at DESC, id DESC LIMIT ?\(binds.count)"
+        return try await rows(sql, binds).map(DSRRequest.init(sqliteRow:))
+    }
+
+    /// Requests in `pending` or `in_progress` whose `updatedAt` is strictly before `before`, oldest update first.
+    package func stale(notUpdatedSince before: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        var binds: [SQLiteData] = RequestState.allCases.filter { !$0.isTerminal && $0 != .queued }.map { .value($0) }
+        binds += [.date(before), .integer(limit)]
+        let sql = """
+            SELECT \(DSRRequest.sqliteColumnList) FROM requests
+            WHERE state IN (\(Self.placeholders(binds.count - 2))) AND updated_at < ?\(binds.count - 1)
+            ORDER BY updated_at, id LIMIT ?\(binds.count)
+            """
+        return try await rows(sql, binds).map(DSRRequest.init(sqliteRow:))
+    }
+
+    /// Every state, with zero for states no request is in.
+    package func countByState() async throws -> [RequestState: Int] {
+        let rows = try await rows("SELECT state, COUNT(*) AS count FROM requests GROUP BY state")
+        var counts = Dictionary(uniqueKeysWithValues: RequestState.allCases.map { ($0, 0) })
+        for row in rows {
+            let reader = SQLiteRowReader(row: row)
+            let state: RequestState = try reader.value("state")
+            counts[state] = try reader.integer("count")
+        }
+        return counts
+    }
+
+    /// `?1, ?2, …, ?count`.
+    private static func placeholders(_ count: Int) -> String {
+        (1...count).map { "?\($0)" }.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,65 @@
+import DSRCore
+import Foundation
+import SQLiteNIO
+
+extension SQLiteRequestStore {
+    /// Inserts the request and its audit entry in one transaction, unless the id or idempotency key exists;
+    /// then nothing is written and the existing request is returned (the one with the same id, if both match).
+    package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
+        try await transaction { connection in
+            if let row = try await connection.query(DSRRequest.sqliteInsert, request.sqliteBinds).first {
+                _ = try await connection.query(AuditEntry.sqliteInsert, audit.sqliteBinds(requestID: request.id))
+                return .created(try DSRRequest(sqliteRow: row))
+            }
+            let existing = """
+                SELECT \(DSRRequest.sqliteColumnList) FROM requests
+                WHERE id = ?1 OR idempotency_key = ?2 ORDER BY id = ?1 DESC LIMIT 1
+                """
+            let rows = try await connection.query(existing, [.id(request.id), .text(request.idempotencyKey)])
+            // The insert only skips on a uniqueness conflict, so the conflicting row is there.
+            guard let row = rows.first else { throw StoreError(code: .corruptRow, column: "id") }
+            return .existing(try DSRRequest(sqliteRow: row))
+        }
+    }
+
+    /// Read, change and write in one `BEGIN IMMEDIATE` transaction; the audit entries go in with the row.
+    @discardableResult
+    package func update(
+        id: UUID, _ change: @Sendable (inout DSRRequest) throws -> [AuditEntry]
+    ) async throws -> DSRRequest? {
+        try await transaction { connection in
+            let select = "SELECT \(DSRRequest.sqliteColumnList) FROM requests WHERE id = ?1"
+            guard let row = try await connection.query(select, [.id(id)]).first else { return nil }
+            let stored = try DSRRequest(sqliteRow: row)
+            var changed = stored
+            let entries = try change(&changed)
+            guard !entries.isEmpty else { return stored }
+            guard changed.id == id else { throw StoreError(code: .idChanged, column: "id") }
+            let updated = try await connection.query(DSRRequest.sqliteUpdate, changed.sqliteBinds)
+            guard let row = updated.first else { throw StoreError(code: .corruptRow, column: "id") }
+            for entry in entries {
+                _ = try await connection.query(AuditEntry.sqliteInsert, entry.sqliteBinds(requestID: id))
+            }
+            return try DSRRequest(sqliteRow: row)
+        }
+    }
+
+    /// One `UPDATE … RETURNING` statement, so selecting and leasing are atomic. The lease changes only
+    /// `nextAttemptAt`: it writes no audit entry and leaves `updatedAt` alone.
+    package func claimDue(at now: Date, leaseUntil: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        let sql = """
+            UPDATE requests SET next_attempt_at = ?1
+            WHERE id IN (
+                SELECT id FROM requests WHERE state = ?2 AND next_attempt_at <= ?3
+                ORDER BY received_at, id LIMIT ?4
+            )
+            RETURNING \(DSRRequest.sqliteColumnList)
+            """
+        let binds: [SQLiteData] = [.date(leaseUntil), .value(RequestState.queued), .date(now), .integer(limit)]
+        // RETURNING gives rows in no promised order.
+        return try await rows(sql, binds).map(DSRRequest.init(sqliteRow:)).sorted {
+            ($0.receivedAt, $0.subjectRequestId) < ($1.receivedAt, $1.subjectRequestId)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+/// A storage failure the engines raise themselves (SQLite's own errors pass through unchanged).
+///
+/// It names columns and codes only, never a stored value, so it can be logged as is.
+package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong.
+    package enum Code: String, Sendable {
+        /// A stored value has the wrong type, is missing, or cannot be parsed.
+        case corruptRow = "corrupt_row"
+        /// A stored enum value (state, regulation, …) is not one this build knows.
+        case unknownValue = "unknown_value"
+        /// The database was migrated by a newer build than this one.
+        case schemaTooNew = "schema_too_new"
+        /// The file system refused write-ahead logging, which durability and concurrency rely on.
+        case walUnavailable = "wal_unavailable"
+        /// An update closure changed the request id, which is immutable.
+        case idChanged = "id_changed"
+        /// The store was used after `close()`.
+        case closed
+    }
+
+    package var code: Code
+    /// The column involved, if any: a schema name, never a value.
+    package var column: String?
+
+    package init(code: Code, column: String? = nil) {
+        self.code = code
+        self.column = column
+    }
+
+    package var description: String {
+        column.map { "store error \(code.rawValue) in column \($0)" } ?? "store error \(code.rawValue)"
+    }
+}

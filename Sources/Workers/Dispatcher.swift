@@ -1,0 +1,135 @@
+import DSRCore
+import Foundation
+import Logging
+import OpenDSR
+import Persistence
+import ServiceLifecycle
+
+/// The outbox dispatcher: delivers queued requests to the processor, at most once per id, retrying with backoff.
+///
+/// A request is claimed with a lease before the call, so a crash mid-call only delays it; the retry after the
+/// lease reuses the same `subject_request_id`, which the processor answers with "already exists" — treated as
+/// delivered. A request is never re-sent under a new id.
+package struct Dispatcher: Service {
+    private let store: any RequestStore
+    private let client: OpenDSRClient
+    private let configuration: DispatcherConfiguration
+    private let publicBaseURL: PublicBaseURL
+    private let clock: any WallClock
+    private let logger: Logger
+    private let bodies: SubmitBodyBuilder
+
+    package init(
+        store: any RequestStore, client: OpenDSRClient, configuration: DispatcherConfiguration,
+        publicBaseURL: PublicBaseURL, clock: any WallClock, logger: Logger
+    ) {
+        self.store = store
+        self.client = client
+        self.configuration = configuration
+        self.publicBaseURL = publicBaseURL
+        self.clock = clock
+        self.logger = logger
+        self.bodies = SubmitBodyBuilder(skipWaitingPeriod: configuration.skipWaitingPeriod)
+    }
+
+    package func run() async throws {
+        let interval = Duration.milliseconds(Int64(configuration.pollInterval * 1000))
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let delivered = (try? await deliverDue()) ?? 0
+            if delivered == 0 {
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// One pass over the outbox: claims due requests and attempts each once. Returns how many were attempted.
+    @discardableResult
+    package func deliverDue() async throws -> Int {
+        guard publicBaseURL.current != nil else { return 0 }
+        let now = clock.now
+        let claimed = try await store.claimDue(
+            at: now, leaseUntil: now.addingTimeInterval(configuration.lease), limit: configuration.batchSize)
+        for request in claimed {
+            try await deliver(request)
+        }
+        return claimed.count
+    }
+
+    private func deliver(_ request: DSRRequest) async throws {
+        var logger = logger
+        logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
+        guard let callbackURL = publicBaseURL.callbackURL(for: request.subjectRequestId) else { return }
+        let outcome = await client.submit(bodies.body(for: request, callbackURL: callbackURL), logger: logger)
+        logger.info("delivery attempt", metadata: ["dsr.outcome": "\(outcome.summary)"])
+        switch outcome {
+        case .success(let response):
+            try await record(.pending, fields: response.processorFields, for: request.id, detail: "delivered")
+            try await cancelIfWithdrawn(request.id, logger: logger)
+        case .duplicateId:
+            try await adoptExisting(request, logger: logger)
+        case .inProgressDuplicate, .rejected:
+            try await store.update(id: request.id) { $0.fail(reason: outcome.summary, actor: .dispatcher, at: clock.now) }
+        case .rateLimited(let retryAfter):
+            try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: false, after: retryAfter)
+        case .unauthorized, .unavailable, .notFound, .gone:
+            try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: true, after: nil)
+        }
+    }
+
+    /// The processor already had our id (we crashed after it accepted, or a lease expired mid-call):
+    /// read its status and record the request as delivered.
+    private func adoptExisting(_ request: DSRRequest, logger: Logger) async throws {
+        switch await client.status(subjectRequestId: request.subjectRequestId, logger: logger) {
+        case .success(let status):
+            guard let state = RequestState(processorStatus: status.requestStatus) else {
+                return try await scheduleRetry(request.id, reason: "unknown processor status", countsAttempt: true, after: nil)
+            }
+            try await record(state, fields: status.processorFields, for: request.id, detail: "processor already had this id")
+        case let other:
+            try await scheduleRetry(request.id, reason: other.summary, countsAttempt: true, after: nil)
+        }
+    }
+
+    private func record(_ state: RequestState, fields: ProcessorFields, for id: UUID, detail: String) async throws {
+        try await store.update(id: id) { request in
+            request.attempts += 1
+            var entries = request.applyProcessorReport(state: state, fields: fields, actor: .dispatcher, at: clock.now)
+            entries = entries.map { entry in
+                var entry = entry
+                entry.event = "delivered"
+                entry.detail = [detail, entry.detail].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ")
+                return entry
+            }
+            return entries
+        }
+    }
+
+    /// A request cancelled locally while its delivery was in flight is cancelled at the processor too.
+    private func cancelIfWithdrawn(_ id: UUID, logger: Logger) async throws {
+        guard let stored = try await store.request(id: id), stored.state == .cancelled else { return }
+        let outcome = await client.cancel(subjectRequestId: stored.subjectRequestId, logger: logger)
+        logger.notice("cancelled at processor after local cancel", metadata: ["dsr.outcome": "\(outcome.summary)"])
+    }
+
+    private func scheduleRetry(_ id: UUID, reason: String, countsAttempt: Bool, after retryAfter: TimeInterval?) async throws {
+        let policy = configuration.retry
+        try await store.update(id: id) { request in
+            guard request.state == .queued else { return [] }
+            let now = clock.now
+            if countsAttempt { request.attempts += 1 }
+            if request.attempts >= policy.maxAttempts {
+                return request.fail(
+                    reason: "not delivered after \(request.attempts) attempts: \(reason)", actor: .dispatcher, at: now)
+            }
+            let delay = retryAfter ?? policy.delay(afterAttempt: max(1, request.attempts))
+            request.nextAttemptAt = now.addingTimeInterval(delay)
+            request.lastError = reason
+            request.updatedAt = now
+            return [
+                AuditEntry(
+                    at: now, actor: .dispatcher, event: "delivery_retry_scheduled",
+                    detail: "\(reason); next attempt in \(Int(delay.rounded())) s")
+            ]
+        }
+    }
+}

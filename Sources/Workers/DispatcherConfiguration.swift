@@ -1,0 +1,27 @@
+import Foundation
+import OpenDSR
+
+/// Settings of the outbox dispatcher.
+package struct DispatcherConfiguration: Sendable {
+    /// Seconds between two scans of the outbox when it was empty (key `dispatcher.poll_interval_seconds`, default 1).
+    package var pollInterval: TimeInterval
+    /// Requests claimed per scan (key `dispatcher.batch_size`, default 50).
+    package var batchSize: Int
+    /// Seconds a claimed request is reserved for this dispatcher (key `dispatcher.lease_seconds`, default 60).
+    package var lease: TimeInterval
+    /// Backoff and retry budget for failed deliveries.
+    package var retry: RetryPolicy
+    /// Ask mParticle to skip the erasure waiting period (key `dispatcher.skip_waiting_period`, default false).
+    package var skipWaitingPeriod: Bool
+
+    package init(
+        pollInterval: TimeInterval = 1, batchSize: Int = 50, lease: TimeInterval = 60, retry: RetryPolicy = RetryPolicy(),
+        skipWaitingPeriod: Bool = false
+    ) {
+        self.pollInterval = pollInterval
+        self.batchSize = batchSize
+        self.lease = lease
+        self.retry = retry
+        self.skipWaitingPeriod = skipWaitingPeriod
+    }
+}

@@ -1,0 +1,70 @@
+import DSRCore
+import Foundation
+import Logging
+import OpenDSR
+import Persistence
+
+/// Cancels a request while the processor still allows it: locally while queued, at the processor while pending.
+package struct RequestCanceller: Sendable {
+    private let store: any RequestStore
+    private let client: OpenDSRClient
+    private let clock: any WallClock
+
+    package init(store: any RequestStore, client: OpenDSRClient, clock: any WallClock) {
+        self.store = store
+        self.client = client
+        self.clock = clock
+    }
+
+    /// The result of a cancellation.
+    package enum Outcome: Sendable, Equatable {
+        case cancelled(DSRRequest)
+        case unknownRequest
+        /// Too late: the request is in progress or finished (its current state is given).
+        case notCancellable(RequestState)
+        /// The processor could not be asked; nothing changed.
+        case processorUnavailable(String)
+    }
+
+    package func cancel(id: UUID, actor: AuditEntry.Actor, logger: Logger) async throws -> Outcome {
+        guard let request = try await store.request(id: id) else { return .unknownRequest }
+        switch request.state {
+        case .queued:
+            // The dispatcher re-checks after delivery and cancels at the processor if it raced us.
+            return try await markCancelled(id, allowedFrom: [.queued], detail: "cancelled before delivery", actor: actor)
+        case .pending:
+            switch await client.cancel(subjectRequestId: request.subjectRequestId, logger: logger) {
+            case .success:
+                return try await markCancelled(
+                    id, allowedFrom: [.pending, .queued], detail: "cancelled at the processor", actor: actor)
+            case .rejected, .notFound:
+                return .notCancellable(request.state)
+            case let other:
+                return .processorUnavailable(other.summary)
+            }
+        case .inProgress, .completed, .cancelled, .failed:
+            return .notCancellable(request.state)
+        }
+    }
+
+    private func markCancelled(
+        _ id: UUID, allowedFrom: Set<RequestState>, detail: String, actor: AuditEntry.Actor
+    ) async throws -> Outcome {
+        let at = clock.now
+        guard
+            let updated = try await store.update(id: id, { request in
+                guard allowedFrom.contains(request.state) else { return [] }
+                let previous = request.state
+                request.state = .cancelled
+                request.nextAttemptAt = nil
+                request.updatedAt = at
+                return [
+                    AuditEntry(
+                        at: at, actor: actor, event: "state_changed", fromState: previous, toState: .cancelled,
+                        detail: detail)
+                ]
+            })
+        else { return .unknownRequest }
+        return updated.state == .cancelled ? .cancelled(updated) : .notCancellable(updated.state)
+    }
+}

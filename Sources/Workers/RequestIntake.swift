@@ -1,0 +1,68 @@
+import DSRCore
+import Foundation
+import Persistence
+
+/// Accepts new requests: computes the deadline and writes the request durably (queued) before anything
+/// is sent upstream. Submitting the same id or idempotency key again returns the stored request.
+package struct RequestIntake: Sendable {
+    private let store: any RequestStore
+    private let deadlines: DeadlinePolicy
+    private let clock: any WallClock
+
+    package init(store: any RequestStore, deadlines: DeadlinePolicy, clock: any WallClock) {
+        self.store = store
+        self.deadlines = deadlines
+        self.clock = clock
+    }
+
+    /// What a caller asks for.
+    package struct Submission: Sendable {
+        package var id: UUID?
+        package var regulation: Regulation
+        package var type: RequestType
+        package var subject: SubjectIdentity
+        package var source: RequestSource
+        package var idempotencyKey: String?
+
+        package init(
+            id: UUID? = nil, regulation: Regulation, type: RequestType, subject: SubjectIdentity, source: RequestSource,
+            idempotencyKey: String? = nil
+        ) {
+            self.id = id
+            self.regulation = regulation
+            self.type = type
+            self.subject = subject
+            self.source = source
+            self.idempotencyKey = idempotencyKey
+        }
+    }
+
+    /// The result of a submission.
+    package enum Outcome: Sendable, Equatable {
+        case created(DSRRequest)
+        /// The id or idempotency key was used before for the same request.
+        case replayed(DSRRequest)
+        /// The id or idempotency key was used before for a different request.
+        case conflict(DSRRequest)
+    }
+
+    package func submit(_ submission: Submission) async throws -> Outcome {
+        let now = clock.now
+        let request = DSRRequest(
+            id: submission.id ?? UUID(), regulation: submission.regulation, type: submission.type,
+            subject: submission.subject, source: submission.source, receivedAt: now,
+            deadline: deadlines.deadline(for: submission.regulation, receivedAt: now),
+            idempotencyKey: submission.idempotencyKey)
+        let audit = AuditEntry(
+            at: now, actor: submission.source == .baton ? .baton : .api, event: "received", toState: .queued,
+            detail: "\(submission.regulation.rawValue) \(submission.type.rawValue); deadline \(Timestamp.format(request.deadline))")
+        switch try await store.create(request, audit: audit) {
+        case .created(let stored):
+            return .created(stored)
+        case .existing(let stored):
+            let same = stored.regulation == request.regulation && stored.type == request.type
+                && stored.subject == request.subject
+            return same ? .replayed(stored) : .conflict(stored)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import DSRCore
+import Foundation
+import Testing
+
+@Suite("Timestamp")
+struct TimestampTests {
+    @Test(arguments: [
+        // mParticle writes seven fractional digits; we keep milliseconds.
+        ("2021-11-29T18:16:24.5568051Z", 1_638_209_784.5568051),
+        ("2021-12-09T00:00:00Z", 1_639_008_000),
+        ("2025-08-26T10:00:00.000Z", 1_756_202_400),
+        ("2025-08-26T10:00:00.123Z", 1_756_202_400.123),
+        ("2025-08-26T12:00:00+02:00", 1_756_202_400),
+        ("2025-08-26T10:00:00.5Z", 1_756_202_400.5),
+    ])
+    func parsesOpenDSRTimestamps(text: String, secondsSince1970: Double) throws {
+        let date = try #require(Timestamp.parse(text))
+        #expect(abs(date.timeIntervalSince1970 - secondsSince1970) < 0.001)
+    }
+
+    @Test(arguments: ["", "yesterday", "2025-08-26", "2025-13-26T10:00:00Z", "2025-08-26T10:00:00.12xZ"])
+    func rejectsWhatIsNotATimestamp(text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test func formatsMillisecondsInUTC() {
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 1_756_202_400)) == "2025-08-26T10:00:00.000Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 1_756_202_400.25)) == "2025-08-26T10:00:00.250Z")
+    }
+
+    @Test func formattedTimestampsParseBackToTheSameMillisecond() throws {
+        let date = Date(timeIntervalSince1970: 1_638_209_784.556)
+        let parsed = try #require(Timestamp.parse(Timestamp.format(date)))
+        #expect(abs(parsed.timeIntervalSince1970 - date.timeIntervalSince1970) < 0.0005)
+    }
+}

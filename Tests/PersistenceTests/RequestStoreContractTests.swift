@@ -1,0 +1,149 @@
+import DSRCore
+import Foundation
+import Persistence
+import Testing
+
+/// What every `RequestStore` engine promises about creating, reading and updating requests.
+@Suite("RequestStore contract: create, read, update")
+struct RequestStoreContractTests {
+    private typealias F = RequestFixtures
+
+    private struct Refused: Error {}
+
+    @Test(arguments: StoreEngine.allCases)
+    func createThenReadRoundTripsEveryField(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let request = F.fullyPopulated()
+            let audit = AuditEntry(
+                at: F.t0, actor: .baton, event: "accepted", fromState: .queued, toState: .inProgress, detail: "d"
+            )
+            #expect(try await store.create(request, audit: audit) == .created(request))
+            #expect(try await store.request(id: request.id) == request)
+            #expect(try await store.auditTrail(id: request.id) == [audit])
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func datesAreStoredToTheNearestMillisecond(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            var request = F.request(receivedAt: F.t0.addingTimeInterval(0.0004))
+            request.deadline = F.t0.addingTimeInterval(0.0006)
+            let stored = try await store.create(request)
+            #expect(stored.receivedAt == F.t0)
+            #expect(stored.deadline == Date(timeIntervalSince1970: 1_756_202_400.124))
+            #expect(try await store.request(id: request.id) == stored)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func unknownIDsReadAsNothing(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            #expect(try await store.request(id: UUID()) == nil)
+            #expect(try await store.auditTrail(id: UUID()).isEmpty)
+            #expect(try await store.update(id: UUID()) { _ in Issue.record("closure ran"); return [] } == nil)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func createIsIdempotentByID(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let first = try await store.create(F.request(idempotencyKey: "key-a"))
+            let other = try await store.create(F.request(idempotencyKey: "key-b"))
+            // Same id as `first`, and the key of `other`: the id match wins, nothing is written.
+            let retry = F.request(id: first.id, receivedAt: F.t0.addingTimeInterval(5), idempotencyKey: "key-b")
+            #expect(try await store.create(retry, audit: F.accepted(retry)) == .existing(first))
+            #expect(try await store.request(id: first.id) == first)
+            #expect(try await store.request(id: other.id) == other)
+            #expect(try await store.auditTrail(id: first.id).count == 1)
+            #expect(try await store.countByState()[.queued] == 2)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func createIsIdempotentByKey(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let first = try await store.create(F.request(idempotencyKey: "key-a"))
+            let retry = F.request(idempotencyKey: "key-a")
+            #expect(try await store.create(retry, audit: F.accepted(retry)) == .existing(first))
+            #expect(try await store.request(id: retry.id) == nil)
+            #expect(try await store.auditTrail(id: retry.id).isEmpty)
+            #expect(try await store.auditTrail(id: first.id).count == 1)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func updateWritesTheRowAndItsAuditEntriesTogether(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let request = try await store.create(F.request())
+            let at = F.t0.addingTimeInterval(60)
+            let updated = try #require(try await store.update(id: request.id, F.move(to: .pending, at: at)))
+            #expect(updated.state == .pending)
+            #expect(updated.updatedAt == at)
+            #expect(try await store.request(id: request.id) == updated)
+            let trail = try await store.auditTrail(id: request.id)
+            #expect(trail.map(\.event) == ["accepted", "status_changed"])
+            #expect(trail.last?.fromState == .queued)
+            #expect(trail.last?.toState == .pending)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func aThrowingChangeWritesNothing(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let request = try await store.create(F.request())
+            await #expect(throws: Refused.self) {
+                try await store.update(id: request.id) { request in
+                    request.state = .failed
+                    request.attempts = 9
+                    throw Refused()
+                }
+            }
+            #expect(try await store.request(id: request.id) == request)
+            #expect(try await store.auditTrail(id: request.id).count == 1)
+            // The failed transaction left the connection usable.
+            #expect(try await store.update(id: request.id, F.move(to: .pending, at: F.t0))?.state == .pending)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func aChangeWithoutAuditEntriesWritesNothing(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let request = try await store.create(F.request())
+            let returned = try await store.update(id: request.id) { request in
+                request.state = .completed
+                request.updatedAt = F.t0.addingTimeInterval(3600)
+                return []
+            }
+            #expect(returned == request)
+            #expect(try await store.request(id: request.id) == request)
+            #expect(try await store.auditTrail(id: request.id).count == 1)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func lateOrRepeatedCallbacksNeverMoveARequestBack(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let request = try await store.create(F.request())
+            let progressed = try await store.update(id: request.id, F.move(to: .inProgress, at: F.t0 + 10))
+            // A late "pending" and a repeated "in_progress" arrive afterwards.
+            #expect(try await store.update(id: request.id, F.move(to: .pending, at: F.t0 + 20)) == progressed)
+            #expect(try await store.update(id: request.id, F.move(to: .inProgress, at: F.t0 + 30)) == progressed)
+            #expect(try await store.request(id: request.id)?.state == .inProgress)
+            #expect(try await store.auditTrail(id: request.id).count == 2)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func theIDCannotBeChanged(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let request = try await store.create(F.request())
+            await #expect(throws: StoreError(code: .idChanged, column: "id")) {
+                try await store.update(id: request.id) { request in
+                    request.id = UUID()
+                    return [AuditEntry(at: F.t0, actor: .operator_, event: "renamed")]
+                }
+            }
+            #expect(try await store.request(id: request.id) == request)
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import DSRCore
+import Foundation
+import Persistence
+import Testing
+
+/// What every `RequestStore` engine promises to the dispatcher, the poller, listings, and under load.
+@Suite("RequestStore contract: queue, queries, concurrency, durability")
+struct RequestStoreQueueTests {
+    private typealias F = RequestFixtures
+
+    @Test(arguments: StoreEngine.allCases)
+    func claimDueLeasesOldestDueQueuedRequests(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let older = try await store.create(F.request(receivedAt: F.t0))
+            let newer = try await store.create(F.request(receivedAt: F.t0 + 1))
+            var notYetDue = F.request(receivedAt: F.t0 - 10)
+            notYetDue.nextAttemptAt = F.t0 + 100
+            try await store.create(notYetDue)
+            _ = try await store.seed(.pending, receivedAt: F.t0 - 20, updatedAt: F.t0)
+
+            let now = F.t0 + 5
+            let lease = now + 30
+            let first = try await store.claimDue(at: now, leaseUntil: lease, limit: 1)
+            #expect(first.map(\.id) == [older.id])
+            #expect(first.first?.nextAttemptAt == lease)
+            #expect(try await store.request(id: older.id)?.nextAttemptAt == lease)
+            #expect(try await store.claimDue(at: now, leaseUntil: lease, limit: 10).map(\.id) == [newer.id])
+            // Claimed requests are invisible to other claims until their lease ends…
+            #expect(try await store.claimDue(at: lease - 0.001, leaseUntil: lease + 30, limit: 10).isEmpty)
+            // …and come back, oldest first, once it has.
+            let again = try await store.claimDue(at: lease, leaseUntil: lease + 30, limit: 10)
+            #expect(again.map(\.id) == [older.id, newer.id])
+            #expect(again.allSatisfy { $0.nextAttemptAt == lease + 30 && $0.updatedAt == $0.receivedAt })
+            #expect(try await store.claimDue(at: F.t0 + 100, leaseUntil: F.t0 + 130, limit: 10).map(\.id) == [
+                notYetDue.id
+            ])
+            #expect(try await store.claimDue(at: F.t0 + 1000, leaseUntil: F.t0 + 1030, limit: 0).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func staleFindsOnlyPendingAndInProgressNotUpdatedSince(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let received = F.t0 - 1000
+            let oldPending = try await store.seed(.pending, receivedAt: received, updatedAt: F.t0)
+            let oldInProgress = try await store.seed(.inProgress, receivedAt: received, updatedAt: F.t0 + 1)
+            _ = try await store.seed(.pending, receivedAt: received, updatedAt: F.t0 + 100)
+            _ = try await store.seed(.queued, receivedAt: F.t0 - 50, updatedAt: F.t0 - 50)
+            _ = try await store.seed(.completed, receivedAt: received, updatedAt: F.t0)
+            _ = try await store.seed(.failed, receivedAt: received, updatedAt: F.t0)
+
+            let stale = try await store.stale(notUpdatedSince: F.t0 + 50, limit: 10)
+            #expect(stale == [oldPending, oldInProgress])
+            #expect(try await store.stale(notUpdatedSince: F.t0 + 50, limit: 1) == [oldPending])
+            #expect(try await store.stale(notUpdatedSince: F.t0, limit: 10).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func listIsNewestFirstAndFiltersByState(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let first = try await store.create(F.request(receivedAt: F.t0))
+            let second = try await store.seed(.pending, receivedAt: F.t0 + 1, updatedAt: F.t0 + 2)
+            let third = try await store.create(F.request(receivedAt: F.t0 + 3))
+
+            #expect(try await store.list(states: nil, limit: 10) == [third, second, first])
+            #expect(try await store.list(states: nil, limit: 2) == [third, second])
+            #expect(try await store.list(states: [.queued], limit: 10) == [third, first])
+            #expect(try await store.list(states: [.pending, .completed], limit: 10) == [second])
+            #expect(try await store.list(states: [], limit: 10).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func countByStateReportsEveryState(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            #expect(try await store.countByState() == Dictionary(uniqueKeysWithValues: RequestState.allCases.map {
+                ($0, 0)
+            }))
+            try await store.create(F.request())
+            try await store.create(F.request())
+            _ = try await store.seed(.pending, receivedAt: F.t0, updatedAt: F.t0)
+            _ = try await store.seed(.failed, receivedAt: F.t0, updatedAt: F.t0)
+            let counts = try await store.countByState()
+            #expect(counts.count == RequestState.allCases.count)
+            #expect(counts[.queued] == 2)
+            #expect(counts[.pending] == 1)
+            #expect(counts[.failed] == 1)
+            #expect(counts[.inProgress] == 0)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func concurrentWritersLoseNothing(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let request = try await store.create(F.request())
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0..<50 {
+                    group.addTask {
+                        try await store.update(id: request.id) { request in
+                            request.attempts += 1
+                            return [AuditEntry(at: F.t0 + Double(task), actor: .dispatcher, event: "attempt")]
+                        }
+                    }
+                    group.addTask { try await store.create(F.request()) }
+                    group.addTask { _ = try await store.request(id: request.id) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.request(id: request.id)?.attempts == 50)
+            #expect(try await store.auditTrail(id: request.id).count == 51)
+            #expect(try await store.countByState()[.queued] == 51)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func committedDataIsInTheDatabaseNotTheProcess(engine: StoreEngine) async throws {
+        try await engine.withDatabase { database in
+            var expected: DSRRequest?
+            try await database.withStore { store in
+                let created = try await store.create(F.fullyPopulated())
+                expected = try await store.update(id: created.id, F.move(to: .completed, at: F.t0 + 60))
+                // A second, independent store sees the commit while the first is still open.
+                try await database.withStore { second in
+                    #expect(try await second.request(id: created.id) == expected)
+                }
+            }
+            let stored = try #require(expected)
+            try await database.withStore { reopened in
+                #expect(try await reopened.request(id: stored.id) == stored)
+                #expect(try await reopened.auditTrail(id: stored.id).map(\.toState) == [.queued, .completed])
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import DSRCore
+import Foundation
+import Persistence
+import SQLiteNIO
+import Testing
+import TestSupport
+
+/// What only the SQLite engine does: file layout, migrations, schema guards and typed errors.
+@Suite("SQLiteRequestStore")
+struct SQLiteRequestStoreTests {
+    private typealias F = RequestFixtures
+
+    /// Runs `body` with a store and, on the same file, a raw connection that can write what the store never would.
+    private func withStoreAndRawConnection(
+        _ body: (SQLiteRequestStore, SQLiteConnection, String) async throws -> Void
+    ) async throws {
+        try await TemporaryDatabase.with { database in
+            let store = try await SQLiteRequestStore.open(path: database.path, logger: .quiet)
+            let raw = try await SQLiteConnection.open(storage: .file(path: database.path), logger: .quiet)
+            do {
+                try await body(store, raw, database.path)
+            } catch {
+                try? await raw.close()
+                try? await store.close()
+                throw error
+            }
+            try await raw.close()
+            try await store.close()
+        }
+    }
+
+    @Test func reopeningAppliesEachMigrationOnce() async throws {
+        try await TemporaryDatabase.with { database in
+            for _ in 0..<3 {
+                let store = try await SQLiteRequestStore.open(path: database.path, logger: .quiet)
+                #expect(try await store.schemaVersion() == 1)
+                try await store.close()
+            }
+        }
+    }
+
+    @Test func writesGoThroughTheWriteAheadLog() async throws {
+        try await withStoreAndRawConnection { store, raw, path in
+            try await store.create(F.request())
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+            let mode = try await raw.query("PRAGMA journal_mode").first?.column("journal_mode")
+            #expect(mode == .text("wal"))
+        }
+    }
+
+    @Test func anUnknownStoredValueIsATypedErrorWithoutSubjectData() async throws {
+        try await withStoreAndRawConnection { store, raw, _ in
+            let request = try await store.create(F.request())
+            _ = try await raw.query(
+                "UPDATE requests SET state = 'archived' WHERE id = ?1", [.text(request.subjectRequestId)]
+            )
+            let error = await #expect(throws: StoreError.self) { try await store.request(id: request.id) }
+            #expect(error == StoreError(code: .unknownValue, column: "state"))
+            #expect(!String(describing: error).contains(request.subject.customerId))
+            #expect(!String(describing: error).contains("archived"))
+        }
+    }
+
+    @Test func theAuditTrailCannotBeRewritten() async throws {
+        try await withStoreAndRawConnection { store, raw, _ in
+            let request = try await store.create(F.request())
+            await #expect(throws: SQLiteError.self) {
+                _ = try await raw.query("UPDATE audit_entries SET event = 'rewritten'")
+            }
+            await #expect(throws: SQLiteError.self) { _ = try await raw.query("DELETE FROM audit_entries") }
+            #expect(try await store.auditTrail(id: request.id) == [F.accepted(request)])
+        }
+    }
+
+    @Test func aFileMigratedByANewerBuildIsRefused() async throws {
+        try await TemporaryDatabase.with { database in
+            let store = try await SQLiteRequestStore.open(path: database.path, logger: .quiet)
+            try await store.close()
+            let raw = try await SQLiteConnection.open(storage: .file(path: database.path), logger: .quiet)
+            _ = try await raw.query("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')")
+            try await raw.close()
+            await #expect(throws: StoreError(code: .schemaTooNew)) {
+                try await SQLiteRequestStore.open(path: database.path, logger: .quiet)
+            }
+        }
+    }
+
+    @Test func aClosedStoreRefusesWork() async throws {
+        try await TemporaryDatabase.with { database in
+            let store = try await SQLiteRequestStore.open(path: database.path, logger: .quiet)
+            try await store.close()
+            try await store.close()
+            await #expect(throws: StoreError(code: .closed)) { try await store.request(id: UUID()) }
+        }
+    }
+
+    @Test func openingInAMissingDirectoryFails() async throws {
+        try await TemporaryDatabase.with { database in
+            await #expect(throws: SQLiteError.self) {
+                try await SQLiteRequestStore.open(path: database.path + "-missing/db.sqlite", logger: .quiet)
+            }
+        }
+    }
+}
