@@ -143,7 +143,10 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "DSRCore", "Persistence", "ProcessorSimulator", "GatewayApp",
+                "DSRCore", "Persistence", "ProcessorSimulator", "GatewayApp", "Workers", "GatewayHTTP", "OpenDSR",
+                "CallbackVerification",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -195,7 +198,10 @@ let package = Package(
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
-                "GatewayApp", "GatewayHTTP", "TestSupport",
+                "GatewayApp", "GatewayHTTP", "TestSupport", "DSRCore", "ProcessorSimulator", "Persistence",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -204,8 +210,9 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "GatewayApp", "TestSupport", "ProcessorSimulator",
+                "GatewayApp", "TestSupport", "ProcessorSimulator", "DSRCore", "OpenDSR",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: upcoming

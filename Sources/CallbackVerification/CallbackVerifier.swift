@@ -70,7 +70,10 @@ package struct CallbackVerifier: Sendable {
             throw CallbackVerificationError(.missingSignature, "no X-OpenDSR-Signature header")
         }
         guard value.utf8.count <= Self.maximumSignatureLength else {
-            throw CallbackVerificationError(.malformedSignature, "X-OpenDSR-Signature is \(value.utf8.count) bytes long")
+            throw CallbackVerificationError(
+                .malformedSignature,
+                "X-OpenDSR-Signature is \(value.utf8.count) bytes long"
+            )
         }
         guard let bytes = Data(base64Encoded: value), !bytes.isEmpty else {
             throw CallbackVerificationError(.malformedSignature, "X-OpenDSR-Signature is not one line of base64")

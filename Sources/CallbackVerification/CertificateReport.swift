@@ -69,7 +69,9 @@ package struct CertificateReport: Sendable {
             ]
             let width = fields.map(\.0.count).max() ?? 0
             for (label, value) in fields {
-                lines.append("  " + (label + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + " " + value)
+                lines.append(
+                    "  " + (label + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + " " + value
+                )
             }
         }
         return lines.joined(separator: "\n")

@@ -1,12 +1,13 @@
-@_spi(FixedExpiryValidationTime) import X509
 import Foundation
+@_spi(FixedExpiryValidationTime) import X509
 import _CryptoExtras
 
 /// Validates a processor's PEM chain: a CA-issued path to a configured trust root, issued to the expected domain,
 /// inside its validity window at a given time, with an RSA key of at least 2048 bits.
 ///
-/// A self-signed (self-issued) leaf is always refused, and so is a leaf that is itself one of the trust roots:
-/// swift-certificates' `Verifier` would otherwise accept a leaf found in the root store as a one-certificate chain.
+/// A self-signed (self-issued: issuer == subject) leaf is always refused before the `Verifier` runs, because the
+/// `Verifier` accepts a leaf found in the trust roots as a one-certificate chain if it is marked CA, as
+/// `openssl req -x509` certificates are.
 package struct ChainValidator: Sendable {
     private static let minimumRSAKeyBits = 2048
     private let trustRoots: [Certificate]
@@ -34,25 +35,21 @@ package struct ChainValidator: Sendable {
         }
         switch await verifier.validate(leaf: leaf, intermediates: intermediates) {
         case .validCertificate(let validated):
-            let chain = Array(validated)
-            guard chain.count > 1 else {
-                throw CallbackVerificationError(.untrustedChain, "leaf '\(leaf.subject)' is itself a trust root")
-            }
-            return try Self.validated(chain: chain, domain: domain, publicKey: publicKey, at: time)
+            return try Self.validated(chain: Array(validated), domain: domain, publicKey: publicKey, at: time)
         case .couldNotValidate:
             throw await diagnose(certificates, domain: domain, at: time)
         }
     }
 
     /// Explains a refusal: the `Verifier` only reports free-text policy failures, so re-check each concern alone.
-    private func diagnose(_ certificates: [Certificate], domain: String, at time: Date) async -> CallbackVerificationError {
-        let leaf = certificates[0]
-        for (index, certificate) in certificates.enumerated() {
+    private func diagnose(_ chain: [Certificate], domain: String, at time: Date) async -> CallbackVerificationError {
+        let leaf = chain[0]
+        for (index, certificate) in chain.enumerated() {
             let role = index == 0 ? "leaf" : "chain certificate"
             if time < certificate.notValidBefore {
                 return CallbackVerificationError(
                     .notYetValid,
-                    "\(role) '\(certificate.subject)' is not valid before \(certificate.notValidBefore.formatted(.iso8601))"
+                    "\(role) '\(certificate.subject)' is valid from \(certificate.notValidBefore.formatted(.iso8601))"
                 )
             }
             if time > certificate.notValidAfter {
@@ -65,7 +62,7 @@ package struct ChainValidator: Sendable {
         var trustOnly = Verifier(rootCertificates: CertificateStore(trustRoots)) {
             RFC5280Policy(fixedExpiryValidationTime: time)
         }
-        let trusted = await trustOnly.validate(leaf: leaf, intermediates: CertificateStore(certificates.dropFirst()))
+        let trusted = await trustOnly.validate(leaf: leaf, intermediates: CertificateStore(chain.dropFirst()))
         if case .validCertificate = trusted {
             return CallbackVerificationError(
                 .nameMismatch,

@@ -12,7 +12,10 @@ package enum PEMCertificates {
             throw CallbackVerificationError(.invalidCertificate, "not a valid PEM document: \(error)")
         }
         guard !documents.isEmpty else {
-            throw CallbackVerificationError(.invalidCertificate, "no PEM block found (expected -----BEGIN CERTIFICATE-----)")
+            throw CallbackVerificationError(
+                .invalidCertificate,
+                "no PEM block found (expected -----BEGIN CERTIFICATE-----)"
+            )
         }
         var certificates: [Certificate] = []
         for (index, document) in documents.enumerated() {
@@ -25,7 +28,10 @@ package enum PEMCertificates {
             do {
                 certificates.append(try Certificate(derEncoded: document.derBytes))
             } catch {
-                throw CallbackVerificationError(.invalidCertificate, "PEM block \(index + 1) is not an X.509 certificate: \(error)")
+                throw CallbackVerificationError(
+                    .invalidCertificate,
+                    "PEM block \(index + 1) is not an X.509 certificate: \(error)"
+                )
             }
         }
         return certificates

@@ -107,7 +107,9 @@ package actor ProcessorCertificateCache {
             do {
                 pem = try await fetchChainPEM(key)
             } catch {
-                return .failure(CallbackVerificationError(.certificateUnavailable, "fetching the chain failed: \(error)"))
+                return .failure(
+                    CallbackVerificationError(.certificateUnavailable, "fetching the chain failed: \(error)")
+                )
             }
             do throws(CallbackVerificationError) {
                 return .success(try await validator.validate(chainPEM: pem, domain: key, at: clock.now))

@@ -4,7 +4,9 @@ import Foundation
 package enum Timestamp {
     /// Formats with millisecond precision in UTC, e.g. `2025-08-26T10:00:00.000Z`.
     package static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        // The formatter truncates to milliseconds and parsing "….007Z" yields a Date a hair below .007:
+        // adding half a millisecond rounds to the nearest instead, so parse then format gives the same text.
+        date.addingTimeInterval(0.0005).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     /// Parses `2021-11-29T18:16:24.5568051Z`, `2021-12-09T00:00:00Z` or with an offset.

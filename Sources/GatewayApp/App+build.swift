@@ -52,7 +52,7 @@ package func buildApplication(
 }
 
 /// The routes: public callback and liveness, everything else behind API keys.
-func buildRouter(
+package func buildRouter(
     store: any RequestStore, client: OpenDSRClient, certificates: ProcessorCertificateCache,
     publicBaseURL: PublicBaseURL, configuration: GatewayConfiguration, clock: any WallClock
 ) -> Router<GatewayRequestContext> {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Turns every error into an ``APIError`` answer. Unexpected errors are logged once at `error` with the request id
 /// (Hummingbird itself only logs them at debug) and answered as a generic 500.
@@ -17,7 +18,9 @@ package struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             throw Self.apiError(for: error)
         } catch let error as DecodingError {
-            throw APIError(.badRequest, code: "invalid_json", message: Self.describe(error))
+            throw Self.apiError(for: error)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, code: "payload_too_large", message: "The request body is too large.")
         } catch {
             context.logger.error("unexpected error", metadata: ["error.type": "\(type(of: error))"])
             throw APIError(.internalServerError, code: "internal_error", message: "Internal error; see the server log.")
@@ -39,22 +42,21 @@ package struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    /// A decoding error described by its path only: values (which may be personal data) are never echoed.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let joined = context.codingPath.map(\.stringValue).joined(separator: ".")
+    /// A decoding error described by the field's path only: values (which may be personal data) are never echoed.
+    static func apiError(for error: DecodingError) -> APIError {
+        func path(_ context: DecodingError.Context, appending key: (any CodingKey)? = nil) -> String {
+            let joined = (context.codingPath + [key].compactMap { $0 }).map(\.stringValue).joined(separator: ".")
             return joined.isEmpty ? "body" : joined
         }
         switch error {
         case .keyNotFound(let key, let context):
-            let prefix = path(context) == "body" ? "" : path(context) + "."
-            return "\(prefix)\(key.stringValue): required field is missing."
+            return APIError(.badRequest, code: "missing_field", message: "\(path(context, appending: key)): is required.")
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "\(path(context)): wrong type."
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "The body is not valid JSON." : "\(path(context)): invalid value."
-        @unknown default:
-            return "The body could not be decoded."
+            return APIError.invalidField(path(context), "has the wrong type.")
+        case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+            return APIError.invalidField(path(context), "is invalid.")
+        default:
+            return APIError(.badRequest, code: "invalid_json", message: "The body is not valid JSON.")
         }
     }
 }

@@ -21,6 +21,7 @@ package struct TemporaryDatabase: Sendable {
     }
 
     /// Runs `body` with a new temporary database and removes it afterwards, also when `body` throws.
+    @discardableResult
     package static func with<T>(
         isolation: isolated (any Actor)? = #isolation, _ body: (TemporaryDatabase) async throws -> T
     ) async throws -> T {

@@ -35,7 +35,12 @@ package struct Dispatcher: Service {
     package func run() async throws {
         let interval = Duration.milliseconds(Int64(configuration.pollInterval * 1000))
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let delivered = (try? await deliverDue()) ?? 0
+            var delivered = 0
+            do {
+                delivered = try await deliverDue()
+            } catch {
+                logger.error("dispatcher pass failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
+            }
             if delivered == 0 {
                 try? await Task.sleep(for: interval)
             }

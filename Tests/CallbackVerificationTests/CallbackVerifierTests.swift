@@ -3,13 +3,14 @@ import DSRCore
 import Foundation
 import ProcessorSimulator
 import Testing
+import X509
 
 @Suite("CallbackVerifier")
 struct CallbackVerifierTests {
     private static let domain = PKIFixtures.domain
     private static let body = PKIFixtures.body
 
-    private func verifier(serving chain: GeneratedChain?, clock: any WallClock? = nil) -> CallbackVerifier {
+    private func verifier(serving chain: GeneratedChain?, clock: (any WallClock)? = nil) -> CallbackVerifier {
         let served = ServedCertificate(chain?.chainPEM)
         let cache = served.cache(clock: clock ?? ManualWallClock(PKIFixtures.now))
         return CallbackVerifier(allowedDomains: [Self.domain], cache: cache)
@@ -22,7 +23,9 @@ struct CallbackVerifierTests {
     @Test("a body signed by the processor's leaf is accepted")
     func acceptsSignedCallback() async throws {
         let verified = try await verifier(serving: PKIFixtures.good).verify(
-            domainHeader: Self.domain, signatureHeader: try signature(PKIFixtures.good), body: Self.body
+            domainHeader: Self.domain,
+            signatureHeader: try signature(PKIFixtures.good),
+            body: Self.body
         )
         #expect(verified == Self.domain)
     }
@@ -57,7 +60,11 @@ struct CallbackVerifierTests {
         arguments: [
             HeaderRefusal(testDescription: "no domain header", domain: nil, expected: .missingDomainHeader),
             HeaderRefusal(testDescription: "empty domain header", domain: "", expected: .missingDomainHeader),
-            HeaderRefusal(testDescription: "unknown domain", domain: "static.mparticle.com", expected: .domainNotAllowed),
+            HeaderRefusal(
+                testDescription: "unknown domain",
+                domain: "static.mparticle.com",
+                expected: .domainNotAllowed
+            ),
             HeaderRefusal(
                 testDescription: "allowlisted domain inside another",
                 domain: "evil-opendsr.mparticle.com",
@@ -75,10 +82,15 @@ struct CallbackVerifierTests {
     )
     func refusesHeaders(_ refusalCase: HeaderRefusal) async {
         let served = ServedCertificate(PKIFixtures.good.chainPEM)
-        let verifier = CallbackVerifier(allowedDomains: [Self.domain], cache: served.cache(clock: SystemWallClock()))
+        let verifier = CallbackVerifier(
+            allowedDomains: [Self.domain],
+            cache: served.cache(clock: ManualWallClock(PKIFixtures.now))
+        )
         let error = await refusal {
             try await verifier.verify(
-                domainHeader: refusalCase.domain, signatureHeader: refusalCase.signature, body: Self.body
+                domainHeader: refusalCase.domain,
+                signatureHeader: refusalCase.signature,
+                body: Self.body
             )
         }
         #expect(error?.code == refusalCase.expected)
@@ -101,7 +113,10 @@ struct CallbackVerifierTests {
                 try await verifier.verify(domainHeader: Self.domain, signatureHeader: header, body: body)
             }
             #expect(error?.code == .signatureMismatch, "\(name)")
-            #expect(error.map { !$0.reason.contains(header) } == true, "\(name): the reason must not echo the signature")
+            #expect(
+                error.map { !$0.reason.contains(header) } == true,
+                "\(name): the reason must not echo the signature"
+            )
         }
     }
 

@@ -39,17 +39,11 @@ struct CertificateReportTests {
 
     @Test("garbage is refused with a clear reason")
     func refusesGarbage() {
-        let error = refusalSync { try CertificateReport(pem: "hello", at: PKIFixtures.now) }
-        #expect(error?.code == .invalidCertificate)
-        #expect(error?.reason.contains("BEGIN CERTIFICATE") == true)
-    }
-
-    private func refusalSync<T>(_ operation: () throws(CallbackVerificationError) -> T) -> CallbackVerificationError? {
-        do {
-            _ = try operation()
-            return nil
-        } catch {
-            return error
+        #expect {
+            try CertificateReport(pem: "hello", at: PKIFixtures.now)
+        } throws: { error in
+            let error = error as? CallbackVerificationError
+            return error?.code == .invalidCertificate && error?.reason.contains("BEGIN CERTIFICATE") == true
         }
     }
 }

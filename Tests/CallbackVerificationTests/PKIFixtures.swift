@@ -19,21 +19,28 @@ enum PKIFixtures {
     static let cnOnly = try! leaf(names: [])
     static let wrongName = try! leaf(names: ["opendsr.example.com"])
     static let expired = try! CertificateAuthority.makeChain(
-        notBefore: now - 100 * day, notAfter: now - day, issuer: issuer
+        notBefore: now - 100 * day,
+        notAfter: now - day,
+        issuer: issuer
     )
     static let notYetValid = try! CertificateAuthority.makeChain(
-        notBefore: now + day, notAfter: now + 90 * day, issuer: issuer
+        notBefore: now + day,
+        notAfter: now + 90 * day,
+        issuer: issuer
     )
     static let selfSigned = try! CertificateAuthority.makeSelfSignedLeaf(
-        domain: domain, notBefore: now - 30 * day, notAfter: now + 60 * day
+        domain: domain,
+        notBefore: now - 30 * day,
+        notAfter: now + 60 * day
     )
     /// A correct-looking chain whose root (same subject name as ours) is not trusted.
     static let untrusted = try! CertificateAuthority.makeChain(notBefore: now - 30 * day, notAfter: now + 60 * day)
 
     /// A callback body in mParticle's compact key order (§1.11 of external-apis).
     static let body = Array(
-        #"{"controller_id":"1402","expected_completion_time":"2025-06-09T00:00:00Z","subject_request_id":"475974fa-6b42-4370-bb56-b5d845686bb5","request_status":"completed","results_url":null,"extensions":null}"#
-            .utf8
+        (#"{"controller_id":"1402","expected_completion_time":"2025-06-09T00:00:00Z","#
+            + #""subject_request_id":"475974fa-6b42-4370-bb56-b5d845686bb5","request_status":"completed","#
+            + #""results_url":null,"extensions":null}"#).utf8
     )
 
     /// The served chain's PEM blocks, each with its END line: leaf, intermediate, root.
@@ -44,7 +51,10 @@ enum PKIFixtures {
 
     private static func leaf(names: [String]) throws -> GeneratedChain {
         try CertificateAuthority.makeChain(
-            leafNames: names, notBefore: now - 30 * day, notAfter: now + 60 * day, issuer: issuer
+            leafNames: names,
+            notBefore: now - 30 * day,
+            notAfter: now + 60 * day,
+            issuer: issuer
         )
     }
 }

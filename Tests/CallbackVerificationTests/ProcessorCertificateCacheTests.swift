@@ -3,6 +3,7 @@ import DSRCore
 import Foundation
 import ProcessorSimulator
 import Testing
+import X509
 
 @Suite("ProcessorCertificateCache")
 struct ProcessorCertificateCacheTests {
@@ -17,7 +18,8 @@ struct ProcessorCertificateCacheTests {
     func fetchesOnce() async throws {
         let served = ServedCertificate(PKIFixtures.good.chainPEM)
         let verifier = CallbackVerifier(
-            allowedDomains: [Self.domain], cache: served.cache(clock: ManualWallClock(PKIFixtures.now))
+            allowedDomains: [Self.domain],
+            cache: served.cache(clock: ManualWallClock(PKIFixtures.now))
         )
         let header = try Self.signature(PKIFixtures.good)
         try await withThrowingTaskGroup(of: String.self) { group in
@@ -49,7 +51,9 @@ struct ProcessorCertificateCacheTests {
         #expect(served.fetches == 1, "still valid at exactly notAfter")
 
         let renewed = try CertificateAuthority.makeChain(
-            notBefore: PKIFixtures.now, notAfter: PKIFixtures.now + 400 * PKIFixtures.day, issuer: PKIFixtures.issuer
+            notBefore: PKIFixtures.now,
+            notAfter: PKIFixtures.now + 400 * PKIFixtures.day,
+            issuer: PKIFixtures.issuer
         )
         served.serve(renewed.chainPEM)
         clock.advance(by: 1)
@@ -64,13 +68,17 @@ struct ProcessorCertificateCacheTests {
         let served = ServedCertificate(PKIFixtures.good.chainPEM)
         let verifier = CallbackVerifier(allowedDomains: [Self.domain], cache: served.cache(clock: clock))
         _ = try await verifier.verify(
-            domainHeader: Self.domain, signatureHeader: try Self.signature(PKIFixtures.good), body: Self.body
+            domainHeader: Self.domain,
+            signatureHeader: try Self.signature(PKIFixtures.good),
+            body: Self.body
         )
 
         served.serve(PKIFixtures.rotated.chainPEM)
         clock.advance(by: 61)
         let verified = try await verifier.verify(
-            domainHeader: Self.domain, signatureHeader: try Self.signature(PKIFixtures.rotated), body: Self.body
+            domainHeader: Self.domain,
+            signatureHeader: try Self.signature(PKIFixtures.rotated),
+            body: Self.body
         )
         #expect(verified == Self.domain)
         #expect(served.fetches == 2)

@@ -30,9 +30,10 @@ struct RequestStateTests {
     }
 
     @Test func rawValuesAreTheWireAndStorageSpelling() {
-        #expect(RequestState.allCases.map(\.rawValue) == [
-            "queued", "pending", "in_progress", "completed", "cancelled", "failed",
-        ])
+        #expect(
+            RequestState.allCases.map(\.rawValue) == [
+                "queued", "pending", "in_progress", "completed", "cancelled", "failed",
+            ])
     }
 
     @Test(arguments: [

@@ -21,7 +21,7 @@ struct SubjectIdentityTests {
 
     @Test func theFingerprintIsShortStableAndDistinct() {
         #expect(subject.fingerprint.count == 12)
-        #expect(subject.fingerprint.allSatisfy(\.isHexDigit))
+        #expect(subject.fingerprint.allSatisfy { $0.isHexDigit })
         #expect(SubjectIdentity(customerId: "cust-8a7f3e21").fingerprint == subject.fingerprint)
         #expect(SubjectIdentity(customerId: "cust-8a7f3e22").fingerprint != subject.fingerprint)
     }

@@ -5,8 +5,8 @@ import Testing
 
 /// Requests, audit entries and transitions that the store tests build on.
 enum RequestFixtures {
-    /// 2025-08-26T10:00:00.123Z: a whole number of milliseconds, so it is stored exactly.
-    static let t0 = Date(timeIntervalSince1970: 1_756_202_400.123)
+    /// 2025-08-26T10:00:00.1234567Z: sub-millisecond on purpose, as real clocks are.
+    static let t0 = Date(timeIntervalSince1970: 1_756_202_400.123_456_7)
 
     /// A new queued request with a unique subject.
     static func request(

@@ -31,9 +31,9 @@ struct RequestStoreQueueTests {
             let again = try await store.claimDue(at: lease, leaseUntil: lease + 30, limit: 10)
             #expect(again.map(\.id) == [older.id, newer.id])
             #expect(again.allSatisfy { $0.nextAttemptAt == lease + 30 && $0.updatedAt == $0.receivedAt })
-            #expect(try await store.claimDue(at: F.t0 + 100, leaseUntil: F.t0 + 130, limit: 10).map(\.id) == [
-                notYetDue.id
-            ])
+            // Due order is arrival order, not lease order.
+            let later = try await store.claimDue(at: F.t0 + 100, leaseUntil: F.t0 + 130, limit: 10)
+            #expect(later.map(\.id) == [notYetDue.id, older.id, newer.id])
             #expect(try await store.claimDue(at: F.t0 + 1000, leaseUntil: F.t0 + 1030, limit: 0).isEmpty)
         }
     }
@@ -74,9 +74,8 @@ struct RequestStoreQueueTests {
     @Test(arguments: StoreEngine.allCases)
     func countByStateReportsEveryState(engine: StoreEngine) async throws {
         try await engine.withStore { store in
-            #expect(try await store.countByState() == Dictionary(uniqueKeysWithValues: RequestState.allCases.map {
-                ($0, 0)
-            }))
+            let none = Dictionary(uniqueKeysWithValues: RequestState.allCases.map { ($0, 0) })
+            #expect(try await store.countByState() == none)
             try await store.create(F.request())
             try await store.create(F.request())
             _ = try await store.seed(.pending, receivedAt: F.t0, updatedAt: F.t0)
@@ -122,12 +121,14 @@ struct RequestStoreQueueTests {
                 expected = try await store.update(id: created.id, F.move(to: .completed, at: F.t0 + 60))
                 // A second, independent store sees the commit while the first is still open.
                 try await database.withStore { second in
-                    #expect(try await second.request(id: created.id) == expected)
+                    let seen = try await second.request(id: created.id)
+                    #expect(seen == expected)
                 }
             }
             let stored = try #require(expected)
             try await database.withStore { reopened in
-                #expect(try await reopened.request(id: stored.id) == stored)
+                let read = try await reopened.request(id: stored.id)
+                #expect(read == stored)
                 #expect(try await reopened.auditTrail(id: stored.id).map(\.toState) == [.queued, .completed])
             }
         }

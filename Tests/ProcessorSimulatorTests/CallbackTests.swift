@@ -71,7 +71,7 @@ struct CallbackTests {
 
     @Test("a refused callback is retried at the next batch, up to the attempt limit")
     func retries() async throws {
-        try await withReceiver(SimulatorHarness.configuration { $0.callbackMaxAttempts = 2 }) { harness, receiver, url in
+        try await withReceiver(SimulatorHarness.configuration { $0.callbackMaxAttempts = 2 }) { harness, receiver, url async throws in
             var kept = SimulatorHarness.submission(customerId: "kept")
             kept.statusCallbackUrls = [urls(url, kept.subjectRequestId)[0]]
             #expect(try await harness.submit(kept).status == 201)
@@ -117,7 +117,7 @@ struct CallbackTests {
 
     @Test("dropped callbacks are lost for good, as the drop fault promises")
     func dropped() async throws {
-        try await withReceiver { harness, receiver, url in
+        try await withReceiver { harness, receiver, url async throws in
             var submission = SimulatorHarness.submission()
             submission.statusCallbackUrls = urls(url, submission.subjectRequestId)
             #expect(try await harness.submit(submission).status == 201)

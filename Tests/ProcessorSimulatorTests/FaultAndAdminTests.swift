@@ -38,7 +38,7 @@ struct FaultAndAdminTests {
 
     @Test("added latency delays /v3 answers")
     func latency() async throws {
-        try await SimulatorHarness.run { harness in
+        try await SimulatorHarness.run { harness async throws in
             harness.simulator.setFaults(SimulatorFaults(latencyMilliseconds: 150))
             let clock = ContinuousClock()
             let started = clock.now

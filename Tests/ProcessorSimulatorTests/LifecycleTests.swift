@@ -54,7 +54,7 @@ struct LifecycleTests {
 
     @Test("a clock jump applies every due transition in one tick")
     func jump() async throws {
-        try await SimulatorHarness.run { harness in
+        try await SimulatorHarness.run { harness async throws in
             let submission = SimulatorHarness.submission(type: "portability")
             #expect(try await harness.submit(submission).status == 201)
             await harness.advance(by: 30 * 86_400)

@@ -126,7 +126,7 @@ struct SubmitTests {
 
     @Test("an mpid alone in extensions is accepted")
     func mpidAlone() async throws {
-        try await SimulatorHarness.run { harness in
+        try await SimulatorHarness.run { harness async throws in
             let id = UUID().uuidString.lowercased()
             let json = #"{"regulation":"ccpa","subject_request_id":"\#(id)","subject_request_type":"access","submitted_time":"2025-08-26T10:00:00Z","extensions":{"opendsr.mparticle.com":{"subject_identities":{"mpid":{"value":"42","encoding":"raw"}}}}}"#
             #expect(try await harness.send(.POST, "v3/requests", body: Array(json.utf8)).status == 201)

@@ -51,6 +51,11 @@ package struct GatewayAPIClient: Sendable {
 /// A non-success answer from the gateway API.
 package struct GatewayAPIClientError: Error, CustomStringConvertible {
     package var status: Int
+
+    package init(status: Int) {
+        self.status = status
+    }
+
     package var description: String { "gateway answered \(status)" }
 }
 

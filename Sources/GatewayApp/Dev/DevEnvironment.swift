@@ -10,7 +10,7 @@ import Workers
 
 /// `serve --dev`: an in-process processor simulator and the gateway on loopback, a temporary SQLite file and a
 /// freshly generated API key with every scope. No credentials or network needed.
-enum DevEnvironment {
+package enum DevEnvironment {
     /// The simulator's lifecycle, sped up so a person can watch requests complete in about a minute.
     static let fastSimulator = SimulatorConfiguration(
         callbackBatchInterval: 5, erasureWaitingPeriod: 20, erasureShortWaitingPeriod: 10,
@@ -40,7 +40,7 @@ enum DevEnvironment {
     }
 
     /// A gateway configuration pointing at an in-process simulator and trusting only its root.
-    static func gatewayConfiguration(
+    package static func gatewayConfiguration(
         simulator: ProcessorSimulator, simulatorURL: URL, sqlitePath: String, port: Int, apiKeySecret: String,
         dispatcher: DispatcherConfiguration = DispatcherConfiguration(pollInterval: 0.2)
     ) -> GatewayConfiguration {
@@ -56,7 +56,7 @@ enum DevEnvironment {
     }
 
     /// 32 random bytes in hex.
-    static func randomSecret() -> String {
+    package static func randomSecret() -> String {
         SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -38,7 +38,7 @@ package struct DataSubjectRequestsController: Sendable {
 
     @Sendable func submit(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try context.require(.write)
-        let payload = try await request.decode(as: SubmitPayload.self, context: context)
+        let payload = try await request.decodeJSON(as: SubmitPayload.self, context: context)
         let idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
         if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.count > 200 {
             throw APIError.invalidField("Idempotency-Key", "must be 1 to 200 characters.")

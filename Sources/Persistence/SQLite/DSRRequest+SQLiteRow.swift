@@ -25,6 +25,15 @@ extension DSRRequest {
         ]
     }
 
+    /// The request with id `?1`.
+    static let sqliteSelectByID = "SELECT \(sqliteColumnList) FROM requests WHERE id = ?1"
+
+    /// The request that made an insert skip: the one with id `?1`, else the one with idempotency key `?2`.
+    static let sqliteSelectConflicting = """
+        SELECT \(sqliteColumnList) FROM requests
+        WHERE id = ?1 OR idempotency_key = ?2 ORDER BY id = ?1 DESC LIMIT 1
+        """
+
     /// Inserts a request unless its id or idempotency key exists; returns the stored row only when inserted.
     static let sqliteInsert = """
         INSERT INTO requests (\(sqliteColumnList))

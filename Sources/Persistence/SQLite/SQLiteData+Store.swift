@@ -2,9 +2,10 @@ import Foundation
 import SQLiteNIO
 
 extension SQLiteData {
-    /// An instant as stored: integer milliseconds since 1970, rounded to the nearest millisecond.
+    /// An instant as stored: REAL seconds since 2001-01-01T00:00:00Z, the very `Double` inside a `Date`, so every
+    /// `Date` reads back equal. Milliseconds would round; seconds since 1970 lose the lowest bit of many dates.
     static func date(_ date: Date) -> SQLiteData {
-        .integer(Int((date.timeIntervalSince1970 * 1000).rounded()))
+        .float(date.timeIntervalSinceReferenceDate)
     }
 
     static func date(_ date: Date?) -> SQLiteData {

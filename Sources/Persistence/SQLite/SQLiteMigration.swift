@@ -12,7 +12,8 @@ struct SQLiteMigration: Sendable {
             version: 1,
             name: "requests and audit trail",
             statements: [
-                // Instants are INTEGER milliseconds since 1970 (see SQLiteData.date).
+                // Instants are REAL seconds since 2001-01-01Z, exactly as in a Date (see SQLiteData.date).
+                // To read one: datetime(received_at + 978307200, 'unixepoch', 'subsec').
                 """
                 CREATE TABLE requests (
                     id TEXT PRIMARY KEY NOT NULL,
@@ -22,18 +23,18 @@ struct SQLiteMigration: Sendable {
                     state TEXT NOT NULL,
                     subject_customer_id TEXT NOT NULL,
                     subject_email TEXT,
-                    received_at INTEGER NOT NULL,
-                    deadline INTEGER NOT NULL,
+                    received_at REAL NOT NULL,
+                    deadline REAL NOT NULL,
                     processor_controller_id TEXT,
-                    processor_expected_completion INTEGER,
+                    processor_expected_completion REAL,
                     processor_results_url TEXT,
-                    processor_received_time INTEGER,
+                    processor_received_time REAL,
                     result_location TEXT,
                     attempts INTEGER NOT NULL DEFAULT 0,
                     last_error TEXT,
-                    next_attempt_at INTEGER,
+                    next_attempt_at REAL,
                     idempotency_key TEXT UNIQUE,
-                    updated_at INTEGER NOT NULL
+                    updated_at REAL NOT NULL
                 ) STRICT
                 """,
                 "CREATE INDEX requests_claim ON requests (state, next_attempt_at)",
@@ -43,7 +44,7 @@ struct SQLiteMigration: Sendable {
                 CREATE TABLE audit_entries (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     request_id TEXT NOT NULL REFERENCES requests (id),
-                    at INTEGER NOT NULL,
+                    at REAL NOT NULL,
                     actor TEXT NOT NULL,
                     event TEXT NOT NULL,
                     from_state TEXT,

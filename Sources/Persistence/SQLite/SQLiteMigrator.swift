@@ -38,7 +38,9 @@ enum SQLiteMigrator {
             if applied {
                 logger.info(
                     "Applied database migration",
-                    metadata: ["db.migration.version": "\(migration.version)", "db.migration.name": "\(migration.name)"]
+                    metadata: [
+                        "db.migration.version": "\(migration.version)", "db.migration.name": "\(migration.name)",
+                    ]
                 )
             }
         }

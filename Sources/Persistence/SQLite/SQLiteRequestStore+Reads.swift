@@ -4,8 +4,7 @@ import SQLiteNIO
 
 extension SQLiteRequestStore {
     package func request(id: UUID) async throws -> DSRRequest? {
-        let sql = "SELECT \(DSRRequest.sqliteColumnList) FROM requests WHERE id = ?1"
-        return try await rows(sql, [.id(id)]).first.map(DSRRequest.init(sqliteRow:))
+        try await rows(DSRRequest.sqliteSelectByID, [.id(id)]).first.map(DSRRequest.init(sqliteRow:))
     }
 
     package func auditTrail(id: UUID) async throws -> [AuditEntry] {

@@ -11,11 +11,9 @@ extension SQLiteRequestStore {
                 _ = try await connection.query(AuditEntry.sqliteInsert, audit.sqliteBinds(requestID: request.id))
                 return .created(try DSRRequest(sqliteRow: row))
             }
-            let existing = """
-                SELECT \(DSRRequest.sqliteColumnList) FROM requests
-                WHERE id = ?1 OR idempotency_key = ?2 ORDER BY id = ?1 DESC LIMIT 1
-                """
-            let rows = try await connection.query(existing, [.id(request.id), .text(request.idempotencyKey)])
+            let rows = try await connection.query(
+                DSRRequest.sqliteSelectConflicting, [.id(request.id), .text(request.idempotencyKey)]
+            )
             // The insert only skips on a uniqueness conflict, so the conflicting row is there.
             guard let row = rows.first else { throw StoreError(code: .corruptRow, column: "id") }
             return .existing(try DSRRequest(sqliteRow: row))
@@ -28,8 +26,9 @@ extension SQLiteRequestStore {
         id: UUID, _ change: @Sendable (inout DSRRequest) throws -> [AuditEntry]
     ) async throws -> DSRRequest? {
         try await transaction { connection in
-            let select = "SELECT \(DSRRequest.sqliteColumnList) FROM requests WHERE id = ?1"
-            guard let row = try await connection.query(select, [.id(id)]).first else { return nil }
+            guard let row = try await connection.query(DSRRequest.sqliteSelectByID, [.id(id)]).first else {
+                return nil
+            }
             let stored = try DSRRequest(sqliteRow: row)
             var changed = stored
             let entries = try change(&changed)

@@ -18,22 +18,20 @@ struct SQLiteRowReader {
         return text
     }
 
-    func optionalInteger(_ column: String) throws -> Int? {
+    func integer(_ column: String) throws -> Int {
+        guard case .integer(let integer) = row.column(column) else {
+            throw StoreError(code: .corruptRow, column: column)
+        }
+        return Int(integer)
+    }
+
+    /// The inverse of `SQLiteData.date(_:)`.
+    func optionalDate(_ column: String) throws -> Date? {
         switch row.column(column) {
-        case .integer(let integer): Int(integer)
+        case .float(let seconds): Date(timeIntervalSinceReferenceDate: seconds)
         case .null: nil
         default: throw StoreError(code: .corruptRow, column: column)
         }
-    }
-
-    func integer(_ column: String) throws -> Int {
-        guard let integer = try optionalInteger(column) else { throw StoreError(code: .corruptRow, column: column) }
-        return integer
-    }
-
-    /// The inverse of `SQLiteData.date(_:)`: the same milliseconds always give the same `Date`.
-    func optionalDate(_ column: String) throws -> Date? {
-        try optionalInteger(column).map { Date(timeIntervalSince1970: Double($0) / 1000) }
     }
 
     func date(_ column: String) throws -> Date {

@@ -41,14 +41,13 @@ package struct SimulatorFaults: Codable, Sendable, Equatable {
 
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let defaults = SimulatorFaults()
         latencyMilliseconds = try container.decodeIfPresent(Int.self, forKey: .latencyMilliseconds) ?? 0
         serverErrorFraction = try container.decodeIfPresent(Double.self, forKey: .serverErrorFraction) ?? 0
         serverErrorCount = try container.decodeIfPresent(Int.self, forKey: .serverErrorCount) ?? 0
         rateLimitStorm = try container.decodeIfPresent(Bool.self, forKey: .rateLimitStorm) ?? false
         rateLimitStormRetryAfter =
             try container.decodeIfPresent(Int.self, forKey: .rateLimitStormRetryAfter)
-            ?? defaults.rateLimitStormRetryAfter
+            ?? SimulatorFaults.none.rateLimitStormRetryAfter
         dropCallbackFraction = try container.decodeIfPresent(Double.self, forKey: .dropCallbackFraction) ?? 0
     }
 }

@@ -27,12 +27,11 @@ struct ResultsController: Sendable {
         guard clock.now < completedAt.addingTimeInterval(linkLifetime) else {
             throw SimulatorError(.gone, "The results link has expired", reason: "Gone", domain: "Request")
         }
-        let resolution = SubjectDataRule.resolve(record.identities)
-        guard resolution != .noMatch else {
+        guard let profile = SubjectDataRule.resolve(record.identities) else {
             throw SimulatorError.notFound("No records match the identities of this subject request")
         }
         let zip = try ResultsArchiveBuilder.archive(
-            identities: record.identities, resolution: resolution, receivedAt: record.receivedAt)
+            identities: record.identities, profile: profile, receivedAt: record.receivedAt)
         return Response(
             status: .ok,
             headers: [

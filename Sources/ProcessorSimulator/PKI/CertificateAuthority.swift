@@ -19,10 +19,12 @@ package enum CertificateAuthority {
         notAfter: Date,
         issuer: CertificateIssuer? = nil
     ) throws -> GeneratedChain {
-        let issuer = try issuer ?? CertificateIssuer.make(
-            notBefore: notBefore - issuerMargin,
-            notAfter: notAfter + issuerMargin
-        )
+        let issuer =
+            try issuer
+            ?? CertificateIssuer.make(
+                notBefore: notBefore - issuerMargin,
+                notAfter: notAfter + issuerMargin
+            )
         let names = leafNames ?? [domain]
         let leafKey = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let leafPublicKey = Certificate.PublicKey(leafKey.publicKey)
@@ -52,9 +54,11 @@ package enum CertificateAuthority {
         return try GeneratedChain(root: issuer.root, intermediate: issuer.intermediate, leaf: leaf, leafKey: leafKey)
     }
 
-    /// A self-signed RSA-2048 leaf for `domain` (CN and SAN): what a gateway must refuse.
+    /// A self-signed RSA-2048 certificate for `domain` (CN and SAN): what a gateway must refuse.
     ///
-    /// `root`, `intermediate` and `leaf` of the result are the same certificate; `chainPEM` holds it once.
+    /// Made like `openssl req -x509` makes one, with `CA:TRUE`, so that swift-certificates' `Verifier` would accept
+    /// it as a one-certificate chain were it configured as a trust root. `root`, `intermediate` and `leaf` of the
+    /// result are the same certificate; `chainPEM` holds it once.
     package static func makeSelfSignedLeaf(domain: String, notBefore: Date, notAfter: Date) throws -> GeneratedChain {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let publicKey = Certificate.PublicKey(key.publicKey)
@@ -69,8 +73,8 @@ package enum CertificateAuthority {
             subject: name,
             signatureAlgorithm: .sha256WithRSAEncryption,
             extensions: Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
+                Critical(KeyUsage(digitalSignature: true, keyEncipherment: true, keyCertSign: true))
                 SubjectKeyIdentifier(hash: publicKey)
                 SubjectAlternativeNames([.dnsName(domain)])
             },

@@ -3,7 +3,7 @@ import SwiftASN1
 import X509
 import _CryptoExtras
 
-/// A generated root → intermediate → leaf chain; the leaf is RSA-2048 (mParticle signs with RSA), CA keys are P-256.
+/// A generated root → intermediate → leaf chain; the leaf is RSA-2048 (mParticle signs with RSA), the CAs P-256.
 ///
 /// For a self-signed leaf (`CertificateAuthority.makeSelfSignedLeaf`) `root`, `intermediate` and `leaf` are the same
 /// certificate and `chainPEM` holds it once.

@@ -6,39 +6,41 @@ import ZIPFoundation
 /// A matched profile gives `profile.jsonl` (one line) and `event_batches.jsonl` (three batches); a profile without
 /// data gives only `empty.txt`. Contents are derived from the identities and times only, so they are reproducible.
 enum ResultsArchiveBuilder {
-    /// The zip bytes for a request with `identities`, resolved as `resolution`, received at `receivedAt`.
+    /// The zip bytes for `profile`, matched from `identities` of a request received at `receivedAt`.
     static func archive(
-        identities: [String: String], resolution: SubjectDataRule.Resolution, receivedAt: Date
+        identities: [String: String], profile: SubjectDataRule.MatchedProfile, receivedAt: Date
     ) throws -> Data {
         let archive = try Archive(accessMode: .create)
-        switch resolution {
-        case .noMatch:
-            break
-        case .emptyProfile:
-            try add("empty.txt", Data("MPIDs were found for this request but they hold no data.\n".utf8), to: archive)
-        case .profile(let mpid):
-            let created = Self.milliseconds(receivedAt.addingTimeInterval(-400 * 86_400))
-            let userIdentities = Dictionary(
-                uniqueKeysWithValues: identities.map { (IdentityCatalog.mParticleName(of: $0.key), $0.value) })
-            let profile = ProfileLine(
-                mpid: mpid, createdTimestampUnixtimeMs: created, userIdentities: userIdentities,
-                userAttributes: ["$Country": "GB", "membership_tier": "supporter"])
-            try add("profile.jsonl", try jsonLines([profile]), to: archive)
-            let batches = (1...3).map { day in
-                let time = Self.milliseconds(receivedAt.addingTimeInterval(TimeInterval(-day) * 86_400))
-                return BatchLine(
-                    mpid: mpid, batchId: "\(mpid)-\(day)", timestampUnixtimeMs: time,
-                    events: [.init(eventType: "custom_event", data: .init(eventName: "article_view", timestamp: time))])
-            }
-            try add("event_batches.jsonl", try jsonLines(batches), to: archive)
+        guard profile.hasData else {
+            let text = Data("MPIDs were found for this request but they hold no data.\n".utf8)
+            try add("empty.txt", text, modified: receivedAt, to: archive)
+            return try bytes(of: archive)
         }
+        let created = Self.milliseconds(receivedAt.addingTimeInterval(-400 * 86_400))
+        let userIdentities = Dictionary(
+            uniqueKeysWithValues: identities.map { (IdentityCatalog.mParticleName(of: $0.key), $0.value) })
+        let line = ProfileLine(
+            mpid: profile.mpid, createdTimestampUnixtimeMs: created, userIdentities: userIdentities,
+            userAttributes: ["$Country": "GB", "membership_tier": "supporter"])
+        try add("profile.jsonl", try jsonLines([line]), modified: receivedAt, to: archive)
+        let batches = (1...3).map { day in
+            let time = Self.milliseconds(receivedAt.addingTimeInterval(TimeInterval(-day) * 86_400))
+            return BatchLine(
+                mpid: profile.mpid, batchId: "\(profile.mpid)-\(day)", timestampUnixtimeMs: time,
+                events: [.init(eventType: "custom_event", data: .init(eventName: "article_view", timestamp: time))])
+        }
+        try add("event_batches.jsonl", try jsonLines(batches), modified: receivedAt, to: archive)
+        return try bytes(of: archive)
+    }
+
+    private static func bytes(of archive: Archive) throws -> Data {
         guard let data = archive.data else { throw Archive.ArchiveError.unwritableArchive }
         return data
     }
 
-    private static func add(_ path: String, _ content: Data, to archive: Archive) throws {
+    private static func add(_ path: String, _ content: Data, modified: Date, to archive: Archive) throws {
         try archive.addEntry(
-            with: path, type: .file, uncompressedSize: Int64(content.count), modificationDate: Date(timeIntervalSince1970: 0),
+            with: path, type: .file, uncompressedSize: Int64(content.count), modificationDate: modified,
             compressionMethod: .deflate
         ) { position, size in
             content.subdata(in: Int(position)..<Int(position) + size)

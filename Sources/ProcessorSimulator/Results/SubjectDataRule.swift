@@ -14,20 +14,20 @@ package enum SubjectDataRule {
     /// Identity-value prefix meaning "MPIDs matched but had no data" (`empty.txt`).
     package static let emptyProfilePrefix = "empty-"
 
-    /// What the identities of a request resolve to.
-    enum Resolution: Equatable {
-        case noMatch
-        case emptyProfile(mpid: Int64)
-        case profile(mpid: Int64)
+    /// The profile a request's identities resolve to.
+    struct MatchedProfile: Equatable {
+        let mpid: Int64
+        /// False when the MPID exists but holds no data (`empty.txt`).
+        let hasData: Bool
     }
 
-    /// Resolves `identities` (type → raw value).
-    static func resolve(_ identities: [String: String]) -> Resolution {
+    /// Resolves `identities` (type → raw value); nil when no records match.
+    static func resolve(_ identities: [String: String]) -> MatchedProfile? {
         let values = identities.values
-        if !values.isEmpty, values.allSatisfy({ $0.hasPrefix(noMatchPrefix) }) { return .noMatch }
+        if !values.isEmpty, values.allSatisfy({ $0.hasPrefix(noMatchPrefix) }) { return nil }
         let mpid = identities["mpid"].flatMap(Int64.init) ?? derivedMPID(identities)
-        if !values.isEmpty, values.allSatisfy({ $0.hasPrefix(emptyProfilePrefix) }) { return .emptyProfile(mpid: mpid) }
-        return .profile(mpid: mpid)
+        let empty = !values.isEmpty && values.allSatisfy { $0.hasPrefix(emptyProfilePrefix) }
+        return MatchedProfile(mpid: mpid, hasData: !empty)
     }
 
     private static func derivedMPID(_ identities: [String: String]) -> Int64 {

@@ -1,0 +1,141 @@
+import AsyncHTTPClient
+import DSRCore
+import Foundation
+import GatewayApp
+import Logging
+import NIOPosix
+import ProcessorSimulator
+import ServiceLifecycle
+import Workers
+
+/// The processor simulator and the real gateway over loopback, sharing a manual clock and one SQLite file.
+/// The gateway can be stopped and started again on the same file and port (restart tests).
+package actor GatewayHarness {
+    /// 2026-01-06T09:00:00Z, a Tuesday.
+    package static let start = Date(timeIntervalSince1970: 1_767_690_000)
+    /// Silent unless `TEST_LOG_LEVEL` names a level (then to standard error), for debugging a failing test.
+    package static let quietLogger: Logger = {
+        let name = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"] ?? ""
+        guard let level = Logger.Level(rawValue: name) else {
+            return Logger(label: "tests", factory: { _ in SwiftLogNoOpLogHandler() })
+        }
+        var logger = Logger(label: "tests", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = level
+        return logger
+    }()
+
+    package nonisolated let clock: ManualWallClock
+    package nonisolated let simulator: ProcessorSimulator
+    package nonisolated let database: TemporaryDatabase
+    package nonisolated let apiKey = DevEnvironment.randomSecret()
+    package nonisolated let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+    private let logger: Logger
+    private var port = 0
+    private var gateway: (services: ServiceGroup, task: Task<Void, any Error>, api: GatewayAPIClient)?
+
+    private init(clock: ManualWallClock, simulator: ProcessorSimulator, database: TemporaryDatabase, logger: Logger) {
+        self.clock = clock
+        self.simulator = simulator
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Runs `body` with a running simulator (no background ticking) and a started gateway; stops both afterwards.
+    package static func with<T: Sendable>(
+        simulator configuration: SimulatorConfiguration = SimulatorConfiguration(tickInterval: nil),
+        logger: Logger = quietLogger, _ body: (GatewayHarness) async throws -> T
+    ) async throws -> T {
+        let clock = ManualWallClock(start)
+        let simulator = try ProcessorSimulator(configuration: configuration, clock: clock, logger: logger)
+        let harness = GatewayHarness(clock: clock, simulator: simulator, database: try TemporaryDatabase(), logger: logger)
+        let simulatorServices = ServiceGroup(services: [simulator], gracefulShutdownSignals: [], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await simulatorServices.run() }
+            defer { try? harness.database.remove() }
+            do {
+                _ = try await harness.startGateway()
+                let result = try await body(harness)
+                try await harness.finish(simulatorServices)
+                return result
+            } catch {
+                try? await harness.finish(simulatorServices)
+                throw error
+            }
+        }
+    }
+
+    private func finish(_ simulatorServices: ServiceGroup) async throws {
+        try await stopGateway()
+        await simulatorServices.triggerGracefulShutdown()
+        try await httpClient.shutdown()
+    }
+
+    /// The running gateway's API client.
+    package var api: GatewayAPIClient {
+        get throws {
+            guard let gateway else { throw HarnessError(what: "the gateway is not running") }
+            return gateway.api
+        }
+    }
+
+    /// The gateway's base URL (stable across restarts).
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts the gateway on the harness's SQLite file (and, after the first start, on the same port).
+    @discardableResult
+    package func startGateway() async throws -> GatewayAPIClient {
+        let configuration = DevEnvironment.gatewayConfiguration(
+            simulator: simulator, simulatorURL: try await simulator.waitUntilListening(), sqlitePath: database.path,
+            port: port, apiKeySecret: apiKey, dispatcher: DispatcherConfiguration(pollInterval: 0.01))
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let app = try await buildApplication(
+            configuration: configuration, clock: clock, logger: logger, onListening: { portSink.yield($0) })
+        let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+        let task = Task { try await services.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let bound = await iterator.next() else { throw CancellationError() }
+        port = bound
+        let api = GatewayAPIClient(baseURL: baseURL, apiKey: apiKey, httpClient: httpClient)
+        gateway = (services, task, api)
+        return api
+    }
+
+    /// Stops the gateway gracefully (server, dispatcher, store, in that order).
+    package func stopGateway() async throws {
+        guard let gateway else { return }
+        self.gateway = nil
+        await gateway.services.triggerGracefulShutdown()
+        try await gateway.task.value
+    }
+
+    /// Moves the shared clock and lets the simulator apply its lifecycle and send due callbacks.
+    package func advance(by seconds: TimeInterval) async throws {
+        try await simulator.advance(by: seconds)
+    }
+
+    /// Polls `condition` (real time, every 10 ms) until it holds; fails after `timeout`.
+    package func eventually(
+        timeout: Duration = .seconds(10), _ what: String, _ condition: @Sendable () async throws -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw HarnessError(what: "timed out waiting until \(what)")
+    }
+
+    /// Waits until the request has reached `state`.
+    @discardableResult
+    package func waitFor(_ id: String, state: String) async throws -> RequestSnapshot {
+        let api = try api
+        try await eventually("request reaches \(state)") { try await api.request(id).state == state }
+        return try await api.request(id)
+    }
+}
+
+/// The harness could not do what a test asked.
+package struct HarnessError: Error, CustomStringConvertible {
+    package var what: String
+    package var description: String { what }
+}

@@ -1,0 +1,128 @@
+import DSRCore
+import Foundation
+import NIOHTTP1
+import GatewayApp
+import OpenDSR
+import ProcessorSimulator
+import Testing
+import TestSupport
+
+/// The gateway and the simulator over real HTTP on loopback: delivery, verified callbacks, restart, cancellation.
+@Suite struct LifecycleEndToEndTests {
+    @Test func erasureAndAccessCompleteThroughVerifiedCallbacks() async throws {
+        try await GatewayHarness.with { harness in
+            let api = try await harness.api
+            let erasure = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "e2e-erasure-1")
+            let access = try await api.submitted(regulation: "ccpa", type: "access", subjectId: "e2e-access-1")
+            try await harness.waitFor(erasure, state: "pending")
+            try await harness.waitFor(access, state: "pending")
+            for _ in 0..<40 {
+                try await harness.advance(by: 6 * 3600)
+            }
+            let finishedErasure = try await api.request(erasure)
+            let finishedAccess = try await api.request(access)
+            #expect(finishedErasure.state == "completed")
+            #expect(finishedAccess.state == "completed")
+            for snapshot in [finishedErasure, finishedAccess] {
+                let moves = snapshot.audit.compactMap { entry in entry.toState.map { "\(entry.actor):\($0)" } }
+                #expect(moves.first == "api:queued")
+                #expect(moves.contains("dispatcher:pending"))
+                #expect(moves.last == "callback:completed")
+            }
+            let processor = await harness.simulator.snapshot()
+            #expect(processor.requests.filter { [erasure, access].contains($0.subjectRequestId) }.count == 2)
+            #expect(processor.callbacks.failed == 0)
+        }
+    }
+
+    @Test func restartMidwayLosesNothingAndSendsNothingTwice() async throws {
+        try await GatewayHarness.with { harness in
+            harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))
+            let before = try await harness.api
+            var submitted: [String] = []
+            for index in 0..<5 {
+                submitted.append(
+                    try await before.submitted(regulation: "gdpr", type: "erasure", subjectId: "restart-\(index)"))
+            }
+            let ids = submitted
+            try await harness.eventually("every delivery failed once") {
+                try await ids.asyncAllSatisfy { try await before.request($0).lastError != nil }
+            }
+            try await harness.stopGateway()
+            harness.simulator.setFaults(.none)
+            let api = try await harness.startGateway()
+            try await harness.advance(by: 3600)
+            for id in ids {
+                try await harness.waitFor(id, state: "pending")
+            }
+            for _ in 0..<40 {
+                try await harness.advance(by: 6 * 3600)
+            }
+            for id in ids {
+                #expect(try await api.request(id).state == "completed")
+            }
+            let processor = await harness.simulator.snapshot()
+            #expect(processor.requests.filter { ids.contains($0.subjectRequestId) }.count == ids.count)
+        }
+    }
+
+    @Test func aRequestTheProcessorAlreadyHasIsAdoptedNotResentUnderANewId() async throws {
+        try await GatewayHarness.with { harness in
+            let id = UUID().uuidString.lowercased()
+            let processorURL = try await harness.simulator.waitUntilListening()
+            let client = OpenDSRClient(
+                httpClient: harness.httpClient,
+                configuration: .init(
+                    baseURL: processorURL.absoluteString + "/v3", workspaceKey: "sim-key", workspaceSecret: "sim-secret"))
+            let earlier = SubmitRequestBody(
+                regulation: "gdpr", subjectRequestId: id, subjectRequestType: "erasure",
+                submittedTime: Timestamp.format(harness.clock.now),
+                subjectIdentities: ["controller_customer_id": .init(value: "adopted-1")])
+            guard case .success = await client.submit(earlier, logger: GatewayHarness.quietLogger) else {
+                Issue.record("the simulator refused the first submission")
+                return
+            }
+            let api = try await harness.api
+            _ = try await api.submitted(id: id, regulation: "gdpr", type: "erasure", subjectId: "adopted-1")
+            let pending = try await harness.waitFor(id, state: "pending")
+            #expect(pending.audit.contains { $0.detail?.contains("processor already had this id") == true })
+            let processor = await harness.simulator.snapshot()
+            #expect(processor.requests.count == 1)
+        }
+    }
+
+    @Test func cancellingAPendingRequestCancelsItAtTheProcessor() async throws {
+        try await GatewayHarness.with { harness in
+            let api = try await harness.api
+            let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "cancel-me")
+            try await harness.waitFor(id, state: "pending")
+            let answer = try await api.send(.DELETE, "/data-subject-requests/\(id)")
+            #expect(answer.status == 200)
+            #expect(try await api.request(id).state == "cancelled")
+            let processor = await harness.simulator.snapshot()
+            #expect(processor.requests.first { $0.subjectRequestId == id }?.requestStatus == "cancelled")
+            let again = try await api.send(.DELETE, "/data-subject-requests/\(id)")
+            #expect(again.status == 409)
+        }
+    }
+}
+
+extension GatewayAPIClient {
+    /// Submits a request and returns its id, failing unless the gateway answered 202.
+    func submitted(id: String? = nil, regulation: String, type: String, subjectId: String) async throws -> String {
+        var body = ["regulation": regulation, "type": type, "subjectId": subjectId]
+        if let id { body["id"] = id }
+        let answer = try await send(.POST, "/data-subject-requests", json: body)
+        guard answer.status == 202, let id = answer.json?["id"] as? String else {
+            throw GatewayAPIClientError(status: answer.status)
+        }
+        return id
+    }
+}
+
+extension Array where Element: Sendable {
+    func asyncAllSatisfy(_ predicate: (Element) async throws -> Bool) async rethrows -> Bool {
+        for element in self where try await !predicate(element) { return false }
+        return true
+    }
+}
