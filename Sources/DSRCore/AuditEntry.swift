@@ -27,6 +27,7 @@ package struct AuditEntry: Codable, Sendable, Equatable {
         case api
         case baton
         case dispatcher
+        case downloader
         case callback
         case poller
         case operator_ = "operator"

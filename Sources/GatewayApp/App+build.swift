@@ -17,7 +17,7 @@ package typealias GatewayApplication = Application<RouterResponder<GatewayReques
 
 /// Builds the real gateway: opens (and migrates) the store, creates the shared HTTP client, wires controllers and
 /// workers. Long-running parts run in the application's service group in dependency order and stop in reverse:
-/// server, dispatcher, store, HTTP client. `onListening` is called with the bound port once the server listens.
+/// server, results downloader, dispatcher, store, HTTP client. `onListening` is called with the bound port once the server listens.
 package func buildApplication(
     configuration: GatewayConfiguration, clock: any WallClock, logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -32,6 +32,9 @@ package func buildApplication(
     let router = buildRouter(
         store: store, client: client, certificates: certificates, publicBaseURL: publicBaseURL,
         configuration: configuration, clock: clock)
+    let downloader = ResultDownloader(
+        store: store, results: try FileResultsStore(directory: configuration.results.directory), client: client,
+        configuration: configuration.results, clock: clock, logger: logger)
     let dispatcher = Dispatcher(
         store: store, client: client, configuration: configuration.dispatcher, publicBaseURL: publicBaseURL,
         clock: clock, logger: logger)
@@ -42,6 +45,7 @@ package func buildApplication(
             ShutdownAction { try await httpClient.shutdown() },
             ShutdownAction { try await store.close() },
             dispatcher,
+            downloader,
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port

@@ -50,6 +50,9 @@ extension GatewayConfiguration {
                 pollInterval: reader.double(forKey: "dispatcher.poll_interval_seconds", default: 1),
                 batchSize: reader.int(forKey: "dispatcher.batch_size", default: 50),
                 skipWaitingPeriod: reader.bool(forKey: "dispatcher.skip_waiting_period", default: false)),
+            results: ResultDownloaderConfiguration(
+                directory: reader.string(forKey: "results.directory", default: "results"),
+                maxBytes: reader.int(forKey: "results.max_bytes", default: 512 << 20)),
             deadlines: DeadlinePolicy(
                 gdprMonths: reader.int(forKey: "deadlines.gdpr_months", default: 1),
                 ccpaDays: reader.int(forKey: "deadlines.ccpa_days", default: 45)),

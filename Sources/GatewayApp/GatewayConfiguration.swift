@@ -21,6 +21,7 @@ package struct GatewayConfiguration: Sendable {
     package var processor: OpenDSRClientConfiguration
     package var callbacks: CallbackConfiguration
     package var dispatcher: DispatcherConfiguration
+    package var results: ResultDownloaderConfiguration
     package var deadlines: DeadlinePolicy
     /// API keys as `name:sha256hex:scope+scope` (key `api_keys`, a list; comma-separated in the environment).
     package var apiKeys: [APIKey]
@@ -28,7 +29,9 @@ package struct GatewayConfiguration: Sendable {
     package init(
         host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil, sqlitePath: String,
         processor: OpenDSRClientConfiguration, callbacks: CallbackConfiguration = CallbackConfiguration(),
-        dispatcher: DispatcherConfiguration = DispatcherConfiguration(), deadlines: DeadlinePolicy = DeadlinePolicy(),
+        dispatcher: DispatcherConfiguration = DispatcherConfiguration(),
+        results: ResultDownloaderConfiguration = ResultDownloaderConfiguration(),
+        deadlines: DeadlinePolicy = DeadlinePolicy(),
         apiKeys: [APIKey]
     ) {
         self.host = host
@@ -38,6 +41,7 @@ package struct GatewayConfiguration: Sendable {
         self.processor = processor
         self.callbacks = callbacks
         self.dispatcher = dispatcher
+        self.results = results
         self.deadlines = deadlines
         self.apiKeys = apiKeys
     }

@@ -14,6 +14,7 @@ package struct RequestView: ResponseEncodable, Sendable {
     package var deadline: Date
     package var processor: ProcessorView
     package var resultLocation: String?
+    package var resultsStatus: ResultsStatus?
     package var attempts: Int
     package var lastError: String?
     package var nextAttemptAt: Date?
@@ -31,6 +32,7 @@ package struct RequestView: ResponseEncodable, Sendable {
         deadline = request.deadline
         processor = ProcessorView(request.processor)
         resultLocation = request.resultLocation
+        resultsStatus = request.resultsStatus
         attempts = request.attempts
         lastError = request.lastError
         nextAttemptAt = request.state == .queued ? request.nextAttemptAt : nil

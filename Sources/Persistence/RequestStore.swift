@@ -35,6 +35,10 @@ package protocol RequestStore: Sendable {
     /// Non-terminal requests (other than `queued`) not updated since `before`, least recently updated first.
     func stale(notUpdatedSince before: Date, limit: Int) async throws -> [DSRRequest]
 
+    /// Completed requests with a `results_url` whose results are not yet fetched and whose `nextAttemptAt` (the
+    /// download retry time) is unset or at or before `now`, oldest first.
+    func awaitingResults(at now: Date, limit: Int) async throws -> [DSRRequest]
+
     /// How many requests are in each state.
     func countByState() async throws -> [RequestState: Int]
 }

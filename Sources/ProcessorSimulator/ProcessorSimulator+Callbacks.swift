@@ -81,8 +81,7 @@ extension ProcessorSimulator {
         var logger = logger
         logger[metadataKey: "dsr.id"] = "\(callback.requestId)"
         do {
-            let body = try WireResponder.encode(
-                callback.body(controllerId: configuration.controllerId, baseURL: baseURL))
+            let body = try callback.body(controllerId: configuration.controllerId, baseURL: baseURL).orderedJSON()
             let signature = try identity.signature(for: body)
             return await sender.post(body, signature: signature, to: callback.url, using: client, logger: logger)
         } catch {

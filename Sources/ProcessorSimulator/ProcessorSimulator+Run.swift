@@ -68,7 +68,8 @@ extension ProcessorSimulator {
         let wire = WireResponder(identity: identity, domain: configuration.processorDomain)
         let v3 = router.group("v3").add(
             middleware: ProcessorGateMiddleware(
-                authenticator: BasicAuthenticator(key: configuration.workspaceKey, secret: configuration.workspaceSecret),
+                authenticator: BasicAuthenticator(
+                    key: configuration.workspaceKey, secret: configuration.workspaceSecret),
                 rateLimiter: rateLimiter, faults: faultInjector, clock: clock
             )
         )

@@ -85,8 +85,8 @@ package actor GatewayHarness {
     @discardableResult
     package func startGateway() async throws -> GatewayAPIClient {
         let configuration = DevEnvironment.gatewayConfiguration(
-            simulator: simulator, simulatorURL: try await simulator.waitUntilListening(), sqlitePath: database.path,
-            port: port, apiKeySecret: apiKey, dispatcher: DispatcherConfiguration(pollInterval: 0.01))
+            simulator: simulator, simulatorURL: try await simulator.waitUntilListening(), dataDirectory: database.directory,
+            port: port, apiKeySecret: apiKey, pollInterval: 0.01)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = try await buildApplication(
             configuration: configuration, clock: clock, logger: logger, onListening: { portSink.yield($0) })

@@ -39,7 +39,8 @@ final class CallbackReceiver: Sendable {
                 return true
             }
             if refuse { return Response(status: .internalServerError) }
-            let delivery = Delivery(path: request.uri.path, headers: request.headers, body: Array(bytes.readableBytesView))
+            let delivery = Delivery(
+                path: request.uri.path, headers: request.headers, body: Array(bytes.readableBytesView))
             self.received.withLock { $0.append(delivery) }
             return Response(status: .accepted)
         }

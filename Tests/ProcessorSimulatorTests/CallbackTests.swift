@@ -40,10 +40,11 @@ struct CallbackTests {
                 #expect(chain.verifies(delivery.header("X-OpenDSR-Signature"), over: delivery.body))
                 #expect(delivery.header("X-OpenDSR-Processor-Domain") == "opendsr.mparticle.com")
                 #expect(delivery.header("Content-Type") == "application/json")
-                #expect(
-                    delivery.text
-                        == #"{"controller_id":"3622","expected_completion_time":"2025-09-04T10:00:00Z","status_callback_url":"\#(target)","subject_request_id":"\#(submission.subjectRequestId)","request_status":"pending","results_url":null,"extensions":null}"#
-                )
+                let expected =
+                    #"{"controller_id":"3622","expected_completion_time":"2025-09-04T10:00:00Z","#
+                    + #""status_callback_url":"\#(target)","subject_request_id":"\#(submission.subjectRequestId)","#
+                    + #""request_status":"pending","results_url":null,"extensions":null}"#
+                #expect(delivery.text == expected)
             }
             #expect(await harness.simulator.snapshot().callbacks.sent == 2)
         }
@@ -56,7 +57,9 @@ struct CallbackTests {
             submission.statusCallbackUrls = [urls(receiverURL, submission.subjectRequestId)[0]]
             #expect(try await harness.submit(submission).status == 201)
             await harness.advance(by: 10 * 86_400)
-            let bodies = try receiver.deliveries.map { try JSONDecoder().decode(CallbackBody.self, from: Data($0.body)) }
+            let bodies = try receiver.deliveries.map {
+                try JSONDecoder().decode(CallbackBody.self, from: Data($0.body))
+            }
             #expect(bodies.map(\.requestStatus) == ["pending", "in_progress", "completed"])
             let expectedResults = harness.baseURL.appending(path: "v3/requests/\(submission.subjectRequestId)/results")
             #expect(bodies.last?.resultsUrl == expectedResults.absoluteString)
@@ -71,7 +74,8 @@ struct CallbackTests {
 
     @Test("a refused callback is retried at the next batch, up to the attempt limit")
     func retries() async throws {
-        try await withReceiver(SimulatorHarness.configuration { $0.callbackMaxAttempts = 2 }) { harness, receiver, url async throws in
+        try await withReceiver(SimulatorHarness.configuration { $0.callbackMaxAttempts = 2 }) {
+            harness, receiver, url async throws in
             var kept = SimulatorHarness.submission(customerId: "kept")
             kept.statusCallbackUrls = [urls(url, kept.subjectRequestId)[0]]
             #expect(try await harness.submit(kept).status == 201)

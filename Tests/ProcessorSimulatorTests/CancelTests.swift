@@ -13,11 +13,13 @@ struct CancelTests {
             #expect(try await harness.submit(submission).status == 201)
             let answer = try await harness.send(.DELETE, "v3/requests/\(submission.subjectRequestId)")
             #expect(answer.status == 202)
-            #expect(try await ServedChain.fetch(from: harness).verifies(answer.header("X-OpenDSR-Signature"), over: answer.body))
             #expect(
-                answer.text
-                    == #"{"expected_completion_time":null,"received_time":"2025-08-26T10:00:00.000Z","subject_request_id":"\#(submission.subjectRequestId)","controller_id":"3622","api_version":"3.0"}"#
-            )
+                try await ServedChain.fetch(from: harness).verifies(
+                    answer.header("X-OpenDSR-Signature"), over: answer.body))
+            let expected =
+                #"{"expected_completion_time":null,"received_time":"2025-08-26T10:00:00.000Z","#
+                + #""subject_request_id":"\#(submission.subjectRequestId)","controller_id":"3622","api_version":"3.0"}"#
+            #expect(answer.text == expected)
             let status = try await harness.send(.GET, "v3/requests/\(submission.subjectRequestId)")
             #expect(try status.decode(RequestStatusResponse.self).requestStatus == "cancelled")
             #expect(try await harness.submit(SimulatorHarness.submission()).status == 201)

@@ -57,9 +57,11 @@ struct FaultAndAdminTests {
                 harness.simulator.faults
                     == SimulatorFaults(latencyMilliseconds: 3, serverErrorCount: 1, dropCallbackFraction: 0.5))
             #expect(try set.decode(SimulatorFaults.self) == harness.simulator.faults)
-            #expect(try await harness.send(.POST, "_sim/faults", body: Array("{}".utf8), credentials: nil).status == 200)
+            #expect(
+                try await harness.send(.POST, "_sim/faults", body: Array("{}".utf8), credentials: nil).status == 200)
             #expect(harness.simulator.faults == .none)
-            #expect(try await harness.send(.POST, "_sim/faults", body: Array("[1]".utf8), credentials: nil).status == 400)
+            #expect(
+                try await harness.send(.POST, "_sim/faults", body: Array("[1]".utf8), credentials: nil).status == 400)
         }
     }
 
@@ -71,7 +73,8 @@ struct FaultAndAdminTests {
             let advanced = try await harness.send(.POST, "_sim/advance?seconds=43200", credentials: nil)
             #expect(advanced.status == 200)
             #expect(harness.clock.now == SimulatorHarness.start.addingTimeInterval(43_200))
-            let snapshot = try await harness.send(.GET, "_sim/requests", credentials: nil).decode(SimulatorSnapshot.self)
+            let snapshot = try await harness.send(.GET, "_sim/requests", credentials: nil).decode(
+                SimulatorSnapshot.self)
             #expect(snapshot.requests.map(\.subjectRequestId) == [submission.subjectRequestId])
             #expect(snapshot.requests.map(\.requestStatus) == ["in_progress"])
             #expect(snapshot.now == "2025-08-26T22:00:00.000Z")

@@ -79,7 +79,9 @@ struct LifecycleTests {
         try await SimulatorHarness.run { harness in
             let answer = try await harness.send(.GET, "v3/requests/\(UUID().uuidString.lowercased())")
             #expect(answer.status == 404)
-            #expect(try answer.decode(ProcessorErrorBody.self).message == "The specified subject request id could not be found")
+            #expect(
+                try answer.decode(ProcessorErrorBody.self).message
+                    == "The specified subject request id could not be found")
             #expect(try await harness.send(.GET, "v3/requests").status == 400)
             #expect(try await harness.send(.GET, "v3/requests?group_id=none").text == "[]")
         }

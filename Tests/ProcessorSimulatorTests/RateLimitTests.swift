@@ -48,7 +48,8 @@ struct RateLimitTests {
 
     @Test("unauthenticated requests do not use the workspace's quota")
     func unauthenticatedNotCounted() async throws {
-        try await SimulatorHarness.run(SimulatorHarness.configuration { $0.requestsPerMinute = 1 }) { harness async throws in
+        try await SimulatorHarness.run(SimulatorHarness.configuration { $0.requestsPerMinute = 1 }) {
+            harness async throws in
             for _ in 0..<3 {
                 #expect(try await harness.send(.GET, "v3/discovery", credentials: nil).status == 401)
             }

@@ -45,11 +45,13 @@ struct SimulatorHarness: Sendable {
         await simulator.tick()
     }
 
-    /// Sends a request to `path` (relative to the base URL), with the workspace credentials unless told otherwise.
+    /// Sends a request to `path` (relative to the base URL, query allowed), with the workspace credentials unless told otherwise.
     func send(
-        _ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, credentials: (String, String)? = ("sim-key", "sim-secret")
+        _ method: HTTPMethod, _ path: String, body: [UInt8]? = nil,
+        credentials: (String, String)? = ("sim-key", "sim-secret")
     ) async throws -> HTTPResult {
-        try await HTTPResult.send(method, baseURL.appending(path: path).absoluteString, body: body, credentials: credentials)
+        try await HTTPResult.send(
+            method, "\(baseURL.absoluteString)/\(path)", body: body, credentials: credentials)
     }
 
     /// Submits `body` to `POST /v3/requests`.
@@ -67,7 +69,9 @@ struct SimulatorHarness: Sendable {
             submittedTime: "2025-08-26T09:59:00.000Z",
             subjectIdentities: ["controller_customer_id": .init(value: customerId)],
             statusCallbackUrls: callbackURLs, groupId: groupId,
-            extensions: skipWaitingPeriod.map { [SubmitRequestBody.mParticleExtensionKey: .init(skipWaitingPeriod: $0)] }
+            extensions: skipWaitingPeriod.map {
+                [SubmitRequestBody.mParticleExtensionKey: .init(skipWaitingPeriod: $0)]
+            }
         )
     }
 }
@@ -102,6 +106,7 @@ struct HTTPResult: Sendable {
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 16 << 20)
-        return HTTPResult(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
+        return HTTPResult(
+            status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
     }
 }

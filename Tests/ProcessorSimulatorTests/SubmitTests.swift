@@ -88,7 +88,9 @@ struct SubmitTests {
     func groupLimit() async throws {
         try await SimulatorHarness.run(SimulatorHarness.configuration { $0.maxRequestsPerGroup = 2 }) { harness in
             for customer in ["g-1", "g-2"] {
-                #expect(try await harness.submit(SimulatorHarness.submission(customerId: customer, groupId: "g")).status == 201)
+                #expect(
+                    try await harness.submit(SimulatorHarness.submission(customerId: customer, groupId: "g")).status
+                        == 201)
             }
             let third = try await harness.submit(SimulatorHarness.submission(customerId: "g-3", groupId: "g"))
             #expect(third.status == 400)
@@ -98,38 +100,29 @@ struct SubmitTests {
         }
     }
 
-    static let invalidBodies: [(String, String)] = [
-        ("not JSON", "{"),
-        ("regulation", #"{"regulation":"hipaa","subject_request_id":"ID","subject_request_type":"erasure","submitted_time":"2025-08-26T10:00:00Z","subject_identities":{"email":{"value":"a@b.c","encoding":"raw"}}}"#),
-        ("uppercase id", #"{"regulation":"gdpr","subject_request_id":"ID","subject_request_type":"erasure","submitted_time":"2025-08-26T10:00:00Z","subject_identities":{"email":{"value":"a@b.c","encoding":"raw"}}}"#.replacingOccurrences(of: "\"ID\"", with: "\"3F2504E0-4F89-41D3-9A0C-0305E82C3301\"")),
-        ("UUID v1", #"{"regulation":"gdpr","subject_request_id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","subject_request_type":"erasure","submitted_time":"2025-08-26T10:00:00Z","subject_identities":{"email":{"value":"a@b.c","encoding":"raw"}}}"#),
-        ("type", #"{"regulation":"gdpr","subject_request_id":"ID","subject_request_type":"delete","submitted_time":"2025-08-26T10:00:00Z","subject_identities":{"email":{"value":"a@b.c","encoding":"raw"}}}"#),
-        ("submitted_time", #"{"regulation":"gdpr","subject_request_id":"ID","subject_request_type":"erasure","submitted_time":"yesterday","subject_identities":{"email":{"value":"a@b.c","encoding":"raw"}}}"#),
-        ("no identities", #"{"regulation":"gdpr","subject_request_id":"ID","subject_request_type":"erasure","submitted_time":"2025-08-26T10:00:00Z","subject_identities":{}}"#),
-        ("encoding", #"{"regulation":"gdpr","subject_request_id":"ID","subject_request_type":"erasure","submitted_time":"2025-08-26T10:00:00Z","subject_identities":{"email":{"value":"a@b.c","encoding":"sha256"}}}"#),
-        ("identity type", #"{"regulation":"gdpr","subject_request_id":"ID","subject_request_type":"erasure","submitted_time":"2025-08-26T10:00:00Z","subject_identities":{"ssn":{"value":"1","encoding":"raw"}}}"#),
-        ("mpid not alone", #"{"regulation":"gdpr","subject_request_id":"ID","subject_request_type":"erasure","submitted_time":"2025-08-26T10:00:00Z","subject_identities":{"email":{"value":"a@b.c","encoding":"raw"}},"extensions":{"opendsr.mparticle.com":{"subject_identities":{"mpid":{"value":"42","encoding":"raw"}}}}}"#),
-        ("callback URL", #"{"regulation":"gdpr","subject_request_id":"ID","subject_request_type":"erasure","submitted_time":"2025-08-26T10:00:00Z","subject_identities":{"email":{"value":"a@b.c","encoding":"raw"}},"status_callback_urls":["not a url"]}"#),
-    ]
-
-    @Test("invalid bodies get 400 with an mParticle error body", arguments: invalidBodies)
-    func invalidBody(rule: String, json: String) async throws {
+    @Test("invalid bodies get 400 with an mParticle error body", arguments: InvalidBody.allCases)
+    func invalidBody(_ rule: InvalidBody) async throws {
         try await SimulatorHarness.run { harness in
-            let body = json.replacingOccurrences(of: "\"ID\"", with: "\"\(UUID().uuidString.lowercased())\"")
-            let answer = try await harness.send(.POST, "v3/requests", body: Array(body.utf8))
-            #expect(answer.status == 400, "rule: \(rule)")
+            let answer = try await harness.send(.POST, "v3/requests", body: try rule.body())
+            #expect(answer.status == 400)
             #expect(try answer.decode(ProcessorErrorBody.self).code == 400)
             #expect(!answer.text.contains("a@b.c"), "error text must not echo identities")
             #expect(await harness.simulator.snapshot().requests.isEmpty)
         }
     }
 
-    @Test("an mpid alone in extensions is accepted")
-    func mpidAlone() async throws {
-        try await SimulatorHarness.run { harness async throws in
-            let id = UUID().uuidString.lowercased()
-            let json = #"{"regulation":"ccpa","subject_request_id":"\#(id)","subject_request_type":"access","submitted_time":"2025-08-26T10:00:00Z","extensions":{"opendsr.mparticle.com":{"subject_identities":{"mpid":{"value":"42","encoding":"raw"}}}}}"#
-            #expect(try await harness.send(.POST, "v3/requests", body: Array(json.utf8)).status == 201)
+    @Test("the table's base body is valid, and an mpid alone in extensions is accepted")
+    func validBodies() async throws {
+        try await SimulatorHarness.run { harness in
+            let base = Array(try JSONSerialization.data(withJSONObject: InvalidBody.validJSON()))
+            #expect(try await harness.send(.POST, "v3/requests", body: base).status == 201)
+            var json = InvalidBody.validJSON()
+            json["subject_identities"] = nil
+            json["extensions"] = [
+                "opendsr.mparticle.com": ["subject_identities": ["mpid": ["value": "42", "encoding": "raw"]]]
+            ]
+            let body = Array(try JSONSerialization.data(withJSONObject: json))
+            #expect(try await harness.send(.POST, "v3/requests", body: body).status == 201)
         }
     }
 }

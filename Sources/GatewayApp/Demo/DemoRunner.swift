@@ -50,8 +50,7 @@ struct DemoRunner {
             group.addTask { try await simulatorServices.run() }
             let configuration = DevEnvironment.gatewayConfiguration(
                 simulator: simulator, simulatorURL: try await simulator.waitUntilListening(),
-                sqlitePath: directory.path("demo.sqlite"), port: 0, apiKeySecret: secret,
-                dispatcher: .init(pollInterval: 0.02))
+                dataDirectory: directory.url, port: 0, apiKeySecret: secret, pollInterval: 0.02)
             let (ports, portSink) = AsyncStream<Int>.makeStream()
             let app = try await buildApplication(
                 configuration: configuration, clock: clock, logger: logger, onListening: { portSink.yield($0) })

@@ -20,17 +20,19 @@ struct DemoScript {
             timeline: &timeline)
         let ids = [erasure, access]
         print("\nTimeline (simulated time):")
-        try await waitUntilDelivered(ids, timeline: &timeline)
-        var snapshots = try await show(ids, timeline: &timeline)
+        var snapshots = try await waitUntil(ids, timeline: &timeline) { $0.allSatisfy { $0.state != "queued" } }
         var elapsed: TimeInterval = 0
         let step: TimeInterval = 6 * 3600
-        while !snapshots.allSatisfy(\.isFinished), elapsed < 30 * 86_400 {
+        while !snapshots.allSatisfy(\.isTerminal), elapsed < 30 * 86_400 {
             try await simulator.advance(by: step)
             elapsed += step
             snapshots = try await show(ids, timeline: &timeline)
         }
+        snapshots = try await waitUntil(ids, timeline: &timeline) { $0.allSatisfy(\.hasResultsDecided) }
         printSummary(snapshots, timeline: timeline)
-        return DemoRunner.Summary(requests: snapshots, allSucceeded: snapshots.allSatisfy { $0.state == "completed" })
+        return DemoRunner.Summary(
+            requests: snapshots,
+            allSucceeded: snapshots.allSatisfy { $0.state == "completed" && $0.hasResultsDecided })
     }
 
     private func submit(_ body: [String: String], label: String, timeline: inout DemoTimeline) async throws -> String {
@@ -43,14 +45,18 @@ struct DemoScript {
         return id
     }
 
-    /// The dispatcher delivers in the background: wait (real time, at most 10 s) until nothing is queued.
-    private func waitUntilDelivered(_ ids: [String], timeline: inout DemoTimeline) async throws {
+    /// Delivery and downloads run in the background: wait (real time, at most 10 s) until `done` holds.
+    @discardableResult
+    private func waitUntil(
+        _ ids: [String], timeline: inout DemoTimeline, _ done: ([RequestSnapshot]) -> Bool
+    ) async throws -> [RequestSnapshot] {
+        var snapshots: [RequestSnapshot] = []
         for _ in 0..<500 {
-            let snapshots = try await show(ids, timeline: &timeline)
-            if snapshots.allSatisfy({ $0.state != "queued" }) { return }
+            snapshots = try await show(ids, timeline: &timeline)
+            if done(snapshots) { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        print("  requests still queued after 10 s: is the simulator reachable?")
+        return snapshots
     }
 
     private func show(_ ids: [String], timeline: inout DemoTimeline) async throws -> [RequestSnapshot] {
@@ -72,20 +78,31 @@ struct DemoScript {
             rows.append([
                 String(snapshot.id.prefix(8)), snapshot.type, snapshot.regulation, snapshot.state,
                 finished.map(timeline.offset) ?? "-", Timestamp.format(snapshot.deadline).prefix(10).description,
-                snapshot.resultLocation ?? (snapshot.type == "erasure" ? "n/a" : "-"),
+                snapshot.type == "erasure" ? "n/a" : snapshot.resultsStatus ?? "-",
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for (index, row) in rows.enumerated() {
-            print("  " + zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
+            let cells = zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+            print("  " + cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
             if index == 0 { print("  " + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+        }
+        for snapshot in snapshots {
+            guard let location = snapshot.resultLocation, let url = URL(string: location) else { continue }
+            print("\nAccess result of \(snapshot.id.prefix(8)):")
+            print(ResultsArchiveSummary(file: url, audit: snapshot.audit).render())
         }
     }
 }
 
 extension RequestSnapshot {
     /// Terminal state reached.
-    var isFinished: Bool {
+    var isTerminal: Bool {
         ["completed", "cancelled", "failed"].contains(state)
+    }
+
+    /// An erasure has no results; an access request's archive has been stored (or found empty).
+    var hasResultsDecided: Bool {
+        type == "erasure" || resultsStatus != nil
     }
 }

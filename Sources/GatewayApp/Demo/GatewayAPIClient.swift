@@ -68,6 +68,7 @@ package struct RequestSnapshot: Decodable, Sendable {
     package var receivedAt: Date
     package var deadline: Date
     package var resultLocation: String?
+    package var resultsStatus: String?
     package var lastError: String?
     package var audit: [Entry]
 

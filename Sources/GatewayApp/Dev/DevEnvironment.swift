@@ -20,13 +20,14 @@ package enum DevEnvironment {
     static func run(port: Int, logger: Logger) async throws {
         let directory = try TemporaryDirectory(prefix: "dsr-gateway-dev")
         defer { directory.remove() }
+        print("data (removed on exit): \(directory.url.path)")
         let secret = randomSecret()
         let simulator = try ProcessorSimulator(configuration: fastSimulator, clock: SystemWallClock(), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await simulator.run() }
             let configuration = gatewayConfiguration(
                 simulator: simulator, simulatorURL: try await simulator.waitUntilListening(),
-                sqlitePath: directory.path("gateway.sqlite"), port: port, apiKeySecret: secret)
+                dataDirectory: directory.url, port: port, apiKeySecret: secret)
             let app = try await buildApplication(
                 configuration: configuration, clock: SystemWallClock(), logger: logger,
                 onListening: { port in
@@ -41,17 +42,19 @@ package enum DevEnvironment {
 
     /// A gateway configuration pointing at an in-process simulator and trusting only its root.
     package static func gatewayConfiguration(
-        simulator: ProcessorSimulator, simulatorURL: URL, sqlitePath: String, port: Int, apiKeySecret: String,
-        dispatcher: DispatcherConfiguration = DispatcherConfiguration(pollInterval: 0.2)
+        simulator: ProcessorSimulator, simulatorURL: URL, dataDirectory: URL, port: Int, apiKeySecret: String,
+        pollInterval: TimeInterval = 0.2
     ) -> GatewayConfiguration {
         GatewayConfiguration(
-            port: port, sqlitePath: sqlitePath,
+            port: port, sqlitePath: dataDirectory.appendingPathComponent("gateway.sqlite").path,
             processor: OpenDSRClientConfiguration(
                 baseURL: simulatorURL.absoluteString + "/v3", workspaceKey: simulator.configuration.workspaceKey,
                 workspaceSecret: simulator.configuration.workspaceSecret),
             callbacks: CallbackConfiguration(
                 allowedDomains: [simulator.configuration.processorDomain], trustRoots: .pem(simulator.trustRootPEM)),
-            dispatcher: dispatcher,
+            dispatcher: DispatcherConfiguration(pollInterval: pollInterval),
+            results: ResultDownloaderConfiguration(
+                directory: dataDirectory.appendingPathComponent("results").path, pollInterval: pollInterval),
             apiKeys: [APIKey(name: "dev", sha256Hex: APIKey.hash(secret: apiKeySecret), scopes: Set(APIScope.allCases))!])
     }
 

@@ -10,7 +10,7 @@ import NIOHTTP1
 /// and maps the answer to a ``ProcessorOutcome`` instead of throwing.
 package struct OpenDSRClient: Sendable {
     package let configuration: OpenDSRClientConfiguration
-    private let httpClient: HTTPClient
+    let httpClient: HTTPClient
 
     package init(httpClient: HTTPClient, configuration: OpenDSRClientConfiguration) {
         self.httpClient = httpClient
@@ -80,13 +80,17 @@ package struct OpenDSRClient: Sendable {
     }
 
     static func outcome<Value: Decodable>(status: Int, headers: HTTPHeaders, body: ByteBuffer) -> ProcessorOutcome<Value> {
+        guard (200..<300).contains(status) else { return failure(status: status, headers: headers, body: body) }
+        if Value.self == EmptyBody.self { return .success(EmptyBody() as! Value) }
+        guard let value = try? JSONDecoder().decode(Value.self, from: body) else {
+            return .unavailable(reason: "unreadable \(status) answer")
+        }
+        return .success(value)
+    }
+
+    /// Maps a non-2xx answer (external-apis §1.9).
+    static func failure<Value>(status: Int, headers: HTTPHeaders, body: ByteBuffer) -> ProcessorOutcome<Value> {
         switch status {
-        case 200..<300:
-            if Value.self == EmptyBody.self { return .success(EmptyBody() as! Value) }
-            guard let value = try? JSONDecoder().decode(Value.self, from: body) else {
-                return .unavailable(reason: "unreadable \(status) answer")
-            }
-            return .success(value)
         case 400:
             let message = (try? JSONDecoder().decode(ProcessorErrorBody.self, from: body))?.message ?? "invalid request"
             if message.localizedCaseInsensitiveContains("already exists") { return .duplicateId }

@@ -8,7 +8,7 @@ extension DSRRequest {
         "id", "regulation", "type", "source", "state", "subject_customer_id", "subject_email", "received_at",
         "deadline", "processor_controller_id", "processor_expected_completion", "processor_results_url",
         "processor_received_time", "result_location", "attempts", "last_error", "next_attempt_at",
-        "idempotency_key", "updated_at",
+        "idempotency_key", "updated_at", "results_status", "result_attempts",
     ]
 
     /// The column list for `SELECT` and `RETURNING`.
@@ -21,7 +21,7 @@ extension DSRRequest {
             .text(subject.email), .date(receivedAt), .date(deadline), .text(processor.controllerId),
             .date(processor.expectedCompletionTime), .text(processor.resultsURL), .date(processor.receivedTime),
             .text(resultLocation), .integer(attempts), .text(lastError), .date(nextAttemptAt),
-            .text(idempotencyKey), .date(updatedAt),
+            .text(idempotencyKey), .date(updatedAt), .value(resultsStatus), .integer(resultAttempts),
         ]
     }
 
@@ -78,5 +78,7 @@ extension DSRRequest {
         lastError = try reader.optionalText("last_error")
         nextAttemptAt = try reader.optionalDate("next_attempt_at")
         updatedAt = try reader.date("updated_at")
+        resultsStatus = try reader.optionalValue("results_status")
+        resultAttempts = try reader.integer("result_attempts")
     }
 }

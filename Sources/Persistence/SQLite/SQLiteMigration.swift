@@ -63,6 +63,18 @@ struct SQLiteMigration: Sendable {
                 BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END
                 """,
             ]
-        )
+        ),
+        SQLiteMigration(
+            version: 2,
+            name: "results download",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN results_status TEXT",
+                "ALTER TABLE requests ADD COLUMN result_attempts INTEGER NOT NULL DEFAULT 0",
+                """
+                CREATE INDEX requests_awaiting_results ON requests (next_attempt_at)
+                WHERE state = 'completed' AND processor_results_url IS NOT NULL AND results_status IS NULL
+                """,
+            ]
+        ),
     ]
 }

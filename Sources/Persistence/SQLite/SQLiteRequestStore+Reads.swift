@@ -39,6 +39,18 @@ extension SQLiteRequestStore {
         return try await rows(sql, binds).map(DSRRequest.init(sqliteRow:))
     }
 
+    /// Matches the partial index `requests_awaiting_results`.
+    package func awaitingResults(at now: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        let sql = """
+            SELECT \(DSRRequest.sqliteColumnList) FROM requests
+            WHERE state = 'completed' AND processor_results_url IS NOT NULL AND results_status IS NULL
+              AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
+            ORDER BY next_attempt_at, id LIMIT ?2
+            """
+        return try await rows(sql, [.date(now), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
+    }
+
     /// Every state, with zero for states no request is in.
     package func countByState() async throws -> [RequestState: Int] {
         let rows = try await rows("SELECT state, COUNT(*) AS count FROM requests GROUP BY state")

@@ -16,7 +16,7 @@ struct AdminController: Sendable {
     func register(on router: Router<SimulatorRequestContext>) {
         let group = router.group("_sim").add(middleware: LoopbackOnlyMiddleware())
         group.get("requests") { _, _ in try await self.snapshot() }
-        group.get("faults") { _, _ in try WireResponder.jsonResponse(self.simulator.faults) }
+        group.get("faults") { _, _ in try WireResponder.json(encoding: self.simulator.faults) }
         group.post("faults", use: setFaults)
         group.post("certificate/rotate") { _, _ in try self.simulator.rotateCertificate().chainPEM }
         group.post("advance", use: advance)
@@ -38,7 +38,7 @@ struct AdminController: Sendable {
             throw SimulatorError.invalid("The body must be a faults object.")
         }
         simulator.setFaults(faults)
-        return try WireResponder.jsonResponse(simulator.faults)
+        return try WireResponder.json(encoding: simulator.faults)
     }
 
     @Sendable func advance(_ request: Request, context: SimulatorRequestContext) async throws -> Response {
@@ -47,12 +47,13 @@ struct AdminController: Sendable {
         do {
             try await simulator.advance(by: seconds)
         } catch {
-            throw SimulatorError(.conflict, "The simulator clock is not a manual clock", reason: "Conflict", domain: "Admin")
+            throw SimulatorError(
+                .conflict, "The simulator clock is not a manual clock", reason: "Conflict", domain: "Admin")
         }
         return try await snapshot()
     }
 
     private func snapshot() async throws -> Response {
-        try WireResponder.jsonResponse(await simulator.snapshot())
+        try WireResponder.json(encoding: await simulator.snapshot())
     }
 }

@@ -31,7 +31,9 @@ final class CallbackSender: Sendable {
     }
 
     /// POSTs `body` to `url`; true for a 2xx answer. `signature` is the base64 signature of exactly `body`.
-    func post(_ body: [UInt8], signature: String, to url: String, using client: HTTPClient, logger: Logger) async -> Bool {
+    func post(_ body: [UInt8], signature: String, to url: String, using client: HTTPClient, logger: Logger) async
+        -> Bool
+    {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

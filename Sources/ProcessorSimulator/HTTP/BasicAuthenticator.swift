@@ -12,7 +12,8 @@ struct BasicAuthenticator: Sendable {
         guard let header = request.headers[.authorization] else { return false }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "basic",
-            let decoded = Data(base64Encoded: String(parts[1])), let credentials = String(data: decoded, encoding: .utf8)
+            let decoded = Data(base64Encoded: String(parts[1])),
+            let credentials = String(data: decoded, encoding: .utf8)
         else { return false }
         return credentials == "\(key):\(secret)"
     }

@@ -29,7 +29,7 @@ struct DiscoveryController: Sendable {
             supportedSubjectRequestTypes: ["access", "erasure", "portability"],
             processorCertificate: baseURL.appending(path: Self.certificatePath).absoluteString
         )
-        return try WireResponder.jsonResponse(answer)
+        return try WireResponder.json(encoding: answer)
     }
 
     @Sendable func certificate(_ request: Request, context: SimulatorRequestContext) async throws -> Response {

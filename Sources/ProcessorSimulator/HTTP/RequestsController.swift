@@ -34,7 +34,8 @@ struct RequestsController: Sendable {
             id: submission.id, regulation: submission.regulation, type: submission.type,
             identities: submission.identities, groupId: submission.groupId, callbackURLs: submission.callbackURLs,
             skipWaitingPeriod: submission.skipWaitingPeriod, receivedAt: now,
-            plan: schedule.plan(type: submission.type, receivedAt: now, skipWaitingPeriod: submission.skipWaitingPeriod),
+            plan: schedule.plan(
+                type: submission.type, receivedAt: now, skipWaitingPeriod: submission.skipWaitingPeriod),
             status: .pending
         )
         do {
@@ -53,13 +54,14 @@ struct RequestsController: Sendable {
             subjectRequestId: record.id,
             controllerId: controllerId
         )
-        return try wire.signedJSON(answer, status: .created)
+        return try wire.signed(try answer.orderedJSON(), status: .created)
     }
 
     @Sendable func status(_ request: Request, context: SimulatorRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         guard let record = await store.request(id: id) else { throw SimulatorError.notFound() }
-        return try WireResponder.jsonResponse(record.statusResponse(controllerId: controllerId, baseURL: try await listening.wait()))
+        let answer = record.statusResponse(controllerId: controllerId, baseURL: try await listening.wait())
+        return WireResponder.json(try answer.orderedJSON())
     }
 
     @Sendable func list(_ request: Request, context: SimulatorRequestContext) async throws -> Response {
@@ -68,7 +70,10 @@ struct RequestsController: Sendable {
         }
         let baseURL = try await listening.wait()
         let records = await store.requests(inGroup: group)
-        return try WireResponder.jsonResponse(records.map { $0.statusResponse(controllerId: controllerId, baseURL: baseURL) })
+        let answers = try records.map {
+            try $0.statusResponse(controllerId: controllerId, baseURL: baseURL).orderedJSON()
+        }
+        return WireResponder.json(OrderedJSONObject.array(answers))
     }
 
     @Sendable func cancel(_ request: Request, context: SimulatorRequestContext) async throws -> Response {
@@ -82,7 +87,7 @@ struct RequestsController: Sendable {
             context.logger.info("Subject request cancelled", metadata: ["dsr.id": "\(id)"])
             let answer = CancelResponse(
                 receivedTime: WireTime.fractional(receivedAt), subjectRequestId: id, controllerId: controllerId)
-            return try wire.signedJSON(answer, status: .accepted)
+            return try wire.signed(try answer.orderedJSON(), status: .accepted)
         }
     }
 

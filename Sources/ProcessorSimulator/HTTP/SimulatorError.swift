@@ -31,7 +31,8 @@ struct SimulatorError: Error, HTTPResponseError {
 
     /// 401 with a Basic challenge.
     static var unauthorized: SimulatorError {
-        var error = SimulatorError(.unauthorized, "Invalid credentials", reason: "Unauthorized", domain: "Authentication")
+        var error = SimulatorError(
+            .unauthorized, "Invalid credentials", reason: "Unauthorized", domain: "Authentication")
         error.headers[.wwwAuthenticate] = "Basic realm=\"opendsr\""
         return error
     }
@@ -52,10 +53,10 @@ struct SimulatorError: Error, HTTPResponseError {
     /// The answer, independent of the request.
     func makeResponse() -> Response {
         let body = ProcessorErrorBody(code: Int(status.code), message: message, reason: reason, domain: domain)
-        let bytes = (try? JSONEncoder().encode(body)) ?? Data()
-        var fields = headers
-        fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        // Encoding three strings and an integer cannot fail.
+        var response = WireResponder.json((try? OrderedJSONObject.encode(body)) ?? [], status: status)
+        response.headers.append(contentsOf: headers)
+        return response
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

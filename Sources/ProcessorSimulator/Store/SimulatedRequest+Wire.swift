@@ -9,7 +9,8 @@ enum WireTime {
 
     /// `2021-11-29T18:16:24.556Z`.
     static func fractional(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }
 
@@ -46,26 +47,21 @@ extension PendingCallback {
     }
 }
 
-/// The `DELETE /v3/requests/{id}` body (mParticle's example, plus OpenDSR's `api_version`).
-struct CancelResponse: Encodable {
+/// The `DELETE /v3/requests/{id}` body: mParticle's example (expected_completion_time null, received_time,
+/// subject_request_id, controller_id) plus OpenDSR's `api_version`.
+struct CancelResponse {
     let receivedTime: String
     let subjectRequestId: String
     let controllerId: String
 
-    enum CodingKeys: String, CodingKey {
-        case expectedCompletionTime = "expected_completion_time"
-        case receivedTime = "received_time"
-        case subjectRequestId = "subject_request_id"
-        case controllerId = "controller_id"
-        case apiVersion = "api_version"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeNil(forKey: .expectedCompletionTime)
-        try container.encode(receivedTime, forKey: .receivedTime)
-        try container.encode(subjectRequestId, forKey: .subjectRequestId)
-        try container.encode(controllerId, forKey: .controllerId)
-        try container.encode("3.0", forKey: .apiVersion)
+    /// The body in the docs' member order.
+    func orderedJSON() throws -> [UInt8] {
+        var object = OrderedJSONObject()
+        try object.add("expected_completion_time", String?.none)
+        try object.add("received_time", receivedTime)
+        try object.add("subject_request_id", subjectRequestId)
+        try object.add("controller_id", controllerId)
+        try object.add("api_version", "3.0")
+        return object.bytes
     }
 }

@@ -39,7 +39,8 @@ enum SubmissionValidator {
             throw InvalidSubmission(message: "Invalid data was detected: regulation must be gdpr or ccpa.")
         }
         guard let id = payload.subjectRequestId, isLowercaseUUIDv4(id) else {
-            throw InvalidSubmission(message: "Invalid data was detected: subject_request_id must be a lowercase UUID v4.")
+            throw InvalidSubmission(
+                message: "Invalid data was detected: subject_request_id must be a lowercase UUID v4.")
         }
         guard let type = payload.subjectRequestType.flatMap(RequestType.init(rawValue:)) else {
             throw InvalidSubmission(
@@ -54,7 +55,8 @@ enum SubmissionValidator {
             guard let parsed = URL(string: url), parsed.scheme == "http" || parsed.scheme == "https",
                 parsed.host != nil
             else {
-                throw InvalidSubmission(message: "Invalid data was detected: status_callback_urls must be http(s) URLs.")
+                throw InvalidSubmission(
+                    message: "Invalid data was detected: status_callback_urls must be http(s) URLs.")
             }
         }
         if let group = payload.groupId, group.isEmpty {

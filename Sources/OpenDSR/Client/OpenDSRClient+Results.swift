@@ -1,0 +1,58 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// A results archive written to disk.
+package struct DownloadedResults: Sendable, Equatable {
+    package var bytes: Int
+    /// Lowercase hex SHA-256 of the archive.
+    package var sha256: String
+}
+
+extension OpenDSRClient {
+    /// Whether `url` is under this processor's base URL: results are only fetched from there, with our credentials.
+    package func isProcessorURL(_ url: String) -> Bool {
+        url.hasPrefix(configuration.baseURL + "/")
+    }
+
+    /// Streams the archive at `url` (with the workspace credentials) into `file`, hashing as it goes and stopping
+    /// at `maxBytes`. 404 means the processor found no data; 410 that the link expired.
+    package func downloadResults(
+        from url: String, to file: URL, maxBytes: Int, logger: Logger
+    ) async -> ProcessorOutcome<DownloadedResults> {
+        guard isProcessorURL(url) else { return .rejected(status: 0, message: "results_url outside the processor") }
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Authorization", value: configuration.basicAuthorization)
+        do {
+            let response = try await httpClient.execute(request, timeout: .seconds(Int64(configuration.timeout) * 6))
+            guard response.status == .ok else {
+                let body = try await response.body.collect(upTo: configuration.maxResponseBytes)
+                return Self.failure(status: Int(response.status.code), headers: response.headers, body: body)
+            }
+            guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+                return .unavailable(reason: "cannot create the results file")
+            }
+            let handle = try FileHandle(forWritingTo: file)
+            defer { try? handle.close() }
+            var hasher = SHA256()
+            var bytes = 0
+            for try await chunk in response.body {
+                bytes += chunk.readableBytes
+                guard bytes <= maxBytes else { return .unavailable(reason: "results archive larger than \(maxBytes) bytes") }
+                let data = Data(buffer: chunk)
+                hasher.update(data: data)
+                try handle.write(contentsOf: data)
+            }
+            try handle.synchronize()
+            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            return .success(DownloadedResults(bytes: bytes, sha256: digest))
+        } catch {
+            logger.warning("results download failed", metadata: ["error.type": "\(type(of: error))"])
+            return .unavailable(reason: "\(type(of: error))")
+        }
+    }
+}

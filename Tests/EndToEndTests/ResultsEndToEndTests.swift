@@ -1,0 +1,44 @@
+import Crypto
+import DSRCore
+import Foundation
+import GatewayApp
+import Testing
+import TestSupport
+
+/// Access results are downloaded from the processor over loopback and stored whole, with their checksum audited.
+@Suite struct ResultsEndToEndTests {
+    @Test func accessResultsAreStoredWithTheirChecksumInTheAuditTrail() async throws {
+        try await GatewayHarness.with { harness in
+            let api = try await harness.api
+            let id = try await api.submitted(regulation: "gdpr", type: "access", subjectId: "results-subject-1")
+            try await harness.waitFor(id, state: "pending")
+            for _ in 0..<30 {
+                try await harness.advance(by: 6 * 3600)
+            }
+            try await harness.eventually("results are stored") { try await api.request(id).resultsStatus == "stored" }
+            let stored = try await api.request(id)
+            let location = try #require(stored.resultLocation.flatMap(URL.init(string:)))
+            let archive = try #require(FileManager.default.contents(atPath: location.path))
+            let digest = SHA256.hash(data: archive).map { String(format: "%02x", $0) }.joined()
+            let audited = try #require(stored.audit.last { $0.event == "results_stored" }?.detail)
+            #expect(audited == "\(archive.count) bytes, sha256 \(digest)")
+            #expect(archive.starts(with: [0x50, 0x4B, 0x03, 0x04]))
+        }
+    }
+
+    @Test func aSubjectWithNoDataCompletesWithAnEmptyResult() async throws {
+        try await GatewayHarness.with { harness in
+            let api = try await harness.api
+            let id = try await api.submitted(regulation: "gdpr", type: "access", subjectId: "nodata-subject-2")
+            try await harness.waitFor(id, state: "pending")
+            for _ in 0..<30 {
+                try await harness.advance(by: 6 * 3600)
+            }
+            try await harness.eventually("no data is recorded") { try await api.request(id).resultsStatus == "no_data" }
+            let stored = try await api.request(id)
+            #expect(stored.state == "completed")
+            #expect(stored.resultLocation == nil)
+            #expect(stored.audit.contains { $0.event == "results_empty" })
+        }
+    }
+}
