@@ -48,7 +48,7 @@ extension GatewayConfiguration {
                 trustRoots: trustRootsFile.map { .file($0) } ?? .system),
             dispatcher: DispatcherConfiguration(
                 pollInterval: reader.double(forKey: "dispatcher.poll_interval_seconds", default: 1),
-                batchSize: reader.int(forKey: "dispatcher.batch_size", default: 50),
+                batchSize: reader.int(forKey: "dispatcher.batch_size", default: 20),
                 skipWaitingPeriod: reader.bool(forKey: "dispatcher.skip_waiting_period", default: false)),
             results: ResultDownloaderConfiguration(
                 directory: reader.string(forKey: "results.directory", default: "results"),

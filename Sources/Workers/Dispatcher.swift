@@ -47,15 +47,28 @@ package struct Dispatcher: Service {
         }
     }
 
-    /// One pass over the outbox: claims due requests and attempts each once. Returns how many were attempted.
+    /// One pass over the outbox: claims due requests and attempts each once, concurrently, so the whole batch
+    /// finishes within one call timeout, well inside the lease. Returns how many were attempted.
     @discardableResult
     package func deliverDue() async throws -> Int {
         guard publicBaseURL.current != nil else { return 0 }
         let now = clock.now
         let claimed = try await store.claimDue(
             at: now, leaseUntil: now.addingTimeInterval(configuration.lease), limit: configuration.batchSize)
-        for request in claimed {
-            try await deliver(request)
+        await withTaskGroup(of: Void.self) { group in
+            for request in claimed {
+                group.addTask {
+                    do {
+                        try await deliver(request)
+                    } catch {
+                        // The lease expires and the request is retried; the processor's duplicate-id answer
+                        // then tells us if this attempt had reached it.
+                        logger.error(
+                            "delivery not recorded",
+                            metadata: ["dsr.id": "\(request.subjectRequestId)", "error.type": "\(type(of: error))"])
+                    }
+                }
+            }
         }
         return claimed.count
     }

@@ -5,9 +5,9 @@ import OpenDSR
 package struct DispatcherConfiguration: Sendable {
     /// Seconds between two scans of the outbox when it was empty (key `dispatcher.poll_interval_seconds`, default 1).
     package var pollInterval: TimeInterval
-    /// Requests claimed per scan (key `dispatcher.batch_size`, default 50).
+    /// Requests claimed and delivered concurrently per scan (key `dispatcher.batch_size`, default 20).
     package var batchSize: Int
-    /// Seconds a claimed request is reserved for this dispatcher (key `dispatcher.lease_seconds`, default 60).
+    /// Seconds a claimed request is reserved for this dispatcher (default 60; must exceed one call's timeout).
     package var lease: TimeInterval
     /// Backoff and retry budget for failed deliveries.
     package var retry: RetryPolicy
@@ -15,7 +15,7 @@ package struct DispatcherConfiguration: Sendable {
     package var skipWaitingPeriod: Bool
 
     package init(
-        pollInterval: TimeInterval = 1, batchSize: Int = 50, lease: TimeInterval = 60, retry: RetryPolicy = RetryPolicy(),
+        pollInterval: TimeInterval = 1, batchSize: Int = 20, lease: TimeInterval = 60, retry: RetryPolicy = RetryPolicy(),
         skipWaitingPeriod: Bool = false
     ) {
         self.pollInterval = pollInterval

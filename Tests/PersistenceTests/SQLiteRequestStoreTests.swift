@@ -33,7 +33,7 @@ struct SQLiteRequestStoreTests {
         try await TemporaryDatabase.with { database in
             for _ in 0..<3 {
                 let store = try await SQLiteRequestStore.open(path: database.path, logger: .quiet)
-                #expect(try await store.schemaVersion() == 1)
+                #expect(try await store.schemaVersion() == SQLiteRequestStore.latestSchemaVersion)
                 try await store.close()
             }
         }

@@ -61,6 +61,9 @@ package final class SQLiteRequestStore: RequestStore {
         }
     }
 
+    /// The version of the newest migration this build knows.
+    package static var latestSchemaVersion: Int { SQLiteMigration.all.last?.version ?? 0 }
+
     /// The newest migration applied to the file.
     package func schemaVersion() async throws -> Int {
         try await exclusive { try await SQLiteMigrator.schemaVersion($0) }
