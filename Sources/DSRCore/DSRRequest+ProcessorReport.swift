@@ -36,7 +36,10 @@ extension DSRRequest {
         lastError = reason
         nextAttemptAt = nil
         updatedAt = at
-        return [AuditEntry(at: at, actor: actor, event: "state_changed", fromState: previous, toState: .failed, detail: reason)]
+        return [
+            AuditEntry(
+                at: at, actor: actor, event: "state_changed", fromState: previous, toState: .failed, detail: reason)
+        ]
     }
 }
 
@@ -45,7 +48,9 @@ extension ProcessorFields {
     package var summary: String {
         var parts: [String] = []
         if let controllerId { parts.append("controller \(controllerId)") }
-        if let expectedCompletionTime { parts.append("expected completion \(Timestamp.format(expectedCompletionTime))") }
+        if let expectedCompletionTime {
+            parts.append("expected completion \(Timestamp.format(expectedCompletionTime))")
+        }
         if resultsURL != nil { parts.append("results available") }
         return parts.joined(separator: "; ")
     }

@@ -20,8 +20,10 @@ package enum Timestamp {
             let end = text[dot...].firstIndex(where: { !$0.isNumber && $0 != "." })
         else { return nil }
         let digits = text[text.index(after: dot)..<end]
-        let trimmed = text[..<dot] + "." + digits.prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0)
+        let trimmed =
+            text[..<dot] + "." + digits.prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0)
             + text[end...]
-        return try? Date(String(trimmed), strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true))
+        return try? Date(
+            String(trimmed), strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true))
     }
 }

@@ -40,7 +40,8 @@ package func buildApplication(
         clock: clock, logger: logger)
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "dsr-gateway"),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "dsr-gateway"),
         services: [
             ShutdownAction { try await httpClient.shutdown() },
             ShutdownAction { try await store.close() },

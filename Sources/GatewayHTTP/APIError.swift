@@ -18,7 +18,8 @@ package struct APIError: HTTPResponseError, Equatable {
     package func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = try JSONEncoder().encode(Envelope(error: .init(code: code, message: message)))
         return Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     private struct Envelope: Encodable {

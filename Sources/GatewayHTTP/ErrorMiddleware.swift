@@ -50,7 +50,8 @@ package struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         switch error {
         case .keyNotFound(let key, let context):
-            return APIError(.badRequest, code: "missing_field", message: "\(path(context, appending: key)): is required.")
+            return APIError(
+                .badRequest, code: "missing_field", message: "\(path(context, appending: key)): is required.")
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return APIError.invalidField(path(context), "has the wrong type.")
         case .dataCorrupted(let context) where !context.codingPath.isEmpty:

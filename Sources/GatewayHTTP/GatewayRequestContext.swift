@@ -32,7 +32,8 @@ package struct GatewayRequestContext: RequestContext {
     package func require(_ scope: APIScope) throws {
         guard let apiKey else { throw APIError.unauthorized }
         guard apiKey.scopes.contains(scope) else {
-            throw APIError(.forbidden, code: "insufficient_scope", message: "This API key lacks the '\(scope.rawValue)' scope.")
+            throw APIError(
+                .forbidden, code: "insufficient_scope", message: "This API key lacks the '\(scope.rawValue)' scope.")
         }
     }
 }

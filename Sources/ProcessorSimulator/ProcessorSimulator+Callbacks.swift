@@ -1,6 +1,6 @@
-import Foundation
 import AsyncHTTPClient
 import DSRCore
+import Foundation
 import Logging
 
 extension ProcessorSimulator {

@@ -38,15 +38,13 @@ extension ProcessorSimulator {
             },
             logger: logger
         )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.run() }
+        try await withThrowingDiscardingTaskGroup { group in
             if let interval = configuration.tickInterval {
                 group.addTask { await self.tickContinuously(every: interval) }
             }
-            // Whichever part ends first (server stopped, or the loop on shutdown) ends the other.
-            _ = try await group.next()
+            // The loop ends by itself on graceful shutdown; if the server stops any other way, stop the loop too.
+            try await application.run()
             group.cancelAll()
-            try await group.waitForAll()
         }
     }
 

@@ -47,7 +47,8 @@ package actor GatewayHarness {
     ) async throws -> T {
         let clock = ManualWallClock(start)
         let simulator = try ProcessorSimulator(configuration: configuration, clock: clock, logger: logger)
-        let harness = GatewayHarness(clock: clock, simulator: simulator, database: try TemporaryDatabase(), logger: logger)
+        let harness = GatewayHarness(
+            clock: clock, simulator: simulator, database: try TemporaryDatabase(), logger: logger)
         let simulatorServices = ServiceGroup(services: [simulator], gracefulShutdownSignals: [], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await simulatorServices.run() }
@@ -85,7 +86,8 @@ package actor GatewayHarness {
     @discardableResult
     package func startGateway() async throws -> GatewayAPIClient {
         let configuration = DevEnvironment.gatewayConfiguration(
-            simulator: simulator, simulatorURL: try await simulator.waitUntilListening(), dataDirectory: database.directory,
+            simulator: simulator, simulatorURL: try await simulator.waitUntilListening(),
+            dataDirectory: database.directory,
             port: port, apiKeySecret: apiKey, pollInterval: 0.01)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = try await buildApplication(

@@ -28,7 +28,8 @@ package enum PKIFixtures {
         domain: domain, notBefore: now - 30 * day, notAfter: now + 60 * day
     )
     /// A correct-looking chain whose root (same subject name as ours) is not trusted.
-    package static let untrusted = try! CertificateAuthority.makeChain(notBefore: now - 30 * day, notAfter: now + 60 * day)
+    package static let untrusted = try! CertificateAuthority.makeChain(
+        notBefore: now - 30 * day, notAfter: now + 60 * day)
 
     /// A callback body in mParticle's compact key order (§1.11 of external-apis).
     package static let body = Array(

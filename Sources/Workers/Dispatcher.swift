@@ -39,7 +39,8 @@ package struct Dispatcher: Service {
             do {
                 delivered = try await deliverDue()
             } catch {
-                logger.error("dispatcher pass failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
+                logger.error(
+                    "dispatcher pass failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
             }
             if delivered == 0 {
                 try? await Task.sleep(for: interval)
@@ -86,7 +87,9 @@ package struct Dispatcher: Service {
         case .duplicateId:
             try await adoptExisting(request, logger: logger)
         case .inProgressDuplicate, .rejected:
-            try await store.update(id: request.id) { $0.fail(reason: outcome.summary, actor: .dispatcher, at: clock.now) }
+            try await store.update(id: request.id) {
+                $0.fail(reason: outcome.summary, actor: .dispatcher, at: clock.now)
+            }
         case .rateLimited(let retryAfter):
             try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: false, after: retryAfter)
         case .unauthorized, .unavailable, .notFound, .gone:
@@ -100,9 +103,11 @@ package struct Dispatcher: Service {
         switch await client.status(subjectRequestId: request.subjectRequestId, logger: logger) {
         case .success(let status):
             guard let state = RequestState(processorStatus: status.requestStatus) else {
-                return try await scheduleRetry(request.id, reason: "unknown processor status", countsAttempt: true, after: nil)
+                return try await scheduleRetry(
+                    request.id, reason: "unknown processor status", countsAttempt: true, after: nil)
             }
-            try await record(state, fields: status.processorFields, for: request.id, detail: "processor already had this id")
+            try await record(
+                state, fields: status.processorFields, for: request.id, detail: "processor already had this id")
         case let other:
             try await scheduleRetry(request.id, reason: other.summary, countsAttempt: true, after: nil)
         }
@@ -129,7 +134,9 @@ package struct Dispatcher: Service {
         logger.notice("cancelled at processor after local cancel", metadata: ["dsr.outcome": "\(outcome.summary)"])
     }
 
-    private func scheduleRetry(_ id: UUID, reason: String, countsAttempt: Bool, after retryAfter: TimeInterval?) async throws {
+    private func scheduleRetry(_ id: UUID, reason: String, countsAttempt: Bool, after retryAfter: TimeInterval?)
+        async throws
+    {
         let policy = configuration.retry
         try await store.update(id: id) { request in
             guard request.state == .queued else { return [] }

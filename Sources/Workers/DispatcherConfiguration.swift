@@ -15,7 +15,8 @@ package struct DispatcherConfiguration: Sendable {
     package var skipWaitingPeriod: Bool
 
     package init(
-        pollInterval: TimeInterval = 1, batchSize: Int = 20, lease: TimeInterval = 60, retry: RetryPolicy = RetryPolicy(),
+        pollInterval: TimeInterval = 1, batchSize: Int = 20, lease: TimeInterval = 60,
+        retry: RetryPolicy = RetryPolicy(),
         skipWaitingPeriod: Bool = false
     ) {
         self.pollInterval = pollInterval

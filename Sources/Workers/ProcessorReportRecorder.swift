@@ -29,9 +29,11 @@ package struct ProcessorReportRecorder: Sendable {
         guard before != nil else { return .unknownRequest }
         let at = clock.now
         guard
-            let after = try await store.update(id: id, { request in
-                request.applyProcessorReport(state: state, fields: fields, actor: actor, at: at)
-            })
+            let after = try await store.update(
+                id: id,
+                { request in
+                    request.applyProcessorReport(state: state, fields: fields, actor: actor, at: at)
+                })
         else { return .unknownRequest }
         return after == before ? .unchanged(after) : .applied(after)
     }

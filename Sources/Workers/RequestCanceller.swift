@@ -31,7 +31,8 @@ package struct RequestCanceller: Sendable {
         switch request.state {
         case .queued:
             // The dispatcher re-checks after delivery and cancels at the processor if it raced us.
-            return try await markCancelled(id, allowedFrom: [.queued], detail: "cancelled before delivery", actor: actor)
+            return try await markCancelled(
+                id, allowedFrom: [.queued], detail: "cancelled before delivery", actor: actor)
         case .pending:
             switch await client.cancel(subjectRequestId: request.subjectRequestId, logger: logger) {
             case .success:
@@ -52,18 +53,20 @@ package struct RequestCanceller: Sendable {
     ) async throws -> Outcome {
         let at = clock.now
         guard
-            let updated = try await store.update(id: id, { request in
-                guard allowedFrom.contains(request.state) else { return [] }
-                let previous = request.state
-                request.state = .cancelled
-                request.nextAttemptAt = nil
-                request.updatedAt = at
-                return [
-                    AuditEntry(
-                        at: at, actor: actor, event: "state_changed", fromState: previous, toState: .cancelled,
-                        detail: detail)
-                ]
-            })
+            let updated = try await store.update(
+                id: id,
+                { request in
+                    guard allowedFrom.contains(request.state) else { return [] }
+                    let previous = request.state
+                    request.state = .cancelled
+                    request.nextAttemptAt = nil
+                    request.updatedAt = at
+                    return [
+                        AuditEntry(
+                            at: at, actor: actor, event: "state_changed", fromState: previous, toState: .cancelled,
+                            detail: detail)
+                    ]
+                })
         else { return .unknownRequest }
         return updated.state == .cancelled ? .cancelled(updated) : .notCancellable(updated.state)
     }

@@ -55,12 +55,15 @@ package struct RequestIntake: Sendable {
             idempotencyKey: submission.idempotencyKey)
         let audit = AuditEntry(
             at: now, actor: submission.source == .baton ? .baton : .api, event: "received", toState: .queued,
-            detail: "\(submission.regulation.rawValue) \(submission.type.rawValue); deadline \(Timestamp.format(request.deadline))")
+            detail:
+                "\(submission.regulation.rawValue) \(submission.type.rawValue); deadline \(Timestamp.format(request.deadline))"
+        )
         switch try await store.create(request, audit: audit) {
         case .created(let stored):
             return .created(stored)
         case .existing(let stored):
-            let same = stored.regulation == request.regulation && stored.type == request.type
+            let same =
+                stored.regulation == request.regulation && stored.type == request.type
                 && stored.subject == request.subject
             return same ? .replayed(stored) : .conflict(stored)
         }

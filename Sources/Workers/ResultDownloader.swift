@@ -51,7 +51,8 @@ package struct ResultDownloader: Service {
         var logger = logger
         logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
         guard let url = request.processor.resultsURL, client.isProcessorURL(url) else {
-            return try await decide(request.id, .refused, event: "results_refused",
+            return try await decide(
+                request.id, .refused, event: "results_refused",
                 detail: "results_url is not under the processor's base URL; not followed")
         }
         let temporary = results.temporaryFile()
@@ -73,7 +74,8 @@ package struct ResultDownloader: Service {
             logger.info("results stored", metadata: ["results.bytes": "\(downloaded.bytes)"])
         case .notFound:
             results.discard(temporary)
-            try await decide(request.id, .noData, event: "results_empty",
+            try await decide(
+                request.id, .noData, event: "results_empty",
                 detail: "the processor found no data for this subject (404)")
         default:
             results.discard(temporary)

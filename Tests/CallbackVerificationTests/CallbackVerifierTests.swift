@@ -3,6 +3,7 @@ import DSRCore
 import Foundation
 import ProcessorSimulator
 import Testing
+import TestSupport
 import X509
 
 @Suite("CallbackVerifier")

@@ -2,6 +2,7 @@ import CallbackVerification
 import Foundation
 import ProcessorSimulator
 import Testing
+import TestSupport
 import X509
 import _CryptoExtras
 

@@ -1,6 +1,7 @@
 import CallbackVerification
 import DSRCore
 import Foundation
+import TestSupport
 import Synchronization
 import X509
 

@@ -73,7 +73,8 @@ import TestSupport
             let client = OpenDSRClient(
                 httpClient: harness.httpClient,
                 configuration: .init(
-                    baseURL: processorURL.absoluteString + "/v3", workspaceKey: "sim-key", workspaceSecret: "sim-secret"))
+                    baseURL: processorURL.absoluteString + "/v3", workspaceKey: "sim-key", workspaceSecret: "sim-secret"
+                ))
             let earlier = SubmitRequestBody(
                 regulation: "gdpr", subjectRequestId: id, subjectRequestType: "erasure",
                 submittedTime: Timestamp.format(harness.clock.now),

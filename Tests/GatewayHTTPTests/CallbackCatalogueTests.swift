@@ -30,7 +30,8 @@ import TestSupport
             case .notYetValid: PKIFixtures.notYetValid
             default: PKIFixtures.good
             }
-        try await RouterHarness.with(chainPEM: served.chainPEM, trustRoots: PKIFixtures.trustRoots, at: PKIFixtures.now) {
+        try await RouterHarness.with(chainPEM: served.chainPEM, trustRoots: PKIFixtures.trustRoots, at: PKIFixtures.now)
+        {
             harness, client in
             let request = try await harness.seed(state: .pending)
             let other = try await harness.seed(state: .pending)

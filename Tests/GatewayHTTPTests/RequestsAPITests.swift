@@ -11,7 +11,8 @@ import TestSupport
 
 /// The requests API through the real router and a real SQLite file: authentication, validation, idempotency.
 @Suite struct RequestsAPITests {
-    static let valid = #"{"regulation":"gdpr","type":"erasure","subjectId":"customer-42","subjectEmail":"a@example.com"}"#
+    static let valid =
+        #"{"regulation":"gdpr","type":"erasure","subjectId":"customer-42","subjectEmail":"a@example.com"}"#
 
     @Test(arguments: [nil, "Bearer wrong-key", "Basic d3Jvbmc6a2V5", "Bearer "])
     func missingOrWrongKeyIs401AndStoresNothing(_ authorization: String?) async throws {
@@ -38,7 +39,8 @@ import TestSupport
         try await RouterHarness.with { harness, client in
             let response = try await client.submit(Self.valid)
             #expect(response.status == .accepted)
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
             let id = try #require(json["id"] as? String)
             #expect(json["state"] as? String == "queued")
             #expect(json["deadline"] as? String == "2026-02-06T09:00:00.000Z")
@@ -47,7 +49,8 @@ import TestSupport
                 uri: "/data-subject-requests/\(id)", method: .get,
                 headers: [.authorization: "Bearer \(RouterHarness.readerKey)"])
             #expect(shown.status == .ok)
-            let detail = try #require(try JSONSerialization.jsonObject(with: Data(buffer: shown.body)) as? [String: Any])
+            let detail = try #require(
+                try JSONSerialization.jsonObject(with: Data(buffer: shown.body)) as? [String: Any])
             let audit = try #require(detail["audit"] as? [[String: Any]])
             #expect(audit.count == 1 && audit[0]["event"] as? String == "received")
         }
@@ -88,8 +91,10 @@ import TestSupport
         (#"{"regulation":"gdpr","type":"erasure","subjectId":"  "}"#, "invalid_field"),
         (#"{"regulation":"gdpr","type":"erasure","subjectId":"x","subjectEmail":"not-an-email"}"#, "invalid_field"),
         (#"{"id":"not-a-uuid","regulation":"gdpr","type":"erasure","subjectId":"x"}"#, "invalid_field"),
-        (#"{"id":"2f1c8e9a-6b1d-1c3e-9f6a-0d2b7c4e5a1f","regulation":"gdpr","type":"erasure","subjectId":"x"}"#,
-         "invalid_field"),
+        (
+            #"{"id":"2f1c8e9a-6b1d-1c3e-9f6a-0d2b7c4e5a1f","regulation":"gdpr","type":"erasure","subjectId":"x"}"#,
+            "invalid_field"
+        ),
         (#"{"regulation":"gdpr","type":"erasure","subjectId":42}"#, "invalid_field"),
         ("[1, 2]", "invalid_field"),
     ])
@@ -107,7 +112,9 @@ import TestSupport
 
     @Test func oversizedBodyIs413() async throws {
         try await RouterHarness.with { _, client in
-            let huge = #"{"regulation":"gdpr","type":"erasure","subjectId":""# + String(repeating: "x", count: 100_000) + #""}"#
+            let huge =
+                #"{"regulation":"gdpr","type":"erasure","subjectId":""# + String(repeating: "x", count: 100_000)
+                + #""}"#
             let response = try await client.submit(huge)
             #expect(response.status == .contentTooLarge)
             #expect(try APIErrorBody(response).code == "payload_too_large")
@@ -131,7 +138,8 @@ import TestSupport
             let response = try await client.execute(
                 uri: "/data-subject-requests?state=pending", method: .get,
                 headers: [.authorization: "Bearer \(RouterHarness.readerKey)"])
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
             let states = try #require(json["requests"] as? [[String: Any]]).map { $0["state"] as? String }
             #expect(states == ["pending"])
         }
@@ -156,6 +164,7 @@ extension TestClientProtocol {
     {
         var headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(key)"]
         if let idempotencyKey { headers[HTTPField.Name("Idempotency-Key")!] = idempotencyKey }
-        return try await execute(uri: "/data-subject-requests", method: .post, headers: headers, body: ByteBuffer(string: body))
+        return try await execute(
+            uri: "/data-subject-requests", method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 }

@@ -19,9 +19,13 @@ final class CallbackReceiver: Sendable {
     }
 
     private let received = Mutex<[Delivery]>([])
+    private let arrivals = AsyncStream.makeStream(of: Delivery.self)
     private let refusals = Mutex(0)
 
     var deliveries: [Delivery] { received.withLock { $0 } }
+
+    /// Every delivery as it arrives, for tests driven by the simulator's own real-time loop.
+    var stream: AsyncStream<Delivery> { arrivals.stream }
 
     /// Answers the next `count` deliveries with 500 (they are not recorded).
     func refuseNext(_ count: Int) {
@@ -42,6 +46,7 @@ final class CallbackReceiver: Sendable {
             let delivery = Delivery(
                 path: request.uri.path, headers: request.headers, body: Array(bytes.readableBytesView))
             self.received.withLock { $0.append(delivery) }
+            self.arrivals.continuation.yield(delivery)
             return Response(status: .accepted)
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

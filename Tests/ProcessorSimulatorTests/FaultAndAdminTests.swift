@@ -77,6 +77,7 @@ struct FaultAndAdminTests {
                 SimulatorSnapshot.self)
             #expect(snapshot.requests.map(\.subjectRequestId) == [submission.subjectRequestId])
             #expect(snapshot.requests.map(\.requestStatus) == ["in_progress"])
+            #expect(snapshot.requests.map(\.regulation) == ["gdpr"])
             #expect(snapshot.now == "2025-08-26T22:00:00.000Z")
             #expect(try await harness.send(.POST, "_sim/advance?seconds=-1", credentials: nil).status == 400)
         }

@@ -45,7 +45,8 @@ struct SimulatorHarness: Sendable {
         await simulator.tick()
     }
 
-    /// Sends a request to `path` (relative to the base URL, query allowed), with the workspace credentials unless told otherwise.
+    /// Sends a request to `path` (relative to the base URL, query allowed), with the workspace credentials
+    /// unless told otherwise.
     func send(
         _ method: HTTPMethod, _ path: String, body: [UInt8]? = nil,
         credentials: (String, String)? = ("sim-key", "sim-secret")

@@ -11,7 +11,8 @@ struct CallbackCommand: AsyncParsableCommand {
     /// `callback verify --body FILE --signature BASE64 --domain DOMAIN --certificate-chain PEM [--trust-roots PEM] [--at T]`.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify a callback body's signature and certificate chain; prints 'valid' or 'invalid: <reason>'.")
+            abstract: "Verify a callback body's signature and certificate chain; prints 'valid' or 'invalid: <reason>'."
+        )
 
         @Option(help: "File holding the raw callback body, byte for byte.")
         var body: String

@@ -12,7 +12,8 @@ struct CertCommand: AsyncParsableCommand {
     /// `cert inspect PEM`.
     struct Inspect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print subject, SANs, issuer, validity, days to expiry and SHA-256 fingerprint of each certificate.")
+            abstract:
+                "Print subject, SANs, issuer, validity, days to expiry and SHA-256 fingerprint of each certificate.")
 
         @Argument(help: "PEM file (one or more certificates).")
         var pem: String
@@ -70,6 +71,8 @@ func readFile(_ path: String) throws -> String {
 /// Parses `--at`, defaulting to now.
 func parseTime(_ text: String?) throws -> Date {
     guard let text else { return Date() }
-    guard let date = Timestamp.parse(text) else { throw ValidationError("--at must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z.") }
+    guard let date = Timestamp.parse(text) else {
+        throw ValidationError("--at must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z.")
+    }
     return date
 }

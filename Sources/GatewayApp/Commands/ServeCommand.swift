@@ -33,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = loaded
         let app = try await buildApplication(
             configuration: configuration, clock: SystemWallClock(), logger: logger,
-            onListening: { port in print("listening on http://\(configuration.host):\(port)") })
+            onListening: { port in announce("listening on http://\(configuration.host):\(port)") })
         try await app.runService()
     }
 

@@ -16,7 +16,9 @@ struct SimulateProcessorCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free port).")
     var port = 0
 
-    @Flag(help: "Real mParticle timings (7-day erasure waiting period, Monday/Thursday access runs) instead of fast ones.")
+    @Flag(
+        help: "Real mParticle timings (7-day erasure waiting period, Monday/Thursday access runs) instead of fast ones."
+    )
     var realTimings = false
 
     @Flag(help: "Manual clock: time only moves through POST /_sim/advance?seconds=N.")
@@ -31,15 +33,18 @@ struct SimulateProcessorCommand: AsyncParsableCommand {
         configuration.port = port
         if manualClock { configuration.tickInterval = nil }
         let clock: any WallClock = manualClock ? ManualWallClock(Date()) : SystemWallClock()
-        let simulator = try ProcessorSimulator(configuration: configuration, clock: clock, logger: Logger(label: "simulator"))
+        let simulator = try ProcessorSimulator(
+            configuration: configuration, clock: clock, logger: Logger(label: "simulator"))
         if let trustRootOut {
             try simulator.trustRootPEM.write(toFile: trustRootOut, atomically: true, encoding: .utf8)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await simulator.run() }
             let url = try await simulator.waitUntilListening()
-            print("listening on \(url.absoluteString)")
-            print("base URL: \(url.absoluteString)/v3  (Basic auth \(configuration.workspaceKey):\(configuration.workspaceSecret))")
+            announce("listening on \(url.absoluteString)")
+            announce(
+                "base URL: \(url.absoluteString)/v3  (Basic auth \(configuration.workspaceKey):\(configuration.workspaceSecret))"
+            )
             try await group.waitForAll()
         }
     }

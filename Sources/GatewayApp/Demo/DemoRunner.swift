@@ -30,10 +30,13 @@ struct DemoRunner {
         let secret = DevEnvironment.randomSecret()
         let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         do {
-            let summary = try await run(simulator: simulator, clock: clock, directory: directory, secret: secret,
+            let summary = try await run(
+                simulator: simulator, clock: clock, directory: directory, secret: secret,
                 httpClient: httpClient, logger: logger)
             try await httpClient.shutdown()
-            print("\nDemo finished in \(String(format: "%.1f", Double((ContinuousClock.now - wallStart).milliseconds) / 1000)) s wall time.")
+            print(
+                "\nDemo finished in \(String(format: "%.1f", Double((ContinuousClock.now - wallStart).milliseconds) / 1000)) s wall time."
+            )
             return summary
         } catch {
             try? await httpClient.shutdown()

@@ -13,7 +13,10 @@ struct DemoScript {
         var timeline = DemoTimeline(start: clock.now)
         print("dsr-gateway demo: gateway + processor simulator on loopback, SQLite, simulated clock\n")
         let erasure = try await submit(
-            ["regulation": "gdpr", "type": "erasure", "subjectId": "demo-customer-1001", "subjectEmail": "ada@example.com"],
+            [
+                "regulation": "gdpr", "type": "erasure", "subjectId": "demo-customer-1001",
+                "subjectEmail": "ada@example.com",
+            ],
             label: "erasure/gdpr", timeline: &timeline)
         let access = try await submit(
             ["regulation": "ccpa", "type": "access", "subjectId": "demo-customer-1002"], label: "access/ccpa",

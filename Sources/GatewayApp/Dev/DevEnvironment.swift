@@ -20,7 +20,7 @@ package enum DevEnvironment {
     static func run(port: Int, logger: Logger) async throws {
         let directory = try TemporaryDirectory(prefix: "dsr-gateway-dev")
         defer { directory.remove() }
-        print("data (removed on exit): \(directory.url.path)")
+        announce("data (removed on exit): \(directory.url.path)")
         let secret = randomSecret()
         let simulator = try ProcessorSimulator(configuration: fastSimulator, clock: SystemWallClock(), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -31,9 +31,9 @@ package enum DevEnvironment {
             let app = try await buildApplication(
                 configuration: configuration, clock: SystemWallClock(), logger: logger,
                 onListening: { port in
-                    print("listening on http://127.0.0.1:\(port)")
-                    print("dev api key: \(secret)")
-                    print("processor simulator on \(configuration.processor.baseURL)")
+                    announce("listening on http://127.0.0.1:\(port)")
+                    announce("dev api key: \(secret)")
+                    announce("processor simulator on \(configuration.processor.baseURL)")
                 })
             try await app.runService()
             group.cancelAll()
@@ -55,7 +55,9 @@ package enum DevEnvironment {
             dispatcher: DispatcherConfiguration(pollInterval: pollInterval),
             results: ResultDownloaderConfiguration(
                 directory: dataDirectory.appendingPathComponent("results").path, pollInterval: pollInterval),
-            apiKeys: [APIKey(name: "dev", sha256Hex: APIKey.hash(secret: apiKeySecret), scopes: Set(APIScope.allCases))!])
+            apiKeys: [
+                APIKey(name: "dev", sha256Hex: APIKey.hash(secret: apiKeySecret), scopes: Set(APIScope.allCases))!
+            ])
     }
 
     /// 32 random bytes in hex.

@@ -43,22 +43,29 @@ package struct CallbackController: Sendable {
                 domainHeader: request.headers[HTTPField.Name(OpenDSRHeaders.processorDomain)!],
                 signatureHeader: request.headers[HTTPField.Name(OpenDSRHeaders.signature)!], body: body)
         } catch {
-            throw refusal(code: error.code.rawValue, reason: error.reason, logger: logger)
+            throw refusal(
+                "callback refused: certificate validation failed", code: error.code.rawValue, reason: error.reason,
+                logger: logger)
         }
         let callback: CallbackBody
         do {
             callback = try JSONDecoder().decode(CallbackBody.self, from: Data(body))
         } catch {
             logger.warning("callback refused", metadata: ["callback.reason": "invalid_json"])
-            throw APIError(.badRequest, code: "invalid_callback_body", message: "The callback body is not a valid callback.")
+            throw APIError(
+                .badRequest, code: "invalid_callback_body", message: "The callback body is not a valid callback.")
         }
         guard let id = UUID(uuidString: pathId), callback.subjectRequestId.lowercased() == pathId.lowercased() else {
-            throw refusal(code: "id_mismatch", reason: "subject_request_id differs from the path id", logger: logger)
+            throw refusal(
+                "callback refused: not addressed to this request", code: "id_mismatch",
+                reason: "subject_request_id differs from the path id", logger: logger)
         }
         guard let expected = publicBaseURL.callbackURL(for: id.uuidString.lowercased()),
             callback.statusCallbackUrl == expected
         else {
-            throw refusal(code: "foreign_callback_url", reason: "status_callback_url is not ours", logger: logger)
+            throw refusal(
+                "callback refused: not addressed to this request", code: "foreign_callback_url",
+                reason: "status_callback_url is not ours", logger: logger)
         }
         guard let state = RequestState(processorStatus: callback.requestStatus) else {
             logger.warning("callback refused", metadata: ["callback.reason": "unknown_status"])
@@ -74,16 +81,15 @@ package struct CallbackController: Sendable {
         case .unknownRequest:
             throw APIError.notFound("Request")
         }
-        logger.info("callback accepted", metadata: ["callback.status": "\(state.rawValue)", "callback.result": "\(message)"])
+        logger.info(
+            "callback accepted", metadata: ["callback.status": "\(state.rawValue)", "callback.result": "\(message)"])
         var response = try Accepted(message: message, state: current).response(from: request, context: context)
         response.status = .accepted
         return response
     }
 
-    private func refusal(code: String, reason: String, logger: Logger) -> APIError {
-        logger.warning(
-            "callback refused: certificate validation failed",
-            metadata: ["callback.reason": "\(code)", "callback.detail": "\(reason)"])
+    private func refusal(_ message: Logger.Message, code: String, reason: String, logger: Logger) -> APIError {
+        logger.warning(message, metadata: ["callback.reason": "\(code)", "callback.detail": "\(reason)"])
         return APIError(.unauthorized, code: "callback_unauthenticated", message: "Callback validation failed.")
     }
 }

@@ -42,7 +42,9 @@ extension OpenDSRClient {
             var bytes = 0
             for try await chunk in response.body {
                 bytes += chunk.readableBytes
-                guard bytes <= maxBytes else { return .unavailable(reason: "results archive larger than \(maxBytes) bytes") }
+                guard bytes <= maxBytes else {
+                    return .unavailable(reason: "results archive larger than \(maxBytes) bytes")
+                }
                 let data = Data(buffer: chunk)
                 hasher.update(data: data)
                 try handle.write(contentsOf: data)

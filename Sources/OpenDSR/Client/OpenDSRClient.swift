@@ -79,7 +79,9 @@ package struct OpenDSRClient: Sendable {
         }
     }
 
-    static func outcome<Value: Decodable>(status: Int, headers: HTTPHeaders, body: ByteBuffer) -> ProcessorOutcome<Value> {
+    static func outcome<Value: Decodable>(status: Int, headers: HTTPHeaders, body: ByteBuffer) -> ProcessorOutcome<
+        Value
+    > {
         guard (200..<300).contains(status) else { return failure(status: status, headers: headers, body: body) }
         if Value.self == EmptyBody.self { return .success(EmptyBody() as! Value) }
         guard let value = try? JSONDecoder().decode(Value.self, from: body) else {

@@ -33,7 +33,8 @@ extension ProcessorOutcome {
         case .gone: "gone (410)"
         case .rejected(let status, let message): "rejected (\(status)): \(message)"
         case .unauthorized(let status): "processor refused our credentials (\(status))"
-        case .rateLimited(let retryAfter): "rate limited (429), retry after \(retryAfter.map { "\(Int($0)) s" } ?? "unknown")"
+        case .rateLimited(let retryAfter):
+            "rate limited (429), retry after \(retryAfter.map { "\(Int($0)) s" } ?? "unknown")"
         case .unavailable(let reason): "processor unavailable: \(reason)"
         }
     }

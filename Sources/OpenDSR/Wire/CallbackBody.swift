@@ -59,7 +59,8 @@ package struct CallbackBody: Codable, Sendable, Equatable {
         requestStatus = try container.decode(String.self, forKey: .requestStatus)
         guard container.contains(.resultsUrl), container.contains(.extensions) else {
             throw DecodingError.keyNotFound(
-                CodingKeys.resultsUrl, .init(codingPath: [], debugDescription: "results_url and extensions are required"))
+                CodingKeys.resultsUrl,
+                .init(codingPath: [], debugDescription: "results_url and extensions are required"))
         }
         resultsUrl = try container.decodeIfPresent(String.self, forKey: .resultsUrl)
         extensions = try container.decodeIfPresent([String: PartnerForwarding].self, forKey: .extensions)

@@ -4,7 +4,9 @@ package struct ProcessorErrorBody: Codable, Sendable, Equatable {
     package var message: String
     package var errors: [Detail]
 
-    package init(code: Int, message: String, reason: String = "InvalidOperationException", domain: String = "Validation") {
+    package init(
+        code: Int, message: String, reason: String = "InvalidOperationException", domain: String = "Validation"
+    ) {
         self.code = code
         self.message = message
         self.errors = [Detail(domain: domain, reason: reason, message: message)]

@@ -17,6 +17,7 @@ package struct SimulatorSnapshot: Codable, Sendable, Equatable {
     package struct RequestSummary: Codable, Sendable, Equatable {
         package var subjectRequestId: String
         package var subjectRequestType: String
+        package var regulation: String
         package var requestStatus: String
         package var groupId: String?
         package var receivedTime: String
@@ -27,6 +28,7 @@ package struct SimulatorSnapshot: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case subjectRequestId = "subject_request_id"
             case subjectRequestType = "subject_request_type"
+            case regulation
             case requestStatus = "request_status"
             case groupId = "group_id"
             case receivedTime = "received_time"
@@ -40,7 +42,8 @@ extension SimulatedRequest {
     /// This request in the admin listing.
     var summary: SimulatorSnapshot.RequestSummary {
         .init(
-            subjectRequestId: id, subjectRequestType: type.rawValue, requestStatus: status.rawValue, groupId: groupId,
+            subjectRequestId: id, subjectRequestType: type.rawValue, regulation: regulation.rawValue,
+            requestStatus: status.rawValue, groupId: groupId,
             receivedTime: WireTime.fractional(receivedAt),
             expectedCompletionTime: WireTime.seconds(plan.expectedCompletion), callbacksDelivered: callbacksDelivered
         )

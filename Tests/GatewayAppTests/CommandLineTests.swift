@@ -1,0 +1,118 @@
+import DSRCore
+import Foundation
+import ProcessorSimulator
+import Testing
+import TestSupport
+
+/// The runbook and run commands, executed as processes: output and exit status are what a person sees.
+@Suite struct CommandLineTests {
+    static let at = Timestamp.format(PKIFixtures.now)
+
+    @Test func callbackVerifyAcceptsAGenuineCallback() throws {
+        try Files.with { files in
+            let body = PKIFixtures.body
+            let result = try CommandLineRunner.run(
+                try Self.callbackVerify(files, body: body, signature: PKIFixtures.good.signer.signature(for: body)))
+            #expect(result.status == 0)
+            #expect(result.output == "valid\n")
+        }
+    }
+
+    @Test(arguments: ["tampered body", "untrusted root", "expired"])
+    func callbackVerifyRefusesWithTheReason(_ case_: String) throws {
+        try Files.with { files in
+            var body = PKIFixtures.body
+            let signature = try PKIFixtures.good.signer.signature(for: body)
+            var arguments: [String]
+            switch case_ {
+            case "tampered body":
+                body[body.count - 3] ^= 1
+                arguments = try Self.callbackVerify(files, body: body, signature: signature)
+            case "untrusted root":
+                arguments = try Self.callbackVerify(
+                    files, body: body, signature: signature, roots: PKIFixtures.untrusted)
+            default:
+                arguments = try Self.callbackVerify(files, body: body, signature: signature)
+                arguments[arguments.count - 1] = Timestamp.format(PKIFixtures.now + 365 * PKIFixtures.day)
+            }
+            let result = try CommandLineRunner.run(arguments)
+            #expect(result.status == 1)
+            #expect(result.output.hasPrefix("invalid: "))
+        }
+    }
+
+    @Test func certInspectShowsWhatAnOnCallEngineerNeeds() throws {
+        try Files.with { files in
+            let pem = try files.write("chain.pem", PKIFixtures.good.chainPEM)
+            let result = try CommandLineRunner.run(["cert", "inspect", pem, "--at", Self.at])
+            #expect(result.status == 0)
+            for expected in ["opendsr.mparticle.com", "www.opendsr.mparticle.com", "SHA-256", "days"] {
+                #expect(result.output.contains(expected), "missing \(expected)")
+            }
+        }
+    }
+
+    @Test func certVerifyExitsNonZeroForAWrongName() throws {
+        try Files.with { files in
+            let pem = try files.write("chain.pem", PKIFixtures.wrongName.chainPEM)
+            let roots = try files.write("roots.pem", PKIFixtures.wrongName.rootPEM)
+            let valid = try CommandLineRunner.run(
+                ["cert", "verify", pem, "--domain", "opendsr.example.com", "--trust-roots", roots, "--at", Self.at])
+            #expect(valid.status == 0)
+            #expect(valid.output.hasPrefix("valid: opendsr.example.com"))
+            let invalid = try CommandLineRunner.run(["cert", "verify", pem, "--trust-roots", roots, "--at", Self.at])
+            #expect(invalid.status == 1)
+            #expect(invalid.output.hasPrefix("invalid: "))
+        }
+    }
+
+    @Test func demoRunsTheWholeLifecycleAndExitsZero() throws {
+        let result = try CommandLineRunner.run(["demo"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("in_progress → completed"))
+        #expect(result.output.contains("matches the audit trail"))
+        #expect(!result.output.contains("ada@example.com"))
+    }
+
+    @Test func serveRefusesAnIncompleteConfigurationWithoutPrintingSecrets() throws {
+        let result = try CommandLineRunner.run(
+            ["serve"], environment: ["PROCESSOR_WORKSPACE_SECRET": "s3cr3t-value", "API_KEYS": "bad-entry"])
+        #expect(result.status != 0)
+        let printed = result.output + result.errors
+        #expect(printed.contains("processor.workspace_key"))
+        #expect(printed.contains("api_keys[0]"))
+        #expect(!printed.contains("s3cr3t-value"))
+    }
+
+    static func callbackVerify(
+        _ files: Files, body: [UInt8], signature: String, roots: GeneratedChain = PKIFixtures.good
+    ) throws -> [String] {
+        [
+            "callback", "verify", "--body", try files.write("body.json", body), "--signature", signature,
+            "--domain", PKIFixtures.domain, "--certificate-chain",
+            try files.write("chain.pem", PKIFixtures.good.chainPEM),
+            "--trust-roots", try files.write("roots.pem", roots.rootPEM), "--at", at,
+        ]
+    }
+}
+
+/// A temporary directory for a test's input files.
+struct Files {
+    let directory: TemporaryDatabase
+
+    static func with(_ body: (Files) throws -> Void) throws {
+        let directory = try TemporaryDatabase()
+        defer { try? directory.remove() }
+        try body(Files(directory: directory))
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        try write(name, Array(text.utf8))
+    }
+
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let path = directory.directory.appendingPathComponent(name).path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}

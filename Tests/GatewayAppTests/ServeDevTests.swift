@@ -1,0 +1,56 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Testing
+
+/// `serve --dev` as a process: it announces its address and key, serves the API, and stops cleanly on SIGTERM.
+@Suite struct ServeDevTests {
+    @Test func devServerAcceptsARequestAndStopsOnSIGTERM() async throws {
+        let running = try CommandLineRunner.start(["serve", "--dev", "--port", "0"])
+        defer { if running.process.isRunning { running.process.terminate() } }
+        // A server that never announces itself must fail the test, not hang it: end it after 60 s.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) {
+            if running.process.isRunning { running.process.terminate() }
+        }
+        let announced = Self.readLines(from: running.standardOutput, until: "dev api key: ")
+        let base = try #require(announced.first { $0.hasPrefix("listening on ") }?.dropFirst("listening on ".count))
+        let key = try #require(announced.first { $0.hasPrefix("dev api key: ") }?.dropFirst("dev api key: ".count))
+
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        var submit = HTTPClientRequest(url: "\(base)/data-subject-requests")
+        submit.method = .POST
+        submit.headers.add(name: "Authorization", value: "Bearer \(key)")
+        submit.headers.add(name: "Content-Type", value: "application/json")
+        submit.body = .bytes(ByteBuffer(string: #"{"regulation":"gdpr","type":"erasure","subjectId":"dev-1"}"#))
+        let accepted = try await client.execute(submit, timeout: .seconds(10))
+        var unauthenticated = HTTPClientRequest(url: "\(base)/data-subject-requests")
+        unauthenticated.method = .GET
+        let refused = try await client.execute(unauthenticated, timeout: .seconds(10))
+        try await client.shutdown()
+
+        #expect(accepted.status.code == 202)
+        #expect(refused.status.code == 401)
+        running.process.terminate()
+        running.process.waitUntilExit()
+        #expect(running.process.terminationReason == .exit)
+        #expect(running.process.terminationStatus == 0)
+    }
+
+    /// Reads standard output line by line until a line starts with `prefix` (or the stream ends).
+    static func readLines(from pipe: Pipe, until prefix: String) -> [String] {
+        var buffer = ""
+        var lines: [String] = []
+        while !lines.contains(where: { $0.hasPrefix(prefix) }) {
+            let data = pipe.fileHandleForReading.availableData
+            guard !data.isEmpty else { break }
+            buffer += String(decoding: data, as: UTF8.self)
+            while let newline = buffer.firstIndex(of: "\n") {
+                lines.append(String(buffer[..<newline]))
+                buffer = String(buffer[buffer.index(after: newline)...])
+            }
+        }
+        return lines
+    }
+}
