@@ -213,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "GatewayAppTests",
             dependencies: [
-                "GatewayApp", "TestSupport", "ProcessorSimulator", "DSRCore",
+                "GatewayApp", "GatewayHTTP", "TestSupport", "ProcessorSimulator", "DSRCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -3,7 +3,9 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import GatewayHTTP
 import Testing
+import TestSupport
 
 /// `serve --dev` as a process: it announces its address and key, serves the API, and stops cleanly on SIGTERM.
 @Suite struct ServeDevTests {
@@ -36,6 +38,39 @@ import Testing
         running.process.waitUntilExit()
         #expect(running.process.terminationReason == .exit)
         #expect(running.process.terminationStatus == 0)
+    }
+
+    @Test func serveReadsTheConfigurationFileAndTheEnvironment() async throws {
+        let directory = try TemporaryDatabase()
+        defer { try? directory.remove() }
+        let key = "file-configured-key"
+        let configuration: [String: Any] = [
+            "processor": ["base_url": "http://127.0.0.1:9/v3", "workspace_key": "workspace"],
+            "store": ["sqlite_path": directory.path],
+            "results": ["directory": directory.directory.appendingPathComponent("results").path],
+            "api_keys": ["support:\(APIKey.hash(secret: key)):requests:read+requests:write"],
+        ]
+        let file = directory.directory.appendingPathComponent("gateway.json")
+        try JSONSerialization.data(withJSONObject: configuration).write(to: file)
+        let running = try CommandLineRunner.start(
+            ["serve", "--config", file.path, "--port", "0"], environment: ["PROCESSOR_WORKSPACE_SECRET": "from-env"])
+        defer { if running.process.isRunning { running.process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) {
+            if running.process.isRunning { running.process.terminate() }
+        }
+        let announced = Self.readLines(from: running.standardOutput, until: "listening on ")
+        let base = try #require(announced.first { $0.hasPrefix("listening on ") }?.dropFirst("listening on ".count))
+
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        var list = HTTPClientRequest(url: "\(base)/data-subject-requests")
+        list.headers.add(name: "Authorization", value: "Bearer \(key)")
+        let listed = try await client.execute(list, timeout: .seconds(10))
+        try await client.shutdown()
+        #expect(listed.status.code == 200)
+        running.process.terminate()
+        running.process.waitUntilExit()
+        #expect(running.process.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: directory.path))
     }
 
     /// Reads standard output line by line until a line starts with `prefix` (or the stream ends).

@@ -1,0 +1,58 @@
+import DSRCore
+import Foundation
+import GatewayApp
+import NIOHTTP1
+import ProcessorSimulator
+import Testing
+import TestSupport
+
+/// How the dispatcher answers each processor refusal (external-apis §1.9), over loopback against the simulator.
+@Suite struct DeliveryOutcomeTests {
+    @Test func aSecondInProgressRequestForTheSameSubjectFailsWithTheReason() async throws {
+        try await GatewayHarness.with { harness in
+            let api = try await harness.api
+            let first = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "same-subject")
+            try await harness.waitFor(first, state: "pending")
+            let second = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "same-subject")
+            let failed = try await harness.waitFor(second, state: "failed")
+            #expect(failed.lastError?.contains("409") == true)
+            #expect(failed.audit.last?.toState == "failed")
+            #expect(try await api.request(first).state == "pending")
+        }
+    }
+
+    @Test func a429KeepsTheRequestQueuedUntilRetryAfterHasPassed() async throws {
+        try await GatewayHarness.with { harness in
+            harness.simulator.setFaults(SimulatorFaults(rateLimitStorm: true, rateLimitStormRetryAfter: 120))
+            let api = try await harness.api
+            let id = try await api.submitted(regulation: "ccpa", type: "access", subjectId: "rate-limited")
+            try await harness.eventually("the 429 is recorded") { try await api.request(id).lastError != nil }
+            let queued = try await api.request(id)
+            #expect(queued.state == "queued")
+            #expect(queued.lastError?.contains("429") == true)
+            #expect(queued.audit.last?.detail?.contains("next attempt in 120 s") == true)
+            harness.simulator.setFaults(.none)
+            try await harness.advance(by: 60)
+            #expect(try await api.request(id).state == "queued")
+            try await harness.advance(by: 61)
+            try await harness.waitFor(id, state: "pending")
+        }
+    }
+
+    @Test func aRetryBudgetRunsOutIntoFailedNotIntoSilence() async throws {
+        try await GatewayHarness.with { harness in
+            harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))
+            let api = try await harness.api
+            let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "never-delivered")
+            try await harness.eventually("the first attempt failed") { try await api.request(id).audit.count == 2 }
+            for _ in 0..<40 where try await api.request(id).state == "queued" {
+                let entries = try await api.request(id).audit.count
+                try await harness.advance(by: 3600)
+                try await harness.eventually("another attempt") { try await api.request(id).audit.count > entries }
+            }
+            let failed = try await api.request(id)
+            #expect(failed.state == "failed")
+            #expect(failed.lastError?.hasPrefix("not delivered after 25 attempts") == true)
+        }
+    }
+}
