@@ -35,6 +35,23 @@ import TestSupport
         }
     }
 
+    @Test func callbacksSignedAfterACertificateRotationAreAccepted() async throws {
+        try await GatewayHarness.with { harness in
+            let api = try await harness.api
+            let id = try await api.submitted(regulation: "gdpr", type: "access", subjectId: "rotation-1")
+            try await harness.waitFor(id, state: "pending")
+            try await harness.advance(by: 900)
+            try harness.simulator.rotateCertificate()
+            for _ in 0..<30 {
+                try await harness.advance(by: 6 * 3600)
+            }
+            let completed = try await api.request(id)
+            #expect(completed.state == "completed")
+            #expect(completed.audit.last { $0.toState == "completed" }?.actor == "callback")
+            #expect(await harness.simulator.snapshot().callbacks.failed == 0)
+        }
+    }
+
     @Test func restartMidwayLosesNothingAndSendsNothingTwice() async throws {
         try await GatewayHarness.with { harness in
             harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))

@@ -36,19 +36,6 @@ package struct CallbackBody: Codable, Sendable, Equatable {
         case groupId = "group_id"
     }
 
-    /// Writes the real mParticle key order (controller_id, expected_completion_time, status_callback_url,
-    /// subject_request_id, request_status, results_url, extensions) with explicit nulls, compact.
-    package func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(controllerId, forKey: .controllerId)
-        try container.encode(expectedCompletionTime, forKey: .expectedCompletionTime)
-        try container.encodeIfPresent(statusCallbackUrl, forKey: .statusCallbackUrl)
-        try container.encode(subjectRequestId, forKey: .subjectRequestId)
-        try container.encode(requestStatus, forKey: .requestStatus)
-        try container.encode(resultsUrl, forKey: .resultsUrl)
-        try container.encode(extensions, forKey: .extensions)
-    }
-
     /// Strict decoding: `extensions` and `results_url` keys must be present.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -34,19 +34,6 @@ package struct RequestStatusResponse: Codable, Sendable, Equatable {
         case resultsUrl = "results_url"
         case extensions
     }
-
-    /// Encodes `null` for absent optionals, as mParticle does.
-    package func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(controllerId, forKey: .controllerId)
-        try container.encode(expectedCompletionTime, forKey: .expectedCompletionTime)
-        try container.encode(subjectRequestId, forKey: .subjectRequestId)
-        try container.encode(groupId, forKey: .groupId)
-        try container.encode(requestStatus, forKey: .requestStatus)
-        try container.encode(apiVersion, forKey: .apiVersion)
-        try container.encode(resultsUrl, forKey: .resultsUrl)
-        try container.encode(extensions, forKey: .extensions)
-    }
 }
 
 /// Per-partner erasure forwarding state (external-apis §1.8).
