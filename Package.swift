@@ -182,6 +182,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "OpenDSRTests",
+            dependencies: [
+                "OpenDSR", "ProcessorSimulator", "DSRCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "ProcessorSimulatorTests",
             dependencies: [
                 "ProcessorSimulator", "OpenDSR", "DSRCore", "TestSupport",
@@ -201,7 +210,8 @@ let package = Package(
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
-                "GatewayApp", "GatewayHTTP", "TestSupport", "DSRCore", "ProcessorSimulator", "Persistence",
+                "GatewayApp", "GatewayHTTP", "TestSupport", "DSRCore", "ProcessorSimulator", "Persistence", "OpenDSR",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -14,12 +14,10 @@ package struct DSRRequest: Codable, Sendable, Equatable {
     /// The regulatory deadline for answering the data subject.
     package var deadline: Date
     package var processor: ProcessorFields
-    /// Where the access results are stored, once downloaded.
-    package var resultLocation: String?
-    /// What became of the processor's results archive (access and portability requests); nil until decided.
-    package var resultsStatus: ResultsStatus?
-    /// Failed attempts to download the results archive.
-    package var resultAttempts: Int
+    /// The results archive of an access or portability request.
+    package var results: ResultsRecord
+    /// The Events API "erasure requested" attributes of an erasure request.
+    package var erasureAttributes: ErasureAttributesRecord
     /// Delivery attempts made by the dispatcher.
     package var attempts: Int
     /// The last delivery or processing error, without personal data.
@@ -43,9 +41,8 @@ package struct DSRRequest: Codable, Sendable, Equatable {
         self.receivedAt = receivedAt
         self.deadline = deadline
         self.processor = ProcessorFields()
-        self.resultLocation = nil
-        self.resultsStatus = nil
-        self.resultAttempts = 0
+        self.results = ResultsRecord()
+        self.erasureAttributes = ErasureAttributesRecord()
         self.attempts = 0
         self.lastError = nil
         self.nextAttemptAt = receivedAt
@@ -55,16 +52,6 @@ package struct DSRRequest: Codable, Sendable, Equatable {
 
     /// The OpenDSR spelling of the id: lowercase.
     package var subjectRequestId: String { id.uuidString.lowercased() }
-}
-
-/// The outcome of fetching a request's results archive.
-package enum ResultsStatus: String, Codable, Sendable, CaseIterable {
-    /// Downloaded and stored at `resultLocation`.
-    case stored
-    /// The processor found no data for the subject (404 from the results link).
-    case noData = "no_data"
-    /// The results link was not under the processor's base URL, so it was not followed.
-    case refused
 }
 
 /// What the processor told us about a request.

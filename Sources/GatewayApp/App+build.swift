@@ -17,7 +17,7 @@ package typealias GatewayApplication = Application<RouterResponder<GatewayReques
 
 /// Builds the real gateway: opens (and migrates) the store, creates the shared HTTP client, wires controllers and
 /// workers. Long-running parts run in the application's service group in dependency order and stop in reverse:
-/// server, results downloader, dispatcher, store, HTTP client. `onListening` is called with the bound port once the server listens.
+/// server, results worker, dispatcher, store, HTTP client. `onListening` is called with the bound port once the server listens.
 package func buildApplication(
     configuration: GatewayConfiguration, clock: any WallClock, logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -32,7 +32,7 @@ package func buildApplication(
     let router = buildRouter(
         store: store, client: client, certificates: certificates, publicBaseURL: publicBaseURL,
         configuration: configuration, clock: clock)
-    let downloader = ResultDownloader(
+    let resultsWorker = ResultsWorker(
         store: store, results: try FileResultsStore(directory: configuration.results.directory), client: client,
         configuration: configuration.results, clock: clock, logger: logger)
     let dispatcher = Dispatcher(
@@ -46,7 +46,7 @@ package func buildApplication(
             ShutdownAction { try await httpClient.shutdown() },
             ShutdownAction { try await store.close() },
             dispatcher,
-            downloader,
+            resultsWorker,
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
@@ -68,12 +68,14 @@ package func buildRouter(
         recorder: ProcessorReportRecorder(store: store, clock: clock), publicBaseURL: publicBaseURL)
     router.addRoutes(callbacks.endpoints, atPath: "/data-subject-requests")
     router.addRoutes(HealthController(store: store).endpoints, atPath: "/health")
+    let intake = RequestIntake(
+        store: store, deadlines: configuration.deadlines, clock: clock, sendsErasureAttributes: false)
     let requests = DataSubjectRequestsController(
-        intake: RequestIntake(store: store, deadlines: configuration.deadlines, clock: clock),
-        canceller: RequestCanceller(store: store, client: client, clock: clock), store: store)
+        intake: intake, canceller: RequestCanceller(store: store, client: client, clock: clock), store: store)
     router.group()
         .add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
         .addRoutes(requests.endpoints, atPath: "/data-subject-requests")
+        .addRoutes(BatonController(intake: intake, store: store).endpoints, atPath: "/baton")
     return router
 }
 

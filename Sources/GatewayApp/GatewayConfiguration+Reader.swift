@@ -50,9 +50,10 @@ extension GatewayConfiguration {
                 pollInterval: reader.double(forKey: "dispatcher.poll_interval_seconds", default: 1),
                 batchSize: reader.int(forKey: "dispatcher.batch_size", default: 20),
                 skipWaitingPeriod: reader.bool(forKey: "dispatcher.skip_waiting_period", default: false)),
-            results: ResultDownloaderConfiguration(
+            results: ResultsWorkerConfiguration(
                 directory: reader.string(forKey: "results.directory", default: "results"),
-                maxBytes: reader.int(forKey: "results.max_bytes", default: 512 << 20)),
+                maxBytes: reader.int(forKey: "results.max_bytes", default: 512 << 20),
+                retention: Double(reader.int(forKey: "results.retention_days", default: 30)) * 86_400),
             deadlines: DeadlinePolicy(
                 gdprMonths: reader.int(forKey: "deadlines.gdpr_months", default: 1),
                 ccpaDays: reader.int(forKey: "deadlines.ccpa_days", default: 45)),

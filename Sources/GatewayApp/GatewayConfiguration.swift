@@ -21,7 +21,7 @@ package struct GatewayConfiguration: Sendable {
     package var processor: OpenDSRClientConfiguration
     package var callbacks: CallbackConfiguration
     package var dispatcher: DispatcherConfiguration
-    package var results: ResultDownloaderConfiguration
+    package var results: ResultsWorkerConfiguration
     package var deadlines: DeadlinePolicy
     /// API keys as `name:sha256hex:scope+scope` (key `api_keys`, a list; comma-separated in the environment).
     package var apiKeys: [APIKey]
@@ -30,7 +30,7 @@ package struct GatewayConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil, sqlitePath: String,
         processor: OpenDSRClientConfiguration, callbacks: CallbackConfiguration = CallbackConfiguration(),
         dispatcher: DispatcherConfiguration = DispatcherConfiguration(),
-        results: ResultDownloaderConfiguration = ResultDownloaderConfiguration(),
+        results: ResultsWorkerConfiguration = ResultsWorkerConfiguration(),
         deadlines: DeadlinePolicy = DeadlinePolicy(),
         apiKeys: [APIKey]
     ) {

@@ -9,6 +9,8 @@ package enum APIScope: String, Codable, Sendable, CaseIterable {
     case write = "requests:write"
     /// Call the Baton endpoint.
     case baton
+    /// Upload event batches to mParticle's Events API (`POST /events`).
+    case events = "events:write"
 }
 
 /// A configured API key. Only the SHA-256 of the secret is kept, never the secret.

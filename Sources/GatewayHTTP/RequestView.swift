@@ -31,8 +31,8 @@ package struct RequestView: ResponseEncodable, Sendable {
         receivedAt = request.receivedAt
         deadline = request.deadline
         processor = ProcessorView(request.processor)
-        resultLocation = request.resultLocation
-        resultsStatus = request.resultsStatus
+        resultLocation = request.results.location
+        resultsStatus = request.results.status
         attempts = request.attempts
         lastError = request.lastError
         nextAttemptAt = request.state == .queued ? request.nextAttemptAt : nil

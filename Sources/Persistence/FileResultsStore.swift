@@ -1,8 +1,8 @@
 import Foundation
 
 /// Stores results archives as files in one directory: `<directory>/<subject_request_id>.zip`.
-/// Downloads are written to a temporary name and renamed into place, so a stored archive is always whole.
-package struct FileResultsStore: Sendable {
+/// An archive is copied to a temporary name beside its final one and renamed into place, so it is always whole.
+package struct FileResultsStore: ResultsStore {
     package let directory: URL
 
     /// Creates the directory if needed.
@@ -11,23 +11,28 @@ package struct FileResultsStore: Sendable {
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
     }
 
-    /// A fresh temporary file name in the same directory (same file system, so the rename is atomic).
-    package func temporaryFile() -> URL {
-        directory.appendingPathComponent(".download-\(UUID().uuidString.lowercased()).part")
-    }
-
-    /// Moves a finished download into place and returns its location (a `file://` URL).
-    package func commit(_ temporary: URL, subjectRequestId: String) throws -> String {
+    package func save(_ file: URL, subjectRequestId: String) async throws -> String {
         let destination = directory.appendingPathComponent("\(subjectRequestId).zip")
+        let partial = directory.appendingPathComponent(".\(subjectRequestId).\(UUID().uuidString.lowercased()).part")
+        try FileManager.default.copyItem(at: file, to: partial)
         if FileManager.default.fileExists(atPath: destination.path) {
             try FileManager.default.removeItem(at: destination)
         }
-        try FileManager.default.moveItem(at: temporary, to: destination)
+        try FileManager.default.moveItem(at: partial, to: destination)
         return destination.absoluteString
     }
 
-    /// Removes a temporary file after a failed download.
-    package func discard(_ temporary: URL) {
-        try? FileManager.default.removeItem(at: temporary)
+    package func delete(location: String) async throws {
+        guard let url = URL(string: location), url.isFileURL, url.deletingLastPathComponent().path == directory.path
+        else { throw ResultsStoreError(message: "not a location of this store") }
+        if FileManager.default.fileExists(atPath: url.path) {
+            try FileManager.default.removeItem(at: url)
+        }
     }
+}
+
+/// A results store refused an operation.
+package struct ResultsStoreError: Error, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }

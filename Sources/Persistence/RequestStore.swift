@@ -39,6 +39,16 @@ package protocol RequestStore: Sendable {
     /// download retry time) is unset or at or before `now`, oldest first.
     func awaitingResults(at now: Date, limit: Int) async throws -> [DSRRequest]
 
+    /// Results stored before `before` (due for deletion at the end of the retention period), oldest first.
+    func storedResults(before: Date, limit: Int) async throws -> [DSRRequest]
+
+    /// Erasures whose Events API attributes are still to be sent and due at `now`, oldest first.
+    func erasureAttributesDue(at now: Date, limit: Int) async throws -> [DSRRequest]
+
+    /// Like ``create(_:audit:)``, but when a non-terminal request for the same subject and type exists it is
+    /// returned instead, in the same transaction, so two concurrent callers cannot both create one.
+    func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome
+
     /// How many requests are in each state.
     func countByState() async throws -> [RequestState: Int]
 }

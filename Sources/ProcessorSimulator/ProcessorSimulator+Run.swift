@@ -79,6 +79,10 @@ extension ProcessorSimulator {
         let discovery = DiscoveryController(identity: identity, listening: listening)
         discovery.register(on: v3)
         discovery.registerCertificate(on: router)
+        EventsController(
+            authenticator: BasicAuthenticator(key: configuration.inputKey, secret: configuration.inputSecret),
+            faults: faultInjector, inbox: eventInbox, clock: clock
+        ).register(on: router)
         AdminController(simulator: self).register(on: router)
         return router
     }

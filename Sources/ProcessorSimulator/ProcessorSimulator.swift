@@ -1,6 +1,7 @@
 import DSRCore
 import Foundation
 import Logging
+import OpenDSR
 import ServiceLifecycle
 
 /// A faithful local mParticle OpenDSR v3 processor served over real HTTP (design §7, external-apis §1 and §7).
@@ -9,6 +10,7 @@ import ServiceLifecycle
 /// `waitUntilListening()`, and trust `trustRootPEM`. Requests move through their lifecycle at `clock.now`
 /// whenever `tick()` runs: every `tickInterval` in real time, or explicitly (tests and manual-clock play, with
 /// `tickInterval: nil`). Callbacks are queued and sent in batches every `callbackBatchInterval`.
+/// The same server answers mParticle's Events API (`POST /v2/events`, external-apis §2) on the Input credentials.
 package final class ProcessorSimulator: Service {
     package let configuration: SimulatorConfiguration
     let clock: any WallClock
@@ -17,6 +19,7 @@ package final class ProcessorSimulator: Service {
     let identity: ProcessorIdentity
     let rateLimiter: RateLimiter
     let faultInjector = FaultInjector()
+    let eventInbox = EventBatchInbox()
     let sender: CallbackSender
     let listening = ListeningAddress()
 
@@ -76,12 +79,20 @@ package final class ProcessorSimulator: Service {
         await tick()
     }
 
-    /// Every request (without identities) and the callback counters.
+    /// Every request and Events API batch (without identities) and the callback counters.
     package func snapshot() async -> SimulatorSnapshot {
         SimulatorSnapshot(
             now: WireTime.fractional(clock.now),
             requests: await store.allRequests().map(\.summary),
-            callbacks: await store.deliveryStats()
+            callbacks: await store.deliveryStats(),
+            eventBatches: await eventInbox.batches.map {
+                SimulatorSnapshot.EventBatchSummary($0.batch, at: $0.receivedAt)
+            }
         )
+    }
+
+    /// The batches `POST /v2/events` accepted, whole (identities included), oldest first.
+    package func eventBatches() async -> [EventBatch] {
+        await eventInbox.batches.map(\.batch)
     }
 }

@@ -9,10 +9,15 @@ package struct RequestIntake: Sendable {
     private let deadlines: DeadlinePolicy
     private let clock: any WallClock
 
-    package init(store: any RequestStore, deadlines: DeadlinePolicy, clock: any WallClock) {
+    private let sendsErasureAttributes: Bool
+
+    /// `sendsErasureAttributes`: erasures get the Events API "erasure requested" attributes (when configured).
+    package init(store: any RequestStore, deadlines: DeadlinePolicy, clock: any WallClock, sendsErasureAttributes: Bool)
+    {
         self.store = store
         self.deadlines = deadlines
         self.clock = clock
+        self.sendsErasureAttributes = sendsErasureAttributes
     }
 
     /// What a caller asks for.
@@ -47,17 +52,7 @@ package struct RequestIntake: Sendable {
     }
 
     package func submit(_ submission: Submission) async throws -> Outcome {
-        let now = clock.now
-        let request = DSRRequest(
-            id: submission.id ?? UUID(), regulation: submission.regulation, type: submission.type,
-            subject: submission.subject, source: submission.source, receivedAt: now,
-            deadline: deadlines.deadline(for: submission.regulation, receivedAt: now),
-            idempotencyKey: submission.idempotencyKey)
-        let audit = AuditEntry(
-            at: now, actor: submission.source == .baton ? .baton : .api, event: "received", toState: .queued,
-            detail:
-                "\(submission.regulation.rawValue) \(submission.type.rawValue); deadline \(Timestamp.format(request.deadline))"
-        )
+        let (request, audit) = prepare(submission)
         switch try await store.create(request, audit: audit) {
         case .created(let stored):
             return .created(stored)
@@ -67,5 +62,36 @@ package struct RequestIntake: Sendable {
                 && stored.subject == request.subject
             return same ? .replayed(stored) : .conflict(stored)
         }
+    }
+
+    /// Stores a new request (with a fresh id) unless one for the same subject and type is still in flight; then
+    /// that one is returned with `created == false` (Baton initiates).
+    package func submitUnlessActive(_ submission: Submission) async throws -> (request: DSRRequest, created: Bool) {
+        var fresh = submission
+        fresh.id = nil
+        fresh.idempotencyKey = nil
+        let (request, audit) = prepare(fresh)
+        switch try await store.createUnlessActive(request, audit: audit) {
+        case .created(let stored): return (stored, true)
+        case .existing(let stored): return (stored, false)
+        }
+    }
+
+    private func prepare(_ submission: Submission) -> (DSRRequest, AuditEntry) {
+        let now = clock.now
+        var request = DSRRequest(
+            id: submission.id ?? UUID(), regulation: submission.regulation, type: submission.type,
+            subject: submission.subject, source: submission.source, receivedAt: now,
+            deadline: deadlines.deadline(for: submission.regulation, receivedAt: now),
+            idempotencyKey: submission.idempotencyKey)
+        if sendsErasureAttributes && submission.type == .erasure {
+            request.erasureAttributes = ErasureAttributesRecord(status: .pending, nextAttemptAt: now)
+        }
+        let audit = AuditEntry(
+            at: now, actor: submission.source == .baton ? .baton : .api, event: "received", toState: .queued,
+            detail:
+                "\(submission.regulation.rawValue) \(submission.type.rawValue); deadline \(Timestamp.format(request.deadline))"
+        )
+        return (request, audit)
     }
 }

@@ -33,7 +33,10 @@ enum RequestFixtures {
             controllerId: "controller-1", expectedCompletionTime: t0.addingTimeInterval(86_400.5),
             resultsURL: "https://processor.example/results/1", receivedTime: t0.addingTimeInterval(0.25)
         )
-        request.resultLocation = "s3://results/1.zip"
+        request.results = ResultsRecord(
+            status: .stored, location: "s3://results/1.zip", storedAt: t0.addingTimeInterval(7.25), attempts: 1)
+        request.erasureAttributes = ErasureAttributesRecord(
+            status: .pending, attempts: 2, nextAttemptAt: t0.addingTimeInterval(30.5))
         request.attempts = 3
         request.lastError = "upstream 503"
         request.nextAttemptAt = t0.addingTimeInterval(60.001)

@@ -53,7 +53,7 @@ package enum DevEnvironment {
             callbacks: CallbackConfiguration(
                 allowedDomains: [simulator.configuration.processorDomain], trustRoots: .pem(simulator.trustRootPEM)),
             dispatcher: DispatcherConfiguration(pollInterval: pollInterval),
-            results: ResultDownloaderConfiguration(
+            results: ResultsWorkerConfiguration(
                 directory: dataDirectory.appendingPathComponent("results").path, pollInterval: pollInterval),
             apiKeys: [
                 APIKey(name: "dev", sha256Hex: APIKey.hash(secret: apiKeySecret), scopes: Set(APIScope.allCases))!

@@ -97,13 +97,10 @@ package struct OpenDSRClient: Sendable {
             let message = (try? JSONDecoder().decode(ProcessorErrorBody.self, from: body))?.message ?? "invalid request"
             if message.localizedCaseInsensitiveContains("already exists") { return .duplicateId }
             return .rejected(status: status, message: String(message.prefix(200)))
-        case 401, 403: return .unauthorized(status: status)
         case 404: return .notFound
         case 409: return .inProgressDuplicate
         case 410: return .gone
-        case 429: return .rateLimited(retryAfter: headers.first(name: "Retry-After").flatMap(TimeInterval.init))
-        case 500...: return .unavailable(reason: "status \(status)")
-        default: return .rejected(status: status, message: "unexpected status")
+        default: return .failure(status: status, headers: headers, message: "unexpected status")
         }
     }
 }

@@ -8,7 +8,8 @@ extension DSRRequest {
         "id", "regulation", "type", "source", "state", "subject_customer_id", "subject_email", "received_at",
         "deadline", "processor_controller_id", "processor_expected_completion", "processor_results_url",
         "processor_received_time", "result_location", "attempts", "last_error", "next_attempt_at",
-        "idempotency_key", "updated_at", "results_status", "result_attempts",
+        "idempotency_key", "updated_at", "results_status", "result_attempts", "result_stored_at",
+        "attributes_status", "attributes_attempts", "attributes_next_attempt_at",
     ]
 
     /// The column list for `SELECT` and `RETURNING`.
@@ -20,8 +21,10 @@ extension DSRRequest {
             .id(id), .value(regulation), .value(type), .value(source), .value(state), .text(subject.customerId),
             .text(subject.email), .date(receivedAt), .date(deadline), .text(processor.controllerId),
             .date(processor.expectedCompletionTime), .text(processor.resultsURL), .date(processor.receivedTime),
-            .text(resultLocation), .integer(attempts), .text(lastError), .date(nextAttemptAt),
-            .text(idempotencyKey), .date(updatedAt), .value(resultsStatus), .integer(resultAttempts),
+            .text(results.location), .integer(attempts), .text(lastError), .date(nextAttemptAt),
+            .text(idempotencyKey), .date(updatedAt), .value(results.status), .integer(results.attempts),
+            .date(results.storedAt), .value(erasureAttributes.status), .integer(erasureAttributes.attempts),
+            .date(erasureAttributes.nextAttemptAt),
         ]
     }
 
@@ -73,12 +76,15 @@ extension DSRRequest {
             resultsURL: try reader.optionalText("processor_results_url"),
             receivedTime: try reader.optionalDate("processor_received_time")
         )
-        resultLocation = try reader.optionalText("result_location")
         attempts = try reader.integer("attempts")
         lastError = try reader.optionalText("last_error")
         nextAttemptAt = try reader.optionalDate("next_attempt_at")
         updatedAt = try reader.date("updated_at")
-        resultsStatus = try reader.optionalValue("results_status")
-        resultAttempts = try reader.integer("result_attempts")
+        results = ResultsRecord(
+            status: try reader.optionalValue("results_status"), location: try reader.optionalText("result_location"),
+            storedAt: try reader.optionalDate("result_stored_at"), attempts: try reader.integer("result_attempts"))
+        erasureAttributes = ErasureAttributesRecord(
+            status: try reader.optionalValue("attributes_status"), attempts: try reader.integer("attributes_attempts"),
+            nextAttemptAt: try reader.optionalDate("attributes_next_attempt_at"))
     }
 }

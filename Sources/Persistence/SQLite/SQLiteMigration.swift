@@ -76,5 +76,24 @@ struct SQLiteMigration: Sendable {
                 """,
             ]
         ),
+        SQLiteMigration(
+            version: 3,
+            name: "baton lookups, results retention, erasure attributes",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN result_stored_at REAL",
+                "ALTER TABLE requests ADD COLUMN attributes_status TEXT",
+                "ALTER TABLE requests ADD COLUMN attributes_attempts INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE requests ADD COLUMN attributes_next_attempt_at REAL",
+                "CREATE INDEX requests_subject ON requests (subject_customer_id, type, state)",
+                """
+                CREATE INDEX requests_results_retention ON requests (result_stored_at)
+                WHERE results_status = 'stored'
+                """,
+                """
+                CREATE INDEX requests_attributes_due ON requests (attributes_next_attempt_at)
+                WHERE attributes_status = 'pending'
+                """,
+            ]
+        ),
     ]
 }

@@ -51,6 +51,28 @@ extension SQLiteRequestStore {
         return try await rows(sql, [.date(now), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
     }
 
+    /// Matches the partial index `requests_results_retention`.
+    package func storedResults(before: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        let sql = """
+            SELECT \(DSRRequest.sqliteColumnList) FROM requests
+            WHERE results_status = 'stored' AND result_stored_at < ?1
+            ORDER BY result_stored_at, id LIMIT ?2
+            """
+        return try await rows(sql, [.date(before), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
+    }
+
+    /// Matches the partial index `requests_attributes_due`.
+    package func erasureAttributesDue(at now: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        let sql = """
+            SELECT \(DSRRequest.sqliteColumnList) FROM requests
+            WHERE attributes_status = 'pending' AND attributes_next_attempt_at <= ?1
+            ORDER BY attributes_next_attempt_at, id LIMIT ?2
+            """
+        return try await rows(sql, [.date(now), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
+    }
+
     /// Every state, with zero for states no request is in.
     package func countByState() async throws -> [RequestState: Int] {
         let rows = try await rows("SELECT state, COUNT(*) AS count FROM requests GROUP BY state")

@@ -6,18 +6,40 @@ extension SQLiteRequestStore {
     /// Inserts the request and its audit entry in one transaction, unless the id or idempotency key exists;
     /// then nothing is written and the existing request is returned (the one with the same id, if both match).
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
+        try await transaction { connection in try await Self.insert(request, audit: audit, on: connection) }
+    }
+
+    /// Uses the index `requests_subject`; the lookup and the insert share one `BEGIN IMMEDIATE` transaction.
+    package func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
         try await transaction { connection in
-            if let row = try await connection.query(DSRRequest.sqliteInsert, request.sqliteBinds).first {
-                _ = try await connection.query(AuditEntry.sqliteInsert, audit.sqliteBinds(requestID: request.id))
-                return .created(try DSRRequest(sqliteRow: row))
+            let active = RequestState.allCases.filter { !$0.isTerminal }
+            let binds: [SQLiteData] =
+                [.text(request.subject.customerId), .value(request.type)] + active.map { .value($0) }
+            let sql = """
+                SELECT \(DSRRequest.sqliteColumnList) FROM requests
+                WHERE subject_customer_id = ?1 AND type = ?2 AND state IN (\((3...binds.count).map { "?\($0)" }.joined(separator: ", ")))
+                ORDER BY received_at DESC, id DESC LIMIT 1
+                """
+            if let row = try await connection.query(sql, binds).first {
+                return .existing(try DSRRequest(sqliteRow: row))
             }
-            let rows = try await connection.query(
-                DSRRequest.sqliteSelectConflicting, [.id(request.id), .text(request.idempotencyKey)]
-            )
-            // The insert only skips on a uniqueness conflict, so the conflicting row is there.
-            guard let row = rows.first else { throw StoreError(code: .corruptRow, column: "id") }
-            return .existing(try DSRRequest(sqliteRow: row))
+            return try await Self.insert(request, audit: audit, on: connection)
         }
+    }
+
+    private static func insert(
+        _ request: DSRRequest, audit: AuditEntry, on connection: SQLiteConnection
+    ) async throws -> CreateOutcome {
+        if let row = try await connection.query(DSRRequest.sqliteInsert, request.sqliteBinds).first {
+            _ = try await connection.query(AuditEntry.sqliteInsert, audit.sqliteBinds(requestID: request.id))
+            return .created(try DSRRequest(sqliteRow: row))
+        }
+        let rows = try await connection.query(
+            DSRRequest.sqliteSelectConflicting, [.id(request.id), .text(request.idempotencyKey)]
+        )
+        // The insert only skips on a uniqueness conflict, so the conflicting row is there.
+        guard let row = rows.first else { throw StoreError(code: .corruptRow, column: "id") }
+        return .existing(try DSRRequest(sqliteRow: row))
     }
 
     /// Read, change and write in one `BEGIN IMMEDIATE` transaction; the audit entries go in with the row.

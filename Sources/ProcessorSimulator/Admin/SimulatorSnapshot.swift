@@ -1,4 +1,6 @@
 import DSRCore
+import Foundation
+import OpenDSR
 
 /// Everything the simulator holds, for tests and soak runs (`snapshot()` / `GET /_sim/requests`).
 package struct SimulatorSnapshot: Codable, Sendable, Equatable {
@@ -8,9 +10,12 @@ package struct SimulatorSnapshot: Codable, Sendable, Equatable {
     package var requests: [RequestSummary]
     /// Callback delivery counters.
     package var callbacks: CallbackDeliveryStats
+    /// Every batch `POST /v2/events` accepted, oldest first.
+    package var eventBatches: [EventBatchSummary]
 
     enum CodingKeys: String, CodingKey {
         case now, requests, callbacks
+        case eventBatches = "event_batches"
     }
 
     /// One request, without its identities.
@@ -34,6 +39,39 @@ package struct SimulatorSnapshot: Codable, Sendable, Equatable {
             case receivedTime = "received_time"
             case expectedCompletionTime = "expected_completion_time"
             case callbacksDelivered = "callbacks_delivered"
+        }
+    }
+
+    /// One accepted Events API batch: its shape, with neither identity nor attribute values.
+    package struct EventBatchSummary: Codable, Sendable, Equatable {
+        package var receivedTime: String
+        package var environment: String?
+        /// `SubjectIdentity.fingerprint` of `user_identities.customer_id`, when the batch names one.
+        package var customerIdFingerprint: String?
+        /// The `user_identities` types, sorted.
+        package var identityTypes: [String]
+        /// The `user_attributes` names, sorted.
+        package var userAttributeNames: [String]
+        package var eventCount: Int
+
+        init(_ batch: EventBatch, at receivedAt: Date) {
+            receivedTime = WireTime.fractional(receivedAt)
+            environment = batch.environment
+            customerIdFingerprint = batch.userIdentities?["customer_id"].map {
+                SubjectIdentity(customerId: $0).fingerprint
+            }
+            identityTypes = (batch.userIdentities ?? [:]).keys.sorted()
+            userAttributeNames = (batch.userAttributes ?? [:]).keys.sorted()
+            eventCount = batch.events?.count ?? 0
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case receivedTime = "received_time"
+            case environment
+            case customerIdFingerprint = "customer_id_fingerprint"
+            case identityTypes = "identity_types"
+            case userAttributeNames = "user_attribute_names"
+            case eventCount = "event_count"
         }
     }
 }

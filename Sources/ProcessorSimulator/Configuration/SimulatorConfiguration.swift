@@ -1,7 +1,7 @@
 import Foundation
 
-/// Settings of the OpenDSR processor simulator; every default mirrors mParticle's documented behaviour
-/// (external-apis §1 and §7).
+/// Settings of the OpenDSR processor simulator (and its Events API endpoint); every default mirrors mParticle's
+/// documented behaviour (external-apis §1, §2 and §7).
 package struct SimulatorConfiguration: Sendable {
     /// Interface to bind. Default `127.0.0.1`.
     package var host: String
@@ -11,6 +11,10 @@ package struct SimulatorConfiguration: Sendable {
     package var workspaceKey: String
     /// Workspace API secret accepted in `Authorization: Basic`. Default `sim-secret`.
     package var workspaceSecret: String
+    /// Events API Input key accepted in `Authorization: Basic` on `/v2/events`. Default `sim-input-key`.
+    package var inputKey: String
+    /// Events API Input secret accepted in `Authorization: Basic` on `/v2/events`. Default `sim-input-secret`.
+    package var inputSecret: String
     /// `controller_id` of every answer: the workspace id, a numeric string. Default `3622` (the docs' example).
     package var controllerId: String
     /// Processor domain sent in `X-OpenDSR-Processor-Domain` and named by the leaf certificate.
@@ -66,6 +70,8 @@ package struct SimulatorConfiguration: Sendable {
         port: Int = 0,
         workspaceKey: String = "sim-key",
         workspaceSecret: String = "sim-secret",
+        inputKey: String = "sim-input-key",
+        inputSecret: String = "sim-input-secret",
         controllerId: String = "3622",
         processorDomain: String = "opendsr.mparticle.com",
         requestsPerMinute: Int = 1000,
@@ -89,6 +95,8 @@ package struct SimulatorConfiguration: Sendable {
         self.port = port
         self.workspaceKey = workspaceKey
         self.workspaceSecret = workspaceSecret
+        self.inputKey = inputKey
+        self.inputSecret = inputSecret
         self.controllerId = controllerId
         self.processorDomain = processorDomain
         self.requestsPerMinute = requestsPerMinute

@@ -14,13 +14,16 @@ package struct SimulatorFaults: Codable, Sendable, Equatable {
     package var rateLimitStormRetryAfter: Int
     /// Fraction (0...1) of callback copies silently lost (never retried). JSON `drop_callback_fraction`.
     package var dropCallbackFraction: Double
+    /// Every `POST /v2/events` is answered 503 while set. JSON `events_unavailable`.
+    package var eventsUnavailable: Bool
 
     /// No faults.
     package static let none = SimulatorFaults()
 
     package init(
         latencyMilliseconds: Int = 0, serverErrorFraction: Double = 0, serverErrorCount: Int = 0,
-        rateLimitStorm: Bool = false, rateLimitStormRetryAfter: Int = 30, dropCallbackFraction: Double = 0
+        rateLimitStorm: Bool = false, rateLimitStormRetryAfter: Int = 30, dropCallbackFraction: Double = 0,
+        eventsUnavailable: Bool = false
     ) {
         self.latencyMilliseconds = latencyMilliseconds
         self.serverErrorFraction = serverErrorFraction
@@ -28,6 +31,7 @@ package struct SimulatorFaults: Codable, Sendable, Equatable {
         self.rateLimitStorm = rateLimitStorm
         self.rateLimitStormRetryAfter = rateLimitStormRetryAfter
         self.dropCallbackFraction = dropCallbackFraction
+        self.eventsUnavailable = eventsUnavailable
     }
 
     enum CodingKeys: String, CodingKey {
@@ -37,6 +41,7 @@ package struct SimulatorFaults: Codable, Sendable, Equatable {
         case rateLimitStorm = "rate_limit_storm"
         case rateLimitStormRetryAfter = "rate_limit_storm_retry_after"
         case dropCallbackFraction = "drop_callback_fraction"
+        case eventsUnavailable = "events_unavailable"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -49,5 +54,6 @@ package struct SimulatorFaults: Codable, Sendable, Equatable {
             try container.decodeIfPresent(Int.self, forKey: .rateLimitStormRetryAfter)
             ?? SimulatorFaults.none.rateLimitStormRetryAfter
         dropCallbackFraction = try container.decodeIfPresent(Double.self, forKey: .dropCallbackFraction) ?? 0
+        eventsUnavailable = try container.decodeIfPresent(Bool.self, forKey: .eventsUnavailable) ?? false
     }
 }

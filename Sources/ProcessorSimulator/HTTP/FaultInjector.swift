@@ -37,6 +37,9 @@ final class FaultInjector: Sendable {
         }
     }
 
+    /// Whether `POST /v2/events` is answered 503.
+    var eventsUnavailable: Bool { state.withLock { $0.eventsUnavailable } }
+
     /// Whether the next callback copy is lost.
     func dropsCallback() -> Bool {
         let fraction = state.withLock { $0.dropCallbackFraction }

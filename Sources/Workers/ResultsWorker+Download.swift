@@ -1,0 +1,88 @@
+import DSRCore
+import Foundation
+import Logging
+import OpenDSR
+import Persistence
+
+extension ResultsWorker {
+    /// Fetches every archive that is due now.
+    package func downloadDue() async throws {
+        for request in try await store.awaitingResults(at: clock.now, limit: 16) {
+            try await download(request)
+        }
+    }
+
+    private func download(_ request: DSRRequest) async throws {
+        var logger = logger
+        logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
+        guard let url = request.processor.resultsURL, client.isProcessorURL(url) else {
+            return try await record(
+                request.id, event: "results_refused",
+                detail: "results_url is not under the processor's base URL; not followed"
+            ) { $0.results.status = .refused }
+        }
+        let temporary = FileManager.default.temporaryDirectory
+            .appendingPathComponent("dsr-results-\(UUID().uuidString.lowercased()).part")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        let outcome = await client.downloadResults(
+            from: url, to: temporary, maxBytes: configuration.maxBytes, logger: logger)
+        switch outcome {
+        case .success(let downloaded):
+            let location = try await results.save(temporary, subjectRequestId: request.subjectRequestId)
+            let at = clock.now
+            try await record(
+                request.id, event: "results_stored", detail: "\(downloaded.bytes) bytes, sha256 \(downloaded.sha256)"
+            ) {
+                $0.results.location = location
+                $0.results.status = .stored
+                $0.results.storedAt = at
+            }
+            logger.info("results stored", metadata: ["results.bytes": "\(downloaded.bytes)"])
+        case .notFound:
+            try await record(
+                request.id, event: "results_empty", detail: "the processor found no data for this subject (404)"
+            ) { $0.results.status = .noData }
+        case .gone:
+            try await refreshExpiredLink(request, logger: logger)
+        default:
+            try await scheduleRetry(request.id, reason: outcome.summary)
+        }
+    }
+
+    /// A 410: ask the processor for a fresh link (a different one, within the retry budget, so a processor that
+    /// keeps handing out dead links cannot keep us looping); without one the results are lost for good.
+    private func refreshExpiredLink(_ request: DSRRequest, logger: Logger) async throws {
+        if request.results.attempts < configuration.retry.maxAttempts,
+            case .success(let status) = await client.status(subjectRequestId: request.subjectRequestId, logger: logger),
+            let fresh = status.resultsUrl, fresh != request.processor.resultsURL
+        {
+            return try await record(
+                request.id, event: "results_link_refreshed", detail: "the link expired (410); a new one was issued"
+            ) {
+                $0.processor.resultsURL = fresh
+                $0.results.attempts += 1
+            }
+        }
+        try await record(
+            request.id, event: "results_expired",
+            detail: "the results link expired (410) and the processor gave no new one"
+        ) { $0.results.status = .expired }
+    }
+
+    private func scheduleRetry(_ id: UUID, reason: String) async throws {
+        let retry = configuration.retry
+        let at = clock.now
+        try await store.update(id: id) { request in
+            request.results.attempts += 1
+            let delay = retry.delay(afterAttempt: request.results.attempts)
+            request.nextAttemptAt = at.addingTimeInterval(delay)
+            request.lastError = reason
+            request.updatedAt = at
+            return [
+                AuditEntry(
+                    at: at, actor: .downloader, event: "results_retry_scheduled",
+                    detail: "\(reason); next attempt in \(Int(delay.rounded())) s")
+            ]
+        }
+    }
+}

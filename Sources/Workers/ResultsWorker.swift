@@ -1,0 +1,70 @@
+import DSRCore
+import Foundation
+import Logging
+import OpenDSR
+import Persistence
+import ServiceLifecycle
+
+/// Fetches the results archives of completed access/portability requests and deletes them after the retention
+/// period. Only links under the processor's base URL are followed (with its credentials); size and SHA-256 go
+/// in the audit trail. One loop handles one request at a time, so no archive is fetched twice at once.
+package struct ResultsWorker: Service {
+    let store: any RequestStore
+    let results: any ResultsStore
+    let client: OpenDSRClient
+    let configuration: ResultsWorkerConfiguration
+    let clock: any WallClock
+    let logger: Logger
+
+    package init(
+        store: any RequestStore, results: any ResultsStore, client: OpenDSRClient,
+        configuration: ResultsWorkerConfiguration, clock: any WallClock, logger: Logger
+    ) {
+        self.store = store
+        self.results = results
+        self.client = client
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        let interval = Duration.milliseconds(Int64(configuration.pollInterval * 1000))
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await downloadDue()
+                try await deleteExpired()
+            } catch {
+                logger.error("results pass failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Deletes archives stored longer than the retention period, recording each deletion.
+    package func deleteExpired() async throws {
+        let cutoff = clock.now.addingTimeInterval(-configuration.retention)
+        for request in try await store.storedResults(before: cutoff, limit: 50) {
+            if let location = request.results.location {
+                try await results.delete(location: location)
+            }
+            let days = Int((configuration.retention / 86_400).rounded())
+            try await record(request.id, event: "results_deleted", detail: "retention of \(days) days ended") {
+                $0.results.status = .deleted
+                $0.results.location = nil
+            }
+        }
+    }
+
+    /// Records a results event with its audit entry.
+    func record(
+        _ id: UUID, event: String, detail: String, _ change: @escaping @Sendable (inout DSRRequest) -> Void
+    ) async throws {
+        let at = clock.now
+        try await store.update(id: id) { request in
+            change(&request)
+            request.updatedAt = at
+            return [AuditEntry(at: at, actor: .downloader, event: event, detail: detail)]
+        }
+    }
+}

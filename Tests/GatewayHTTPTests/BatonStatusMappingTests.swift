@@ -1,0 +1,59 @@
+import DSRCore
+import Foundation
+import GatewayHTTP
+import Testing
+
+/// Every stored state maps to the status Baton must see; a cancelled erasure is never reported as done.
+@Suite struct BatonStatusMappingTests {
+    static let start = Date(timeIntervalSince1970: 1_767_690_000)
+
+    static func request(_ type: RequestType, _ state: RequestState, results: ResultsRecord = ResultsRecord())
+        -> DSRRequest
+    {
+        var request = DSRRequest(
+            id: UUID(), regulation: .gdpr, type: type, subject: SubjectIdentity(customerId: "c"), source: .baton,
+            receivedAt: start, deadline: start)
+        request.state = state
+        request.results = results
+        return request
+    }
+
+    @Test(arguments: [
+        (RequestType.erasure, RequestState.queued, BatonResponse.Status.pending),
+        (.erasure, .pending, .pending),
+        (.erasure, .inProgress, .pending),
+        (.erasure, .completed, .completed),
+        (.erasure, .cancelled, .failed),
+        (.erasure, .failed, .failed),
+        (.access, .completed, .pending),
+        (.access, .cancelled, .failed),
+    ])
+    func states(_ type: RequestType, _ state: RequestState, _ expected: BatonResponse.Status) {
+        let response = BatonResponse.status(
+            of: Self.request(type, state), requestType: type == .erasure ? "RER" : "SAR")
+        #expect(response.status == expected)
+        #expect(response.action == "status")
+        #expect(response.resultLocations == nil)
+    }
+
+    @Test func aCancelledErasureSaysItDidNotHappen() {
+        let response = BatonResponse.status(of: Self.request(.erasure, .cancelled), requestType: "RER")
+        #expect(response.message.contains("the erasure did not happen"))
+    }
+
+    @Test(arguments: [
+        (
+            ResultsRecord(status: .stored, location: "file:///r/1.zip"), BatonResponse.Status.completed,
+            Optional(["file:///r/1.zip"])
+        ),
+        (ResultsRecord(status: .noData), .completed, []),
+        (ResultsRecord(status: .deleted), .completed, []),
+        (ResultsRecord(status: .expired), .failed, [String]?.none),
+        (ResultsRecord(status: .refused), .failed, [String]?.none),
+    ])
+    func completedAccessRequests(_ results: ResultsRecord, _ expected: BatonResponse.Status, _ locations: [String]?) {
+        let response = BatonResponse.status(of: Self.request(.access, .completed, results: results), requestType: "SAR")
+        #expect(response.status == expected)
+        #expect(response.resultLocations == locations)
+    }
+}
