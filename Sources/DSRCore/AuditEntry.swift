@@ -28,6 +28,8 @@ package struct AuditEntry: Codable, Sendable, Equatable {
         case baton
         case dispatcher
         case downloader
+        /// The Events API sender (erasure attributes).
+        case events
         case callback
         case poller
         case operator_ = "operator"

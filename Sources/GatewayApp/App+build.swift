@@ -29,8 +29,9 @@ package func buildApplication(
     let certificates = ProcessorCertificateCache(
         fetchChainPEM: { _ in try await client.processorCertificateChain(logger: logger) },
         trustRoots: try TrustRootsLoader.load(configuration.callbacks.trustRoots), clock: clock)
+    let events = configuration.events.map { EventsClient(httpClient: httpClient, configuration: $0.client) }
     let router = buildRouter(
-        store: store, client: client, certificates: certificates, publicBaseURL: publicBaseURL,
+        store: store, client: client, events: events, certificates: certificates, publicBaseURL: publicBaseURL,
         configuration: configuration, clock: clock)
     let resultsWorker = ResultsWorker(
         store: store, results: try FileResultsStore(directory: configuration.results.directory), client: client,
@@ -38,16 +39,23 @@ package func buildApplication(
     let dispatcher = Dispatcher(
         store: store, client: client, configuration: configuration.dispatcher, publicBaseURL: publicBaseURL,
         clock: clock, logger: logger)
+    var services: [any Service] = [
+        ShutdownAction { try await httpClient.shutdown() },
+        ShutdownAction { try await store.close() },
+        dispatcher,
+        resultsWorker,
+    ]
+    if let events, let settings = configuration.events {
+        services.append(
+            ErasureAttributesSender(
+                store: store, client: events, environment: settings.environment, retry: configuration.dispatcher.retry,
+                pollInterval: configuration.dispatcher.pollInterval, clock: clock, logger: logger))
+    }
     return Application(
         router: router,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "dsr-gateway"),
-        services: [
-            ShutdownAction { try await httpClient.shutdown() },
-            ShutdownAction { try await store.close() },
-            dispatcher,
-            resultsWorker,
-        ],
+        services: services,
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             publicBaseURL.learn("http://\(configuration.host):\(port)")
@@ -58,7 +66,7 @@ package func buildApplication(
 
 /// The routes: public callback and liveness, everything else behind API keys.
 package func buildRouter(
-    store: any RequestStore, client: OpenDSRClient, certificates: ProcessorCertificateCache,
+    store: any RequestStore, client: OpenDSRClient, events: EventsClient?, certificates: ProcessorCertificateCache,
     publicBaseURL: PublicBaseURL, configuration: GatewayConfiguration, clock: any WallClock
 ) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
@@ -69,13 +77,14 @@ package func buildRouter(
     router.addRoutes(callbacks.endpoints, atPath: "/data-subject-requests")
     router.addRoutes(HealthController(store: store).endpoints, atPath: "/health")
     let intake = RequestIntake(
-        store: store, deadlines: configuration.deadlines, clock: clock, sendsErasureAttributes: false)
+        store: store, deadlines: configuration.deadlines, clock: clock, sendsErasureAttributes: events != nil)
     let requests = DataSubjectRequestsController(
         intake: intake, canceller: RequestCanceller(store: store, client: client, clock: clock), store: store)
     router.group()
         .add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
         .addRoutes(requests.endpoints, atPath: "/data-subject-requests")
         .addRoutes(BatonController(intake: intake, store: store).endpoints, atPath: "/baton")
+        .addRoutes(EventsController(client: events).endpoints, atPath: "/events")
     return router
 }
 

@@ -34,6 +34,7 @@ extension GatewayConfiguration {
         }
         let timeout = reader.double(forKey: "processor.timeout_seconds", default: 10)
         if timeout <= 0 { problems.append("processor.timeout_seconds must be positive") }
+        let events = Self.events(reader: reader, problems: &problems)
         guard problems.isEmpty, let processorKey, let processorSecret else {
             throw ConfigurationError(problems: problems)
         }
@@ -54,10 +55,30 @@ extension GatewayConfiguration {
                 directory: reader.string(forKey: "results.directory", default: "results"),
                 maxBytes: reader.int(forKey: "results.max_bytes", default: 512 << 20),
                 retention: Double(reader.int(forKey: "results.retention_days", default: 30)) * 86_400),
+            events: events,
             deadlines: DeadlinePolicy(
                 gdprMonths: reader.int(forKey: "deadlines.gdpr_months", default: 1),
                 ccpaDays: reader.int(forKey: "deadlines.ccpa_days", default: 45)),
             apiKeys: apiKeys)
+    }
+
+    /// The Events API settings: off unless `events.input_key` is set; then the secret is required too.
+    static func events(reader: ConfigReader, problems: inout [String]) -> EventsConfiguration? {
+        guard let key = reader.string(forKey: "events.input_key", isSecret: true) else { return nil }
+        guard let secret = reader.string(forKey: "events.input_secret", isSecret: true) else {
+            problems.append("events.input_secret (EVENTS_INPUT_SECRET) is required when events.input_key is set")
+            return nil
+        }
+        let environmentName = reader.string(forKey: "events.environment", default: "production")
+        guard let environment = EventBatch.Environment(rawValue: environmentName) else {
+            problems.append("events.environment must be production or development")
+            return nil
+        }
+        let baseURL = reader.string(forKey: "events.base_url", default: "https://s2s.mparticle.com/v2")
+        if URL(string: baseURL)?.host == nil { problems.append("events.base_url is not an absolute URL") }
+        return EventsConfiguration(
+            client: EventsClientConfiguration(baseURL: baseURL, inputKey: key, inputSecret: secret),
+            environment: environment)
     }
 
     /// Parses `name:sha256hex:scope+scope`.

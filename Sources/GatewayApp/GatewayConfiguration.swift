@@ -22,6 +22,8 @@ package struct GatewayConfiguration: Sendable {
     package var callbacks: CallbackConfiguration
     package var dispatcher: DispatcherConfiguration
     package var results: ResultsWorkerConfiguration
+    /// The mParticle Events API; nil turns off `POST /events` and the erasure attributes.
+    package var events: EventsConfiguration?
     package var deadlines: DeadlinePolicy
     /// API keys as `name:sha256hex:scope+scope` (key `api_keys`, a list; comma-separated in the environment).
     package var apiKeys: [APIKey]
@@ -30,7 +32,7 @@ package struct GatewayConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil, sqlitePath: String,
         processor: OpenDSRClientConfiguration, callbacks: CallbackConfiguration = CallbackConfiguration(),
         dispatcher: DispatcherConfiguration = DispatcherConfiguration(),
-        results: ResultsWorkerConfiguration = ResultsWorkerConfiguration(),
+        results: ResultsWorkerConfiguration = ResultsWorkerConfiguration(), events: EventsConfiguration? = nil,
         deadlines: DeadlinePolicy = DeadlinePolicy(),
         apiKeys: [APIKey]
     ) {
@@ -42,8 +44,22 @@ package struct GatewayConfiguration: Sendable {
         self.callbacks = callbacks
         self.dispatcher = dispatcher
         self.results = results
+        self.events = events
         self.deadlines = deadlines
         self.apiKeys = apiKeys
+    }
+}
+
+/// The mParticle Events API (external-apis §2), used for `POST /events` and the erasure attributes.
+package struct EventsConfiguration: Sendable {
+    /// Base URL and Input credentials (keys `events.base_url`, `events.input_key`, `events.input_secret`).
+    package var client: EventsClientConfiguration
+    /// The `environment` of the erasure attributes batch (key `events.environment`, default `production`).
+    package var environment: EventBatch.Environment
+
+    package init(client: EventsClientConfiguration, environment: EventBatch.Environment = .production) {
+        self.client = client
+        self.environment = environment
     }
 }
 

@@ -13,7 +13,8 @@ package struct GatewayRequestContext: RequestContext {
         apiKey = nil
     }
 
-    /// Request bodies larger than this are refused with 413 (the API takes small JSON documents).
+    /// Request bodies larger than this are refused with 413 (the API takes small JSON documents; only `POST /events`
+    /// reads up to `EventBatchLimits.maxRequestBytes`).
     package var maxUploadSize: Int { 64 * 1024 }
 
     package var requestDecoder: JSONDecoder { JSONDecoder() }

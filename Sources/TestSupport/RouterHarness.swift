@@ -38,6 +38,7 @@ package struct RouterHarness: Sendable {
                 client: OpenDSRClient(
                     httpClient: httpClient,
                     configuration: .init(baseURL: "http://127.0.0.1:9/v3", workspaceKey: "k", workspaceSecret: "s")),
+                events: nil,
                 certificates: ProcessorCertificateCache(
                     fetchChainPEM: { _ in chainPEM }, trustRoots: trustRoots, clock: harness.clock),
                 publicBaseURL: PublicBaseURL(publicBaseURL), configuration: configuration, clock: harness.clock)

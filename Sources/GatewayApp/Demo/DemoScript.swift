@@ -3,7 +3,8 @@ import Foundation
 import NIOHTTP1
 import ProcessorSimulator
 
-/// The demo's steps: submit, watch delivery, advance simulated time until both requests finish, summarise.
+/// The demo's steps: submit through the API and through Baton, watch delivery, advance simulated time until every
+/// request finishes, then ask Baton's status questions and summarise.
 struct DemoScript {
     let api: GatewayAPIClient
     let simulator: ProcessorSimulator
@@ -21,7 +22,9 @@ struct DemoScript {
         let access = try await submit(
             ["regulation": "ccpa", "type": "access", "subjectId": "demo-customer-1002"], label: "access/ccpa",
             timeline: &timeline)
-        let ids = [erasure, access]
+        let rer = try await batonInitiate("RER", subjectId: "demo-customer-2001", timeline: &timeline)
+        let sar = try await batonInitiate("SAR", subjectId: "demo-customer-2002", timeline: &timeline)
+        let ids = [erasure, access, rer, sar]
         print("\nTimeline (simulated time):")
         var snapshots = try await waitUntil(ids, timeline: &timeline) { $0.allSatisfy { $0.state != "queued" } }
         var elapsed: TimeInterval = 0
@@ -32,10 +35,43 @@ struct DemoScript {
             snapshots = try await show(ids, timeline: &timeline)
         }
         snapshots = try await waitUntil(ids, timeline: &timeline) { $0.allSatisfy(\.hasResultsDecided) }
+        print("\nBaton status calls:")
+        let rerCompleted = try await batonStatus("RER", rer)
+        let sarCompleted = try await batonStatus("SAR", sar)
         printSummary(snapshots, timeline: timeline)
         return DemoRunner.Summary(
             requests: snapshots,
-            allSucceeded: snapshots.allSatisfy { $0.state == "completed" && $0.hasResultsDecided })
+            allSucceeded: rerCompleted && sarCompleted
+                && snapshots.allSatisfy { $0.state == "completed" && $0.hasResultsDecided })
+    }
+
+    private func batonInitiate(_ requestType: String, subjectId: String, timeline: inout DemoTimeline) async throws
+        -> String
+    {
+        let dataProvider = requestType == "RER" ? "mparticlerer" : "mparticlesar"
+        let answer = try await api.send(
+            .POST, "/baton",
+            json: [
+                "requestType": requestType, "action": "initiate", "dataProvider": dataProvider, "subjectId": subjectId,
+            ])
+        guard answer.status == 200, let reference = answer.json?["initiationReference"] as? String else {
+            throw GatewayAPIClientError(status: answer.status)
+        }
+        timeline.name(reference, as: "baton \(requestType)")
+        print("POST /baton {\"requestType\":\"\(requestType)\",\"action\":\"initiate\"} → pending \(reference)")
+        return reference
+    }
+
+    /// Asks Baton's status question and prints the answer; true when it is `completed`.
+    private func batonStatus(_ requestType: String, _ reference: String) async throws -> Bool {
+        let answer = try await api.send(
+            .POST, "/baton", json: ["requestType": requestType, "action": "status", "initiationReference": reference])
+        let status = answer.json?["status"] as? String ?? "?"
+        let locations = (answer.json?["resultLocations"] as? [String]).map { " resultLocations: \($0.count)" } ?? ""
+        print(
+            "  \(requestType) \(reference.prefix(8)) → \(status): \(answer.json?["message"] as? String ?? "")\(locations)"
+        )
+        return status == "completed"
     }
 
     private func submit(_ body: [String: String], label: String, timeline: inout DemoTimeline) async throws -> String {

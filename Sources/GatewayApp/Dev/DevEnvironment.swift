@@ -55,6 +55,11 @@ package enum DevEnvironment {
             dispatcher: DispatcherConfiguration(pollInterval: pollInterval),
             results: ResultsWorkerConfiguration(
                 directory: dataDirectory.appendingPathComponent("results").path, pollInterval: pollInterval),
+            events: EventsConfiguration(
+                client: EventsClientConfiguration(
+                    baseURL: simulatorURL.absoluteString + "/v2", inputKey: simulator.configuration.inputKey,
+                    inputSecret: simulator.configuration.inputSecret),
+                environment: .development),
             apiKeys: [
                 APIKey(name: "dev", sha256Hex: APIKey.hash(secret: apiKeySecret), scopes: Set(APIScope.allCases))!
             ])

@@ -5,10 +5,11 @@ import OpenDSR
 
 /// `POST /events`: checks an mParticle event batch against the Events API limits and forwards it with the
 /// Input's credentials (API key with `events:write`). Nothing is stored: the answer says what mParticle did.
+/// Without an Events API configuration every call is 503 `events_not_configured`.
 package struct EventsController: Sendable {
-    let client: EventsClient
+    let client: EventsClient?
 
-    package init(client: EventsClient) {
+    package init(client: EventsClient?) {
         self.client = client
     }
 
@@ -25,6 +26,11 @@ package struct EventsController: Sendable {
 
     @Sendable func upload(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try context.require(.events)
+        guard let client else {
+            throw APIError(
+                .serviceUnavailable, code: "events_not_configured",
+                message: "The Events API is not configured (events.input_key, events.input_secret).")
+        }
         let batch = try await request.decodeJSON(
             as: EventBatch.self, context: context, upTo: EventBatchLimits.maxRequestBytes)
         do {

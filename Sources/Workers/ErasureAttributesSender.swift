@@ -1,0 +1,75 @@
+import DSRCore
+import Foundation
+import Logging
+import OpenDSR
+import Persistence
+import ServiceLifecycle
+
+/// Sends the Events API "erasure requested" user attributes for each erasure (so mParticle audiences drop the
+/// user during the waiting period). A failure never blocks the erasure itself: it is retried here with backoff,
+/// and every attempt's outcome is in the audit trail.
+package struct ErasureAttributesSender: Service {
+    private let store: any RequestStore
+    private let client: EventsClient
+    private let environment: EventBatch.Environment
+    private let retry: RetryPolicy
+    private let pollInterval: TimeInterval
+    private let clock: any WallClock
+    private let logger: Logger
+
+    package init(
+        store: any RequestStore, client: EventsClient, environment: EventBatch.Environment, retry: RetryPolicy,
+        pollInterval: TimeInterval, clock: any WallClock, logger: Logger
+    ) {
+        self.store = store
+        self.client = client
+        self.environment = environment
+        self.retry = retry
+        self.pollInterval = pollInterval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        let interval = Duration.milliseconds(Int64(pollInterval * 1000))
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await sendDue()
+            } catch {
+                logger.error("erasure attributes pass failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Sends every batch that is due now.
+    package func sendDue() async throws {
+        for request in try await store.erasureAttributesDue(at: clock.now, limit: 20) {
+            let batch = EventBatch.erasureRequested(
+                customerId: request.subject.customerId, submittedAt: request.receivedAt, environment: environment)
+            let outcome = await client.upload(batch, logger: logger)
+            let at = clock.now
+            let retry = retry
+            try await store.update(id: request.id) { stored in
+                stored.updatedAt = at
+                guard case .success = outcome else {
+                    stored.erasureAttributes.attempts += 1
+                    let delay = retry.delay(afterAttempt: stored.erasureAttributes.attempts)
+                    stored.erasureAttributes.nextAttemptAt = at.addingTimeInterval(delay)
+                    return [
+                        AuditEntry(
+                            at: at, actor: .events, event: "erasure_attributes_retry_scheduled",
+                            detail: "Events API: \(outcome.summary); next attempt in \(Int(delay.rounded())) s")
+                    ]
+                }
+                stored.erasureAttributes.status = .sent
+                stored.erasureAttributes.nextAttemptAt = nil
+                return [
+                    AuditEntry(
+                        at: at, actor: .events, event: "erasure_attributes_sent",
+                        detail: "dsr_erasure_requested set through the Events API (\(environment.rawValue))")
+                ]
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import DSRCore
+import Foundation
+import GatewayApp
+import OpenDSR
+import ProcessorSimulator
+import Testing
+import TestSupport
+
+/// The Events API "erasure requested" attributes that go with every erasure, over loopback.
+@Suite struct ErasureAttributesEndToEndTests {
+    @Test func anRERInitiateSendsGuardiansAttributesBatch() async throws {
+        try await GatewayHarness.with { harness in
+            let api = try await harness.api
+            let reference = try await api.batonInitiate("RER", subjectId: "attributes-1")
+            try await harness.eventually("the attributes are sent") {
+                try await api.request(reference).audit.contains { $0.event == "erasure_attributes_sent" }
+            }
+            let batches = await harness.simulator.eventBatches()
+            #expect(batches.count == 1)
+            let batch = try #require(batches.first)
+            #expect(batch.userIdentities == ["customer_id": "attributes-1"])
+            #expect(batch.userAttributes?["dsr_erasure_requested"] == .bool(true))
+            #expect(batch.userAttributes?["dsr_erasure_status"] == .string("requested"))
+            #expect(batch.environment == "development")
+        }
+    }
+
+    @Test func anEventsAPIOutageDoesNotBlockTheErasureAndIsRetried() async throws {
+        try await GatewayHarness.with { harness in
+            harness.simulator.setFaults(SimulatorFaults(eventsUnavailable: true))
+            let api = try await harness.api
+            let reference = try await api.batonInitiate("RER", subjectId: "attributes-outage")
+            try await harness.waitFor(reference, state: "pending")
+            try await harness.eventually("the failure is in the audit trail") {
+                try await api.request(reference).audit.contains { $0.event == "erasure_attributes_retry_scheduled" }
+            }
+            #expect(await harness.simulator.eventBatches().isEmpty)
+            harness.simulator.setFaults(.none)
+            try await harness.advance(by: 3600)
+            try await harness.eventually("the attributes are sent on retry") {
+                try await api.request(reference).audit.contains { $0.event == "erasure_attributes_sent" }
+            }
+            #expect(await harness.simulator.eventBatches().count == 1)
+        }
+    }
+}
