@@ -234,7 +234,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "GatewayApp", "TestSupport", "ProcessorSimulator", "DSRCore", "OpenDSR",
+                "GatewayApp", "TestSupport", "ProcessorSimulator", "DSRCore", "OpenDSR", "Workers",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -31,9 +31,14 @@ package actor GatewayHarness {
     package nonisolated let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
     private let logger: Logger
     private var port = 0
+    private let adjust: @Sendable (inout GatewayConfiguration) -> Void
     private var gateway: (services: ServiceGroup, task: Task<Void, any Error>, api: GatewayAPIClient)?
 
-    private init(clock: ManualWallClock, simulator: ProcessorSimulator, database: TemporaryDatabase, logger: Logger) {
+    private init(
+        clock: ManualWallClock, simulator: ProcessorSimulator, database: TemporaryDatabase, logger: Logger,
+        adjust: @escaping @Sendable (inout GatewayConfiguration) -> Void
+    ) {
+        self.adjust = adjust
         self.clock = clock
         self.simulator = simulator
         self.database = database
@@ -43,12 +48,13 @@ package actor GatewayHarness {
     /// Runs `body` with a running simulator (no background ticking) and a started gateway; stops both afterwards.
     package static func with<T: Sendable>(
         simulator configuration: SimulatorConfiguration = SimulatorConfiguration(tickInterval: nil),
+        gateway adjust: @escaping @Sendable (inout GatewayConfiguration) -> Void = { _ in },
         logger: Logger = quietLogger, _ body: (GatewayHarness) async throws -> T
     ) async throws -> T {
         let clock = ManualWallClock(start)
         let simulator = try ProcessorSimulator(configuration: configuration, clock: clock, logger: logger)
         let harness = GatewayHarness(
-            clock: clock, simulator: simulator, database: try TemporaryDatabase(), logger: logger)
+            clock: clock, simulator: simulator, database: try TemporaryDatabase(), logger: logger, adjust: adjust)
         let simulatorServices = ServiceGroup(services: [simulator], gracefulShutdownSignals: [], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await simulatorServices.run() }
@@ -85,10 +91,11 @@ package actor GatewayHarness {
     /// Starts the gateway on the harness's SQLite file (and, after the first start, on the same port).
     @discardableResult
     package func startGateway() async throws -> GatewayAPIClient {
-        let configuration = DevEnvironment.gatewayConfiguration(
+        var configuration = DevEnvironment.gatewayConfiguration(
             simulator: simulator, simulatorURL: try await simulator.waitUntilListening(),
             dataDirectory: database.directory,
             port: port, apiKeySecret: apiKey, pollInterval: 0.01)
+        adjust(&configuration)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = try await buildApplication(
             configuration: configuration, clock: clock, logger: logger, onListening: { portSink.yield($0) })

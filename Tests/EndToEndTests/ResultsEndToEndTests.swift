@@ -4,6 +4,7 @@ import Foundation
 import GatewayApp
 import Testing
 import TestSupport
+import Workers
 
 /// Access results are downloaded from the processor over loopback and stored whole, with their checksum audited.
 @Suite struct ResultsEndToEndTests {
@@ -39,6 +40,27 @@ import TestSupport
             #expect(stored.state == "completed")
             #expect(stored.resultLocation == nil)
             #expect(stored.audit.contains { $0.event == "results_empty" })
+        }
+    }
+}
+
+/// The results size cap: an archive over it is never stored, and the refusal is audited and retried.
+@Suite struct ResultsSizeCapTests {
+    @Test func anArchiveOverTheCapIsNotStored() async throws {
+        try await GatewayHarness.with(gateway: { $0.results.maxBytes = 100 }) { harness in
+            let api = try await harness.api
+            let id = try await api.submitted(regulation: "gdpr", type: "access", subjectId: "too-big-1")
+            try await harness.waitFor(id, state: "pending")
+            for _ in 0..<30 {
+                try await harness.advance(by: 6 * 3600)
+            }
+            try await harness.eventually("the refusal is audited") {
+                try await api.request(id).audit.contains { $0.event == "results_retry_scheduled" }
+            }
+            let request = try await api.request(id)
+            #expect(request.resultsStatus == nil && request.resultLocation == nil)
+            let detail = request.audit.last { $0.event == "results_retry_scheduled" }?.detail
+            #expect(detail?.contains("larger than 100 bytes") == true)
         }
     }
 }

@@ -27,12 +27,21 @@ import TestSupport
         submit.headers.add(name: "Content-Type", value: "application/json")
         submit.body = .bytes(ByteBuffer(string: #"{"regulation":"gdpr","type":"erasure","subjectId":"dev-1"}"#))
         let accepted = try await client.execute(submit, timeout: .seconds(10))
+        var baton = HTTPClientRequest(url: "\(base)/baton")
+        baton.method = .POST
+        baton.headers.add(name: "Authorization", value: "Bearer \(key)")
+        baton.body = .bytes(
+            ByteBuffer(
+                string: #"{"requestType":"SAR","action":"initiate","dataProvider":"mparticlesar","subjectId":"dev-2"}"#)
+        )
+        let batonAnswer = try await client.execute(baton, timeout: .seconds(10))
         var unauthenticated = HTTPClientRequest(url: "\(base)/data-subject-requests")
         unauthenticated.method = .GET
         let refused = try await client.execute(unauthenticated, timeout: .seconds(10))
         try await client.shutdown()
 
         #expect(accepted.status.code == 202)
+        #expect(batonAnswer.status.code == 200)
         #expect(refused.status.code == 401)
         running.process.terminate()
         running.process.waitUntilExit()
