@@ -33,18 +33,8 @@ package struct Dispatcher: Service {
     }
 
     package func run() async throws {
-        let interval = Duration.milliseconds(Int64(configuration.pollInterval * 1000))
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            var delivered = 0
-            do {
-                delivered = try await deliverDue()
-            } catch {
-                logger.error(
-                    "dispatcher pass failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
-            }
-            if delivered == 0 {
-                try? await Task.sleep(for: interval)
-            }
+        await repeatUntilShutdown(every: configuration.pollInterval, name: "dispatcher", logger: logger) {
+            try await deliverDue() > 0
         }
     }
 

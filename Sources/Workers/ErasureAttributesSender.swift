@@ -31,14 +31,9 @@ package struct ErasureAttributesSender: Service {
     }
 
     package func run() async throws {
-        let interval = Duration.milliseconds(Int64(pollInterval * 1000))
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await sendDue()
-            } catch {
-                logger.error("erasure attributes pass failed", metadata: ["error.type": "\(type(of: error))"])
-            }
-            try? await Task.sleep(for: interval)
+        await repeatUntilShutdown(every: pollInterval, name: "erasure attributes", logger: logger) {
+            try await sendDue()
+            return false
         }
     }
 

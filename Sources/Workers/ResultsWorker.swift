@@ -29,15 +29,10 @@ package struct ResultsWorker: Service {
     }
 
     package func run() async throws {
-        let interval = Duration.milliseconds(Int64(configuration.pollInterval * 1000))
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await downloadDue()
-                try await deleteExpired()
-            } catch {
-                logger.error("results pass failed", metadata: ["error.type": "\(type(of: error))"])
-            }
-            try? await Task.sleep(for: interval)
+        await repeatUntilShutdown(every: configuration.pollInterval, name: "results", logger: logger) {
+            try await downloadDue()
+            try await deleteExpired()
+            return false
         }
     }
 

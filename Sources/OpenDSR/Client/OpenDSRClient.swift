@@ -54,28 +54,18 @@ package struct OpenDSRClient: Sendable {
     private func call<Body: Encodable, Value: Decodable & Sendable>(
         _ method: HTTPMethod, path: String, body: Body?, logger: Logger
     ) async -> ProcessorOutcome<Value> {
-        var request = HTTPClientRequest(url: configuration.baseURL + path)
-        request.method = method
-        request.headers.add(name: "Authorization", value: configuration.basicAuthorization)
-        request.headers.add(name: "Accept", value: "application/json")
+        var data: Data?
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            guard let data = try? JSONEncoder().encode(body) else { return .unavailable(reason: "encoding failed") }
-            request.body = .bytes(ByteBuffer(data: data))
+            guard let encoded = try? JSONEncoder().encode(body) else { return .unavailable(reason: "encoding failed") }
+            data = encoded
         }
-        let started = ContinuousClock.now
-        do {
-            let response = try await httpClient.execute(request, timeout: .seconds(Int64(configuration.timeout)))
-            let buffer = try await response.body.collect(upTo: configuration.maxResponseBytes)
-            logger.debug(
-                "processor call",
-                metadata: [
-                    "processor.method": "\(method.rawValue)", "processor.status": "\(response.status.code)",
-                    "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
-                ])
-            return Self.outcome(status: Int(response.status.code), headers: response.headers, body: buffer)
-        } catch {
-            return .unavailable(reason: "\(type(of: error))")
+        let exchange = await httpClient.jsonExchange(
+            method, url: configuration.baseURL + path, authorization: configuration.basicAuthorization, body: data,
+            timeout: configuration.timeout, maxBytes: configuration.maxResponseBytes, api: "processor", logger: logger)
+        switch exchange {
+        case .answered(let status, let headers, let body):
+            return Self.outcome(status: status, headers: headers, body: body)
+        case .failed(let reason): return .unavailable(reason: reason)
         }
     }
 

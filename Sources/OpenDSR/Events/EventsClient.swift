@@ -19,26 +19,15 @@ package struct EventsClient: Sendable {
     /// `POST /events`: 2xx (mParticle answers 202) is `.success`; 400 `.rejected`; 401/403 `.unauthorized`;
     /// 429 `.rateLimited` with `Retry-After`; 5xx, timeouts and connection failures `.unavailable`.
     package func upload(_ batch: EventBatch, logger: Logger) async -> ProcessorOutcome<Void> {
-        var request = HTTPClientRequest(url: configuration.baseURL + "/events")
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: configuration.basicAuthorization)
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "Content-Type", value: "application/json")
         guard let body = try? batch.jsonBytes() else { return .unavailable(reason: "encoding failed") }
-        request.body = .bytes(ByteBuffer(data: body))
-        let started = ContinuousClock.now
-        do {
-            let response = try await httpClient.execute(request, timeout: .seconds(Int64(configuration.timeout)))
-            let buffer = try await response.body.collect(upTo: configuration.maxResponseBytes)
-            logger.debug(
-                "events upload",
-                metadata: [
-                    "events.status": "\(response.status.code)",
-                    "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
-                ])
-            return Self.outcome(status: Int(response.status.code), headers: response.headers, body: buffer)
-        } catch {
-            return .unavailable(reason: "\(type(of: error))")
+        let exchange = await httpClient.jsonExchange(
+            .POST, url: configuration.baseURL + "/events", authorization: configuration.basicAuthorization,
+            body: Data(body), timeout: configuration.timeout, maxBytes: configuration.maxResponseBytes, api: "events",
+            logger: logger)
+        switch exchange {
+        case .answered(let status, let headers, let body):
+            return Self.outcome(status: status, headers: headers, body: body)
+        case .failed(let reason): return .unavailable(reason: reason)
         }
     }
 
