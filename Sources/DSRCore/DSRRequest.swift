@@ -22,7 +22,7 @@ package struct DSRRequest: Codable, Sendable, Equatable {
     package var attempts: Int
     /// The last delivery or processing error, without personal data.
     package var lastError: String?
-    /// Earliest time the dispatcher may try to deliver again (queued requests only).
+    /// Earliest time of the next attempt: delivery while queued, the results download once completed.
     package var nextAttemptAt: Date?
     /// Client-supplied idempotency key, unique across requests.
     package var idempotencyKey: String?

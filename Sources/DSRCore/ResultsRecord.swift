@@ -31,6 +31,8 @@ package enum ResultsStatus: String, Codable, Sendable, CaseIterable {
     case refused
     /// Stored, then deleted at the end of the retention period.
     case deleted
+    /// Could not be fetched: too large, refused, or the retry budget ran out.
+    case failed
 }
 
 /// Delivery of the Events API "erasure requested" user attributes (external-apis §2) for an erasure.

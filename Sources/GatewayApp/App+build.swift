@@ -17,24 +17,30 @@ package typealias GatewayApplication = Application<RouterResponder<GatewayReques
 
 /// Builds the real gateway: opens (and migrates) the store, creates the shared HTTP client, wires controllers and
 /// workers. Long-running parts run in the application's service group in dependency order and stop in reverse:
-/// server, results worker, dispatcher, store, HTTP client. `onListening` is called with the bound port once the server listens.
+/// server, workers, store, HTTP client. `onListening` is called with the bound port once the server listens.
 package func buildApplication(
     configuration: GatewayConfiguration, clock: any WallClock, logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> GatewayApplication {
+    // What can fail comes first, so a failed start leaves no open store or HTTP client behind.
+    let trustRoots = try TrustRootsLoader.load(configuration.callbacks.trustRoots)
+    let resultsStore = try FileResultsStore(directory: configuration.results.directory)
     let store = try await SQLiteRequestStore.open(path: configuration.sqlitePath, logger: logger)
-    let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+    // No redirects: results are only fetched from the processor's own base URL, and a 3xx must not move that.
+    let httpClient = HTTPClient(
+        eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
     let client = OpenDSRClient(httpClient: httpClient, configuration: configuration.processor)
     let publicBaseURL = PublicBaseURL(configuration.publicBaseURL)
     let certificates = ProcessorCertificateCache(
-        fetchChainPEM: { _ in try await client.processorCertificateChain(logger: logger) },
-        trustRoots: try TrustRootsLoader.load(configuration.callbacks.trustRoots), clock: clock)
+        fetchChainPEM: { _ in try await client.processorCertificateChain(logger: logger) }, trustRoots: trustRoots,
+        clock: clock)
     let events = configuration.events.map { EventsClient(httpClient: httpClient, configuration: $0.client) }
     let router = buildRouter(
         store: store, client: client, events: events, certificates: certificates, publicBaseURL: publicBaseURL,
         configuration: configuration, clock: clock)
     let resultsWorker = ResultsWorker(
-        store: store, results: try FileResultsStore(directory: configuration.results.directory), client: client,
+        store: store, results: resultsStore, client: client,
         configuration: configuration.results, clock: clock, logger: logger)
     let dispatcher = Dispatcher(
         store: store, client: client, configuration: configuration.dispatcher, publicBaseURL: publicBaseURL,

@@ -76,13 +76,21 @@ package struct Dispatcher: Service {
             try await cancelIfWithdrawn(request.id, logger: logger)
         case .duplicateId:
             try await adoptExisting(request, logger: logger)
+            try await cancelIfWithdrawn(request.id, logger: logger)
         case .inProgressDuplicate, .rejected:
             try await store.update(id: request.id) {
                 $0.fail(reason: outcome.summary, actor: .dispatcher, at: clock.now)
             }
         case .rateLimited(let retryAfter):
             try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: false, after: retryAfter)
-        case .unauthorized, .unavailable, .notFound, .gone:
+        case .unauthorized:
+            // Our credentials, not the request: retry without spending its budget.
+            try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: false, after: nil)
+        case .unavailable, .notFound, .gone:
+            if request.attempts + 1 >= configuration.retry.maxAttempts {
+                // A timed-out attempt may have reached the processor: ask before giving up on the request.
+                return try await adoptExisting(request, logger: logger)
+            }
             try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: true, after: nil)
         }
     }

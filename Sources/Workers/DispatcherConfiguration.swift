@@ -7,7 +7,8 @@ package struct DispatcherConfiguration: Sendable {
     package var pollInterval: TimeInterval
     /// Requests claimed and delivered concurrently per scan (key `dispatcher.batch_size`, default 20).
     package var batchSize: Int
-    /// Seconds a claimed request is reserved for this dispatcher (default 60; must exceed one call's timeout).
+    /// Seconds a claimed request is reserved for this dispatcher (default 60; must exceed two calls' timeouts, as a
+    /// delivery may submit and then read or cancel).
     package var lease: TimeInterval
     /// Backoff and retry budget for failed deliveries.
     package var retry: RetryPolicy

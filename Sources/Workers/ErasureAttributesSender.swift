@@ -40,6 +40,10 @@ package struct ErasureAttributesSender: Service {
     /// Sends every batch that is due now.
     package func sendDue() async throws {
         for request in try await store.erasureAttributesDue(at: clock.now, limit: 20) {
+            if request.state == .cancelled || request.state == .failed {
+                try await skip(request)
+                continue
+            }
             let batch = EventBatch.erasureRequested(
                 customerId: request.subject.customerId, submittedAt: request.receivedAt, environment: environment)
             let outcome = await client.upload(batch, logger: logger)
@@ -65,6 +69,20 @@ package struct ErasureAttributesSender: Service {
                         detail: "dsr_erasure_requested set through the Events API (\(environment.rawValue))")
                 ]
             }
+        }
+    }
+
+    /// A withdrawn or failed erasure must not tell mParticle's audiences that an erasure is under way.
+    private func skip(_ request: DSRRequest) async throws {
+        let at = clock.now
+        try await store.update(id: request.id) { stored in
+            stored.erasureAttributes = ErasureAttributesRecord()
+            stored.updatedAt = at
+            return [
+                AuditEntry(
+                    at: at, actor: .events, event: "erasure_attributes_skipped",
+                    detail: "the request is \(stored.state.rawValue); attributes not sent")
+            ]
         }
     }
 }

@@ -2,6 +2,7 @@ import DSRCore
 import Foundation
 import Logging
 import Persistence
+import Synchronization
 
 /// Records a status the processor reported (callback or poll) on a stored request, forward-only and idempotent.
 package struct ProcessorReportRecorder: Sendable {
@@ -25,16 +26,17 @@ package struct ProcessorReportRecorder: Sendable {
     package func record(
         state: RequestState, fields: ProcessorFields, for id: UUID, actor: AuditEntry.Actor
     ) async throws -> Outcome {
-        let before = try await store.request(id: id)
-        guard before != nil else { return .unknownRequest }
         let at = clock.now
+        let changed = Mutex(false)
         guard
             let after = try await store.update(
                 id: id,
                 { request in
-                    request.applyProcessorReport(state: state, fields: fields, actor: actor, at: at)
+                    let entries = request.applyProcessorReport(state: state, fields: fields, actor: actor, at: at)
+                    changed.withLock { $0 = !entries.isEmpty }
+                    return entries
                 })
         else { return .unknownRequest }
-        return after == before ? .unchanged(after) : .applied(after)
+        return changed.withLock { $0 } ? .applied(after) : .unchanged(after)
     }
 }

@@ -24,13 +24,18 @@ package struct RequestCanceller: Sendable {
         case notCancellable(RequestState)
         /// The processor could not be asked; nothing changed.
         case processorUnavailable(String)
+        /// A delivery attempt is in flight or will be retried; ask again after the given time.
+        case deliveryInProgress(retryAfter: Date)
     }
 
     package func cancel(id: UUID, actor: AuditEntry.Actor, logger: Logger) async throws -> Outcome {
         guard let request = try await store.request(id: id) else { return .unknownRequest }
         switch request.state {
+        case .queued where (request.nextAttemptAt ?? .distantPast) > clock.now:
+            // Claimed for delivery, or waiting to retry an attempt that may have reached the processor: cancelling
+            // only here could leave the erasure running there.
+            return .deliveryInProgress(retryAfter: request.nextAttemptAt ?? clock.now)
         case .queued:
-            // The dispatcher re-checks after delivery and cancels at the processor if it raced us.
             return try await markCancelled(
                 id, allowedFrom: [.queued], detail: "cancelled before delivery", actor: actor)
         case .pending:
@@ -57,6 +62,8 @@ package struct RequestCanceller: Sendable {
                 id: id,
                 { request in
                     guard allowedFrom.contains(request.state) else { return [] }
+                    // A queued request the dispatcher claimed since we looked stays with it.
+                    guard request.state != .queued || (request.nextAttemptAt ?? .distantPast) <= at else { return [] }
                     let previous = request.state
                     request.state = .cancelled
                     request.nextAttemptAt = nil

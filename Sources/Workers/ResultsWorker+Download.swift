@@ -8,7 +8,12 @@ extension ResultsWorker {
     /// Fetches every archive that is due now.
     package func downloadDue() async throws {
         for request in try await store.awaitingResults(at: clock.now, limit: 16) {
-            try await download(request)
+            do {
+                try await download(request)
+            } catch {
+                // A failed save or write must not stall the queue on this one request.
+                try await scheduleRetry(request.id, reason: "storing the results failed (\(type(of: error)))")
+            }
         }
     }
 
@@ -44,6 +49,8 @@ extension ResultsWorker {
             ) { $0.results.status = .noData }
         case .gone:
             try await refreshExpiredLink(request, logger: logger)
+        case .rejected, .unauthorized:
+            try await giveUp(request.id, reason: outcome.summary)
         default:
             try await scheduleRetry(request.id, reason: outcome.summary)
         }
@@ -69,11 +76,24 @@ extension ResultsWorker {
         ) { $0.results.status = .expired }
     }
 
+    private func giveUp(_ id: UUID, reason: String) async throws {
+        try await record(id, event: "results_failed", detail: "\(reason); not retried") { $0.results.status = .failed }
+    }
+
     private func scheduleRetry(_ id: UUID, reason: String) async throws {
         let retry = configuration.retry
         let at = clock.now
         try await store.update(id: id) { request in
             request.results.attempts += 1
+            guard request.results.attempts < retry.maxAttempts else {
+                request.results.status = .failed
+                request.updatedAt = at
+                return [
+                    AuditEntry(
+                        at: at, actor: .downloader, event: "results_failed",
+                        detail: "\(reason); gave up after \(request.results.attempts) attempts")
+                ]
+            }
             let delay = retry.delay(afterAttempt: request.results.attempts)
             request.nextAttemptAt = at.addingTimeInterval(delay)
             request.lastError = reason

@@ -4,7 +4,9 @@ import GatewayApp
 import NIOHTTP1
 import ProcessorSimulator
 import Testing
+import OpenDSR
 import TestSupport
+import Workers
 
 /// How the dispatcher answers each processor refusal (external-apis §1.9), over loopback against the simulator.
 @Suite struct DeliveryOutcomeTests {
@@ -39,8 +41,21 @@ import TestSupport
         }
     }
 
-    @Test func aRetryBudgetRunsOutIntoFailedNotIntoSilence() async throws {
+    @Test func aRequestWhoseDeliveryMayHaveReachedTheProcessorIsNotCancelledOnlyLocally() async throws {
         try await GatewayHarness.with { harness in
+            harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))
+            let api = try await harness.api
+            let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "cancel-while-retrying")
+            try await harness.eventually("an attempt failed") { try await api.request(id).lastError != nil }
+            let answer = try await api.send(.DELETE, "/data-subject-requests/\(id)")
+            #expect(answer.status == 409)
+            #expect((answer.json?["error"] as? [String: any Sendable])?["code"] as? String == "delivery_in_progress")
+            #expect(try await api.request(id).state == "queued")
+        }
+    }
+
+    @Test func aRetryBudgetRunsOutIntoFailedNotIntoSilence() async throws {
+        try await GatewayHarness.with(gateway: { $0.dispatcher.retry.maxAttempts = 5 }) { harness in
             harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))
             let api = try await harness.api
             let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "never-delivered")
@@ -59,7 +74,7 @@ import TestSupport
             }
             let failed = try await api.request(id)
             #expect(failed.state == "failed")
-            #expect(failed.lastError?.hasPrefix("not delivered after 25 attempts") == true)
+            #expect(failed.lastError?.hasPrefix("not delivered after 5 attempts") == true)
         }
     }
 }

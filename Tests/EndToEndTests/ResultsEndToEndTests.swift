@@ -44,7 +44,7 @@ import Workers
     }
 }
 
-/// The results size cap: an archive over it is never stored, and the refusal is audited and retried.
+/// The results size cap: an archive over it is never stored, and the refusal is audited once, not retried.
 @Suite struct ResultsSizeCapTests {
     @Test func anArchiveOverTheCapIsNotStored() async throws {
         try await GatewayHarness.with(gateway: { $0.results.maxBytes = 100 }) { harness in
@@ -55,12 +55,13 @@ import Workers
                 try await harness.advance(by: 6 * 3600)
             }
             try await harness.eventually("the refusal is audited") {
-                try await api.request(id).audit.contains { $0.event == "results_retry_scheduled" }
+                try await api.request(id).audit.contains { $0.event == "results_failed" }
             }
             let request = try await api.request(id)
-            #expect(request.resultsStatus == nil && request.resultLocation == nil)
-            let detail = request.audit.last { $0.event == "results_retry_scheduled" }?.detail
+            #expect(request.resultsStatus == "failed" && request.resultLocation == nil)
+            let detail = request.audit.last { $0.event == "results_failed" }?.detail
             #expect(detail?.contains("larger than 100 bytes") == true)
+            #expect(request.audit.filter { $0.event.hasPrefix("results_") }.count == 1)
         }
     }
 }

@@ -48,11 +48,12 @@ import Testing
         }
     }
 
-    @Test func aBatchMParticleRefusesIsRejectedWithItsMessage() async throws {
+    @Test func aBatchMParticleRefusesIsRejectedWithoutItsFreeText() async throws {
         try await Self.withSimulator { _, client in
             let outcome = await client.upload(EventBatch(environment: "staging"), logger: Self.logger)
             guard case .rejected(400, let message) = outcome else { throw OutcomeMismatch(outcome.summary) }
-            #expect(message == "environment: must be production or development.")
+            // mParticle's text may quote identity values; only a fixed description is kept.
+            #expect(message == "mParticle refused the batch as invalid")
         }
     }
 

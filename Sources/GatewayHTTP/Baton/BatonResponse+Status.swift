@@ -49,6 +49,8 @@ extension BatonResponse {
             return (.failed, "The results link expired before the results could be fetched.", nil)
         case .refused:
             return (.failed, "The results link was not on mParticle's API, so it was not followed.", nil)
+        case .failed:
+            return (.failed, "The results could not be fetched; see the request's audit trail.", nil)
         }
     }
 }

@@ -11,7 +11,8 @@ import Workers
 ///
 /// The raw body is verified (allowlisted domain, certificate chain, RSA signature) before it is parsed. Then the
 /// body's `subject_request_id` must equal the path id and its `status_callback_url` must be ours. 202 is answered
-/// only after the update is durable; every refusal is 401 with the reason in the log, not in the response.
+/// only after the update is durable. Every authentication failure is 401 with the reason in the log, not in the
+/// response; a verified body that is not a valid callback is 400.
 package struct CallbackController: Sendable {
     let verifier: CallbackVerifier
     let recorder: ProcessorReportRecorder

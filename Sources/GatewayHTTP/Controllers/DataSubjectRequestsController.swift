@@ -105,6 +105,11 @@ package struct DataSubjectRequestsController: Sendable {
             throw APIError(
                 .conflict, code: "not_cancellable",
                 message: "The request is \(state.rawValue); the processor only allows cancelling pending requests.")
+        case .deliveryInProgress(let retryAfter):
+            throw APIError(
+                .conflict, code: "delivery_in_progress",
+                message:
+                    "The request is being delivered to the processor; try again after \(Timestamp.format(retryAfter)).")
         case .processorUnavailable:
             throw APIError(
                 .serviceUnavailable, code: "processor_unavailable",

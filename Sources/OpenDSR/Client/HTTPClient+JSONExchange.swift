@@ -29,7 +29,7 @@ extension HTTPClient {
         }
         let started = ContinuousClock.now
         do {
-            let response = try await execute(request, timeout: .seconds(Int64(timeout)))
+            let response = try await execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             let buffer = try await response.body.collect(upTo: maxBytes)
             logger.debug(
                 "\(api) call",

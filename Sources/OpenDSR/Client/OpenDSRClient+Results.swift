@@ -28,7 +28,8 @@ extension OpenDSRClient {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Authorization", value: configuration.basicAuthorization)
         do {
-            let response = try await httpClient.execute(request, timeout: .seconds(Int64(configuration.timeout) * 6))
+            let response = try await httpClient.execute(
+                request, timeout: .milliseconds(Int64(configuration.timeout * 6000)))
             guard response.status == .ok else {
                 let body = try await response.body.collect(upTo: configuration.maxResponseBytes)
                 return Self.failure(status: Int(response.status.code), headers: response.headers, body: body)
@@ -43,7 +44,7 @@ extension OpenDSRClient {
             for try await chunk in response.body {
                 bytes += chunk.readableBytes
                 guard bytes <= maxBytes else {
-                    return .unavailable(reason: "results archive larger than \(maxBytes) bytes")
+                    return .rejected(status: 200, message: "results archive larger than \(maxBytes) bytes")
                 }
                 let data = Data(buffer: chunk)
                 hasher.update(data: data)

@@ -43,7 +43,8 @@ package struct OpenDSRClient: Sendable {
     package func certificateChainPEM(at url: String, logger: Logger) async throws -> String {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
-        let response = try await httpClient.execute(request, timeout: .seconds(Int64(configuration.timeout)))
+        let response = try await httpClient.execute(
+            request, timeout: .milliseconds(Int64(configuration.timeout * 1000)))
         guard response.status == .ok else {
             throw OpenDSRClientError(message: "certificate download answered \(response.status.code)")
         }
@@ -86,7 +87,8 @@ package struct OpenDSRClient: Sendable {
         case 400:
             let message = (try? JSONDecoder().decode(ProcessorErrorBody.self, from: body))?.message ?? "invalid request"
             if message.localizedCaseInsensitiveContains("already exists") { return .duplicateId }
-            return .rejected(status: status, message: String(message.prefix(200)))
+            // mParticle's free text may quote identity values: it never goes into logs, audit or answers.
+            return .rejected(status: status, message: "the processor refused the request as invalid")
         case 404: return .notFound
         case 409: return .inProgressDuplicate
         case 410: return .gone

@@ -9,7 +9,8 @@ package struct RetryPolicy: Sendable, Equatable {
     /// Attempts after which a request is failed for good.
     package var maxAttempts: Int
 
-    package init(baseDelay: TimeInterval = 2, maxDelay: TimeInterval = 900, maxAttempts: Int = 25) {
+    /// The default budget (120 attempts, at most 15 minutes apart) rides out a processor outage of more than a day.
+    package init(baseDelay: TimeInterval = 2, maxDelay: TimeInterval = 900, maxAttempts: Int = 120) {
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
         self.maxAttempts = maxAttempts

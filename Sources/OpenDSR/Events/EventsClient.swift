@@ -31,14 +31,10 @@ package struct EventsClient: Sendable {
         }
     }
 
-    /// Maps the answer (external-apis §2); a 400's message is the first of the optional `errors`.
+    /// Maps the answer (external-apis §2). A 400's free text may quote identity values, so it is not kept.
     static func outcome(status: Int, headers: HTTPHeaders, body: ByteBuffer) -> ProcessorOutcome<Void> {
         guard !(200..<300).contains(status) else { return .success(()) }
-        var message = "unexpected status"
-        if status == 400 {
-            let errors = (try? JSONDecoder().decode(EventsErrorBody.self, from: body))?.errors ?? []
-            message = errors.first.map { String($0.message.prefix(200)) } ?? "invalid batch"
-        }
+        let message = status == 400 ? "mParticle refused the batch as invalid" : "unexpected status"
         return .failure(status: status, headers: headers, message: message)
     }
 }
