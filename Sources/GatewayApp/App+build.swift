@@ -50,6 +50,8 @@ package func buildApplication(
         ShutdownAction { try await store.close() },
         dispatcher,
         resultsWorker,
+        ReconciliationPoller(
+            store: store, client: client, configuration: configuration.reconciliation, clock: clock, logger: logger),
     ]
     if let events, let settings = configuration.events {
         services.append(

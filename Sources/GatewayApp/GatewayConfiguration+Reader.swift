@@ -55,6 +55,8 @@ extension GatewayConfiguration {
                 directory: reader.string(forKey: "results.directory", default: "results"),
                 maxBytes: reader.int(forKey: "results.max_bytes", default: 512 << 20),
                 retention: Double(reader.int(forKey: "results.retention_days", default: 30)) * 86_400),
+            reconciliation: ReconciliationConfiguration(
+                staleAfter: reader.double(forKey: "poller.stale_after_seconds", default: 6 * 3600)),
             events: events,
             deadlines: DeadlinePolicy(
                 gdprMonths: reader.int(forKey: "deadlines.gdpr_months", default: 1),

@@ -22,6 +22,7 @@ package struct GatewayConfiguration: Sendable {
     package var callbacks: CallbackConfiguration
     package var dispatcher: DispatcherConfiguration
     package var results: ResultsWorkerConfiguration
+    package var reconciliation: ReconciliationConfiguration
     /// The mParticle Events API; nil turns off `POST /events` and the erasure attributes.
     package var events: EventsConfiguration?
     package var deadlines: DeadlinePolicy
@@ -32,7 +33,8 @@ package struct GatewayConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil, sqlitePath: String,
         processor: OpenDSRClientConfiguration, callbacks: CallbackConfiguration = CallbackConfiguration(),
         dispatcher: DispatcherConfiguration = DispatcherConfiguration(),
-        results: ResultsWorkerConfiguration = ResultsWorkerConfiguration(), events: EventsConfiguration? = nil,
+        results: ResultsWorkerConfiguration = ResultsWorkerConfiguration(),
+        reconciliation: ReconciliationConfiguration = ReconciliationConfiguration(), events: EventsConfiguration? = nil,
         deadlines: DeadlinePolicy = DeadlinePolicy(),
         apiKeys: [APIKey]
     ) {
@@ -44,6 +46,7 @@ package struct GatewayConfiguration: Sendable {
         self.callbacks = callbacks
         self.dispatcher = dispatcher
         self.results = results
+        self.reconciliation = reconciliation
         self.events = events
         self.deadlines = deadlines
         self.apiKeys = apiKeys

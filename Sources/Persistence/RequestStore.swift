@@ -32,8 +32,13 @@ package protocol RequestStore: Sendable {
     /// Requests, newest first, optionally only those in `states`.
     func list(states: Set<RequestState>?, limit: Int) async throws -> [DSRRequest]
 
-    /// Non-terminal requests (other than `queued`) not updated since `before`, least recently updated first.
-    func stale(notUpdatedSince before: Date, limit: Int) async throws -> [DSRRequest]
+    /// Pending and in-progress requests not updated since `before` whose next poll (`nextAttemptAt`) is unset or
+    /// at or before `now`, least recently updated first: what the reconciliation poller asks the processor about.
+    func stale(notUpdatedSince before: Date, dueAt now: Date, limit: Int) async throws -> [DSRRequest]
+
+    /// Sets only `nextAttemptAt` (the next poll of a request in flight): bookkeeping, like a lease, so it writes no
+    /// audit entry and leaves `updatedAt` alone.
+    func schedulePoll(id: UUID, at time: Date) async throws
 
     /// Completed requests with a `results_url` whose results are not yet fetched and whose `nextAttemptAt` (the
     /// download retry time) is unset or at or before `now`, oldest first.

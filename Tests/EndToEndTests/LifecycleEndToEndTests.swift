@@ -6,6 +6,7 @@ import OpenDSR
 import ProcessorSimulator
 import Testing
 import TestSupport
+import Workers
 
 /// The gateway and the simulator over real HTTP on loopback: delivery, verified callbacks, restart, cancellation.
 @Suite struct LifecycleEndToEndTests {
@@ -142,5 +143,40 @@ extension Array where Element: Sendable {
     func asyncAllSatisfy(_ predicate: (Element) async throws -> Bool) async rethrows -> Bool {
         for element in self where try await !predicate(element) { return false }
         return true
+    }
+}
+
+/// Callbacks are a hint, polling is the truth: with every callback lost, requests still complete.
+@Suite struct ReconciliationEndToEndTests {
+    @Test func requestsCompleteThroughPollingWhenEveryCallbackIsLost() async throws {
+        try await GatewayHarness.with { harness in
+            harness.simulator.setFaults(SimulatorFaults(dropCallbackFraction: 1))
+            let api = try await harness.api
+            let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "lost-callbacks")
+            try await harness.waitFor(id, state: "pending")
+            for _ in 0..<12 {
+                try await harness.advance(by: 86_400)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let completed = try await harness.waitFor(id, state: "completed")
+            #expect(completed.audit.last { $0.toState == "completed" }?.actor == "poller")
+            #expect(await harness.simulator.snapshot().callbacks.sent == 0)
+        }
+    }
+
+    @Test func aRestartReconcilesEveryRequestInFlight() async throws {
+        // Requests are not "stale" for 60 days here, so only the start-up sweep can find the change.
+        try await GatewayHarness.with(gateway: { $0.reconciliation.staleAfter = 60 * 86_400 }) { harness in
+            let api = try await harness.api
+            let id = try await api.submitted(regulation: "ccpa", type: "erasure", subjectId: "reconciled-at-startup")
+            try await harness.waitFor(id, state: "pending")
+            try await harness.stopGateway()
+            harness.simulator.setFaults(SimulatorFaults(dropCallbackFraction: 1))
+            try await harness.advance(by: 10 * 86_400)
+            // Completed at the processor while we were down, and its callbacks lost: the start-up sweep finds out.
+            try await harness.startGateway()
+            let completed = try await harness.waitFor(id, state: "completed")
+            #expect(completed.audit.last { $0.toState == "completed" }?.actor == "poller")
+        }
     }
 }

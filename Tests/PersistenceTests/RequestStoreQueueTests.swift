@@ -49,10 +49,19 @@ struct RequestStoreQueueTests {
             _ = try await store.seed(.completed, receivedAt: received, updatedAt: F.t0)
             _ = try await store.seed(.failed, receivedAt: received, updatedAt: F.t0)
 
-            let stale = try await store.stale(notUpdatedSince: F.t0 + 50, limit: 10)
+            let stale = try await store.stale(notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 50, limit: 10)
             #expect(stale == [oldPending, oldInProgress])
-            #expect(try await store.stale(notUpdatedSince: F.t0 + 50, limit: 1) == [oldPending])
-            #expect(try await store.stale(notUpdatedSince: F.t0, limit: 10).isEmpty)
+            #expect(try await store.stale(notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 50, limit: 1) == [oldPending])
+            #expect(try await store.stale(notUpdatedSince: F.t0, dueAt: F.t0, limit: 10).isEmpty)
+
+            try await store.schedulePoll(id: oldPending.id, at: F.t0 + 60)
+            #expect(try await store.stale(notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 59, limit: 10) == [oldInProgress])
+            let rescheduled = try await store.stale(notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 60, limit: 10)
+            #expect(rescheduled.map(\.id) == [oldPending.id, oldInProgress.id])
+            #expect(rescheduled.first?.updatedAt == oldPending.updatedAt)
+            #expect(
+                try await store.auditTrail(id: oldPending.id).count
+                    == (try await store.auditTrail(id: oldInProgress.id).count))
         }
     }
 

@@ -55,6 +55,7 @@ package enum DevEnvironment {
             dispatcher: DispatcherConfiguration(pollInterval: pollInterval),
             results: ResultsWorkerConfiguration(
                 directory: dataDirectory.appendingPathComponent("results").path, pollInterval: pollInterval),
+            reconciliation: ReconciliationConfiguration(pollInterval: pollInterval),
             events: EventsConfiguration(
                 client: EventsClientConfiguration(
                     baseURL: simulatorURL.absoluteString + "/v2", inputKey: simulator.configuration.inputKey,

@@ -26,14 +26,16 @@ extension SQLiteRequestStore {
         return try await rows(sql, binds).map(DSRRequest.init(sqliteRow:))
     }
 
-    /// Requests in `pending` or `in_progress` whose `updatedAt` is strictly before `before`, oldest update first.
-    package func stale(notUpdatedSince before: Date, limit: Int) async throws -> [DSRRequest] {
+    /// Requests in `pending` or `in_progress` whose `updatedAt` is strictly before `before` and whose next poll is
+    /// due, oldest update first.
+    package func stale(notUpdatedSince before: Date, dueAt now: Date, limit: Int) async throws -> [DSRRequest] {
         guard limit > 0 else { return [] }
         var binds: [SQLiteData] = RequestState.allCases.filter { !$0.isTerminal && $0 != .queued }.map { .value($0) }
-        binds += [.date(before), .integer(limit)]
+        binds += [.date(before), .date(now), .integer(limit)]
         let sql = """
             SELECT \(DSRRequest.sqliteColumnList) FROM requests
-            WHERE state IN (\(Self.placeholders(binds.count - 2))) AND updated_at < ?\(binds.count - 1)
+            WHERE state IN (\(Self.placeholders(binds.count - 3))) AND updated_at < ?\(binds.count - 2)
+              AND (next_attempt_at IS NULL OR next_attempt_at <= ?\(binds.count - 1))
             ORDER BY updated_at, id LIMIT ?\(binds.count)
             """
         return try await rows(sql, binds).map(DSRRequest.init(sqliteRow:))

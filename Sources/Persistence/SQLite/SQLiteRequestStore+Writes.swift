@@ -83,4 +83,8 @@ extension SQLiteRequestStore {
             ($0.receivedAt, $0.subjectRequestId) < ($1.receivedAt, $1.subjectRequestId)
         }
     }
+
+    package func schedulePoll(id: UUID, at time: Date) async throws {
+        _ = try await rows("UPDATE requests SET next_attempt_at = ?1 WHERE id = ?2", [.date(time), .id(id)])
+    }
 }

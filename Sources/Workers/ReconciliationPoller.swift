@@ -1,0 +1,87 @@
+import DSRCore
+import Foundation
+import Logging
+import OpenDSR
+import Persistence
+import ServiceLifecycle
+
+/// Callbacks are a hint, polling is the truth (design §3.4): re-reads the processor's status of requests in flight
+/// that have not moved for `staleAfter` — and, on start-up, of every request in flight — and records what it says.
+/// Each request is then left alone for another `staleAfter`, so polling stays a trickle beside submissions.
+package struct ReconciliationPoller: Service {
+    private let store: any RequestStore
+    private let client: OpenDSRClient
+    private let recorder: ProcessorReportRecorder
+    private let configuration: ReconciliationConfiguration
+    private let clock: any WallClock
+    private let logger: Logger
+
+    package init(
+        store: any RequestStore, client: OpenDSRClient, configuration: ReconciliationConfiguration,
+        clock: any WallClock, logger: Logger
+    ) {
+        self.store = store
+        self.client = client
+        self.recorder = ProcessorReportRecorder(store: store, clock: clock)
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        // Start-up: everything in flight, whatever its age (callbacks may have been lost while we were down).
+        var startup = true
+        await repeatUntilShutdown(every: configuration.pollInterval, name: "reconciliation", logger: logger) {
+            let polled = try await pollDue(startup: startup)
+            if polled == 0 { startup = false }
+            return false
+        }
+    }
+
+    /// Polls one page of due requests; returns how many were polled.
+    @discardableResult
+    package func pollDue(startup: Bool = false) async throws -> Int {
+        let now = clock.now
+        let cutoff = startup ? now.addingTimeInterval(1) : now.addingTimeInterval(-configuration.staleAfter)
+        let due = try await store.stale(notUpdatedSince: cutoff, dueAt: now, limit: configuration.batchSize)
+        for request in due {
+            try await poll(request)
+        }
+        return due.count
+    }
+
+    private func poll(_ request: DSRRequest) async throws {
+        var logger = logger
+        logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
+        let outcome = await client.status(subjectRequestId: request.subjectRequestId, logger: logger)
+        if case .success(let status) = outcome, let state = RequestState(processorStatus: status.requestStatus) {
+            let recorded = try await recorder.record(
+                state: state, fields: status.processorFields, for: request.id, actor: .poller)
+            if case .applied(let stored) = recorded {
+                logger.notice(
+                    "poll found a change callbacks had not brought", metadata: ["dsr.state": "\(stored.state.rawValue)"]
+                )
+            }
+        } else {
+            logger.warning("poll failed", metadata: ["dsr.outcome": "\(outcome.summary)"])
+        }
+        try await store.schedulePoll(id: request.id, at: clock.now.addingTimeInterval(configuration.staleAfter))
+    }
+}
+
+/// Settings of the reconciliation poller.
+package struct ReconciliationConfiguration: Sendable {
+    /// Poll a request in flight when it has not moved for this many seconds (key `poller.stale_after_seconds`,
+    /// default 6 hours; mParticle batches callbacks every 15 minutes).
+    package var staleAfter: TimeInterval
+    /// Requests polled per pass (default 20).
+    package var batchSize: Int
+    /// Seconds between passes (default 1).
+    package var pollInterval: TimeInterval
+
+    package init(staleAfter: TimeInterval = 6 * 3600, batchSize: Int = 20, pollInterval: TimeInterval = 1) {
+        self.staleAfter = staleAfter
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+    }
+}
