@@ -54,6 +54,10 @@ package protocol RequestStore: Sendable {
     /// returned instead, in the same transaction, so two concurrent callers cannot both create one.
     func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome
 
+    /// Requests not yet finished (not completed, cancelled or failed) whose regulatory deadline is before `before`,
+    /// nearest deadline first: the ones at risk of breaching it.
+    func atRisk(deadlineBefore before: Date, limit: Int) async throws -> [DSRRequest]
+
     /// How many requests are in each state.
     func countByState() async throws -> [RequestState: Int]
 }

@@ -66,6 +66,22 @@ struct RequestStoreQueueTests {
     }
 
     @Test(arguments: StoreEngine.allCases)
+    func atRiskListsUnfinishedRequestsByNearestDeadline(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let day: TimeInterval = 86_400
+            let pending = try await store.seed(.pending, receivedAt: F.t0, updatedAt: F.t0)
+            let queued = try await store.create(F.request(receivedAt: F.t0 + 5 * day))
+            _ = try await store.seed(.completed, receivedAt: F.t0 - 10 * day, updatedAt: F.t0)
+            _ = try await store.seed(.cancelled, receivedAt: F.t0 - 10 * day, updatedAt: F.t0)
+
+            #expect(try await store.atRisk(deadlineBefore: F.t0 + 32 * day, limit: 10) == [pending])
+            #expect(try await store.atRisk(deadlineBefore: F.t0 + 40 * day, limit: 10) == [pending, queued])
+            #expect(try await store.atRisk(deadlineBefore: F.t0 + 40 * day, limit: 1) == [pending])
+            #expect(try await store.atRisk(deadlineBefore: F.t0 + 30 * day, limit: 10).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
     func listIsNewestFirstAndFiltersByState(engine: StoreEngine) async throws {
         try await engine.withStore { store in
             let first = try await store.create(F.request(receivedAt: F.t0))

@@ -95,5 +95,10 @@ struct SQLiteMigration: Sendable {
                 """,
             ]
         ),
+        SQLiteMigration(
+            version: 4,
+            name: "deadlines at risk",
+            statements: ["CREATE INDEX requests_at_risk ON requests (deadline, state)"]
+        ),
     ]
 }

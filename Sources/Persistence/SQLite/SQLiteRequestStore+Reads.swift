@@ -75,6 +75,19 @@ extension SQLiteRequestStore {
         return try await rows(sql, [.date(now), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
     }
 
+    /// Uses the index `requests_at_risk`.
+    package func atRisk(deadlineBefore before: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        var binds: [SQLiteData] = RequestState.allCases.filter { !$0.isTerminal }.map { .value($0) }
+        binds += [.date(before), .integer(limit)]
+        let sql = """
+            SELECT \(DSRRequest.sqliteColumnList) FROM requests
+            WHERE state IN (\(Self.placeholders(binds.count - 2))) AND deadline < ?\(binds.count - 1)
+            ORDER BY deadline, id LIMIT ?\(binds.count)
+            """
+        return try await rows(sql, binds).map(DSRRequest.init(sqliteRow:))
+    }
+
     /// Every state, with zero for states no request is in.
     package func countByState() async throws -> [RequestState: Int] {
         let rows = try await rows("SELECT state, COUNT(*) AS count FROM requests GROUP BY state")
