@@ -95,6 +95,8 @@ package actor GatewayHarness {
             simulator: simulator, simulatorURL: try await simulator.waitUntilListening(),
             dataDirectory: database.directory,
             port: port, apiKeySecret: apiKey, pollInterval: 0.01)
+        // Tests about callbacks must not race the poller; tests about polling turn it on.
+        configuration.reconciliation.staleAfter = 365 * 86_400
         adjust(&configuration)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = try await buildApplication(

@@ -149,7 +149,7 @@ extension Array where Element: Sendable {
 /// Callbacks are a hint, polling is the truth: with every callback lost, requests still complete.
 @Suite struct ReconciliationEndToEndTests {
     @Test func requestsCompleteThroughPollingWhenEveryCallbackIsLost() async throws {
-        try await GatewayHarness.with { harness in
+        try await GatewayHarness.with(gateway: { $0.reconciliation.staleAfter = 6 * 3600 }) { harness in
             harness.simulator.setFaults(SimulatorFaults(dropCallbackFraction: 1))
             let api = try await harness.api
             let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "lost-callbacks")
