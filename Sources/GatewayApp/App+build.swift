@@ -30,7 +30,8 @@ package func buildApplication(
     let httpClient = HTTPClient(
         eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
         configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
-    let client = OpenDSRClient(httpClient: httpClient, configuration: configuration.processor)
+    let client = OpenDSRClient(
+        httpClient: httpClient, configuration: configuration.processor, pacer: ProcessorPacer(clock: clock))
     let publicBaseURL = PublicBaseURL(configuration.publicBaseURL)
     let certificates = ProcessorCertificateCache(
         fetchChainPEM: { _ in try await client.processorCertificateChain(logger: logger) }, trustRoots: trustRoots,

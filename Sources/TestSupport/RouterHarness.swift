@@ -37,7 +37,8 @@ package struct RouterHarness: Sendable {
                 store: store,
                 client: OpenDSRClient(
                     httpClient: httpClient,
-                    configuration: .init(baseURL: "http://127.0.0.1:9/v3", workspaceKey: "k", workspaceSecret: "s")),
+                    configuration: .init(baseURL: "http://127.0.0.1:9/v3", workspaceKey: "k", workspaceSecret: "s"),
+                    pacer: ProcessorPacer(clock: harness.clock)),
                 events: nil,
                 certificates: ProcessorCertificateCache(
                     fetchChainPEM: { _ in chainPEM }, trustRoots: trustRoots, clock: harness.clock),

@@ -23,7 +23,7 @@ import Workers
         }
     }
 
-    @Test func a429KeepsTheRequestQueuedUntilRetryAfterHasPassed() async throws {
+    @Test func a429PausesEveryDeliveryUntilRetryAfterHasPassed() async throws {
         try await GatewayHarness.with { harness in
             harness.simulator.setFaults(SimulatorFaults(rateLimitStorm: true, rateLimitStormRetryAfter: 120))
             let api = try await harness.api
@@ -34,10 +34,17 @@ import Workers
             #expect(queued.lastError?.contains("429") == true)
             #expect(queued.audit.last?.detail?.contains("next attempt in 120 s") == true)
             harness.simulator.setFaults(.none)
+            // The pause is shared: a request submitted during it is not sent either, though mParticle would take it.
+            let during = try await api.submitted(regulation: "gdpr", type: "access", subjectId: "during-the-pause")
+            try await harness.eventually("the second request is held back") {
+                try await api.request(during).lastError?.contains("429") == true
+            }
             try await harness.advance(by: 60)
             #expect(try await api.request(id).state == "queued")
+            #expect(try await api.request(during).state == "queued")
             try await harness.advance(by: 61)
             try await harness.waitFor(id, state: "pending")
+            try await harness.waitFor(during, state: "pending")
         }
     }
 

@@ -92,7 +92,7 @@ import Workers
                 httpClient: harness.httpClient,
                 configuration: .init(
                     baseURL: processorURL.absoluteString + "/v3", workspaceKey: "sim-key", workspaceSecret: "sim-secret"
-                ))
+                ), pacer: ProcessorPacer(clock: harness.clock))
             let earlier = SubmitRequestBody(
                 regulation: "gdpr", subjectRequestId: id, subjectRequestType: "erasure",
                 submittedTime: Timestamp.format(harness.clock.now),

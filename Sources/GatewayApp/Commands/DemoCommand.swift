@@ -4,7 +4,7 @@ import ArgumentParser
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Submit an erasure and an access request to the built-in simulator and follow them to completion.")
+        abstract: "Submit requests through the API and Baton to the built-in simulator and follow them to completion.")
 
     func run() async throws {
         let summary = try await DemoRunner().run()

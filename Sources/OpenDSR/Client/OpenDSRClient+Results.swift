@@ -25,6 +25,7 @@ extension OpenDSRClient {
         from url: String, to file: URL, maxBytes: Int, logger: Logger
     ) async -> ProcessorOutcome<DownloadedResults> {
         guard isProcessorURL(url) else { return .rejected(status: 0, message: "results_url outside the processor") }
+        if let remaining = pacer.remainingPause { return .rateLimited(retryAfter: remaining) }
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Authorization", value: configuration.basicAuthorization)
         do {

@@ -7,14 +7,17 @@ import NIOFoundationCompat
 import NIOHTTP1
 
 /// Client of the OpenDSR processor API over one shared `HTTPClient`. Every call has a timeout and a body cap,
-/// and maps the answer to a ``ProcessorOutcome`` instead of throwing.
+/// and maps the answer to a ``ProcessorOutcome`` instead of throwing. All calls share one ``ProcessorPacer``: during
+/// a 429's `Retry-After` they answer `.rateLimited` without reaching the processor.
 package struct OpenDSRClient: Sendable {
     package let configuration: OpenDSRClientConfiguration
     let httpClient: HTTPClient
+    let pacer: ProcessorPacer
 
-    package init(httpClient: HTTPClient, configuration: OpenDSRClientConfiguration) {
+    package init(httpClient: HTTPClient, configuration: OpenDSRClientConfiguration, pacer: ProcessorPacer) {
         self.httpClient = httpClient
         self.configuration = configuration
+        self.pacer = pacer
     }
 
     /// `POST /requests`.
@@ -55,6 +58,7 @@ package struct OpenDSRClient: Sendable {
     private func call<Body: Encodable, Value: Decodable & Sendable>(
         _ method: HTTPMethod, path: String, body: Body?, logger: Logger
     ) async -> ProcessorOutcome<Value> {
+        if let remaining = pacer.remainingPause { return .rateLimited(retryAfter: remaining) }
         var data: Data?
         if let body {
             guard let encoded = try? JSONEncoder().encode(body) else { return .unavailable(reason: "encoding failed") }
@@ -65,7 +69,9 @@ package struct OpenDSRClient: Sendable {
             timeout: configuration.timeout, maxBytes: configuration.maxResponseBytes, api: "processor", logger: logger)
         switch exchange {
         case .answered(let status, let headers, let body):
-            return Self.outcome(status: status, headers: headers, body: body)
+            let outcome: ProcessorOutcome<Value> = Self.outcome(status: status, headers: headers, body: body)
+            if case .rateLimited(let retryAfter) = outcome { pacer.pause(for: retryAfter) }
+            return outcome
         case .failed(let reason): return .unavailable(reason: reason)
         }
     }
