@@ -36,9 +36,9 @@ package protocol RequestStore: Sendable {
     /// at or before `now`, least recently updated first: what the reconciliation poller asks the processor about.
     func stale(notUpdatedSince before: Date, dueAt now: Date, limit: Int) async throws -> [DSRRequest]
 
-    /// Sets only `nextAttemptAt` (the next poll of a request in flight): bookkeeping, like a lease, so it writes no
-    /// audit entry and leaves `updatedAt` alone.
-    func schedulePoll(id: UUID, at time: Date) async throws
+    /// Sets only `nextAttemptAt` (the next poll of a request in flight, or a download held back by the pacer):
+    /// bookkeeping, like a lease, so it writes no audit entry and leaves `updatedAt` alone.
+    func setNextAttempt(id: UUID, at time: Date) async throws
 
     /// Completed requests with a `results_url` whose results are not yet fetched and whose `nextAttemptAt` (the
     /// download retry time) is unset or at or before `now`, oldest first.

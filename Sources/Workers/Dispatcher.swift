@@ -83,6 +83,9 @@ package struct Dispatcher: Service {
             }
         case .rateLimited(let retryAfter):
             try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: false, after: retryAfter)
+        case .held(_, let retryAfter):
+            // Nothing was sent: the request waits, without spending its budget (degraded mode).
+            try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: false, after: retryAfter)
         case .unauthorized:
             // Our credentials, not the request: retry without spending its budget.
             try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: false, after: nil)

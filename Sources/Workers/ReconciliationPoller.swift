@@ -65,7 +65,7 @@ package struct ReconciliationPoller: Service {
         } else {
             logger.warning("poll failed", metadata: ["dsr.outcome": "\(outcome.summary)"])
         }
-        try await store.schedulePoll(id: request.id, at: clock.now.addingTimeInterval(configuration.staleAfter))
+        try await store.setNextAttempt(id: request.id, at: clock.now.addingTimeInterval(configuration.staleAfter))
     }
 }
 

@@ -49,6 +49,8 @@ extension ResultsWorker {
             ) { $0.results.status = .noData }
         case .gone:
             try await refreshExpiredLink(request, logger: logger)
+        case .held(_, let retryAfter):
+            try await store.setNextAttempt(id: request.id, at: clock.now.addingTimeInterval(retryAfter))
         case .rejected, .unauthorized:
             try await giveUp(request.id, reason: outcome.summary)
         default:

@@ -85,3 +85,44 @@ import Workers
         }
     }
 }
+
+/// Degraded mode: an outage opens the circuit, submissions keep being accepted and queued, and the queue drains
+/// once a probe finds the processor back.
+@Suite struct DegradedModeTests {
+    @Test func anOutageBecomesQueuedWorkThatDrainsAfterwards() async throws {
+        try await GatewayHarness.with { harness in
+            harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))
+            let api = try await harness.api
+            var ids: [String] = []
+            for index in 0..<8 {
+                ids.append(try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "outage-\(index)"))
+            }
+            let submitted = ids
+            try await harness.eventually("the circuit opens") {
+                try await submitted.asyncContains {
+                    try await api.request($0).lastError?.contains("circuit open") == true
+                }
+            }
+            let accepted = try await api.send(
+                .POST, "/data-subject-requests", json: ["regulation": "gdpr", "type": "access", "subjectId": "late"])
+            #expect(accepted.status == 202)
+            harness.simulator.setFaults(.none)
+            // Time moves on as in production: the circuit's probe succeeds and the held requests follow.
+            try await harness.eventually("the queue drains") {
+                try await harness.advance(by: 5)
+                return try await submitted.asyncAllSatisfy { try await api.request($0).state == "pending" }
+            }
+            let heldAndAudited = try await submitted.asyncContains { id in
+                try await api.request(id).audit.contains { $0.detail?.contains("circuit open") == true }
+            }
+            #expect(heldAndAudited)
+        }
+    }
+}
+
+extension Array where Element: Sendable {
+    func asyncContains(_ predicate: (Element) async throws -> Bool) async rethrows -> Bool {
+        for element in self where try await predicate(element) { return true }
+        return false
+    }
+}

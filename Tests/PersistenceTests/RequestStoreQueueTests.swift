@@ -54,7 +54,7 @@ struct RequestStoreQueueTests {
             #expect(try await store.stale(notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 50, limit: 1) == [oldPending])
             #expect(try await store.stale(notUpdatedSince: F.t0, dueAt: F.t0, limit: 10).isEmpty)
 
-            try await store.schedulePoll(id: oldPending.id, at: F.t0 + 60)
+            try await store.setNextAttempt(id: oldPending.id, at: F.t0 + 60)
             #expect(try await store.stale(notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 59, limit: 10) == [oldInProgress])
             let rescheduled = try await store.stale(notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 60, limit: 10)
             #expect(rescheduled.map(\.id) == [oldPending.id, oldInProgress.id])

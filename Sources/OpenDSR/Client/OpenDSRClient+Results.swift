@@ -25,7 +25,15 @@ extension OpenDSRClient {
         from url: String, to file: URL, maxBytes: Int, logger: Logger
     ) async -> ProcessorOutcome<DownloadedResults> {
         guard isProcessorURL(url) else { return .rejected(status: 0, message: "results_url outside the processor") }
-        if let remaining = pacer.remainingPause { return .rateLimited(retryAfter: remaining) }
+        if let held = pacer.admit() { return .held(reason: held.reason, retryAfter: held.wait) }
+        let outcome = await stream(from: url, to: file, maxBytes: maxBytes, logger: logger)
+        pacer.record(reachable: !outcome.isUnavailable)
+        return outcome
+    }
+
+    private func stream(
+        from url: String, to file: URL, maxBytes: Int, logger: Logger
+    ) async -> ProcessorOutcome<DownloadedResults> {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Authorization", value: configuration.basicAuthorization)
         do {

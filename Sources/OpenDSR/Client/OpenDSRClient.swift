@@ -58,7 +58,7 @@ package struct OpenDSRClient: Sendable {
     private func call<Body: Encodable, Value: Decodable & Sendable>(
         _ method: HTTPMethod, path: String, body: Body?, logger: Logger
     ) async -> ProcessorOutcome<Value> {
-        if let remaining = pacer.remainingPause { return .rateLimited(retryAfter: remaining) }
+        if let held = pacer.admit() { return .held(reason: held.reason, retryAfter: held.wait) }
         var data: Data?
         if let body {
             guard let encoded = try? JSONEncoder().encode(body) else { return .unavailable(reason: "encoding failed") }
@@ -71,8 +71,11 @@ package struct OpenDSRClient: Sendable {
         case .answered(let status, let headers, let body):
             let outcome: ProcessorOutcome<Value> = Self.outcome(status: status, headers: headers, body: body)
             if case .rateLimited(let retryAfter) = outcome { pacer.pause(for: retryAfter) }
+            pacer.record(reachable: !outcome.isUnavailable)
             return outcome
-        case .failed(let reason): return .unavailable(reason: reason)
+        case .failed(let reason):
+            pacer.record(reachable: false)
+            return .unavailable(reason: reason)
         }
     }
 
@@ -103,6 +106,14 @@ package struct OpenDSRClient: Sendable {
     }
 }
 
+extension ProcessorOutcome {
+    /// Whether the processor could not be reached or failed (5xx): what the circuit breaker counts.
+    var isUnavailable: Bool {
+        if case .unavailable = self { return true }
+        return false
+    }
+}
+
 /// A 2xx answer whose body we do not need.
 struct EmptyBody: Decodable, Sendable {}
 
@@ -125,6 +136,7 @@ extension ProcessorOutcome {
         case .unauthorized(let status): .unauthorized(status: status)
         case .rateLimited(let retryAfter): .rateLimited(retryAfter: retryAfter)
         case .unavailable(let reason): .unavailable(reason: reason)
+        case .held(let reason, let retryAfter): .held(reason: reason, retryAfter: retryAfter)
         }
     }
 }

@@ -20,6 +20,8 @@ package enum ProcessorOutcome<Value: Sendable>: Sendable {
     case rateLimited(retryAfter: TimeInterval?)
     /// 5xx, timeout, connection failure or an unreadable answer: worth retrying.
     case unavailable(reason: String)
+    /// Not sent: the shared pacer holds calls back (a 429 pause or an open circuit) for `retryAfter` seconds.
+    case held(reason: String, retryAfter: TimeInterval)
 }
 
 extension ProcessorOutcome {
@@ -36,6 +38,7 @@ extension ProcessorOutcome {
         case .rateLimited(let retryAfter):
             "rate limited (429), retry after \(retryAfter.map { "\(Int($0)) s" } ?? "unknown")"
         case .unavailable(let reason): "processor unavailable: \(reason)"
+        case .held(let reason, let retryAfter): "not sent, \(reason); retry in \(Int(retryAfter.rounded(.up))) s"
         }
     }
 }

@@ -84,7 +84,7 @@ extension SQLiteRequestStore {
         }
     }
 
-    package func schedulePoll(id: UUID, at time: Date) async throws {
+    package func setNextAttempt(id: UUID, at time: Date) async throws {
         _ = try await rows("UPDATE requests SET next_attempt_at = ?1 WHERE id = ?2", [.date(time), .id(id)])
     }
 }
