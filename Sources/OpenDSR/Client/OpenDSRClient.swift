@@ -58,7 +58,9 @@ package struct OpenDSRClient: Sendable {
     private func call<Body: Encodable, Value: Decodable & Sendable>(
         _ method: HTTPMethod, path: String, body: Body?, logger: Logger
     ) async -> ProcessorOutcome<Value> {
-        if let held = pacer.admit() { return .held(reason: held.reason, retryAfter: held.wait) }
+        if let held = pacer.admit(submission: method == .POST && path == "/requests") {
+            return .held(reason: held.reason, retryAfter: held.wait)
+        }
         var data: Data?
         if let body {
             guard let encoded = try? JSONEncoder().encode(body) else { return .unavailable(reason: "encoding failed") }

@@ -2,9 +2,11 @@ import DSRCore
 import Foundation
 import Synchronization
 
-/// Decides, for every call to the processor, whether it may go out now. Two rules, shared by every caller
-/// (dispatcher, poller, downloads, cancels):
-/// - after a 429, nothing is sent until its `Retry-After` has passed (on the injected clock);
+/// Decides, for every call to the processor, whether it may go out now. The rules, shared by every caller
+/// (dispatcher, poller, downloads, cancels), all on the injected clock:
+/// - the workspace rate limit: at most `requestsPerMinute` calls in any rolling minute (default 1000) and at most
+///   `submissionsPerDay` new requests per UTC day (default 80,000), external-apis §1.10;
+/// - after a 429, nothing is sent until its `Retry-After` has passed;
 /// - a circuit breaker: after `failureThreshold` consecutive failures (5xx, timeouts) nothing is sent for `openFor`
 ///   seconds, then one probe is let through; its success closes the circuit, its failure opens it again.
 /// Held calls are answered `.held` without reaching the processor, so an outage becomes queued work.
@@ -19,6 +21,9 @@ package final class ProcessorPacer: Sendable {
     }
 
     private struct State {
+        var limit: RollingMinuteLimit
+        var submissionsDay: Int
+        var submissionsToday = 0
         var pausedUntil: Date?
         var circuit = CircuitState.closed
         var failures = 0
@@ -29,13 +34,23 @@ package final class ProcessorPacer: Sendable {
     private let clock: any WallClock
     private let failureThreshold: Int
     private let openFor: TimeInterval
-    private let state = Mutex(State())
+    private let submissionsPerDay: Int
+    private let state: Mutex<State>
 
-    package init(clock: any WallClock, failureThreshold: Int = 5, openFor: TimeInterval = 30) {
+    package init(
+        clock: any WallClock, requestsPerMinute: Int = 1000, submissionsPerDay: Int = 80_000, failureThreshold: Int = 5,
+        openFor: TimeInterval = 30
+    ) {
         self.clock = clock
+        self.submissionsPerDay = submissionsPerDay
         self.failureThreshold = failureThreshold
         self.openFor = openFor
+        let now = clock.now
+        state = Mutex(State(limit: RollingMinuteLimit(perMinute: requestsPerMinute), submissionsDay: Self.day(now)))
     }
+
+    /// Days since 1970 in UTC: the daily submission cap resets at midnight UTC.
+    private static func day(_ date: Date) -> Int { Int((date.timeIntervalSince1970 / 86_400).rounded(.down)) }
 
     /// Seconds left in the current 429 pause, or nil when none is in force.
     package var remainingPause: TimeInterval? {
@@ -52,27 +67,44 @@ package final class ProcessorPacer: Sendable {
         state.withLock { state in state.pausedUntil = max(state.pausedUntil ?? until, until) }
     }
 
-    /// Nil when a call may go out now (in half-open state this reserves the single probe); else why not and for how
-    /// many seconds.
-    package func admit() -> (reason: String, wait: TimeInterval)? {
+    /// Nil when a call may go out now (taking a token; in half-open state reserving the single probe); else why not
+    /// and for how many seconds. `submission` marks a `POST /requests`, which also counts against the daily cap.
+    package func admit(submission: Bool = false) -> (reason: String, wait: TimeInterval)? {
         let now = clock.now
         return state.withLock { state in
             if let until = state.pausedUntil, until > now {
                 return ("paused after a 429 from the processor", until.timeIntervalSince(now))
             }
-            switch state.circuit {
-            case .closed:
-                return nil
-            case .open where (state.openUntil ?? now) > now:
-                return (
-                    "circuit open after repeated processor failures", (state.openUntil ?? now).timeIntervalSince(now)
-                )
-            case .open, .halfOpen:
-                guard !state.probing else { return ("circuit half-open, a probe is in flight", 1) }
-                state.circuit = .halfOpen
-                state.probing = true
-                return nil
+            if Self.day(now) != state.submissionsDay {
+                state.submissionsDay = Self.day(now)
+                state.submissionsToday = 0
             }
+            if submission && state.submissionsToday >= submissionsPerDay {
+                let midnight = Date(timeIntervalSince1970: Double(state.submissionsDay + 1) * 86_400)
+                return ("daily cap of \(submissionsPerDay) new requests reached", midnight.timeIntervalSince(now))
+            }
+            if let held = Self.circuitHolds(&state, now: now) { return held }
+            if let wait = state.limit.take(at: now) {
+                state.probing = false
+                return ("workspace rate limit", wait)
+            }
+            if submission { state.submissionsToday += 1 }
+            return nil
+        }
+    }
+
+    /// The breaker's answer: nil lets the call through (reserving the probe when half-open).
+    private static func circuitHolds(_ state: inout State, now: Date) -> (reason: String, wait: TimeInterval)? {
+        switch state.circuit {
+        case .closed:
+            return nil
+        case .open where (state.openUntil ?? now) > now:
+            return ("circuit open after repeated processor failures", (state.openUntil ?? now).timeIntervalSince(now))
+        case .open, .halfOpen:
+            guard !state.probing else { return ("circuit half-open, a probe is in flight", 1) }
+            state.circuit = .halfOpen
+            state.probing = true
+            return nil
         }
     }
 

@@ -1,0 +1,44 @@
+import DSRCore
+import Foundation
+import OpenDSR
+import Testing
+
+/// The workspace rate limit in the pacer, measured on a manual clock.
+@Suite struct RateLimitPacingTests {
+    static let start = Date(timeIntervalSince1970: 1_767_690_000)
+
+    @Test(arguments: [1000, 60, 12])
+    func noRollingMinuteEverHoldsMoreThanTheLimitAndThePaceIsKept(perMinute: Int) {
+        let clock = ManualWallClock(Self.start)
+        let pacer = ProcessorPacer(clock: clock, requestsPerMinute: perMinute)
+        var sent: [TimeInterval] = []
+        // A caller that always has work: ten simulated minutes in 10 ms steps.
+        for step in 0..<60_000 {
+            while pacer.admit() == nil { sent.append(Double(step) / 100) }
+            clock.advance(by: 0.01)
+        }
+        var busiestMinute = 0
+        var windowStart = 0
+        for (index, time) in sent.enumerated() {
+            while sent[windowStart] <= time - 60 { windowStart += 1 }
+            busiestMinute = max(busiestMinute, index - windowStart + 1)
+        }
+        #expect(busiestMinute <= perMinute)
+        // And it wastes nothing: over ten minutes it lets through exactly what the limit allows.
+        #expect(sent.count == perMinute * 10)
+    }
+
+    @Test func theDailySubmissionCapHoldsNewRequestsUntilMidnightUTC() throws {
+        let clock = ManualWallClock(Self.start)
+        let pacer = ProcessorPacer(clock: clock, requestsPerMinute: 1000, submissionsPerDay: 3)
+        for _ in 0..<3 {
+            #expect(pacer.admit(submission: true) == nil)
+        }
+        let held = try #require(pacer.admit(submission: true))
+        #expect(held.reason.contains("daily cap"))
+        #expect(held.wait == 15 * 3600)
+        #expect(pacer.admit(submission: false) == nil)
+        clock.advance(by: held.wait)
+        #expect(pacer.admit(submission: true) == nil)
+    }
+}
