@@ -31,7 +31,10 @@ package func buildApplication(
         eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
         configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
     let client = OpenDSRClient(
-        httpClient: httpClient, configuration: configuration.processor, pacer: ProcessorPacer(clock: clock))
+        httpClient: httpClient, configuration: configuration.processor,
+        pacer: ProcessorPacer(
+            clock: clock, requestsPerMinute: configuration.processor.requestsPerMinute,
+            submissionsPerDay: configuration.processor.submissionsPerDay))
     let publicBaseURL = PublicBaseURL(configuration.publicBaseURL)
     let certificates = ProcessorCertificateCache(
         fetchChainPEM: { _ in try await client.processorCertificateChain(logger: logger) }, trustRoots: trustRoots,

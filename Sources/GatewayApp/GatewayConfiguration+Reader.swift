@@ -34,6 +34,11 @@ extension GatewayConfiguration {
         }
         let timeout = reader.double(forKey: "processor.timeout_seconds", default: 10)
         if timeout <= 0 { problems.append("processor.timeout_seconds must be positive") }
+        let perMinute = reader.int(forKey: "processor.requests_per_minute", default: 1000)
+        let perDay = reader.int(forKey: "processor.submissions_per_day", default: 80_000)
+        if perMinute <= 0 || perDay <= 0 {
+            problems.append("processor.requests_per_minute and processor.submissions_per_day must be positive")
+        }
         let events = Self.events(reader: reader, problems: &problems)
         guard problems.isEmpty, let processorKey, let processorSecret else {
             throw ConfigurationError(problems: problems)
@@ -42,7 +47,8 @@ extension GatewayConfiguration {
             host: reader.string(forKey: "http.host", default: "127.0.0.1"), port: port, publicBaseURL: publicBaseURL,
             sqlitePath: reader.string(forKey: "store.sqlite_path", default: "dsr-gateway.sqlite"),
             processor: OpenDSRClientConfiguration(
-                baseURL: baseURL, workspaceKey: processorKey, workspaceSecret: processorSecret, timeout: timeout),
+                baseURL: baseURL, workspaceKey: processorKey, workspaceSecret: processorSecret, timeout: timeout,
+                requestsPerMinute: perMinute, submissionsPerDay: perDay),
             callbacks: CallbackConfiguration(
                 allowedDomains: Set(
                     reader.stringArray(forKey: "callbacks.allowed_domains", default: [OpenDSRHeaders.mParticleDomain])),

@@ -12,16 +12,24 @@ package struct OpenDSRClientConfiguration: Sendable {
     package var timeout: TimeInterval
     /// Largest JSON response body accepted, in bytes (default 1 MiB).
     package var maxResponseBytes: Int
+    /// Calls allowed in any rolling minute (key `processor.requests_per_minute`, default 1000: mParticle's workspace
+    /// limit, shared by GET, POST and DELETE).
+    package var requestsPerMinute: Int
+    /// New requests allowed per UTC day (key `processor.submissions_per_day`, default 80,000).
+    package var submissionsPerDay: Int
 
     package init(
         baseURL: String = "https://opendsr.mparticle.com/v3", workspaceKey: String, workspaceSecret: String,
-        timeout: TimeInterval = 10, maxResponseBytes: Int = 1 << 20
+        timeout: TimeInterval = 10, maxResponseBytes: Int = 1 << 20, requestsPerMinute: Int = 1000,
+        submissionsPerDay: Int = 80_000
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.workspaceKey = workspaceKey
         self.workspaceSecret = workspaceSecret
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
+        self.requestsPerMinute = requestsPerMinute
+        self.submissionsPerDay = submissionsPerDay
     }
 
     /// The `Authorization` header value.
