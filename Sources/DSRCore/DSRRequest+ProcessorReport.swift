@@ -28,6 +28,20 @@ extension DSRRequest {
         ]
     }
 
+    /// Puts off the next attempt (delivery while queued, download once completed) by `delay` seconds, keeping
+    /// `reason` as the last error, and returns the audit entry that says so.
+    package mutating func scheduleRetry(
+        after delay: TimeInterval, reason: String, event: String, actor: AuditEntry.Actor, at: Date
+    ) -> [AuditEntry] {
+        nextAttemptAt = at.addingTimeInterval(delay)
+        lastError = reason
+        updatedAt = at
+        return [
+            AuditEntry(
+                at: at, actor: actor, event: event, detail: "\(reason); next attempt in \(Int(delay.rounded())) s")
+        ]
+    }
+
     /// Moves a non-terminal request to `failed` with a reason (no personal data in `reason`).
     package mutating func fail(reason: String, actor: AuditEntry.Actor, at: Date) -> [AuditEntry] {
         guard state.canMove(to: .failed) else { return [] }

@@ -124,6 +124,14 @@ package actor GatewayHarness {
         try await simulator.advance(by: seconds)
     }
 
+    /// Moves the clock `days` forward in 6-hour steps (each step a simulator tick and, when due, a callback batch),
+    /// the way time passes between Baton polls.
+    package func advance(days: Double) async throws {
+        for _ in 0..<Int((days * 4).rounded(.up)) {
+            try await advance(by: 6 * 3600)
+        }
+    }
+
     /// Polls `condition` (real time, every 10 ms) until it holds; fails after `timeout`.
     package func eventually(
         timeout: Duration = .seconds(10), _ what: String, _ condition: @Sendable () async throws -> Bool

@@ -72,11 +72,11 @@ package struct Dispatcher: Service {
         logger.info("delivery attempt", metadata: ["dsr.outcome": "\(outcome.summary)"])
         switch outcome {
         case .success(let response):
-            try await record(.pending, fields: response.processorFields, for: request.id, detail: "delivered")
-            try await cancelIfWithdrawn(request.id, logger: logger)
+            let stored = try await record(
+                .pending, fields: response.processorFields, for: request.id, detail: "delivered")
+            try await cancelIfWithdrawn(stored, logger: logger)
         case .duplicateId:
-            try await adoptExisting(request, logger: logger)
-            try await cancelIfWithdrawn(request.id, logger: logger)
+            try await cancelIfWithdrawn(try await adoptExisting(request, logger: logger), logger: logger)
         case .inProgressDuplicate, .rejected:
             try await store.update(id: request.id) {
                 $0.fail(reason: outcome.summary, actor: .dispatcher, at: clock.now)
@@ -92,7 +92,8 @@ package struct Dispatcher: Service {
         case .unavailable, .notFound, .gone:
             if request.attempts + 1 >= configuration.retry.maxAttempts {
                 // A timed-out attempt may have reached the processor: ask before giving up on the request.
-                return try await adoptExisting(request, logger: logger)
+                try await adoptExisting(request, logger: logger)
+                return
             }
             try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: true, after: nil)
         }
@@ -100,21 +101,26 @@ package struct Dispatcher: Service {
 
     /// The processor already had our id (we crashed after it accepted, or a lease expired mid-call):
     /// read its status and record the request as delivered.
-    private func adoptExisting(_ request: DSRRequest, logger: Logger) async throws {
+    @discardableResult
+    private func adoptExisting(_ request: DSRRequest, logger: Logger) async throws -> DSRRequest? {
         switch await client.status(subjectRequestId: request.subjectRequestId, logger: logger) {
         case .success(let status):
             guard let state = RequestState(processorStatus: status.requestStatus) else {
-                return try await scheduleRetry(
-                    request.id, reason: "unknown processor status", countsAttempt: true, after: nil)
+                try await scheduleRetry(request.id, reason: "unknown processor status", countsAttempt: true, after: nil)
+                return nil
             }
-            try await record(
+            return try await record(
                 state, fields: status.processorFields, for: request.id, detail: "processor already had this id")
         case let other:
             try await scheduleRetry(request.id, reason: other.summary, countsAttempt: true, after: nil)
+            return nil
         }
     }
 
-    private func record(_ state: RequestState, fields: ProcessorFields, for id: UUID, detail: String) async throws {
+    /// Records what the processor said and returns the request as stored afterwards.
+    private func record(
+        _ state: RequestState, fields: ProcessorFields, for id: UUID, detail: String
+    ) async throws -> DSRRequest? {
         try await store.update(id: id) { request in
             request.attempts += 1
             var entries = request.applyProcessorReport(state: state, fields: fields, actor: .dispatcher, at: clock.now)
@@ -129,8 +135,8 @@ package struct Dispatcher: Service {
     }
 
     /// A request cancelled locally while its delivery was in flight is cancelled at the processor too.
-    private func cancelIfWithdrawn(_ id: UUID, logger: Logger) async throws {
-        guard let stored = try await store.request(id: id), stored.state == .cancelled else { return }
+    private func cancelIfWithdrawn(_ stored: DSRRequest?, logger: Logger) async throws {
+        guard let stored, stored.state == .cancelled else { return }
         let outcome = await client.cancel(subjectRequestId: stored.subjectRequestId, logger: logger)
         logger.notice("cancelled at processor after local cancel", metadata: ["dsr.outcome": "\(outcome.summary)"])
     }
@@ -147,15 +153,9 @@ package struct Dispatcher: Service {
                 return request.fail(
                     reason: "not delivered after \(request.attempts) attempts: \(reason)", actor: .dispatcher, at: now)
             }
-            let delay = retryAfter ?? policy.delay(afterAttempt: max(1, request.attempts))
-            request.nextAttemptAt = now.addingTimeInterval(delay)
-            request.lastError = reason
-            request.updatedAt = now
-            return [
-                AuditEntry(
-                    at: now, actor: .dispatcher, event: "delivery_retry_scheduled",
-                    detail: "\(reason); next attempt in \(Int(delay.rounded())) s")
-            ]
+            return request.scheduleRetry(
+                after: retryAfter ?? policy.delay(afterAttempt: max(1, request.attempts)), reason: reason,
+                event: "delivery_retry_scheduled", actor: .dispatcher, at: now)
         }
     }
 }

@@ -96,15 +96,9 @@ extension ResultsWorker {
                         detail: "\(reason); gave up after \(request.results.attempts) attempts")
                 ]
             }
-            let delay = retry.delay(afterAttempt: request.results.attempts)
-            request.nextAttemptAt = at.addingTimeInterval(delay)
-            request.lastError = reason
-            request.updatedAt = at
-            return [
-                AuditEntry(
-                    at: at, actor: .downloader, event: "results_retry_scheduled",
-                    detail: "\(reason); next attempt in \(Int(delay.rounded())) s")
-            ]
+            return request.scheduleRetry(
+                after: retry.delay(afterAttempt: request.results.attempts), reason: reason,
+                event: "results_retry_scheduled", actor: .downloader, at: at)
         }
     }
 }

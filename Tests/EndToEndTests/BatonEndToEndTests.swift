@@ -15,9 +15,7 @@ import TestSupport
             let reference = try await api.batonInitiate("RER", subjectId: "baton-rer-1", email: "rer@example.com")
             #expect(try await api.batonStatus("RER", reference)["status"] as? String == "pending")
             try await harness.waitFor(reference, state: "pending")
-            for _ in 0..<40 {
-                try await harness.advance(by: 6 * 3600)
-            }
+            try await harness.advance(days: 10)
             let status = try await api.batonStatus("RER", reference)
             #expect(status["status"] as? String == "completed")
             #expect(status["resultLocations"] == nil)
@@ -30,9 +28,7 @@ import TestSupport
             let reference = try await api.batonInitiate("SAR", subjectId: "baton-sar-1")
             try await harness.waitFor(reference, state: "pending")
             #expect(try await api.batonStatus("SAR", reference)["status"] as? String == "pending")
-            for _ in 0..<30 {
-                try await harness.advance(by: 6 * 3600)
-            }
+            try await harness.advance(days: 7)
             try await harness.eventually("Baton sees completed") {
                 try await api.batonStatus("SAR", reference)["status"] as? String == "completed"
             }
@@ -76,9 +72,7 @@ import TestSupport
             // The creation callback makes the gateway fetch and cache the certificate before the outage.
             try await harness.advance(by: 900)
             harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))
-            for _ in 0..<30 {
-                try await harness.advance(by: 6 * 3600)
-            }
+            try await harness.advance(days: 7)
             try await harness.eventually("a download failed") {
                 try await api.request(reference).audit.contains { $0.event == "results_retry_scheduled" }
             }
@@ -98,9 +92,7 @@ import TestSupport
             let api = try await harness.api
             let reference = try await api.batonInitiate("SAR", subjectId: "baton-retention")
             try await harness.waitFor(reference, state: "pending")
-            for _ in 0..<30 {
-                try await harness.advance(by: 6 * 3600)
-            }
+            try await harness.advance(days: 7)
             try await harness.eventually("results are stored") {
                 try await api.request(reference).resultsStatus == "stored"
             }

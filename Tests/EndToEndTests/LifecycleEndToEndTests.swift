@@ -17,9 +17,7 @@ import Workers
             let access = try await api.submitted(regulation: "ccpa", type: "access", subjectId: "e2e-access-1")
             try await harness.waitFor(erasure, state: "pending")
             try await harness.waitFor(access, state: "pending")
-            for _ in 0..<40 {
-                try await harness.advance(by: 6 * 3600)
-            }
+            try await harness.advance(days: 10)
             let finishedErasure = try await api.request(erasure)
             let finishedAccess = try await api.request(access)
             #expect(finishedErasure.state == "completed")
@@ -43,9 +41,7 @@ import Workers
             try await harness.waitFor(id, state: "pending")
             try await harness.advance(by: 900)
             try harness.simulator.rotateCertificate()
-            for _ in 0..<30 {
-                try await harness.advance(by: 6 * 3600)
-            }
+            try await harness.advance(days: 7)
             let completed = try await api.request(id)
             #expect(completed.state == "completed")
             #expect(completed.audit.last { $0.toState == "completed" }?.actor == "callback")
@@ -73,9 +69,7 @@ import Workers
             for id in ids {
                 try await harness.waitFor(id, state: "pending")
             }
-            for _ in 0..<40 {
-                try await harness.advance(by: 6 * 3600)
-            }
+            try await harness.advance(days: 10)
             for id in ids {
                 #expect(try await api.request(id).state == "completed")
             }

@@ -13,9 +13,7 @@ import Workers
             let api = try await harness.api
             let id = try await api.submitted(regulation: "gdpr", type: "access", subjectId: "results-subject-1")
             try await harness.waitFor(id, state: "pending")
-            for _ in 0..<30 {
-                try await harness.advance(by: 6 * 3600)
-            }
+            try await harness.advance(days: 7)
             try await harness.eventually("results are stored") { try await api.request(id).resultsStatus == "stored" }
             let stored = try await api.request(id)
             let location = try #require(stored.resultLocation.flatMap(URL.init(string:)))
@@ -32,9 +30,7 @@ import Workers
             let api = try await harness.api
             let id = try await api.submitted(regulation: "gdpr", type: "access", subjectId: "nodata-subject-2")
             try await harness.waitFor(id, state: "pending")
-            for _ in 0..<30 {
-                try await harness.advance(by: 6 * 3600)
-            }
+            try await harness.advance(days: 7)
             try await harness.eventually("no data is recorded") { try await api.request(id).resultsStatus == "no_data" }
             let stored = try await api.request(id)
             #expect(stored.state == "completed")
@@ -51,9 +47,7 @@ import Workers
             let api = try await harness.api
             let id = try await api.submitted(regulation: "gdpr", type: "access", subjectId: "too-big-1")
             try await harness.waitFor(id, state: "pending")
-            for _ in 0..<30 {
-                try await harness.advance(by: 6 * 3600)
-            }
+            try await harness.advance(days: 7)
             try await harness.eventually("the refusal is audited") {
                 try await api.request(id).audit.contains { $0.event == "results_failed" }
             }

@@ -9,10 +9,6 @@ struct TemporaryDirectory: Sendable {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
-    func path(_ name: String) -> String {
-        url.appendingPathComponent(name).path
-    }
-
     func remove() {
         try? FileManager.default.removeItem(at: url)
     }
