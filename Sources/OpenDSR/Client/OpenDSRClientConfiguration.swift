@@ -34,6 +34,6 @@ package struct OpenDSRClientConfiguration: Sendable {
 
     /// The `Authorization` header value.
     var basicAuthorization: String {
-        "Basic " + Data("\(workspaceKey):\(workspaceSecret)".utf8).base64EncodedString()
+        OpenDSR.basicAuthorization(key: workspaceKey, secret: workspaceSecret)
     }
 }

@@ -28,6 +28,6 @@ package struct EventsClientConfiguration: Sendable {
 
     /// The `Authorization` header value.
     var basicAuthorization: String {
-        "Basic " + Data("\(inputKey):\(inputSecret)".utf8).base64EncodedString()
+        OpenDSR.basicAuthorization(key: inputKey, secret: inputSecret)
     }
 }
