@@ -73,6 +73,11 @@ package struct OpenDSRClient: Sendable {
         case .answered(let status, let headers, let body):
             let outcome: ProcessorOutcome<Value> = Self.outcome(status: status, headers: headers, body: body)
             if case .rateLimited(let retryAfter) = outcome { pacer.pause(for: retryAfter) }
+            if let used = headers.first(name: OpenDSRHeaders.rateLimitPercentageUsed).flatMap({ Int($0) }),
+                (200..<300).contains(status)
+            {
+                pacer.observe(percentageUsed: used)
+            }
             pacer.record(reachable: !outcome.isUnavailable)
             return outcome
         case .failed(let reason):

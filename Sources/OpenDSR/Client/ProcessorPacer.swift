@@ -7,6 +7,9 @@ import Synchronization
 /// - the workspace rate limit: at most `requestsPerMinute` calls in any rolling minute (default 1000) and at most
 ///   `submissionsPerDay` new requests per UTC day (default 80,000), external-apis §1.10;
 /// - after a 429, nothing is sent until its `Retry-After` has passed;
+/// - before a 429: once a 2xx answer's `X-mp-rate-limit-percentage-used` reaches `slowDownFrom` (default 80), calls
+///   are spaced out in proportion to the headroom left: at 90 % half the configured rate, at 99 % a twentieth, at
+///   100 % nothing until that reading is a minute old (the processor's window has rolled on by then);
 /// - a circuit breaker: after `failureThreshold` consecutive failures (5xx, timeouts) nothing is sent for `openFor`
 ///   seconds, then one probe is let through; its success closes the circuit, its failure opens it again.
 /// Held calls are answered `.held` without reaching the processor, so an outage becomes queued work.
@@ -29,19 +32,25 @@ package final class ProcessorPacer: Sendable {
         var failures = 0
         var openUntil: Date?
         var probing = false
+        var usage: (percent: Int, at: Date)?
+        var lastAdmitted = Date.distantPast
     }
 
     private let clock: any WallClock
     private let failureThreshold: Int
     private let openFor: TimeInterval
     private let submissionsPerDay: Int
+    private let fullRateSpacing: TimeInterval
+    private let slowDownFrom: Int
     private let state: Mutex<State>
 
     package init(
         clock: any WallClock, requestsPerMinute: Int = 1000, submissionsPerDay: Int = 80_000, failureThreshold: Int = 5,
-        openFor: TimeInterval = 30
+        openFor: TimeInterval = 30, slowDownFrom: Int = 80
     ) {
         self.clock = clock
+        self.fullRateSpacing = 60 / Double(max(1, requestsPerMinute))
+        self.slowDownFrom = min(max(slowDownFrom, 1), 99)
         self.submissionsPerDay = submissionsPerDay
         self.failureThreshold = failureThreshold
         self.openFor = openFor
@@ -84,13 +93,48 @@ package final class ProcessorPacer: Sendable {
                 return ("daily cap of \(submissionsPerDay) new requests reached", midnight.timeIntervalSince(now))
             }
             if let held = Self.circuitHolds(&state, now: now) { return held }
-            if let wait = state.limit.take(at: now) {
+            if let held = slowDownHolds(state, now: now)
+                ?? state.limit.take(at: now).map({ ("workspace rate limit", $0) })
+            {
                 state.probing = false
-                return ("workspace rate limit", wait)
+                return held
             }
             if submission { state.submissionsToday += 1 }
+            state.lastAdmitted = now
             return nil
         }
+    }
+
+    /// Records the processor's `X-mp-rate-limit-percentage-used` from a 2xx answer.
+    package func observe(percentageUsed: Int) {
+        let now = clock.now
+        state.withLock { $0.usage = (percentageUsed, now) }
+    }
+
+    /// The processor's latest fresh usage reading in percent (for metrics and health), nil when none is fresh.
+    package var reportedUsage: Int? {
+        let now = clock.now
+        return state.withLock { state in Self.freshUsage(state, now: now) }
+    }
+
+    private static func freshUsage(_ state: State, now: Date) -> Int? {
+        guard let usage = state.usage, now.timeIntervalSince(usage.at) < 60 else { return nil }
+        return usage.percent
+    }
+
+    /// The gap to keep since the last admitted call while the processor reports high usage, or nil at full rate.
+    private func slowDownHolds(_ state: State, now: Date) -> (reason: String, wait: TimeInterval)? {
+        guard let usage = state.usage, let percent = Self.freshUsage(state, now: now), percent >= slowDownFrom else {
+            return nil
+        }
+        // At 100 % the next call would be refused until the processor's minute rolls on: wait for that instead.
+        let next =
+            percent >= 100
+            ? usage.at.addingTimeInterval(60)
+            : state.lastAdmitted.addingTimeInterval(
+                fullRateSpacing * Double(100 - slowDownFrom) / Double(100 - percent))
+        guard next > now else { return nil }
+        return ("processor reports \(percent)% of its rate limit used", next.timeIntervalSince(now))
     }
 
     /// The breaker's answer: nil lets the call through (reserving the probe when half-open).

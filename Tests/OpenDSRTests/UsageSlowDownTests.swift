@@ -1,0 +1,89 @@
+import AsyncHTTPClient
+import DSRCore
+import Foundation
+import Logging
+import OpenDSR
+import ProcessorSimulator
+import Testing
+
+/// Slowing down on `X-mp-rate-limit-percentage-used` before the processor answers 429.
+@Suite struct UsageSlowDownTests {
+    static let start = Date(timeIntervalSince1970: 1_767_690_000)
+
+    /// Calls admitted in one simulated minute (1 ms steps) with the processor reporting `percent` throughout.
+    static func callsInAMinute(reporting percent: Int) -> Int {
+        let clock = ManualWallClock(start)
+        let pacer = ProcessorPacer(clock: clock, requestsPerMinute: 1000)
+        var calls = 0
+        for step in 0..<60_000 {
+            clock.set(start.addingTimeInterval(Double(step) / 1000))
+            pacer.observe(percentageUsed: percent)
+            while pacer.admit() == nil { calls += 1 }
+        }
+        return calls
+    }
+
+    @Test func theRateShrinksWithTheHeadroomTheProcessorReports() {
+        #expect(Self.callsInAMinute(reporting: 50) == 1000)
+        #expect(Self.callsInAMinute(reporting: 80) == 1000)
+        // 90 %: half the headroom left → half the rate; 99 %: a twentieth.
+        #expect((495...505).contains(Self.callsInAMinute(reporting: 90)))
+        #expect((48...52).contains(Self.callsInAMinute(reporting: 99)))
+        // 100 %: the next call would be refused; nothing goes out until the reading is a minute old.
+        #expect(Self.callsInAMinute(reporting: 100) == 0)
+    }
+
+    @Test func aReadingOlderThanAMinuteNoLongerSlowsCallsDown() throws {
+        let clock = ManualWallClock(Self.start)
+        let pacer = ProcessorPacer(clock: clock, requestsPerMinute: 1000)
+        pacer.observe(percentageUsed: 99)
+        #expect(pacer.admit() == nil)
+        let held = try #require(pacer.admit())
+        #expect(held.reason == "processor reports 99% of its rate limit used")
+        #expect(abs(held.wait - 1.2) < 0.001)
+        clock.advance(by: 60)
+        #expect(pacer.reportedUsage == nil)
+        #expect(pacer.admit() == nil)
+        #expect(pacer.admit() == nil)
+    }
+
+    /// Against the simulator (workspace limit 100 a minute, the same in our pacer), with another client of the
+    /// workspace having spent 70 of them: the headers of real 2xx answers slow the client down so that it never
+    /// causes a 429, although its own limiter alone would have let 100 calls through at once.
+    @Test func theHeaderOfRealAnswersKeepsTheClientFromCausingA429() async throws {
+        let clock = ManualWallClock(Self.start)
+        let logger = Logger(label: "usage-slow-down", factory: { _ in SwiftLogNoOpLogHandler() })
+        let simulator = try ProcessorSimulator(
+            configuration: SimulatorConfiguration(requestsPerMinute: 100, tickInterval: nil), clock: clock,
+            logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await simulator.run() }
+            let baseURL = try await simulator.waitUntilListening()
+            func client() -> OpenDSRClient {
+                OpenDSRClient(
+                    httpClient: .shared,
+                    configuration: .init(
+                        baseURL: baseURL.absoluteString + "/v3", workspaceKey: "sim-key", workspaceSecret: "sim-secret",
+                        requestsPerMinute: 100),
+                    pacer: ProcessorPacer(clock: clock, requestsPerMinute: 100))
+            }
+            let other = client()
+            for _ in 0..<70 { _ = await other.discovery(logger: logger) }
+            let ours = client()
+            var answered = 0
+            var held = 0
+            // Two simulated minutes in 100 ms steps, one call attempt per step.
+            for _ in 0..<1_200 {
+                switch await ours.discovery(logger: logger) {
+                case .success: answered += 1
+                case .held: held += 1
+                case let other: Issue.record("unexpected outcome \(other.summary)")
+                }
+                clock.advance(by: 0.1)
+            }
+            #expect(answered > 30)
+            #expect(held > 0)
+            group.cancelAll()
+        }
+    }
+}
