@@ -68,7 +68,7 @@ extension ProcessorSimulator {
             middleware: ProcessorGateMiddleware(
                 authenticator: BasicAuthenticator(
                     key: configuration.workspaceKey, secret: configuration.workspaceSecret),
-                rateLimiter: rateLimiter, faults: faultInjector, clock: clock
+                rateLimiter: rateLimiter, faults: faultInjector, refusals: refusals, clock: clock
             )
         )
         RequestsController(

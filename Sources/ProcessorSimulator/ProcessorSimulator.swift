@@ -19,6 +19,7 @@ package final class ProcessorSimulator: Service {
     let identity: ProcessorIdentity
     let rateLimiter: RateLimiter
     let faultInjector = FaultInjector()
+    let refusals = RefusalCounters()
     let eventInbox = EventBatchInbox()
     let sender: CallbackSender
     let listening = ListeningAddress()
@@ -85,6 +86,7 @@ package final class ProcessorSimulator: Service {
             now: WireTime.fractional(clock.now),
             requests: await store.allRequests().map(\.summary),
             callbacks: await store.deliveryStats(),
+            refusals: refusals.current,
             eventBatches: await eventInbox.batches.map {
                 SimulatorSnapshot.EventBatchSummary($0.batch, at: $0.receivedAt)
             }

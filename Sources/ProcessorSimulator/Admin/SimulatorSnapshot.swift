@@ -10,11 +10,13 @@ package struct SimulatorSnapshot: Codable, Sendable, Equatable {
     package var requests: [RequestSummary]
     /// Callback delivery counters.
     package var callbacks: CallbackDeliveryStats
+    /// `/v3` calls refused with 429 or 503, by cause.
+    package var refusals: RefusalCounts
     /// Every batch `POST /v2/events` accepted, oldest first.
     package var eventBatches: [EventBatchSummary]
 
     enum CodingKeys: String, CodingKey {
-        case now, requests, callbacks
+        case now, requests, callbacks, refusals
         case eventBatches = "event_batches"
     }
 
@@ -27,6 +29,9 @@ package struct SimulatorSnapshot: Codable, Sendable, Equatable {
         package var groupId: String?
         package var receivedTime: String
         package var expectedCompletionTime: String
+        /// `SubjectIdentity.fingerprint` of the `controller_customer_id` identity, when there is one: lets a soak run
+        /// find one subject sent under two ids without the snapshot holding identities.
+        package var customerIdFingerprint: String?
         /// Callback copies delivered with a 2xx answer, all status changes and URLs together.
         package var callbacksDelivered: Int
 
@@ -38,6 +43,7 @@ package struct SimulatorSnapshot: Codable, Sendable, Equatable {
             case groupId = "group_id"
             case receivedTime = "received_time"
             case expectedCompletionTime = "expected_completion_time"
+            case customerIdFingerprint = "customer_id_fingerprint"
             case callbacksDelivered = "callbacks_delivered"
         }
     }
@@ -83,7 +89,11 @@ extension SimulatedRequest {
             subjectRequestId: id, subjectRequestType: type.rawValue, regulation: regulation.rawValue,
             requestStatus: status.rawValue, groupId: groupId,
             receivedTime: WireTime.fractional(receivedAt),
-            expectedCompletionTime: WireTime.seconds(plan.expectedCompletion), callbacksDelivered: callbacksDelivered
+            expectedCompletionTime: WireTime.seconds(plan.expectedCompletion),
+            customerIdFingerprint: identities["controller_customer_id"].map {
+                SubjectIdentity(customerId: $0).fingerprint
+            },
+            callbacksDelivered: callbacksDelivered
         )
     }
 }

@@ -11,6 +11,7 @@ struct ProcessorGateMiddleware: RouterMiddleware {
     let authenticator: BasicAuthenticator
     let rateLimiter: RateLimiter
     let faults: FaultInjector
+    let refusals: RefusalCounters
     let clock: any WallClock
 
     func handle(
@@ -21,8 +22,10 @@ struct ProcessorGateMiddleware: RouterMiddleware {
         var response: Response
         switch verdict {
         case .serviceUnavailable:
+            refusals.count(\.injectedServerErrors)
             response = SimulatorError.unavailable.makeResponse()
         case .rateLimitStorm(let retryAfter):
+            refusals.count(\.injectedRateLimited)
             response = SimulatorError.rateLimited(retryAfter: retryAfter).makeResponse()
         case .proceed:
             response = try await admitted(request, context: context, next: next)
@@ -38,6 +41,7 @@ struct ProcessorGateMiddleware: RouterMiddleware {
         guard authenticator.isAuthorized(request) else { return SimulatorError.unauthorized.makeResponse() }
         switch rateLimiter.admit(isSubmission: request.method == .post, now: clock.now) {
         case .limited(let retryAfter):
+            refusals.count(\.rateLimited)
             return SimulatorError.rateLimited(retryAfter: retryAfter).makeResponse()
         case .allowed:
             do {
