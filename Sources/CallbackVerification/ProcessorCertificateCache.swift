@@ -5,9 +5,10 @@ import X509
 /// Fetches, validates and caches each processor domain's certificate chain for its lifetime.
 ///
 /// The processor is asked again when the cached certificate has expired (per the injected clock), or after a
-/// signature failure (it may have rotated its key) at most once per `rotationRefetchInterval`. A failed fetch is
-/// remembered for the same interval, so callbacks claiming a domain cannot make us hammer its certificate URL.
-/// Concurrent callers share one in-flight fetch.
+/// signature failure (it may have rotated its key) at most once per `rotationRefetchInterval`. A chain that failed
+/// validation is remembered for the same interval, a fetch that could not reach the processor for
+/// `unavailableRetryInterval` (a brief outage must not refuse every callback for a minute), so callbacks claiming a
+/// domain cannot make us hammer its certificate URL. Concurrent callers share one in-flight fetch.
 package actor ProcessorCertificateCache {
     private typealias Fetch = Task<Result<ValidatedCertificate, CallbackVerificationError>, Never>
 
@@ -22,18 +23,21 @@ package actor ProcessorCertificateCache {
     private let validator: ChainValidator
     private let clock: any WallClock
     private let rotationRefetchInterval: TimeInterval
+    private let unavailableRetryInterval: TimeInterval
     private var entries: [String: Entry] = [:]
 
     package init(
         fetchChainPEM: @escaping @Sendable (_ domain: String) async throws -> String,
         trustRoots: [Certificate],
         clock: any WallClock,
-        rotationRefetchInterval: TimeInterval = 60
+        rotationRefetchInterval: TimeInterval = 60,
+        unavailableRetryInterval: TimeInterval = 5
     ) {
         self.fetchChainPEM = fetchChainPEM
         self.validator = ChainValidator(trustRoots: trustRoots)
         self.clock = clock
         self.rotationRefetchInterval = rotationRefetchInterval
+        self.unavailableRetryInterval = unavailableRetryInterval
     }
 
     /// The validated certificate for `domain`, fetched on first use and again once the cached one has expired.
@@ -47,8 +51,9 @@ package actor ProcessorCertificateCache {
         if let inFlight = entry.inFlight {
             return try await inFlight.value.get()
         }
-        if let failure = entry.lastFailure, let last = entry.lastFetch, !intervalElapsed(since: last, now: now) {
-            throw failure
+        if let failure = entry.lastFailure, let last = entry.lastFetch {
+            let wait = failure.code == .certificateUnavailable ? unavailableRetryInterval : rotationRefetchInterval
+            if now.timeIntervalSince(last) < wait { throw failure }
         }
         return try await fetch(key).get()
     }

@@ -34,7 +34,9 @@ package func buildApplication(
         httpClient: httpClient, configuration: configuration.processor,
         pacer: ProcessorPacer(
             clock: clock, requestsPerMinute: configuration.processor.requestsPerMinute,
-            submissionsPerDay: configuration.processor.submissionsPerDay))
+            submissionsPerDay: configuration.processor.submissionsPerDay,
+            failureThreshold: configuration.processor.circuitFailureThreshold,
+            openFor: configuration.processor.circuitOpenSeconds))
     let publicBaseURL = PublicBaseURL(configuration.publicBaseURL)
     let certificates = ProcessorCertificateCache(
         fetchChainPEM: { _ in try await client.processorCertificateChain(logger: logger) }, trustRoots: trustRoots,

@@ -39,6 +39,11 @@ extension GatewayConfiguration {
         if perMinute <= 0 || perDay <= 0 {
             problems.append("processor.requests_per_minute and processor.submissions_per_day must be positive")
         }
+        let failureThreshold = reader.int(forKey: "processor.circuit_failure_threshold", default: 5)
+        let openSeconds = reader.double(forKey: "processor.circuit_open_seconds", default: 30)
+        if failureThreshold <= 0 || openSeconds <= 0 {
+            problems.append("processor.circuit_failure_threshold and processor.circuit_open_seconds must be positive")
+        }
         let events = Self.events(reader: reader, problems: &problems)
         guard problems.isEmpty, let processorKey, let processorSecret else {
             throw ConfigurationError(problems: problems)
@@ -48,7 +53,8 @@ extension GatewayConfiguration {
             sqlitePath: reader.string(forKey: "store.sqlite_path", default: "dsr-gateway.sqlite"),
             processor: OpenDSRClientConfiguration(
                 baseURL: baseURL, workspaceKey: processorKey, workspaceSecret: processorSecret, timeout: timeout,
-                requestsPerMinute: perMinute, submissionsPerDay: perDay),
+                requestsPerMinute: perMinute, submissionsPerDay: perDay, circuitFailureThreshold: failureThreshold,
+                circuitOpenSeconds: openSeconds),
             callbacks: CallbackConfiguration(
                 allowedDomains: Set(
                     reader.stringArray(forKey: "callbacks.allowed_domains", default: [OpenDSRHeaders.mParticleDomain])),
@@ -60,9 +66,11 @@ extension GatewayConfiguration {
             results: ResultsWorkerConfiguration(
                 directory: reader.string(forKey: "results.directory", default: "results"),
                 maxBytes: reader.int(forKey: "results.max_bytes", default: 512 << 20),
-                retention: Double(reader.int(forKey: "results.retention_days", default: 30)) * 86_400),
+                retention: Double(reader.int(forKey: "results.retention_days", default: 30)) * 86_400,
+                pollInterval: reader.double(forKey: "results.poll_interval_seconds", default: 1)),
             reconciliation: ReconciliationConfiguration(
-                staleAfter: reader.double(forKey: "poller.stale_after_seconds", default: 6 * 3600)),
+                staleAfter: reader.double(forKey: "poller.stale_after_seconds", default: 6 * 3600),
+                pollInterval: reader.double(forKey: "poller.poll_interval_seconds", default: 1)),
             events: events,
             deadlines: DeadlinePolicy(
                 gdprMonths: reader.int(forKey: "deadlines.gdpr_months", default: 1),

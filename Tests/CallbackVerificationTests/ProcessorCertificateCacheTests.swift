@@ -114,7 +114,7 @@ struct ProcessorCertificateCacheTests {
         #expect(status.first?.lastFailure?.code == .untrustedChain)
     }
 
-    @Test("a failed fetch is not retried within the interval, then is")
+    @Test("an unreachable certificate is not asked for again within 5 s, then is")
     func failedFetchIsRememberedBriefly() async throws {
         let clock = ManualWallClock(PKIFixtures.now)
         let served = ServedCertificate(nil)
@@ -126,7 +126,24 @@ struct ProcessorCertificateCacheTests {
         #expect(served.fetches == 1)
 
         served.serve(PKIFixtures.good.chainPEM)
-        clock.advance(by: 60)
+        clock.advance(by: 4)
+        #expect(await refusal { try await cache.certificate(for: Self.domain) }?.code == .certificateUnavailable)
+        clock.advance(by: 1)
+        _ = try await cache.certificate(for: Self.domain)
+        #expect(served.fetches == 2)
+    }
+
+    @Test("a chain that failed validation is not fetched again within a minute")
+    func invalidChainIsRememberedForAMinute() async throws {
+        let clock = ManualWallClock(PKIFixtures.now)
+        let served = ServedCertificate(PKIFixtures.selfSigned.chainPEM)
+        let cache = served.cache(clock: clock)
+        #expect(await refusal { try await cache.certificate(for: Self.domain) }?.code == .untrustedChain)
+        served.serve(PKIFixtures.good.chainPEM)
+        clock.advance(by: 59)
+        #expect(await refusal { try await cache.certificate(for: Self.domain) }?.code == .untrustedChain)
+        #expect(served.fetches == 1)
+        clock.advance(by: 1)
         _ = try await cache.certificate(for: Self.domain)
         #expect(served.fetches == 2)
     }

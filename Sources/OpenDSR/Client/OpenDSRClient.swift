@@ -25,9 +25,13 @@ package struct OpenDSRClient: Sendable {
         await call(.POST, path: "/requests", body: body, logger: logger)
     }
 
-    /// `GET /requests/{id}`.
-    package func status(subjectRequestId: String, logger: Logger) async -> ProcessorOutcome<RequestStatusResponse> {
-        await call(.GET, path: "/requests/\(subjectRequestId)", body: Optional<SubmitRequestBody>.none, logger: logger)
+    /// `GET /requests/{id}`; `background` for re-reads that may only use half of the workspace limit.
+    package func status(
+        subjectRequestId: String, background: Bool = false, logger: Logger
+    ) async -> ProcessorOutcome<RequestStatusResponse> {
+        await call(
+            .GET, path: "/requests/\(subjectRequestId)", body: Optional<SubmitRequestBody>.none, background: background,
+            logger: logger)
     }
 
     /// `DELETE /requests/{id}`: cancel while the request is still pending.
@@ -37,7 +41,8 @@ package struct OpenDSRClient: Sendable {
         return outcome.map { _ in () }
     }
 
-    /// `GET /discovery`.
+    /// `GET /discovery`. Not held by an open circuit: verifying a callback needs the certificate it points to, and a
+    /// callback arriving is itself a sign the processor is back; a success closes the circuit like a probe's.
     package func discovery(logger: Logger) async -> ProcessorOutcome<DiscoveryResponse> {
         await call(.GET, path: "/discovery", body: Optional<SubmitRequestBody>.none, logger: logger)
     }
@@ -56,9 +61,12 @@ package struct OpenDSRClient: Sendable {
     }
 
     private func call<Body: Encodable, Value: Decodable & Sendable>(
-        _ method: HTTPMethod, path: String, body: Body?, logger: Logger
+        _ method: HTTPMethod, path: String, body: Body?, background: Bool = false, logger: Logger
     ) async -> ProcessorOutcome<Value> {
-        if let held = pacer.admit(submission: method == .POST && path == "/requests") {
+        if let held = pacer.admit(
+            submission: method == .POST && path == "/requests", bypassingCircuit: path == "/discovery",
+            background: background)
+        {
             return .held(reason: held.reason, retryAfter: held.wait)
         }
         var data: Data?

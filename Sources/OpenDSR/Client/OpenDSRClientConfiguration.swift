@@ -17,11 +17,16 @@ package struct OpenDSRClientConfiguration: Sendable {
     package var requestsPerMinute: Int
     /// New requests allowed per UTC day (key `processor.submissions_per_day`, default 80,000).
     package var submissionsPerDay: Int
+    /// Consecutive failures (5xx, timeouts) that open the circuit (key `processor.circuit_failure_threshold`,
+    /// default 5).
+    package var circuitFailureThreshold: Int
+    /// Seconds the circuit stays open before one probe (key `processor.circuit_open_seconds`, default 30).
+    package var circuitOpenSeconds: TimeInterval
 
     package init(
         baseURL: String = "https://opendsr.mparticle.com/v3", workspaceKey: String, workspaceSecret: String,
         timeout: TimeInterval = 10, maxResponseBytes: Int = 1 << 20, requestsPerMinute: Int = 1000,
-        submissionsPerDay: Int = 80_000
+        submissionsPerDay: Int = 80_000, circuitFailureThreshold: Int = 5, circuitOpenSeconds: TimeInterval = 30
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.workspaceKey = workspaceKey
@@ -30,6 +35,8 @@ package struct OpenDSRClientConfiguration: Sendable {
         self.maxResponseBytes = maxResponseBytes
         self.requestsPerMinute = requestsPerMinute
         self.submissionsPerDay = submissionsPerDay
+        self.circuitFailureThreshold = circuitFailureThreshold
+        self.circuitOpenSeconds = circuitOpenSeconds
     }
 
     /// The `Authorization` header value.
