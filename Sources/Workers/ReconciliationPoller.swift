@@ -44,16 +44,21 @@ package struct ReconciliationPoller: Service {
         let now = clock.now
         let cutoff = startup ? now.addingTimeInterval(1) : now.addingTimeInterval(-configuration.staleAfter)
         let due = try await store.stale(notUpdatedSince: cutoff, dueAt: now, limit: configuration.batchSize)
-        for request in due {
-            try await poll(request)
+        for (index, request) in due.enumerated() where try await !poll(request) {
+            return index
         }
         return due.count
     }
 
-    private func poll(_ request: DSRRequest) async throws {
+    /// Re-reads one request; false when the pacer held the read back (the rest of the page waits too).
+    private func poll(_ request: DSRRequest) async throws -> Bool {
         var logger = logger
         logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
-        let outcome = await client.status(subjectRequestId: request.subjectRequestId, logger: logger)
+        let outcome = await client.status(subjectRequestId: request.subjectRequestId, background: true, logger: logger)
+        if case .held(_, let wait) = outcome {
+            try await store.setNextAttempt(id: request.id, at: clock.now.addingTimeInterval(max(wait, 0.1)))
+            return false
+        }
         if case .success(let status) = outcome, let state = RequestState(processorStatus: status.requestStatus) {
             let recorded = try await recorder.record(
                 state: state, fields: status.processorFields, for: request.id, actor: .poller)
@@ -66,6 +71,7 @@ package struct ReconciliationPoller: Service {
             logger.warning("poll failed", metadata: ["dsr.outcome": "\(outcome.summary)"])
         }
         try await store.setNextAttempt(id: request.id, at: clock.now.addingTimeInterval(configuration.staleAfter))
+        return true
     }
 }
 

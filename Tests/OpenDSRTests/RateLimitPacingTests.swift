@@ -41,4 +41,29 @@ import Testing
         clock.advance(by: held.wait)
         #expect(pacer.admit(submission: true) == nil)
     }
+
+    @Test func backgroundReadsNeverTakeMoreThanHalfTheLimitFromSubmissions() {
+        let clock = ManualWallClock(Self.start)
+        let pacer = ProcessorPacer(clock: clock, requestsPerMinute: 100)
+        // A poller with endless stale requests starts first and tries every 10 ms; a submission every 1.5 s arrives
+        // (less than the half kept for them, so every one must go out at once).
+        var background = 0
+        var foreground = 0
+        for step in 0..<6_000 {
+            if step % 150 == 0, pacer.admit(submission: true) == nil { foreground += 1 }
+            if pacer.admit(background: true) == nil { background += 1 }
+            clock.advance(by: 0.01)
+        }
+        #expect(foreground == 40)
+        #expect(background <= 50)
+
+        // With no other calls for 5 s, background reads may use the whole limit.
+        clock.advance(by: 60)
+        var idle = 0
+        for _ in 0..<6_000 {
+            if pacer.admit(background: true) == nil { idle += 1 }
+            clock.advance(by: 0.01)
+        }
+        #expect(idle == 100)
+    }
 }

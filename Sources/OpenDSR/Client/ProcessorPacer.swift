@@ -12,6 +12,9 @@ import Synchronization
 ///   100 % nothing until that reading is a minute old (the processor's window has rolled on by then);
 /// - a circuit breaker: after `failureThreshold` consecutive failures (5xx, timeouts) nothing is sent for `openFor`
 ///   seconds, then one probe is let through; its success closes the circuit, its failure opens it again.
+/// Background calls (the reconciliation poller's re-reads) may only use half of the rolling minute while other calls
+/// are being made (any in the last 5 s), so however many requests are stale, submissions and deliveries always have
+/// the other half; when nothing else is going on they may use all of it.
 /// Held calls are answered `.held` without reaching the processor, so an outage becomes queued work.
 package final class ProcessorPacer: Sendable {
     /// The pause after a 429 that carried no `Retry-After`, in seconds.
@@ -34,12 +37,14 @@ package final class ProcessorPacer: Sendable {
         var probing = false
         var usage: (percent: Int, at: Date)?
         var lastAdmitted = Date.distantPast
+        var lastForeground = Date.distantPast
     }
 
     private let clock: any WallClock
     private let failureThreshold: Int
     private let openFor: TimeInterval
     private let submissionsPerDay: Int
+    private let requestsPerMinute: Int
     private let fullRateSpacing: TimeInterval
     private let slowDownFrom: Int
     private let state: Mutex<State>
@@ -49,6 +54,7 @@ package final class ProcessorPacer: Sendable {
         openFor: TimeInterval = 30, slowDownFrom: Int = 80
     ) {
         self.clock = clock
+        self.requestsPerMinute = max(1, requestsPerMinute)
         self.fullRateSpacing = 60 / Double(max(1, requestsPerMinute))
         self.slowDownFrom = min(max(slowDownFrom, 1), 99)
         self.submissionsPerDay = submissionsPerDay
@@ -77,8 +83,12 @@ package final class ProcessorPacer: Sendable {
     }
 
     /// Nil when a call may go out now (taking a token; in half-open state reserving the single probe); else why not
-    /// and for how many seconds. `submission` marks a `POST /requests`, which also counts against the daily cap.
-    package func admit(submission: Bool = false) -> (reason: String, wait: TimeInterval)? {
+    /// and for how many seconds. `submission` marks a `POST /requests`, which also counts against the daily cap;
+    /// `bypassingCircuit` lets a call through an open circuit (still paced), its outcome counting like a probe's;
+    /// `background` marks a call that may only use half of the rolling minute while others are being made.
+    package func admit(
+        submission: Bool = false, bypassingCircuit: Bool = false, background: Bool = false
+    ) -> (reason: String, wait: TimeInterval)? {
         let now = clock.now
         return state.withLock { state in
             if let until = state.pausedUntil, until > now {
@@ -92,7 +102,13 @@ package final class ProcessorPacer: Sendable {
                 let midnight = Date(timeIntervalSince1970: Double(state.submissionsDay + 1) * 86_400)
                 return ("daily cap of \(submissionsPerDay) new requests reached", midnight.timeIntervalSince(now))
             }
-            if let held = Self.circuitHolds(&state, now: now) { return held }
+            if !background { state.lastForeground = now }
+            if background, now.timeIntervalSince(state.lastForeground) < 5,
+                state.limit.used(at: now) * 2 >= requestsPerMinute
+            {
+                return ("half the workspace limit in use; background reads wait", fullRateSpacing * 2)
+            }
+            if !bypassingCircuit, let held = Self.circuitHolds(&state, now: now) { return held }
             if let held = slowDownHolds(state, now: now)
                 ?? state.limit.take(at: now).map({ ("workspace rate limit", $0) })
             {

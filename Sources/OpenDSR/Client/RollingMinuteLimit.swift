@@ -10,6 +10,11 @@ struct RollingMinuteLimit: Sendable {
         times = Array(repeating: .distantPast, count: max(1, perMinute))
     }
 
+    /// Calls recorded in the minute before `now`.
+    func used(at now: Date) -> Int {
+        times.reduce(0) { $0 + (now.timeIntervalSince($1) < 60 ? 1 : 0) }
+    }
+
     /// Records a call at `now` and returns nil, or returns the seconds until one may go out.
     mutating func take(at now: Date) -> TimeInterval? {
         let freeAt = times[oldest].addingTimeInterval(60)
