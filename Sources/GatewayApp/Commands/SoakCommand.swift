@@ -1,0 +1,44 @@
+import ArgumentParser
+
+/// `dsr-gateway soak`: the fault and load harness. Exits 1 unless lost = 0, duplicates = 0 and every offered request
+/// was accepted and completed.
+struct SoakCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soak",
+        abstract: "Run the gateway (as a child process) against the simulator under load and injected faults.",
+        discussion: """
+            Faults, on a timeline over the offered load: 30 % of callbacks dropped throughout, a 429 storm, two 5xx \
+            bursts, 2 s latency, a certificate rotation and a SIGKILL of the gateway followed by a restart. Loopback \
+            only.
+            """)
+
+    @Option(help: "Requests to offer.")
+    var requests = 600
+
+    @Option(help: "Requests offered per second.")
+    var rate = 20.0
+
+    @Option(help: "The simulated workspace's limit (processor calls per minute); the gateway is paced to it.")
+    var processorLimit = 600
+
+    @Option(help: "Seconds to wait, after the load, for every accepted request to finish.")
+    var drainTimeout = 300.0
+
+    func validate() throws {
+        guard requests > 0, rate > 0, processorLimit > 0, drainTimeout > 0 else {
+            throw ValidationError("--requests, --rate, --processor-limit and --drain-timeout must be positive.")
+        }
+    }
+
+    func run() async throws {
+        let report = try await SoakRun(
+            requests: requests, perSecond: rate, processorLimit: processorLimit, drainTimeout: drainTimeout
+        ).run()
+        announce("\n" + report.table)
+        guard report.passed else {
+            announce("FAILED: every offered request must be accepted and completed, with lost = 0 and duplicates = 0")
+            throw ExitCode(1)
+        }
+        announce("PASSED")
+    }
+}

@@ -1,0 +1,63 @@
+import ProcessorSimulator
+
+/// The faults of a soak run, each at a fraction of the offered-load period: what `./scripts/soak` injects.
+enum SoakFault: Sendable {
+    /// Change the simulator's injected faults (keeping the callback drop rate of the whole run).
+    case simulator(SimulatorFaults, label: String)
+    /// Issue the processor a new leaf certificate (same root) mid-run.
+    case rotateCertificate
+    /// SIGKILL the gateway and start it again after `downFor` seconds.
+    case killGateway(downFor: Double)
+
+    var label: String {
+        switch self {
+        case .simulator(_, let label): label
+        case .rotateCertificate: "processor certificate rotated"
+        case .killGateway(let downFor): "gateway killed with SIGKILL, restarting in \(downFor) s"
+        }
+    }
+}
+
+/// When each fault happens: `at` is a fraction (0...1) of the time the load is offered over. Callbacks are dropped
+/// throughout, the drain included, so only the reconciliation poller can finish some requests.
+struct SoakFaultPlan: Sendable {
+    var dropCallbackFraction: Double
+    var steps: [(at: Double, fault: SoakFault)]
+
+    /// A 429 storm, two windows in which every processor call gets a 503, 2 s latency, a certificate rotation and a
+    /// SIGKILL of the gateway while submissions keep arriving.
+    static func standard(dropCallbackFraction: Double = 0.3) -> SoakFaultPlan {
+        let drops = SimulatorFaults(dropCallbackFraction: dropCallbackFraction)
+        func with(_ change: (inout SimulatorFaults) -> Void) -> SimulatorFaults {
+            var faults = drops
+            change(&faults)
+            return faults
+        }
+        let storm = with {
+            $0.rateLimitStorm = true
+            $0.rateLimitStormRetryAfter = 2
+        }
+        let outage = with { $0.serverErrorFraction = 1 }
+        return SoakFaultPlan(
+            dropCallbackFraction: dropCallbackFraction,
+            steps: [
+                (
+                    0.0,
+                    .simulator(drops, label: "\(Int(dropCallbackFraction * 100)) % of callbacks dropped from now on")
+                ),
+                (0.05, .simulator(storm, label: "429 storm (Retry-After: 2)")),
+                (0.12, .simulator(drops, label: "429 storm over")),
+                (0.20, .simulator(outage, label: "5xx burst: every processor call gets 503")),
+                (0.28, .simulator(drops, label: "5xx burst over")),
+                (
+                    0.35,
+                    .simulator(with { $0.latencyMilliseconds = 2000 }, label: "2 s latency on every processor call")
+                ),
+                (0.45, .simulator(drops, label: "latency back to normal")),
+                (0.50, .rotateCertificate),
+                (0.60, .killGateway(downFor: 1)),
+                (0.80, .simulator(outage, label: "5xx burst: every processor call gets 503")),
+                (0.85, .simulator(drops, label: "5xx burst over")),
+            ])
+    }
+}
