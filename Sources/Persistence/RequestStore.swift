@@ -60,6 +60,12 @@ package protocol RequestStore: Sendable {
 
     /// How many requests are in each state.
     func countByState() async throws -> [RequestState: Int]
+
+    /// Requests waiting to be delivered (`queued`): how many, and when the oldest was received.
+    func queueSummary() async throws -> QueueSummary
+
+    /// Proves the store can still commit: rewrites a one-row probe table in a transaction.
+    func probeWrite(at now: Date) async throws
 }
 
 /// The result of ``RequestStore/create(_:audit:)``.
@@ -73,5 +79,16 @@ package enum CreateOutcome: Sendable, Equatable {
         switch self {
         case .created(let request), .existing(let request): request
         }
+    }
+}
+
+/// The dispatcher's queue as the store sees it.
+package struct QueueSummary: Sendable, Equatable {
+    package var depth: Int
+    package var oldestReceivedAt: Date?
+
+    package init(depth: Int, oldestReceivedAt: Date?) {
+        self.depth = depth
+        self.oldestReceivedAt = oldestReceivedAt
     }
 }

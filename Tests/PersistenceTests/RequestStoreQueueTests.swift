@@ -39,6 +39,20 @@ struct RequestStoreQueueTests {
     }
 
     @Test(arguments: StoreEngine.allCases)
+    func queueSummaryCountsQueuedRequestsAndFindsTheOldest(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            #expect(try await store.queueSummary() == QueueSummary(depth: 0, oldestReceivedAt: nil))
+            try await store.create(F.request(receivedAt: F.t0 + 5))
+            try await store.create(F.request(receivedAt: F.t0 + 2))
+            _ = try await store.seed(.pending, receivedAt: F.t0 - 20, updatedAt: F.t0)
+            _ = try await store.seed(.failed, receivedAt: F.t0 - 30, updatedAt: F.t0)
+            #expect(try await store.queueSummary() == QueueSummary(depth: 2, oldestReceivedAt: F.t0 + 2))
+            try await store.probeWrite(at: F.t0)
+            try await store.probeWrite(at: F.t0 + 1)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
     func staleFindsOnlyPendingAndInProgressNotUpdatedSince(engine: StoreEngine) async throws {
         try await engine.withStore { store in
             let received = F.t0 - 1000

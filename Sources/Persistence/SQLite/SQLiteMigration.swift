@@ -100,5 +100,13 @@ struct SQLiteMigration: Sendable {
             name: "deadlines at risk",
             statements: ["CREATE INDEX requests_at_risk ON requests (deadline, state)"]
         ),
+        SQLiteMigration(
+            version: 5,
+            name: "health probe, queue summary",
+            statements: [
+                "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at REAL NOT NULL)",
+                "CREATE INDEX requests_state_received ON requests (state, received_at)",
+            ]
+        ),
     ]
 }

@@ -100,6 +100,16 @@ extension SQLiteRequestStore {
         return counts
     }
 
+    /// Uses the index `requests_state_received`.
+    package func queueSummary() async throws -> QueueSummary {
+        let rows = try await rows(
+            "SELECT COUNT(*) AS depth, MIN(received_at) AS oldest FROM requests WHERE state = ?1",
+            [.value(RequestState.queued)])
+        guard let row = rows.first else { return QueueSummary(depth: 0, oldestReceivedAt: nil) }
+        let reader = SQLiteRowReader(row: row)
+        return QueueSummary(depth: try reader.integer("depth"), oldestReceivedAt: try reader.optionalDate("oldest"))
+    }
+
     /// `?1, ?2, …, ?count`.
     private static func placeholders(_ count: Int) -> String {
         (1...count).map { "?\($0)" }.joined(separator: ", ")

@@ -87,4 +87,12 @@ extension SQLiteRequestStore {
     package func setNextAttempt(id: UUID, at time: Date) async throws {
         _ = try await rows("UPDATE requests SET next_attempt_at = ?1 WHERE id = ?2", [.date(time), .id(id)])
     }
+
+    package func probeWrite(at now: Date) async throws {
+        try await transaction { connection in
+            _ = try await connection.query(
+                "INSERT INTO health_probe (id, checked_at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET checked_at = ?1",
+                [.date(now)])
+        }
+    }
 }
