@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .executableTarget(
@@ -42,7 +44,7 @@ let package = Package(
             name: "GatewayApp",
             dependencies: [
                 "DSRCore", "Persistence", "OpenDSR", "CallbackVerification", "Workers", "GatewayHTTP",
-                "ProcessorSimulator",
+                "ProcessorSimulator", "Operations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -61,9 +63,19 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
-            name: "GatewayHTTP",
+            name: "Operations",
             dependencies: [
                 "DSRCore", "Persistence", "CallbackVerification", "OpenDSR",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "GatewayHTTP",
+            dependencies: [
+                "DSRCore", "Persistence", "CallbackVerification", "OpenDSR", "Operations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),

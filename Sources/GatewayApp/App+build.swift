@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import OpenDSR
+import Operations
 import Persistence
 import ServiceLifecycle
 import Workers
@@ -89,7 +90,11 @@ package func buildRouter(
         verifier: CallbackVerifier(allowedDomains: configuration.callbacks.allowedDomains, cache: certificates),
         recorder: ProcessorReportRecorder(store: store, clock: clock), publicBaseURL: publicBaseURL)
     router.addRoutes(callbacks.endpoints, atPath: "/data-subject-requests")
-    router.addRoutes(HealthController(store: store).endpoints, atPath: "/health")
+    let health = HealthChecks(
+        store: store, client: client, certificates: certificates,
+        processorDomains: configuration.callbacks.allowedDomains,
+        publicBaseURLConfigured: configuration.publicBaseURL != nil, clock: clock)
+    router.addRoutes(HealthController(store: store, checks: health).endpoints, atPath: "/health")
     let intake = RequestIntake(
         store: store, deadlines: configuration.deadlines, clock: clock, sendsErasureAttributes: events != nil)
     let requests = DataSubjectRequestsController(

@@ -54,7 +54,8 @@ package struct ReconciliationPoller: Service {
     private func poll(_ request: DSRRequest) async throws -> Bool {
         var logger = logger
         logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
-        let outcome = await client.status(subjectRequestId: request.subjectRequestId, background: true, logger: logger)
+        let outcome = await client.status(
+            subjectRequestId: request.subjectRequestId, priority: .background, logger: logger)
         if case .held(_, let wait) = outcome {
             try await store.setNextAttempt(id: request.id, at: clock.now.addingTimeInterval(max(wait, 0.1)))
             return false

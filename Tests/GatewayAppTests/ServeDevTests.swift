@@ -39,10 +39,19 @@ import TestSupport
         unauthenticated.method = .GET
         let refused = try await client.execute(unauthenticated, timeout: .seconds(10))
         try await client.shutdown()
+        let health = try CommandLineRunner.run(["health", String(base)])
+        let unreachable = try CommandLineRunner.run(["health", "http://127.0.0.1:9"])
 
         #expect(accepted.status.code == 202)
         #expect(batonAnswer.status.code == 200)
         #expect(refused.status.code == 401)
+        #expect(health.status == 0, "\(health.output)")
+        #expect(health.output.hasPrefix("HEALTHY at "))
+        for check in ["certificate", "configuration", "dispatcher", "processor", "store"] {
+            #expect(health.output.contains("\n\(check) "), "\(check)")
+        }
+        #expect(unreachable.status == 1)
+        #expect(unreachable.output.hasPrefix("unreachable: http://127.0.0.1:9/health"))
         running.process.terminate()
         running.process.waitUntilExit()
         #expect(running.process.terminationReason == .exit)

@@ -12,11 +12,18 @@ import Testing
         let clock = ManualWallClock(Self.start)
         let pacer = ProcessorPacer(clock: clock, requestsPerMinute: perMinute)
         var sent: [TimeInterval] = []
-        // A caller that always has work: ten simulated minutes in 10 ms steps.
+        var normal = 0
+        // Callers that always have work, normal and urgent: ten simulated minutes in 10 ms steps.
         for step in 0..<60_000 {
-            while pacer.admit() == nil { sent.append(Double(step) / 100) }
+            while pacer.admit() == nil {
+                sent.append(Double(step) / 100)
+                normal += 1
+            }
+            while pacer.admit(priority: .urgent) == nil { sent.append(Double(step) / 100) }
             clock.advance(by: 0.01)
         }
+        // Normal calls leave 1 % (at least one call) of every minute to urgent ones (certificate lookups).
+        #expect(normal == (perMinute - max(1, perMinute / 100)) * 10)
         var busiestMinute = 0
         var windowStart = 0
         for (index, time) in sent.enumerated() {
@@ -51,7 +58,7 @@ import Testing
         var foreground = 0
         for step in 0..<6_000 {
             if step % 150 == 0, pacer.admit(submission: true) == nil { foreground += 1 }
-            if pacer.admit(background: true) == nil { background += 1 }
+            if pacer.admit(priority: .background) == nil { background += 1 }
             clock.advance(by: 0.01)
         }
         #expect(foreground == 40)
@@ -61,7 +68,7 @@ import Testing
         clock.advance(by: 60)
         var idle = 0
         for _ in 0..<6_000 {
-            if pacer.admit(background: true) == nil { idle += 1 }
+            if pacer.admit(priority: .background) == nil { idle += 1 }
             clock.advance(by: 0.01)
         }
         #expect(idle == 100)

@@ -1,17 +1,27 @@
 import Foundation
 import Hummingbird
+import Operations
 import Persistence
 
-/// `/health/live` (the process answers) and `/health/ready` (the store answers).
+/// `/health` (every check, 200 or 503), `/health/live` (the process answers) and `/health/ready` (the store
+/// answers), all without authentication.
 package struct HealthController: Sendable {
     let store: any RequestStore
+    let checks: HealthChecks
 
-    package init(store: any RequestStore) {
+    package init(store: any RequestStore, checks: HealthChecks) {
         self.store = store
+        self.checks = checks
     }
 
     package var endpoints: RouteCollection<GatewayRequestContext> {
         let routes = RouteCollection(context: GatewayRequestContext.self)
+        routes.get { request, context -> Response in
+            let report = await checks.run(logger: context.logger)
+            var response = try report.response(from: request, context: context)
+            response.status = report.isHealthy ? .ok : .serviceUnavailable
+            return response
+        }
         routes.get("live") { _, _ in Status(status: "ok") }
         routes.get("ready") { request, context -> Response in
             do {
@@ -30,3 +40,5 @@ package struct HealthController: Sendable {
         var status: String
     }
 }
+
+extension HealthReport: ResponseEncodable {}

@@ -12,7 +12,7 @@ import NIOHTTP1
 package struct OpenDSRClient: Sendable {
     package let configuration: OpenDSRClientConfiguration
     let httpClient: HTTPClient
-    let pacer: ProcessorPacer
+    package let pacer: ProcessorPacer
 
     package init(httpClient: HTTPClient, configuration: OpenDSRClientConfiguration, pacer: ProcessorPacer) {
         self.httpClient = httpClient
@@ -25,12 +25,12 @@ package struct OpenDSRClient: Sendable {
         await call(.POST, path: "/requests", body: body, logger: logger)
     }
 
-    /// `GET /requests/{id}`; `background` for re-reads that may only use half of the workspace limit.
+    /// `GET /requests/{id}`; `.background` for re-reads that can wait.
     package func status(
-        subjectRequestId: String, background: Bool = false, logger: Logger
+        subjectRequestId: String, priority: CallPriority = .normal, logger: Logger
     ) async -> ProcessorOutcome<RequestStatusResponse> {
         await call(
-            .GET, path: "/requests/\(subjectRequestId)", body: Optional<SubmitRequestBody>.none, background: background,
+            .GET, path: "/requests/\(subjectRequestId)", body: Optional<SubmitRequestBody>.none, priority: priority,
             logger: logger)
     }
 
@@ -41,10 +41,10 @@ package struct OpenDSRClient: Sendable {
         return outcome.map { _ in () }
     }
 
-    /// `GET /discovery`. Not held by an open circuit: verifying a callback needs the certificate it points to, and a
-    /// callback arriving is itself a sign the processor is back; a success closes the circuit like a probe's.
+    /// `GET /discovery`, ``CallPriority/urgent``: verifying a callback needs the certificate it points to, whatever
+    /// backlog or open circuit the other calls face.
     package func discovery(logger: Logger) async -> ProcessorOutcome<DiscoveryResponse> {
-        await call(.GET, path: "/discovery", body: Optional<SubmitRequestBody>.none, logger: logger)
+        await call(.GET, path: "/discovery", body: Optional<SubmitRequestBody>.none, priority: .urgent, logger: logger)
     }
 
     /// Downloads the PEM chain at `processor_certificate` (no credentials: it is public).
@@ -61,12 +61,9 @@ package struct OpenDSRClient: Sendable {
     }
 
     private func call<Body: Encodable, Value: Decodable & Sendable>(
-        _ method: HTTPMethod, path: String, body: Body?, background: Bool = false, logger: Logger
+        _ method: HTTPMethod, path: String, body: Body?, priority: CallPriority = .normal, logger: Logger
     ) async -> ProcessorOutcome<Value> {
-        if let held = pacer.admit(
-            submission: method == .POST && path == "/requests", bypassingCircuit: path == "/discovery",
-            background: background)
-        {
+        if let held = pacer.admit(submission: method == .POST && path == "/requests", priority: priority) {
             return .held(reason: held.reason, retryAfter: held.wait)
         }
         var data: Data?

@@ -2,6 +2,18 @@ import DSRCore
 import Foundation
 import Synchronization
 
+/// How much of the workspace limit a processor call may use.
+package enum CallPriority: Sendable {
+    /// Re-reads that can wait (the reconciliation poller): at most half of the rolling minute while other calls are
+    /// being made (any in the last 5 s); all of it when nothing else is going on.
+    case background
+    /// Submissions, deliveries, downloads, cancels: all of the rolling minute but a 1 % reserve (at least one call).
+    case normal
+    /// The certificate lookup that callback verification waits on: the reserve too, and not held by an open circuit
+    /// (a success closes it like a probe's).
+    case urgent
+}
+
 /// Decides, for every call to the processor, whether it may go out now. The rules, shared by every caller
 /// (dispatcher, poller, downloads, cancels), all on the injected clock:
 /// - the workspace rate limit: at most `requestsPerMinute` calls in any rolling minute (default 1000) and at most
@@ -12,9 +24,8 @@ import Synchronization
 ///   100 % nothing until that reading is a minute old (the processor's window has rolled on by then);
 /// - a circuit breaker: after `failureThreshold` consecutive failures (5xx, timeouts) nothing is sent for `openFor`
 ///   seconds, then one probe is let through; its success closes the circuit, its failure opens it again.
-/// Background calls (the reconciliation poller's re-reads) may only use half of the rolling minute while other calls
-/// are being made (any in the last 5 s), so however many requests are stale, submissions and deliveries always have
-/// the other half; when nothing else is going on they may use all of it.
+/// Calls have a ``CallPriority``: a backlog of submissions cannot hold back the certificate lookup callbacks wait on,
+/// and however many requests are stale, re-reads cannot starve submissions.
 /// Held calls are answered `.held` without reaching the processor, so an outage becomes queued work.
 package final class ProcessorPacer: Sendable {
     /// The pause after a 429 that carried no `Retry-After`, in seconds.
@@ -45,6 +56,7 @@ package final class ProcessorPacer: Sendable {
     private let openFor: TimeInterval
     private let submissionsPerDay: Int
     private let requestsPerMinute: Int
+    private let reserve: Int
     private let fullRateSpacing: TimeInterval
     private let slowDownFrom: Int
     private let state: Mutex<State>
@@ -55,6 +67,7 @@ package final class ProcessorPacer: Sendable {
     ) {
         self.clock = clock
         self.requestsPerMinute = max(1, requestsPerMinute)
+        self.reserve = requestsPerMinute > 1 ? max(1, requestsPerMinute / 100) : 0
         self.fullRateSpacing = 60 / Double(max(1, requestsPerMinute))
         self.slowDownFrom = min(max(slowDownFrom, 1), 99)
         self.submissionsPerDay = submissionsPerDay
@@ -83,11 +96,9 @@ package final class ProcessorPacer: Sendable {
     }
 
     /// Nil when a call may go out now (taking a token; in half-open state reserving the single probe); else why not
-    /// and for how many seconds. `submission` marks a `POST /requests`, which also counts against the daily cap;
-    /// `bypassingCircuit` lets a call through an open circuit (still paced), its outcome counting like a probe's;
-    /// `background` marks a call that may only use half of the rolling minute while others are being made.
+    /// and for how many seconds. `submission` marks a `POST /requests`, which also counts against the daily cap.
     package func admit(
-        submission: Bool = false, bypassingCircuit: Bool = false, background: Bool = false
+        submission: Bool = false, priority: CallPriority = .normal
     ) -> (reason: String, wait: TimeInterval)? {
         let now = clock.now
         return state.withLock { state in
@@ -102,13 +113,8 @@ package final class ProcessorPacer: Sendable {
                 let midnight = Date(timeIntervalSince1970: Double(state.submissionsDay + 1) * 86_400)
                 return ("daily cap of \(submissionsPerDay) new requests reached", midnight.timeIntervalSince(now))
             }
-            if !background { state.lastForeground = now }
-            if background, now.timeIntervalSince(state.lastForeground) < 5,
-                state.limit.used(at: now) * 2 >= requestsPerMinute
-            {
-                return ("half the workspace limit in use; background reads wait", fullRateSpacing * 2)
-            }
-            if !bypassingCircuit, let held = Self.circuitHolds(&state, now: now) { return held }
+            if let held = share(priority, &state, now: now) { return held }
+            if priority != .urgent, let held = Self.circuitHolds(&state, now: now) { return held }
             if let held = slowDownHolds(state, now: now)
                 ?? state.limit.take(at: now).map({ ("workspace rate limit", $0) })
             {
@@ -118,6 +124,24 @@ package final class ProcessorPacer: Sendable {
             if submission { state.submissionsToday += 1 }
             state.lastAdmitted = now
             return nil
+        }
+    }
+
+    /// Holds a call that would take more of the rolling minute than its priority may.
+    private func share(_ priority: CallPriority, _ state: inout State, now: Date) -> (
+        reason: String, wait: TimeInterval
+    )? {
+        switch priority {
+        case .urgent:
+            return nil
+        case .normal:
+            state.lastForeground = now
+            guard state.limit.used(at: now) >= requestsPerMinute - reserve else { return nil }
+            return ("workspace rate limit (a reserve is kept for certificate lookups)", fullRateSpacing)
+        case .background:
+            guard now.timeIntervalSince(state.lastForeground) < 5, state.limit.used(at: now) * 2 >= requestsPerMinute
+            else { return nil }
+            return ("half the workspace limit in use; background reads wait", fullRateSpacing * 2)
         }
     }
 

@@ -10,9 +10,19 @@ struct RollingMinuteLimit: Sendable {
         times = Array(repeating: .distantPast, count: max(1, perMinute))
     }
 
-    /// Calls recorded in the minute before `now`.
+    /// Calls recorded in the minute before `now`: the ring is in time order from `oldest`, so a binary search.
     func used(at now: Date) -> Int {
-        times.reduce(0) { $0 + (now.timeIntervalSince($1) < 60 ? 1 : 0) }
+        var low = 0
+        var high = times.count
+        while low < high {
+            let middle = (low + high) / 2
+            if now.timeIntervalSince(times[(oldest + middle) % times.count]) >= 60 {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return times.count - low
     }
 
     /// Records a call at `now` and returns nil, or returns the seconds until one may go out.

@@ -1,0 +1,104 @@
+import AsyncHTTPClient
+import DSRCore
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import OpenDSR
+import ProcessorSimulator
+import ServiceLifecycle
+import Synchronization
+
+/// `dsr-gateway bench`: the gateway in this process on loopback (SQLite file, the simulator as its processor) under
+/// closed-loop load from this same process, then the pacer against a simulator with a limit.
+struct BenchRun {
+    var seconds: Double
+    var concurrency: Int
+    var pacingLimit: Int
+    var pacingSeconds: Double
+
+    func run() async throws -> (phases: [PhaseResult], pacing: PacingResult) {
+        let directory = try TemporaryDirectory(prefix: "dsr-gateway-bench")
+        defer { directory.remove() }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let simulator = try ProcessorSimulator(configuration: .init(), clock: SystemWallClock(), logger: logger)
+        let httpClient = HTTPClient(
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            configuration: .init(
+                connectionPool: .init(
+                    idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
+        let phases: [PhaseResult]
+        do {
+            phases = try await withThrowingTaskGroup(of: Void.self) { group in
+                let simulatorServices = ServiceGroup(services: [simulator], gracefulShutdownSignals: [], logger: logger)
+                group.addTask { try await simulatorServices.run() }
+                let secret = DevEnvironment.randomSecret()
+                let configuration = DevEnvironment.gatewayConfiguration(
+                    simulator: simulator, simulatorURL: try await simulator.waitUntilListening(),
+                    dataDirectory: directory.url, port: 0, apiKeySecret: secret)
+                let (ports, portSink) = AsyncStream<Int>.makeStream()
+                let app = try await buildApplication(
+                    configuration: configuration, clock: SystemWallClock(), logger: logger,
+                    onListening: { portSink.yield($0) })
+                let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+                group.addTask { try await services.run() }
+                var portIterator = ports.makeAsyncIterator()
+                guard let port = await portIterator.next() else { throw CancellationError() }
+                let target = BenchTarget(
+                    baseURL: "http://127.0.0.1:\(port)", apiKey: secret, httpClient: httpClient,
+                    signer: simulator.certificateChain.signer, domain: simulator.configuration.processorDomain)
+                let phases = try await measure(target)
+                // Idle keep-alive connections would hold the server's graceful shutdown open.
+                try await httpClient.shutdown()
+                await services.triggerGracefulShutdown()
+                await simulatorServices.triggerGracefulShutdown()
+                try await group.waitForAll()
+                return phases
+            }
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        announce("pacing: \(pacingLimit) calls/min for \(Int(pacingSeconds)) s …")
+        let pacing = try await PacingBench.run(limit: pacingLimit, seconds: pacingSeconds, logger: logger)
+        return (phases, pacing)
+    }
+
+    private func measure(_ target: BenchTarget) async throws -> [PhaseResult] {
+        announce("durable submissions for \(Int(seconds)) s …")
+        let ids = RecordedIds()
+        let submissions = await LoadGenerator.run(
+            "durable submissions (POST → SQLite commit → 202)", concurrency: concurrency, seconds: seconds
+        ) { sequence in
+            let id = UUID().uuidString.lowercased()
+            let accepted = await target.submit(id: id, subject: "bench-\(sequence)")
+            if accepted { ids.append(id) }
+            return accepted
+        }
+        let created = ids.all
+        guard !created.isEmpty else { throw SoakError("no submission was accepted") }
+        announce("status reads for \(Int(seconds)) s …")
+        let reads = await LoadGenerator.run(
+            "status reads (GET by id, with audit trail)", concurrency: concurrency, seconds: seconds
+        ) { sequence in
+            await target.read(id: created[sequence % created.count])
+        }
+        let bodies = try created.prefix(1000).map { try target.signedCallback(id: $0) }
+        announce("verified callbacks for \(Int(seconds)) s …")
+        let callbacks = await LoadGenerator.run(
+            "verified callbacks (chain + RSA signature → 202)", concurrency: concurrency, seconds: seconds
+        ) { sequence in
+            await target.deliver(bodies[sequence % bodies.count])
+        }
+        return [submissions, reads, callbacks]
+    }
+}
+
+/// Ids created during the submission phase, shared by its workers.
+private final class RecordedIds: Sendable {
+    private let ids = Mutex<[String]>([])
+    func append(_ id: String) { ids.withLock { $0.append(id) } }
+    var all: [String] { ids.withLock { $0 } }
+}

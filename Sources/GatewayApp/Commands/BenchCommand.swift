@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+
+/// `dsr-gateway bench`: throughput and latency of the gateway's hot paths on loopback, and the pacer's accuracy.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure durable submissions, status reads and verified callbacks per second, and pacing accuracy.",
+        discussion: "Build with -c release for meaningful numbers (./scripts/bench does). Loopback only.")
+
+    @Option(help: "Seconds per phase.")
+    var seconds = 10.0
+
+    @Option(help: "Concurrent connections of the load generator.")
+    var concurrency = 32
+
+    @Option(help: "The workspace limit (calls per minute) for the pacing check.")
+    var pacingLimit = 600
+
+    @Option(help: "Seconds the pacing check runs (over a minute shows the window rolling).")
+    var pacingSeconds = 65.0
+
+    func validate() throws {
+        guard seconds > 0, concurrency > 0, pacingLimit > 0, pacingSeconds > 0 else {
+            throw ValidationError("--seconds, --concurrency, --pacing-limit and --pacing-seconds must be positive.")
+        }
+    }
+
+    func run() async throws {
+        let (phases, pacing) = try await BenchRun(
+            seconds: seconds, concurrency: concurrency, pacingLimit: pacingLimit, pacingSeconds: pacingSeconds
+        ).run()
+        let info = ProcessInfo.processInfo
+        announce(
+            "\nmachine: \(info.activeProcessorCount) cores, \(info.physicalMemory >> 30) GiB, "
+                + "\(info.operatingSystemVersionString); load generator in the same process, \(concurrency) connections"
+        )
+        announce("| path | ops/s | P50 ms | P90 ms | P99 ms | errors |")
+        announce("|---|---:|---:|---:|---:|---:|")
+        for phase in phases {
+            announce(
+                "| \(phase.name) | \(Int(phase.perSecond)) | "
+                    + [0.5, 0.9, 0.99].map { String(format: "%.2f", phase.percentile($0)) }.joined(separator: " | ")
+                    + " | \(phase.errors) |")
+        }
+        let share = Double(pacing.busiestMinute) / Double(pacing.limit) * 100
+        announce(
+            "\npacing: limit \(pacing.limit)/min, \(Int(pacing.seconds)) s of callers with endless work: "
+                + "\(pacing.calls) calls, busiest rolling minute \(pacing.busiestMinute) "
+                + "(\(String(format: "%.1f", share)) % of the limit), 429s caused \(pacing.rateLimited)")
+    }
+}

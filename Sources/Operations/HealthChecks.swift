@@ -1,0 +1,160 @@
+import CallbackVerification
+import DSRCore
+import Foundation
+import Logging
+import OpenDSR
+import Persistence
+
+/// Runs the checks behind `GET /health` in parallel, each bounded by `timeout`.
+package struct HealthChecks: Sendable {
+    let store: any RequestStore
+    let client: OpenDSRClient
+    let certificates: ProcessorCertificateCache
+    let processorDomains: Set<String>
+    let publicBaseURLConfigured: Bool
+    let clock: any WallClock
+    let timeout: Duration
+    /// The oldest queued request may wait this long before the dispatcher counts as not moving.
+    let queueAgeWarning: TimeInterval
+    /// A certificate with fewer days left is a warning.
+    let certificateWarningDays: Int
+
+    package init(
+        store: any RequestStore, client: OpenDSRClient, certificates: ProcessorCertificateCache,
+        processorDomains: Set<String>, publicBaseURLConfigured: Bool, clock: any WallClock,
+        timeout: Duration = .seconds(2), queueAgeWarning: TimeInterval = 300, certificateWarningDays: Int = 30
+    ) {
+        self.store = store
+        self.client = client
+        self.certificates = certificates
+        self.processorDomains = processorDomains
+        self.publicBaseURLConfigured = publicBaseURLConfigured
+        self.clock = clock
+        self.timeout = timeout
+        self.queueAgeWarning = queueAgeWarning
+        self.certificateWarningDays = certificateWarningDays
+    }
+
+    package func run(logger: Logger) async -> HealthReport {
+        async let store = bounded("store") { try await storeCheck() }
+        async let processor = bounded("processor") { await processorCheck(logger: logger) }
+        async let certificate = bounded("certificate") { await certificateCheck() }
+        async let dispatcher = bounded("dispatcher") { try await dispatcherCheck() }
+        let checks = await [
+            "store": store, "processor": processor, "certificate": certificate, "dispatcher": dispatcher,
+            "configuration": configurationCheck(),
+        ]
+        return HealthReport(checks: checks, at: clock.now)
+    }
+
+    /// Runs `check`, failing it when it throws or takes longer than `timeout`.
+    private func bounded(_ name: String, _ check: @escaping @Sendable () async throws -> HealthCheck) async
+        -> HealthCheck
+    {
+        let timeout = timeout
+        return await withTaskGroup(of: HealthCheck?.self) { group in
+            group.addTask {
+                do { return try await check() } catch {
+                    return HealthCheck(.fail, "\(name) check failed: \(type(of: error))")
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? HealthCheck(.fail, "\(name) check timed out after \(timeout)")
+        }
+    }
+
+    private func storeCheck() async throws -> HealthCheck {
+        let started = ContinuousClock.now
+        try await store.probeWrite(at: clock.now)
+        _ = try await store.countByState()
+        var check = HealthCheck(.pass, "read and write committed")
+        check.latencyMs = Int((ContinuousClock.now - started).milliseconds)
+        return check
+    }
+
+    private func processorCheck(logger: Logger) async -> HealthCheck {
+        let pacer = client.pacer
+        let circuit = pacer.circuit
+        let pause = pacer.remainingPause
+        let started = ContinuousClock.now
+        let outcome = await client.discovery(logger: logger)
+        var check: HealthCheck
+        switch outcome {
+        case .success: check = HealthCheck(.pass, "discovery answered")
+        case .held, .rateLimited: check = HealthCheck(.warn, "\(outcome.summary)")
+        default: check = HealthCheck(.fail, "discovery failed: \(outcome.summary)")
+        }
+        check.latencyMs = Int((ContinuousClock.now - started).milliseconds)
+        check.circuit = circuit.rawValue
+        check.usagePercent = pacer.reportedUsage
+        check.pauseSeconds = pause.map { Int($0.rounded(.up)) }
+        guard check.status == .pass else { return check }
+        if circuit != .closed {
+            check.status = .warn
+            check.detail = "circuit \(circuit.rawValue): processor calls are held, submissions are queued"
+        } else if let pause {
+            check.status = .warn
+            check.detail = "paused after a 429 for \(Int(pause.rounded(.up))) s more"
+        } else if let usage = pacer.reportedUsage, usage >= 80 {
+            check.status = .warn
+            check.detail = "the processor reports \(usage) % of its rate limit used; calls are slowed down"
+        }
+        return check
+    }
+
+    /// The worst of the allowed domains' certificates: invalid before unavailable or near expiry before the fewest
+    /// days left.
+    private func certificateCheck() async -> HealthCheck {
+        var checks: [HealthCheck] = []
+        for domain in processorDomains.sorted() {
+            do {
+                let certificate = try await certificates.certificate(for: domain)
+                let days = Int(certificate.expiresAt.timeIntervalSince(clock.now) / 86_400)
+                var check = HealthCheck(
+                    days < certificateWarningDays ? .warn : .pass, "\(domain): valid, \(days) days left")
+                check.daysLeft = days
+                checks.append(check)
+            } catch  where error.code == .certificateUnavailable {
+                // Not fetched (processor unreachable or calls paused): the processor check says why.
+                checks.append(HealthCheck(.warn, "\(domain): not fetched yet (\(error.reason))"))
+            } catch {
+                checks.append(HealthCheck(.fail, "\(domain): \(error.code.rawValue)"))
+            }
+        }
+        let worst = checks.max { (Self.rank($0), -($0.daysLeft ?? .max)) < (Self.rank($1), -($1.daysLeft ?? .max)) }
+        return worst ?? HealthCheck(.fail, "no processor domain is allowed (callbacks.allowed_domains)")
+    }
+
+    private static func rank(_ check: HealthCheck) -> Int {
+        switch check.status {
+        case .pass: 0
+        case .warn: 1
+        case .fail: 2
+        }
+    }
+
+    private func dispatcherCheck() async throws -> HealthCheck {
+        let queue = try await store.queueSummary()
+        let age = queue.oldestReceivedAt.map { max(0, clock.now.timeIntervalSince($0)) } ?? 0
+        var check =
+            age > queueAgeWarning
+            ? HealthCheck(.warn, "the oldest queued request has waited \(Int(age)) s: the queue is not moving")
+            : HealthCheck(.pass, queue.depth == 0 ? "queue empty" : "queue moving")
+        check.queueDepth = queue.depth
+        check.oldestQueuedSeconds = Int(age)
+        return check
+    }
+
+    private func configurationCheck() -> HealthCheck {
+        HealthCheck(
+            .pass,
+            publicBaseURLConfigured
+                ? "loaded and validated at start-up"
+                : "loaded and validated at start-up; public_base_url not set, callbacks go to the listen address")
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import GatewayApp
+import NIOHTTP1
+import ProcessorSimulator
+import Testing
+import TestSupport
+
+/// `GET /health` against the real gateway, store and simulator: each way it turns degraded or unhealthy, and back.
+@Suite struct HealthEndToEndTests {
+    /// The status code and the decoded body.
+    static func health(_ harness: GatewayHarness) async throws -> (status: Int, body: [String: Any]) {
+        let answer = try await harness.api.send(.GET, "/health")
+        let body = try #require(try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])
+        return (answer.status, body)
+    }
+
+    static func check(_ body: [String: Any], _ name: String) -> [String: Any] {
+        ((body["checks"] as? [String: Any])?[name] as? [String: Any]) ?? [:]
+    }
+
+    @Test func healthyThenUnhealthyWhileTheProcessorIsDownThenHealthyAgain() async throws {
+        try await GatewayHarness.with { harness in
+            let (status, body) = try await Self.health(harness)
+            #expect(status == 200)
+            #expect(body["status"] as? String == "healthy")
+            #expect(body["timestamp"] as? String == "2026-01-06T09:00:00.000Z")
+            for name in ["store", "processor", "certificate", "dispatcher", "configuration"] {
+                #expect(Self.check(body, name)["status"] as? String == "pass", "\(name)")
+            }
+            #expect(Self.check(body, "processor")["latency_ms"] is Int)
+            #expect(Self.check(body, "certificate")["days_left"] as? Int == 365)
+            #expect(Self.check(body, "dispatcher")["queue_depth"] as? Int == 0)
+
+            harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))
+            let (downStatus, down) = try await Self.health(harness)
+            #expect(downStatus == 503)
+            #expect(down["status"] as? String == "unhealthy")
+            #expect(Self.check(down, "processor")["status"] as? String == "fail")
+            #expect(Self.check(down, "store")["status"] as? String == "pass")
+
+            harness.simulator.setFaults(.none)
+            #expect(try await Self.health(harness).status == 200)
+        }
+    }
+
+    @Test func degradedWhileA429PauseHoldsProcessorCalls() async throws {
+        try await GatewayHarness.with { harness in
+            harness.simulator.setFaults(SimulatorFaults(rateLimitStorm: true, rateLimitStormRetryAfter: 120))
+            let api = try await harness.api
+            let answer = try await api.send(
+                .POST, "/data-subject-requests", json: ["regulation": "gdpr", "type": "erasure", "subjectId": "s-1"])
+            #expect(answer.status == 202)
+            try await harness.eventually("the delivery met the 429") {
+                try await Self.check(Self.health(harness).body, "processor")["pause_seconds"] != nil
+            }
+            let (status, body) = try await Self.health(harness)
+            #expect(status == 200, "\(body)")
+            #expect(body["status"] as? String == "degraded")
+            #expect(Self.check(body, "processor")["status"] as? String == "warn")
+            #expect(Self.check(body, "dispatcher")["queue_depth"] as? Int == 1)
+
+            harness.simulator.setFaults(.none)
+            try await harness.advance(by: 120)
+            try await harness.eventually("the pause ended and the request went out") {
+                try await Self.health(harness).body["status"] as? String == "healthy"
+            }
+        }
+    }
+
+    @Test func unhealthyWhileTheStoreCannotCommitThenHealthyAgain() async throws {
+        try await GatewayHarness.with { harness in
+            let database = harness.database.directory.appendingPathComponent("gateway.sqlite").path
+            let lock = try StoreWriteBlocker(database: database)
+            let (status, body) = try await Self.health(harness)
+            lock.release()
+            #expect(status == 503)
+            #expect(body["status"] as? String == "unhealthy")
+            #expect(Self.check(body, "store")["status"] as? String == "fail")
+            try await harness.eventually("the store commits again") {
+                try await Self.health(harness).status == 200
+            }
+        }
+    }
+}
