@@ -158,7 +158,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "DSRCore", "Persistence", "ProcessorSimulator", "GatewayApp", "Workers", "GatewayHTTP", "OpenDSR",
-                "CallbackVerification",
+                "CallbackVerification", "Operations",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -249,9 +249,12 @@ let package = Package(
             dependencies: [
                 "GatewayApp", "TestSupport", "ProcessorSimulator", "DSRCore", "OpenDSR", "Workers",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: upcoming
         ),

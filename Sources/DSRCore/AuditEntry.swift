@@ -22,6 +22,9 @@ package struct AuditEntry: Codable, Sendable, Equatable {
         self.detail = detail
     }
 
+    /// The event of a move to `failed` because the delivery retry budget ran out (alert-worthy: counted apart).
+    package static let retryBudgetSpent = "retry_budget_spent"
+
     /// The component (or caller) responsible for an audit entry.
     package enum Actor: String, Codable, Sendable {
         case api

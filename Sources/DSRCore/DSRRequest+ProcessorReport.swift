@@ -42,8 +42,10 @@ extension DSRRequest {
         ]
     }
 
-    /// Moves a non-terminal request to `failed` with a reason (no personal data in `reason`).
-    package mutating func fail(reason: String, actor: AuditEntry.Actor, at: Date) -> [AuditEntry] {
+    /// Moves a non-terminal request to `failed` with a reason (no personal data in `reason`), audited as `event`.
+    package mutating func fail(
+        reason: String, actor: AuditEntry.Actor, at: Date, event: String = "state_changed"
+    ) -> [AuditEntry] {
         guard state.canMove(to: .failed) else { return [] }
         let previous = state
         state = .failed
@@ -52,7 +54,7 @@ extension DSRRequest {
         updatedAt = at
         return [
             AuditEntry(
-                at: at, actor: actor, event: "state_changed", fromState: previous, toState: .failed, detail: reason)
+                at: at, actor: actor, event: event, fromState: previous, toState: .failed, detail: reason)
         ]
     }
 }

@@ -26,7 +26,9 @@ package func buildApplication(
     // What can fail comes first, so a failed start leaves no open store or HTTP client behind.
     let trustRoots = try TrustRootsLoader.load(configuration.callbacks.trustRoots)
     let resultsStore = try FileResultsStore(directory: configuration.results.directory)
-    let store = try await SQLiteRequestStore.open(path: configuration.sqlitePath, logger: logger)
+    let metrics = GatewayMetrics()
+    let store = try await SQLiteRequestStore.open(
+        path: configuration.sqlitePath, logger: logger, observer: { metrics.record($0, entries: $1) })
     // No redirects: results are only fetched from the processor's own base URL, and a 3xx must not move that.
     let httpClient = HTTPClient(
         eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
@@ -37,7 +39,8 @@ package func buildApplication(
             clock: clock, requestsPerMinute: configuration.processor.requestsPerMinute,
             submissionsPerDay: configuration.processor.submissionsPerDay,
             failureThreshold: configuration.processor.circuitFailureThreshold,
-            openFor: configuration.processor.circuitOpenSeconds))
+            openFor: configuration.processor.circuitOpenSeconds),
+        observer: { metrics.processorCall(operation: $0, outcome: $1, duration: $2) })
     let publicBaseURL = PublicBaseURL(configuration.publicBaseURL)
     let certificates = ProcessorCertificateCache(
         fetchChainPEM: { _ in try await client.processorCertificateChain(logger: logger) }, trustRoots: trustRoots,
@@ -45,7 +48,7 @@ package func buildApplication(
     let events = configuration.events.map { EventsClient(httpClient: httpClient, configuration: $0.client) }
     let router = buildRouter(
         store: store, client: client, events: events, certificates: certificates, publicBaseURL: publicBaseURL,
-        configuration: configuration, clock: clock)
+        configuration: configuration, metrics: metrics, clock: clock)
     let resultsWorker = ResultsWorker(
         store: store, results: resultsStore, client: client,
         configuration: configuration.results, clock: clock, logger: logger)
@@ -82,19 +85,23 @@ package func buildApplication(
 /// The routes: public callback and liveness, everything else behind API keys.
 package func buildRouter(
     store: any RequestStore, client: OpenDSRClient, events: EventsClient?, certificates: ProcessorCertificateCache,
-    publicBaseURL: PublicBaseURL, configuration: GatewayConfiguration, clock: any WallClock
+    publicBaseURL: PublicBaseURL, configuration: GatewayConfiguration, metrics: GatewayMetrics, clock: any WallClock
 ) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMiddleware())
     let callbacks = CallbackController(
         verifier: CallbackVerifier(allowedDomains: configuration.callbacks.allowedDomains, cache: certificates),
-        recorder: ProcessorReportRecorder(store: store, clock: clock), publicBaseURL: publicBaseURL)
+        recorder: ProcessorReportRecorder(store: store, clock: clock), publicBaseURL: publicBaseURL, metrics: metrics)
     router.addRoutes(callbacks.endpoints, atPath: "/data-subject-requests")
     let health = HealthChecks(
         store: store, client: client, certificates: certificates,
         processorDomains: configuration.callbacks.allowedDomains,
         publicBaseURLConfigured: configuration.publicBaseURL != nil, clock: clock)
     router.addRoutes(HealthController(store: store, checks: health).endpoints, atPath: "/health")
+    let sampler = MetricsSampler(
+        metrics: metrics, store: store, pacer: client.pacer, certificates: certificates, clock: clock)
+    router.addRoutes(MetricsController(sampler: sampler).endpoints, atPath: "/metrics")
     let intake = RequestIntake(
         store: store, deadlines: configuration.deadlines, clock: clock, sendsErasureAttributes: events != nil)
     let requests = DataSubjectRequestsController(
@@ -102,7 +109,7 @@ package func buildRouter(
     router.group()
         .add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
         .addRoutes(requests.endpoints, atPath: "/data-subject-requests")
-        .addRoutes(BatonController(intake: intake, store: store).endpoints, atPath: "/baton")
+        .addRoutes(BatonController(intake: intake, store: store, metrics: metrics).endpoints, atPath: "/baton")
         .addRoutes(EventsController(client: events).endpoints, atPath: "/events")
     return router
 }

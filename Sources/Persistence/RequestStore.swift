@@ -64,6 +64,9 @@ package protocol RequestStore: Sendable {
     /// Requests waiting to be delivered (`queued`): how many, and when the oldest was received.
     func queueSummary() async throws -> QueueSummary
 
+    /// Unfinished requests whose deadline is within `within` of `now` (at risk) or already before it (passed).
+    func deadlineCounts(at now: Date, within: TimeInterval) async throws -> DeadlineCounts
+
     /// Proves the store can still commit: rewrites a one-row probe table in a transaction.
     func probeWrite(at now: Date) async throws
 }
@@ -92,3 +95,17 @@ package struct QueueSummary: Sendable, Equatable {
         self.oldestReceivedAt = oldestReceivedAt
     }
 }
+
+/// Unfinished requests near or past their regulatory deadline.
+package struct DeadlineCounts: Sendable, Equatable {
+    package var atRisk: Int
+    package var passed: Int
+
+    package init(atRisk: Int, passed: Int) {
+        self.atRisk = atRisk
+        self.passed = passed
+    }
+}
+
+/// Told, after the commit, about each request created or changed and the audit entries written with it.
+package typealias ChangeObserver = @Sendable (_ request: DSRRequest, _ entries: [AuditEntry]) -> Void

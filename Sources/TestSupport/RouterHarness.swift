@@ -8,6 +8,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOPosix
 import OpenDSR
+import Operations
 import Persistence
 import Workers
 import X509
@@ -42,7 +43,8 @@ package struct RouterHarness: Sendable {
                 events: nil,
                 certificates: ProcessorCertificateCache(
                     fetchChainPEM: { _ in chainPEM }, trustRoots: trustRoots, clock: harness.clock),
-                publicBaseURL: PublicBaseURL(publicBaseURL), configuration: configuration, clock: harness.clock)
+                publicBaseURL: PublicBaseURL(publicBaseURL), configuration: configuration, metrics: GatewayMetrics(),
+                clock: harness.clock)
             let app = Application(router: router, logger: GatewayHarness.quietLogger)
             do {
                 let result = try await app.test(.router) { client in try await body(harness, client) }

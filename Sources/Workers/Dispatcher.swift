@@ -151,7 +151,8 @@ package struct Dispatcher: Service {
             if countsAttempt { request.attempts += 1 }
             if request.attempts >= policy.maxAttempts {
                 return request.fail(
-                    reason: "not delivered after \(request.attempts) attempts: \(reason)", actor: .dispatcher, at: now)
+                    reason: "not delivered after \(request.attempts) attempts: \(reason)", actor: .dispatcher, at: now,
+                    event: AuditEntry.retryBudgetSpent)
             }
             return request.scheduleRetry(
                 after: retryAfter ?? policy.delay(afterAttempt: max(1, request.attempts)), reason: reason,

@@ -24,8 +24,31 @@ enum CommandLineRunner {
             errors: String(decoding: errors, as: UTF8.self))
     }
 
+    /// Runs to completion on a dispatch queue, so a long run does not hold one of the few cooperative threads (on
+    /// 2 cores, two blocked threads would stall every other test's async work); terminated after `timeout` seconds.
+    static func runInBackground(
+        _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 180
+    ) async throws -> Result {
+        let running = try start(arguments, environment: environment)
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            if running.process.isRunning { running.process.terminate() }
+        }
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let output = running.standardOutput.fileHandleForReading.readDataToEndOfFile()
+                let errors = running.standardError.fileHandleForReading.readDataToEndOfFile()
+                running.process.waitUntilExit()
+                continuation.resume(
+                    returning: Result(
+                        status: running.process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                        errors: String(decoding: errors, as: UTF8.self)))
+            }
+        }
+    }
+
     /// A started process and its pipes.
-    struct Running {
+    /// Process and Pipe are thread-safe for what tests do with them (wait, read, terminate from a watchdog).
+    struct Running: @unchecked Sendable {
         var process: Process
         var standardOutput: Pipe
         var standardError: Pipe

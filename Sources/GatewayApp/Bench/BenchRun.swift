@@ -23,7 +23,10 @@ struct BenchRun {
         defer { directory.remove() }
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
-        let simulator = try ProcessorSimulator(configuration: .init(), clock: SystemWallClock(), logger: logger)
+        // No lifecycle ticks: requests stay pending at the processor, so no callbacks race the measured ones (and none
+        // are left to send when the run stops).
+        let simulator = try ProcessorSimulator(
+            configuration: .init(tickInterval: nil), clock: SystemWallClock(), logger: logger)
         let httpClient = HTTPClient(
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             configuration: .init(
@@ -67,7 +70,7 @@ struct BenchRun {
     }
 
     private func measure(_ target: BenchTarget) async throws -> [PhaseResult] {
-        announce("durable submissions for \(Int(seconds)) s …")
+        announce("durable submissions for \(Int(seconds)) s, \(concurrency) connections …")
         let ids = RecordedIds()
         let submissions = await LoadGenerator.run(
             "durable submissions (POST → SQLite commit → 202)", concurrency: concurrency, seconds: seconds

@@ -22,6 +22,11 @@ package struct GatewayAPIClient: Sendable {
         package var status: Int
         package var body: Data
 
+        package init(status: Int, body: Data) {
+            self.status = status
+            self.body = body
+        }
+
         package var json: [String: any Sendable]? {
             (try? JSONSerialization.jsonObject(with: body)) as? [String: any Sendable]
         }

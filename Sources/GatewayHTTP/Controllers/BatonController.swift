@@ -2,6 +2,7 @@ import DSRCore
 import Foundation
 import Hummingbird
 import Logging
+import Operations
 import Persistence
 import Workers
 
@@ -10,10 +11,12 @@ import Workers
 package struct BatonController: Sendable {
     let intake: RequestIntake
     let store: any RequestStore
+    let metrics: GatewayMetrics
 
-    package init(intake: RequestIntake, store: any RequestStore) {
+    package init(intake: RequestIntake, store: any RequestStore, metrics: GatewayMetrics) {
         self.intake = intake
         self.store = store
+        self.metrics = metrics
     }
 
     package var endpoints: RouteCollection<GatewayRequestContext> {
@@ -23,6 +26,7 @@ package struct BatonController: Sendable {
     @Sendable func handle(_ request: Request, context: GatewayRequestContext) async throws -> BatonResponse {
         try context.require(.baton)
         let call = try await request.decodeJSON(as: BatonRequest.self, context: context)
+        metrics.batonCall(requestType: call.requestType, action: call.action)
         guard let requestType = BatonRequestType(rawValue: call.requestType) else {
             throw APIError.invalidField("requestType", "must be RER or SAR.")
         }

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import OpenDSR
+import Operations
 import Workers
 
 /// `POST /data-subject-requests/{id}/callback`: processor status callbacks (public, signature-verified).
@@ -17,11 +18,16 @@ package struct CallbackController: Sendable {
     let verifier: CallbackVerifier
     let recorder: ProcessorReportRecorder
     let publicBaseURL: PublicBaseURL
+    let metrics: GatewayMetrics
 
-    package init(verifier: CallbackVerifier, recorder: ProcessorReportRecorder, publicBaseURL: PublicBaseURL) {
+    package init(
+        verifier: CallbackVerifier, recorder: ProcessorReportRecorder, publicBaseURL: PublicBaseURL,
+        metrics: GatewayMetrics
+    ) {
         self.verifier = verifier
         self.recorder = recorder
         self.publicBaseURL = publicBaseURL
+        self.metrics = metrics
     }
 
     package var endpoints: RouteCollection<GatewayRequestContext> {
@@ -43,7 +49,9 @@ package struct CallbackController: Sendable {
             _ = try await verifier.verify(
                 domainHeader: request.headers[HTTPField.Name(OpenDSRHeaders.processorDomain)!],
                 signatureHeader: request.headers[HTTPField.Name(OpenDSRHeaders.signature)!], body: body)
+            metrics.certificateValidation(succeeded: true)
         } catch {
+            metrics.certificateValidation(succeeded: false)
             throw refusal(
                 "callback refused: certificate validation failed", code: error.code.rawValue, reason: error.reason,
                 logger: logger)

@@ -10,19 +10,28 @@ import NIOHTTP1
 /// and maps the answer to a ``ProcessorOutcome`` instead of throwing. All calls share one ``ProcessorPacer``: during
 /// a 429's `Retry-After` they answer `.rateLimited` without reaching the processor.
 package struct OpenDSRClient: Sendable {
+    /// Told about every call that went out: operation (`submit`, `status`, `cancel`, `discovery`), outcome label and
+    /// duration (metrics record from it).
+    package typealias CallObserver = @Sendable (_ operation: String, _ outcome: String, _ duration: Duration) -> Void
+
     package let configuration: OpenDSRClientConfiguration
     let httpClient: HTTPClient
     package let pacer: ProcessorPacer
+    let observer: CallObserver?
 
-    package init(httpClient: HTTPClient, configuration: OpenDSRClientConfiguration, pacer: ProcessorPacer) {
+    package init(
+        httpClient: HTTPClient, configuration: OpenDSRClientConfiguration, pacer: ProcessorPacer,
+        observer: CallObserver? = nil
+    ) {
         self.httpClient = httpClient
         self.configuration = configuration
         self.pacer = pacer
+        self.observer = observer
     }
 
     /// `POST /requests`.
     package func submit(_ body: SubmitRequestBody, logger: Logger) async -> ProcessorOutcome<SubmitResponse> {
-        await call(.POST, path: "/requests", body: body, logger: logger)
+        await call(.POST, path: "/requests", operation: "submit", body: body, logger: logger)
     }
 
     /// `GET /requests/{id}`; `.background` for re-reads that can wait.
@@ -30,21 +39,24 @@ package struct OpenDSRClient: Sendable {
         subjectRequestId: String, priority: CallPriority = .normal, logger: Logger
     ) async -> ProcessorOutcome<RequestStatusResponse> {
         await call(
-            .GET, path: "/requests/\(subjectRequestId)", body: Optional<SubmitRequestBody>.none, priority: priority,
-            logger: logger)
+            .GET, path: "/requests/\(subjectRequestId)", operation: "status", body: Optional<SubmitRequestBody>.none,
+            priority: priority, logger: logger)
     }
 
     /// `DELETE /requests/{id}`: cancel while the request is still pending.
     package func cancel(subjectRequestId: String, logger: Logger) async -> ProcessorOutcome<Void> {
         let outcome: ProcessorOutcome<EmptyBody> = await call(
-            .DELETE, path: "/requests/\(subjectRequestId)", body: Optional<SubmitRequestBody>.none, logger: logger)
+            .DELETE, path: "/requests/\(subjectRequestId)", operation: "cancel", body: Optional<SubmitRequestBody>.none,
+            logger: logger)
         return outcome.map { _ in () }
     }
 
     /// `GET /discovery`, ``CallPriority/urgent``: verifying a callback needs the certificate it points to, whatever
     /// backlog or open circuit the other calls face.
     package func discovery(logger: Logger) async -> ProcessorOutcome<DiscoveryResponse> {
-        await call(.GET, path: "/discovery", body: Optional<SubmitRequestBody>.none, priority: .urgent, logger: logger)
+        await call(
+            .GET, path: "/discovery", operation: "discovery", body: Optional<SubmitRequestBody>.none, priority: .urgent,
+            logger: logger)
     }
 
     /// Downloads the PEM chain at `processor_certificate` (no credentials: it is public).
@@ -61,7 +73,8 @@ package struct OpenDSRClient: Sendable {
     }
 
     private func call<Body: Encodable, Value: Decodable & Sendable>(
-        _ method: HTTPMethod, path: String, body: Body?, priority: CallPriority = .normal, logger: Logger
+        _ method: HTTPMethod, path: String, operation: String, body: Body?, priority: CallPriority = .normal,
+        logger: Logger
     ) async -> ProcessorOutcome<Value> {
         if let held = pacer.admit(submission: method == .POST && path == "/requests", priority: priority) {
             return .held(reason: held.reason, retryAfter: held.wait)
@@ -71,6 +84,7 @@ package struct OpenDSRClient: Sendable {
             guard let encoded = try? JSONEncoder().encode(body) else { return .unavailable(reason: "encoding failed") }
             data = encoded
         }
+        let started = ContinuousClock.now
         let exchange = await httpClient.jsonExchange(
             method, url: configuration.baseURL + path, authorization: configuration.basicAuthorization, body: data,
             timeout: configuration.timeout, maxBytes: configuration.maxResponseBytes, api: "processor", logger: logger)
@@ -84,9 +98,11 @@ package struct OpenDSRClient: Sendable {
                 pacer.observe(percentageUsed: used)
             }
             pacer.record(reachable: !outcome.isUnavailable)
+            observer?(operation, outcome.label, ContinuousClock.now - started)
             return outcome
         case .failed(let reason):
             pacer.record(reachable: false)
+            observer?(operation, "unavailable", ContinuousClock.now - started)
             return .unavailable(reason: reason)
         }
     }

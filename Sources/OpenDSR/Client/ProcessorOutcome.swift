@@ -42,3 +42,21 @@ extension ProcessorOutcome {
         }
     }
 }
+
+extension ProcessorOutcome {
+    /// A bounded label for metrics.
+    package var label: String {
+        switch self {
+        case .success: "success"
+        case .duplicateId: "duplicate_id"
+        case .inProgressDuplicate: "in_progress_duplicate"
+        case .notFound: "not_found"
+        case .gone: "gone"
+        case .rejected: "rejected"
+        case .unauthorized: "unauthorized"
+        case .rateLimited: "rate_limited"
+        case .unavailable: "unavailable"
+        case .held: "held"
+        }
+    }
+}

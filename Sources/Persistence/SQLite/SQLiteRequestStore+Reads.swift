@@ -100,6 +100,21 @@ extension SQLiteRequestStore {
         return counts
     }
 
+    /// Uses the index `requests_at_risk`.
+    package func deadlineCounts(at now: Date, within: TimeInterval) async throws -> DeadlineCounts {
+        var binds: [SQLiteData] = RequestState.allCases.filter { !$0.isTerminal }.map { .value($0) }
+        binds += [.date(now), .date(now.addingTimeInterval(within))]
+        let sql = """
+            SELECT COALESCE(SUM(deadline < ?\(binds.count - 1)), 0) AS passed,
+                   COALESCE(SUM(deadline >= ?\(binds.count - 1)), 0) AS at_risk
+            FROM requests
+            WHERE state IN (\(Self.placeholders(binds.count - 2))) AND deadline < ?\(binds.count)
+            """
+        guard let row = try await rows(sql, binds).first else { return DeadlineCounts(atRisk: 0, passed: 0) }
+        let reader = SQLiteRowReader(row: row)
+        return DeadlineCounts(atRisk: try reader.integer("at_risk"), passed: try reader.integer("passed"))
+    }
+
     /// Uses the index `requests_state_received`.
     package func queueSummary() async throws -> QueueSummary {
         let rows = try await rows(

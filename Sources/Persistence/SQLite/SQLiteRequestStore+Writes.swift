@@ -6,12 +6,19 @@ extension SQLiteRequestStore {
     /// Inserts the request and its audit entry in one transaction, unless the id or idempotency key exists;
     /// then nothing is written and the existing request is returned (the one with the same id, if both match).
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
-        try await transaction { connection in try await Self.insert(request, audit: audit, on: connection) }
+        let outcome = try await transaction { connection in try await Self.insert(request, audit: audit, on: connection)
+        }
+        return observed(outcome, audit: audit)
+    }
+
+    private func observed(_ outcome: CreateOutcome, audit: AuditEntry) -> CreateOutcome {
+        if case .created(let stored) = outcome { observer?(stored, [audit]) }
+        return outcome
     }
 
     /// Uses the index `requests_subject`; the lookup and the insert share one `BEGIN IMMEDIATE` transaction.
     package func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
-        try await transaction { connection in
+        let outcome = try await transaction { connection -> CreateOutcome in
             let active = RequestState.allCases.filter { !$0.isTerminal }
             let binds: [SQLiteData] =
                 [.text(request.subject.customerId), .value(request.type)] + active.map { .value($0) }
@@ -25,6 +32,7 @@ extension SQLiteRequestStore {
             }
             return try await Self.insert(request, audit: audit, on: connection)
         }
+        return observed(outcome, audit: audit)
     }
 
     private static func insert(
@@ -47,22 +55,24 @@ extension SQLiteRequestStore {
     package func update(
         id: UUID, _ change: @Sendable (inout DSRRequest) throws -> [AuditEntry]
     ) async throws -> DSRRequest? {
-        try await transaction { connection in
+        let (request, entries) = try await transaction { connection -> (DSRRequest?, [AuditEntry]) in
             guard let row = try await connection.query(DSRRequest.sqliteSelectByID, [.id(id)]).first else {
-                return nil
+                return (nil, [])
             }
             let stored = try DSRRequest(sqliteRow: row)
             var changed = stored
             let entries = try change(&changed)
-            guard !entries.isEmpty else { return stored }
+            guard !entries.isEmpty else { return (stored, []) }
             guard changed.id == id else { throw StoreError(code: .idChanged, column: "id") }
             let updated = try await connection.query(DSRRequest.sqliteUpdate, changed.sqliteBinds)
             guard let row = updated.first else { throw StoreError(code: .corruptRow, column: "id") }
             for entry in entries {
                 _ = try await connection.query(AuditEntry.sqliteInsert, entry.sqliteBinds(requestID: id))
             }
-            return try DSRRequest(sqliteRow: row)
+            return (try DSRRequest(sqliteRow: row), entries)
         }
+        if let request, !entries.isEmpty { observer?(request, entries) }
+        return request
     }
 
     /// One `UPDATE … RETURNING` statement, so selecting and leasing are atomic. The lease changes only

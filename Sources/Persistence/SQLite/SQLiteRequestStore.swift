@@ -14,14 +14,19 @@ package final class SQLiteRequestStore: RequestStore {
     private let connection: SQLiteConnection
     private let gate = AsyncSerialGate()
     private let logger: Logger
+    let observer: ChangeObserver?
 
-    private init(connection: SQLiteConnection, logger: Logger) {
+    private init(connection: SQLiteConnection, logger: Logger, observer: ChangeObserver?) {
         self.connection = connection
         self.logger = logger
+        self.observer = observer
     }
 
     /// Opens (creating if needed) the database file at `path`, configures it and applies pending migrations.
-    package static func open(path: String, logger: Logger) async throws -> SQLiteRequestStore {
+    /// `observer` hears of every committed creation and change (metrics count from it).
+    package static func open(
+        path: String, logger: Logger, observer: ChangeObserver? = nil
+    ) async throws -> SQLiteRequestStore {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         do {
             try await configure(connection)
@@ -31,7 +36,7 @@ package final class SQLiteRequestStore: RequestStore {
             throw error
         }
         logger.debug("Opened request store", metadata: ["db.engine": "sqlite"])
-        return SQLiteRequestStore(connection: connection, logger: logger)
+        return SQLiteRequestStore(connection: connection, logger: logger, observer: observer)
     }
 
     private static func configure(_ connection: SQLiteConnection) async throws {

@@ -1,0 +1,90 @@
+/// One exported metric: its Prometheus name, labels, help text and the operations guide's name for it.
+package struct MetricDefinition: Sendable, Hashable {
+    package enum Kind: String, Sendable {
+        case counter, gauge, histogram
+    }
+
+    package let name: String
+    package let kind: Kind
+    package let labels: [String]
+    package let help: String
+    /// The CloudWatch metric of the operations guide this one replaces, if any.
+    package let guideName: String?
+}
+
+/// Every metric the gateway exports, in one place (names `dsr_gateway_…` with unit suffixes; labels bounded, never
+/// ids or subject data).
+package enum MetricsCatalogue {
+    package static let requestsSubmitted = MetricDefinition(
+        name: "dsr_gateway_requests_submitted_total", kind: .counter, labels: ["type", "regulation"],
+        help: "Data subject requests accepted (API and Baton).", guideName: "DSRRequestsSubmitted")
+    package static let requestsCompleted = MetricDefinition(
+        name: "dsr_gateway_requests_completed_total", kind: .counter, labels: ["type", "regulation"],
+        help: "Data subject requests the processor completed (access: results stored or known empty).",
+        guideName: "DSRRequestsCompleted")
+    package static let requestsFailed = MetricDefinition(
+        name: "dsr_gateway_requests_failed_total", kind: .counter, labels: ["type", "regulation"],
+        help: "Data subject requests that ended failed (refused, cancelled by the processor, retry budget spent).",
+        guideName: "DSRRequestsFailed")
+    package static let retryBudgetSpent = MetricDefinition(
+        name: "dsr_gateway_retry_budget_exhausted_total", kind: .counter, labels: ["type", "regulation"],
+        help: "Requests failed because their delivery retry budget ran out (each one needs a person).",
+        guideName: nil)
+    package static let certificateValidations = MetricDefinition(
+        name: "dsr_gateway_certificate_validations_total", kind: .counter, labels: ["result"],
+        help: "Processor callbacks by certificate and signature validation result (success, failure).",
+        guideName: "CertificateValidationSuccess / CertificateValidationFailure")
+    package static let certificateExpiry = MetricDefinition(
+        name: "dsr_gateway_certificate_expires_in_seconds", kind: .gauge, labels: ["domain"],
+        help: "Seconds until the processor's validated callback certificate expires (divide by 86400 for days).",
+        guideName: "CertificateExpiryDays")
+    package static let batonCalls = MetricDefinition(
+        name: "dsr_gateway_baton_calls_total", kind: .counter, labels: ["request_type", "action"],
+        help: "Baton data-provider calls by request type (RER, SAR) and action (initiate, status).",
+        guideName: "BatonIntegrationCalls")
+    package static let processorDuration = MetricDefinition(
+        name: "dsr_gateway_processor_request_duration_seconds", kind: .histogram, labels: ["operation", "outcome"],
+        help: "Calls to the OpenDSR processor by operation and outcome (held calls are not sent and not counted).",
+        guideName: "MParticleAPILatency")
+    package static let httpRequests = MetricDefinition(
+        name: "dsr_gateway_http_requests_total", kind: .counter, labels: ["method", "route", "status_class"],
+        help: "HTTP requests served, by route template and status class (2xx, 4xx, 5xx).",
+        guideName: "AWS/ApiGateway Count, 4XXError, 5XXError")
+    package static let httpDuration = MetricDefinition(
+        name: "dsr_gateway_http_request_duration_seconds", kind: .histogram, labels: ["method", "route"],
+        help: "HTTP request latency by route template.", guideName: "AWS/ApiGateway Latency")
+    package static let requestsByState = MetricDefinition(
+        name: "dsr_gateway_requests", kind: .gauge, labels: ["state"],
+        help: "Data subject requests in the store, by state.", guideName: nil)
+    package static let queueDepth = MetricDefinition(
+        name: "dsr_gateway_queue_depth", kind: .gauge, labels: [],
+        help: "Requests accepted and not yet delivered to the processor.", guideName: nil)
+    package static let queueOldestAge = MetricDefinition(
+        name: "dsr_gateway_queue_oldest_age_seconds", kind: .gauge, labels: [],
+        help: "Seconds the oldest undelivered request has waited (0 when the queue is empty).", guideName: nil)
+    package static let deadlineAtRisk = MetricDefinition(
+        name: "dsr_gateway_requests_deadline_at_risk", kind: .gauge, labels: [],
+        help: "Unfinished requests whose regulatory deadline is less than 7 days away.", guideName: nil)
+    package static let deadlinePassed = MetricDefinition(
+        name: "dsr_gateway_requests_deadline_passed", kind: .gauge, labels: [],
+        help: "Unfinished requests past their regulatory deadline.", guideName: nil)
+    package static let circuitOpen = MetricDefinition(
+        name: "dsr_gateway_processor_circuit_open", kind: .gauge, labels: [],
+        help: "1 while the processor circuit breaker holds calls (open or half-open), else 0.", guideName: nil)
+    package static let processorUsage = MetricDefinition(
+        name: "dsr_gateway_processor_rate_limit_used_percent", kind: .gauge, labels: [],
+        help: "The processor's latest X-mp-rate-limit-percentage-used (0 when none in the last minute).",
+        guideName: nil)
+
+    package static let all: [MetricDefinition] = [
+        requestsSubmitted, requestsCompleted, requestsFailed, retryBudgetSpent, certificateValidations,
+        certificateExpiry, batonCalls, processorDuration, httpRequests, httpDuration, requestsByState, queueDepth,
+        queueOldestAge, deadlineAtRisk, deadlinePassed, circuitOpen, processorUsage,
+    ]
+
+    /// Histogram buckets from 1 ms to 10 s, close enough together that P50/P90/P95/P99 read off them are meaningful.
+    package static let latencyBuckets: [Duration] = [
+        1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500,
+        10000,
+    ].map { Duration.microseconds(Int64($0 * 1000)) }
+}

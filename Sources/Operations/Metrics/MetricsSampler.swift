@@ -1,0 +1,53 @@
+import CallbackVerification
+import CoreMetrics
+import DSRCore
+import Foundation
+import OpenDSR
+import Persistence
+
+/// Sets the gauges that describe state rather than events (requests by state, the queue, deadlines, certificates,
+/// the processor circuit and usage) from the store and the live components, right before each scrape.
+package struct MetricsSampler: Sendable {
+    let metrics: GatewayMetrics
+    let store: any RequestStore
+    let pacer: ProcessorPacer
+    let certificates: ProcessorCertificateCache
+    let clock: any WallClock
+    /// Unfinished requests whose deadline is closer than this are "at risk" (7 days).
+    let atRiskWithin: TimeInterval
+
+    package init(
+        metrics: GatewayMetrics, store: any RequestStore, pacer: ProcessorPacer,
+        certificates: ProcessorCertificateCache,
+        clock: any WallClock, atRiskWithin: TimeInterval = 7 * 86_400
+    ) {
+        self.metrics = metrics
+        self.store = store
+        self.pacer = pacer
+        self.certificates = certificates
+        self.clock = clock
+        self.atRiskWithin = atRiskWithin
+    }
+
+    /// Samples everything, then renders the exposition.
+    package func exposition() async throws -> String {
+        let now = clock.now
+        for (state, count) in try await store.countByState() {
+            metrics.gauge(MetricsCatalogue.requestsByState, [state.rawValue]).record(count)
+        }
+        let queue = try await store.queueSummary()
+        metrics.gauge(MetricsCatalogue.queueDepth).record(queue.depth)
+        metrics.gauge(MetricsCatalogue.queueOldestAge).record(
+            queue.oldestReceivedAt.map { max(0, now.timeIntervalSince($0)) } ?? 0)
+        let deadlines = try await store.deadlineCounts(at: now, within: atRiskWithin)
+        metrics.gauge(MetricsCatalogue.deadlineAtRisk).record(deadlines.atRisk)
+        metrics.gauge(MetricsCatalogue.deadlinePassed).record(deadlines.passed)
+        for status in await certificates.status() {
+            guard let seconds = status.secondsRemaining else { continue }
+            metrics.gauge(MetricsCatalogue.certificateExpiry, [status.domain]).record(seconds)
+        }
+        metrics.gauge(MetricsCatalogue.circuitOpen).record(pacer.circuit == .closed ? 0 : 1)
+        metrics.gauge(MetricsCatalogue.processorUsage).record(pacer.reportedUsage ?? 0)
+        return metrics.exposition()
+    }
+}
