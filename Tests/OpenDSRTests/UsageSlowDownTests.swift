@@ -48,9 +48,31 @@ import Testing
         #expect(pacer.admit() == nil)
     }
 
+    @Test func whenOurOwnCallsFillTheMinuteTheRollingLimitAloneDecides() throws {
+        let clock = ManualWallClock(Self.start)
+        let pacer = ProcessorPacer(clock: clock, requestsPerMinute: 100)
+        for _ in 0..<100 { #expect(pacer.admit(priority: .urgent) == nil) }
+        pacer.observe(percentageUsed: 100)
+        let held = try #require(pacer.admit())
+        #expect(held.reason.hasPrefix("workspace rate limit"))
+        // A minute and a second: the processor counted each call a little after we sent it.
+        #expect(held.wait == 61)
+        clock.advance(by: 61)
+        #expect(pacer.admit() == nil)
+    }
+
+    @Test func urgentCallsAreNotSlowedDown() {
+        let clock = ManualWallClock(Self.start)
+        let pacer = ProcessorPacer(clock: clock, requestsPerMinute: 1000)
+        pacer.observe(percentageUsed: 99)
+        #expect(pacer.admit() == nil)
+        #expect(pacer.admit() != nil)
+        #expect(pacer.admit(priority: .urgent) == nil)
+    }
+
     /// Against the simulator (workspace limit 100 a minute, the same in our pacer), with another client of the
-    /// workspace having spent 70 of them: the headers of real 2xx answers slow the client down so that it never
-    /// causes a 429, although its own limiter alone would have let 100 calls through at once.
+    /// workspace having spent 70 of them: the headers of real 2xx answers slow the client's status reads down so that
+    /// it never causes a 429, although its own limiter alone would have let 100 calls through at once.
     @Test func theHeaderOfRealAnswersKeepsTheClientFromCausingA429() async throws {
         let clock = ManualWallClock(Self.start)
         let logger = Logger(label: "usage-slow-down", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -69,13 +91,22 @@ import Testing
                     pacer: ProcessorPacer(clock: clock, requestsPerMinute: 100))
             }
             let other = client()
-            for _ in 0..<70 { _ = await other.discovery(logger: logger) }
+            let id = UUID().uuidString.lowercased()
+            let body = SubmitRequestBody(
+                regulation: "gdpr", subjectRequestId: id, subjectRequestType: "erasure",
+                submittedTime: Timestamp.format(clock.now),
+                subjectIdentities: ["controller_customer_id": .init(value: "slow-down")])
+            guard case .success = await other.submit(body, logger: logger) else {
+                Issue.record("the simulator refused the submission")
+                return
+            }
+            for _ in 0..<69 { _ = await other.status(subjectRequestId: id, logger: logger) }
             let ours = client()
             var answered = 0
             var held = 0
-            // Two simulated minutes in 100 ms steps, one call attempt per step.
+            // Two simulated minutes in 100 ms steps, one status read attempt per step.
             for _ in 0..<1_200 {
-                switch await ours.discovery(logger: logger) {
+                switch await ours.status(subjectRequestId: id, logger: logger) {
                 case .success: answered += 1
                 case .held: held += 1
                 case let other: Issue.record("unexpected outcome \(other.summary)")

@@ -20,8 +20,9 @@ package enum CallPriority: Sendable {
 ///   `submissionsPerDay` new requests per UTC day (default 80,000), external-apis §1.10;
 /// - after a 429, nothing is sent until its `Retry-After` has passed;
 /// - before a 429: once a 2xx answer's `X-mp-rate-limit-percentage-used` reaches `slowDownFrom` (default 80), calls
-///   are spaced out in proportion to the headroom left: at 90 % half the configured rate, at 99 % a twentieth, at
-///   100 % nothing until that reading is a minute old (the processor's window has rolled on by then);
+///   other than urgent ones are spaced out in proportion to the headroom left: at 90 % half the configured rate, at
+///   99 % a twentieth, at 100 % (when other clients' calls, not ours, fill the minute) nothing until that reading is
+///   a minute old;
 /// - a circuit breaker: after `failureThreshold` consecutive failures (5xx, timeouts) nothing is sent for `openFor`
 ///   seconds, then one probe is let through; its success closes the circuit, its failure opens it again.
 /// Calls have a ``CallPriority``: a backlog of submissions cannot hold back the certificate lookup callbacks wait on,
@@ -115,7 +116,7 @@ package final class ProcessorPacer: Sendable {
             }
             if let held = share(priority, &state, now: now) { return held }
             if priority != .urgent, let held = Self.circuitHolds(&state, now: now) { return held }
-            if let held = slowDownHolds(state, now: now)
+            if let held = (priority == .urgent ? nil : slowDownHolds(state, now: now))
                 ?? state.limit.take(at: now).map({ ("workspace rate limit", $0) })
             {
                 state.probing = false
@@ -136,12 +137,14 @@ package final class ProcessorPacer: Sendable {
             return nil
         case .normal:
             state.lastForeground = now
-            guard state.limit.used(at: now) >= requestsPerMinute - reserve else { return nil }
-            return ("workspace rate limit (a reserve is kept for certificate lookups)", fullRateSpacing)
+            return state.limit.wait(below: requestsPerMinute - reserve, at: now).map {
+                ("workspace rate limit (a reserve is kept for certificate lookups)", $0)
+            }
         case .background:
-            guard now.timeIntervalSince(state.lastForeground) < 5, state.limit.used(at: now) * 2 >= requestsPerMinute
-            else { return nil }
-            return ("half the workspace limit in use; background reads wait", fullRateSpacing * 2)
+            guard now.timeIntervalSince(state.lastForeground) < 5 else { return nil }
+            return state.limit.wait(below: (requestsPerMinute + 1) / 2, at: now).map {
+                ("half the workspace limit in use; background reads wait", $0)
+            }
         }
     }
 
@@ -167,12 +170,16 @@ package final class ProcessorPacer: Sendable {
         guard let usage = state.usage, let percent = Self.freshUsage(state, now: now), percent >= slowDownFrom else {
             return nil
         }
-        // At 100 % the next call would be refused until the processor's minute rolls on: wait for that instead.
-        let next =
-            percent >= 100
-            ? usage.at.addingTimeInterval(60)
-            : state.lastAdmitted.addingTimeInterval(
+        let next: Date
+        if percent >= 100 {
+            // Our own calls filled the processor's minute: the rolling limit already waits exactly as long as needed.
+            if state.limit.used(at: usage.at) >= requestsPerMinute { return nil }
+            // Others' calls did: the next one would be refused until that minute has rolled on.
+            next = usage.at.addingTimeInterval(60)
+        } else {
+            next = state.lastAdmitted.addingTimeInterval(
                 fullRateSpacing * Double(100 - slowDownFrom) / Double(100 - percent))
+        }
         guard next > now else { return nil }
         return ("processor reports \(percent)% of its rate limit used", next.timeIntervalSince(now))
     }

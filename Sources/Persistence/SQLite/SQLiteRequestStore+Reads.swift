@@ -4,11 +4,11 @@ import SQLiteNIO
 
 extension SQLiteRequestStore {
     package func request(id: UUID) async throws -> DSRRequest? {
-        try await rows(DSRRequest.sqliteSelectByID, [.id(id)]).first.map(DSRRequest.init(sqliteRow:))
+        try await read(DSRRequest.sqliteSelectByID, [.id(id)]).first.map(DSRRequest.init(sqliteRow:))
     }
 
     package func auditTrail(id: UUID) async throws -> [AuditEntry] {
-        try await rows(AuditEntry.sqliteSelectTrail, [.id(id)]).map(AuditEntry.init(sqliteRow:))
+        try await read(AuditEntry.sqliteSelectTrail, [.id(id)]).map(AuditEntry.init(sqliteRow:))
     }
 
     /// Newest `receivedAt` first (ties by id, descending). An empty `states` set matches nothing.
@@ -23,7 +23,7 @@ extension SQLiteRequestStore {
         }
         binds.append(.integer(limit))
         sql += " ORDER BY received_at DESC, id DESC LIMIT ?\(binds.count)"
-        return try await rows(sql, binds).map(DSRRequest.init(sqliteRow:))
+        return try await read(sql, binds).map(DSRRequest.init(sqliteRow:))
     }
 
     /// Requests in `pending` or `in_progress` whose `updatedAt` is strictly before `before` and whose next poll is
@@ -38,7 +38,7 @@ extension SQLiteRequestStore {
               AND (next_attempt_at IS NULL OR next_attempt_at <= ?\(binds.count - 1))
             ORDER BY updated_at, id LIMIT ?\(binds.count)
             """
-        return try await rows(sql, binds).map(DSRRequest.init(sqliteRow:))
+        return try await read(sql, binds).map(DSRRequest.init(sqliteRow:))
     }
 
     /// Matches the partial index `requests_awaiting_results`.
@@ -50,7 +50,7 @@ extension SQLiteRequestStore {
               AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
             ORDER BY next_attempt_at, id LIMIT ?2
             """
-        return try await rows(sql, [.date(now), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
+        return try await read(sql, [.date(now), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
     }
 
     /// Matches the partial index `requests_results_retention`.
@@ -61,7 +61,7 @@ extension SQLiteRequestStore {
             WHERE results_status = 'stored' AND result_stored_at < ?1
             ORDER BY result_stored_at, id LIMIT ?2
             """
-        return try await rows(sql, [.date(before), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
+        return try await read(sql, [.date(before), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
     }
 
     /// Matches the partial index `requests_attributes_due`.
@@ -72,7 +72,7 @@ extension SQLiteRequestStore {
             WHERE attributes_status = 'pending' AND attributes_next_attempt_at <= ?1
             ORDER BY attributes_next_attempt_at, id LIMIT ?2
             """
-        return try await rows(sql, [.date(now), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
+        return try await read(sql, [.date(now), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
     }
 
     /// Uses the index `requests_at_risk`.
@@ -85,12 +85,12 @@ extension SQLiteRequestStore {
             WHERE state IN (\(Self.placeholders(binds.count - 2))) AND deadline < ?\(binds.count - 1)
             ORDER BY deadline, id LIMIT ?\(binds.count)
             """
-        return try await rows(sql, binds).map(DSRRequest.init(sqliteRow:))
+        return try await read(sql, binds).map(DSRRequest.init(sqliteRow:))
     }
 
     /// Every state, with zero for states no request is in.
     package func countByState() async throws -> [RequestState: Int] {
-        let rows = try await rows("SELECT state, COUNT(*) AS count FROM requests GROUP BY state")
+        let rows = try await read("SELECT state, COUNT(*) AS count FROM requests GROUP BY state")
         var counts = Dictionary(uniqueKeysWithValues: RequestState.allCases.map { ($0, 0) })
         for row in rows {
             let reader = SQLiteRowReader(row: row)
@@ -110,14 +110,14 @@ extension SQLiteRequestStore {
             FROM requests
             WHERE state IN (\(Self.placeholders(binds.count - 2))) AND deadline < ?\(binds.count)
             """
-        guard let row = try await rows(sql, binds).first else { return DeadlineCounts(atRisk: 0, passed: 0) }
+        guard let row = try await read(sql, binds).first else { return DeadlineCounts(atRisk: 0, passed: 0) }
         let reader = SQLiteRowReader(row: row)
         return DeadlineCounts(atRisk: try reader.integer("at_risk"), passed: try reader.integer("passed"))
     }
 
     /// Uses the index `requests_state_received`.
     package func queueSummary() async throws -> QueueSummary {
-        let rows = try await rows(
+        let rows = try await read(
             "SELECT COUNT(*) AS depth, MIN(received_at) AS oldest FROM requests WHERE state = ?1",
             [.value(RequestState.queued)])
         guard let row = rows.first else { return QueueSummary(depth: 0, oldestReceivedAt: nil) }

@@ -1,14 +1,53 @@
 import DSRCore
 import Foundation
 import SQLiteNIO
+import Synchronization
 
 extension SQLiteRequestStore {
     /// Inserts the request and its audit entry in one transaction, unless the id or idempotency key exists;
     /// then nothing is written and the existing request is returned (the one with the same id, if both match).
+    ///
+    /// Group commit: the creation waits for the writer's gate; whoever gets it first inserts every creation waiting
+    /// by then in one transaction, so under load one `BEGIN … COMMIT` carries many requests. If that transaction
+    /// fails, each creation is retried in a transaction of its own, so one bad row cannot fail the others.
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
-        let outcome = try await transaction { connection in try await Self.insert(request, audit: audit, on: connection)
-        }
+        let item = PendingCreate(request: request, audit: audit)
+        pendingCreates.withLock { $0.append(item) }
+        let outcome = try await exclusive { connection -> Result<CreateOutcome, any Error> in
+            if let done = item.result { return done }
+            let batch = pendingCreates.withLock { items in
+                defer { items.removeAll() }
+                return items
+            }
+            await Self.insert(batch, on: connection)
+            return item.result ?? .failure(StoreError(code: .corruptRow, column: "id"))
+        }.get()
         return observed(outcome, audit: audit)
+    }
+
+    /// Inserts `batch` in one transaction, or each in its own if that fails; records every item's result.
+    private static func insert(_ batch: [PendingCreate], on connection: SQLiteConnection) async {
+        do {
+            let outcomes = try await connection.transaction {
+                var outcomes: [CreateOutcome] = []
+                for item in batch {
+                    outcomes.append(try await insert(item.request, audit: item.audit, on: connection))
+                }
+                return outcomes
+            }
+            for (item, outcome) in zip(batch, outcomes) { item.result = .success(outcome) }
+        } catch {
+            for item in batch {
+                do {
+                    item.result = .success(
+                        try await connection.transaction {
+                            try await insert(item.request, audit: item.audit, on: connection)
+                        })
+                } catch {
+                    item.result = .failure(error)
+                }
+            }
+        }
     }
 
     private func observed(_ outcome: CreateOutcome, audit: AuditEntry) -> CreateOutcome {

@@ -2,25 +2,37 @@ import DSRCore
 import Foundation
 import Logging
 import SQLiteNIO
+import Synchronization
 
-/// The embedded ``RequestStore``: one SQLite file in WAL mode behind one connection.
+/// The embedded ``RequestStore``: one SQLite file in WAL mode, one writing connection and a few reading ones.
 ///
-/// Every use of the connection, reads included, passes through one FIFO gate, so a transaction's statements
-/// never interleave with another task's and no read sees another task's uncommitted writes.
+/// Every use of the writing connection passes through one FIFO gate, so a transaction's statements never
+/// interleave with another task's. Plain reads go to reading connections (WAL lets them run alongside the writer and
+/// each other; each sees only committed data), so status reads do not queue behind writes. Creations are committed
+/// in groups: whoever holds the gate inserts every creation waiting for it in one transaction.
 ///
 /// Instants are stored losslessly (the `Double` inside each `Date`), so a request reads back `==` to the one
 /// written. What `create`, `update` and `claimDue` return is the row as stored, read back in the same statement.
 package final class SQLiteRequestStore: RequestStore {
     private let connection: SQLiteConnection
     private let gate = AsyncSerialGate()
+    private let readers: [GatedConnection]
+    private let nextReader = Atomic<Int>(0)
     private let logger: Logger
     let observer: ChangeObserver?
+    let pendingCreates = Mutex<[PendingCreate]>([])
 
-    private init(connection: SQLiteConnection, logger: Logger, observer: ChangeObserver?) {
+    private init(
+        connection: SQLiteConnection, readers: [SQLiteConnection], logger: Logger, observer: ChangeObserver?
+    ) {
         self.connection = connection
+        self.readers = readers.map(GatedConnection.init)
         self.logger = logger
         self.observer = observer
     }
+
+    /// Reading connections opened next to the writer.
+    static let readerCount = 4
 
     /// Opens (creating if needed) the database file at `path`, configures it and applies pending migrations.
     /// `observer` hears of every committed creation and change (metrics count from it).
@@ -28,15 +40,23 @@ package final class SQLiteRequestStore: RequestStore {
         path: String, logger: Logger, observer: ChangeObserver? = nil
     ) async throws -> SQLiteRequestStore {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        var readers: [SQLiteConnection] = []
         do {
             try await configure(connection)
             try await SQLiteMigrator.migrate(connection, logger: logger)
+            for _ in 0..<readerCount {
+                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                readers.append(reader)
+                _ = try await reader.query("PRAGMA busy_timeout = 5000")
+                _ = try await reader.query("PRAGMA query_only = ON")
+            }
         } catch {
+            for reader in readers { try? await reader.close() }
             try? await connection.close()
             throw error
         }
         logger.debug("Opened request store", metadata: ["db.engine": "sqlite"])
-        return SQLiteRequestStore(connection: connection, logger: logger, observer: observer)
+        return SQLiteRequestStore(connection: connection, readers: readers, logger: logger, observer: observer)
     }
 
     private static func configure(_ connection: SQLiteConnection) async throws {
@@ -59,6 +79,7 @@ package final class SQLiteRequestStore: RequestStore {
 
     /// Waits for operations in flight, then closes the connection; later calls throw ``StoreError/Code/closed``.
     package func close() async throws {
+        for reader in readers { try await reader.close() }
         try await gate.withLock {
             guard !connection.isClosed else { return }
             try await connection.close()
@@ -92,5 +113,32 @@ package final class SQLiteRequestStore: RequestStore {
     /// One statement on its own (SQLite makes it atomic) while no other task uses the connection.
     func rows(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
         try await exclusive { try await $0.query(sql, binds) }
+    }
+
+    /// One read-only statement on the next reading connection.
+    func read(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count
+        return try await readers[index].query(sql, binds)
+    }
+}
+
+/// A reading connection and the gate that keeps its statements one at a time.
+final class GatedConnection: Sendable {
+    private let connection: SQLiteConnection
+    private let gate = AsyncSerialGate()
+
+    init(_ connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
+    func query(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
+        try await gate.withLock {
+            guard !connection.isClosed else { throw StoreError(code: .closed) }
+            return try await connection.query(sql, binds)
+        }
+    }
+
+    func close() async throws {
+        try await gate.withLock { if !connection.isClosed { try await connection.close() } }
     }
 }
