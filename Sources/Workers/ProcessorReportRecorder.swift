@@ -27,6 +27,13 @@ package struct ProcessorReportRecorder: Sendable {
         state: RequestState, fields: ProcessorFields, for id: UUID, actor: AuditEntry.Actor
     ) async throws -> Outcome {
         let at = clock.now
+        // Most reports repeat what is stored (callbacks come in batches, polls re-read): a read decides that without
+        // taking the writer; anything that may change goes through the write transaction, which decides again.
+        guard let stored = try await store.request(id: id) else { return .unknownRequest }
+        var copy = stored
+        if copy.applyProcessorReport(state: state, fields: fields, actor: actor, at: at).isEmpty {
+            return .unchanged(stored)
+        }
         let changed = Mutex(false)
         guard
             let after = try await store.update(
