@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "dsr-gateway",
             dependencies: [
-                "GatewayApp",
+                "GatewayApp", "Operations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -88,6 +88,7 @@ package func buildRouter(
     publicBaseURL: PublicBaseURL, configuration: GatewayConfiguration, metrics: GatewayMetrics, clock: any WallClock
 ) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: RequestLoggingMiddleware())
     router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMiddleware())
     let callbacks = CallbackController(
