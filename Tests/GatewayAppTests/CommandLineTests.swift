@@ -84,6 +84,46 @@ import TestSupport
         #expect(!printed.contains("s3cr3t-value"))
     }
 
+    @Test func checkConfigListsEveryProblemWithoutSecretsAndExitsOne() throws {
+        try Files.with { files in
+            let config = try files.write(
+                "bad.json",
+                #"{"processor":{"workspace_key":"k","workspace_secret":"s3cr3t-value","base_url":"not a url"},"#
+                    + #""http":{"port":70000},"api_keys":["x:short:requests:read"]}"#)
+            let result = try CommandLineRunner.run(["check-config", "--config", config])
+            #expect(result.status == 1)
+            for problem in ["processor.base_url", "http.port", "api_keys[0]"] {
+                #expect(result.output.contains(problem), "\(problem)")
+            }
+            #expect(!(result.output + result.errors).contains("s3cr3t-value"))
+        }
+    }
+
+    @Test func checkConfigRefusesUnreadableTrustRootsAndPassesAGoodFile() throws {
+        try Files.with { files in
+            let key = "support:\(String(repeating: "a", count: 64)):requests:read"
+            let roots = try files.write("roots.pem", "not a certificate")
+            func config(_ roots: String) throws -> String {
+                try files.write(
+                    "gateway.json",
+                    #"{"processor":{"workspace_key":"k","workspace_secret":"s3cr3t-value"},"api_keys":[""#
+                        + key + #""],"callbacks":{"trust_roots_file":""# + roots + #""},"store":{"sqlite_path":""#
+                        + files.directory.path + #""},"results":{"directory":""#
+                        + files.directory.directory.appendingPathComponent("results").path + #""}}"#)
+            }
+            let bad = try CommandLineRunner.run(["check-config", "--config", try config(roots)])
+            #expect(bad.status == 1)
+            #expect(bad.output.contains("callbacks.trust_roots_file"))
+            let good = try CommandLineRunner.run([
+                "check-config", "--config", try config(try files.write("good.pem", PKIFixtures.good.rootPEM)),
+            ])
+            #expect(good.status == 0, "\(good.output)")
+            #expect(good.output.hasPrefix("configuration OK"))
+            #expect(good.output.contains("api keys: support (requests:read)"))
+            #expect(!(good.output + good.errors).contains("s3cr3t-value"))
+        }
+    }
+
     static func callbackVerify(
         _ files: Files, body: [UInt8], signature: String, roots: GeneratedChain = PKIFixtures.good
     ) throws -> [String] {

@@ -9,7 +9,8 @@ package struct GatewayCommand: AsyncParsableCommand {
         abstract: "Fulfils GDPR/CCPA data subject requests against OpenDSR processors (mParticle DSR API v3).",
         subcommands: [
             ServeCommand.self, DemoCommand.self, SimulateProcessorCommand.self, CertCommand.self,
-            CallbackCommand.self, RequestsCommand.self, HealthCommand.self, SoakCommand.self, BenchCommand.self,
+            CallbackCommand.self, RequestsCommand.self, HealthCommand.self, CheckConfigCommand.self, SoakCommand.self,
+            BenchCommand.self,
         ]
     )
 

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import GatewayHTTP
+import OpenDSR
+import Workers
+
+/// `dsr-gateway check-config`: validates every setting as `serve` would, then what only the running machine can
+/// tell (trust roots parse, directories writable); prints a summary without secrets, exits 1 on any problem.
+struct CheckConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate the configuration (file + environment) as serve would; exit 1 on any problem.")
+
+    @Option(help: "JSON configuration file (keys as in the README).")
+    var config: String?
+
+    func run() async throws {
+        let loaded: GatewayConfiguration
+        do {
+            loaded = try await ServeCommand.loadConfiguration(file: config)
+        } catch let error as ValidationError {
+            announce(error.message)
+            throw ExitCode(1)
+        }
+        let problems = Self.machineProblems(loaded)
+        guard problems.isEmpty else {
+            announce("Invalid configuration:\n- " + problems.joined(separator: "\n- "))
+            throw ExitCode(1)
+        }
+        announce("configuration OK")
+        announce(Self.summary(loaded))
+    }
+
+    /// What the configuration names but only this machine can confirm.
+    static func machineProblems(_ configuration: GatewayConfiguration) -> [String] {
+        var problems: [String] = []
+        do {
+            if try TrustRootsLoader.load(configuration.callbacks.trustRoots).isEmpty {
+                problems.append("callbacks.trust_roots_file holds no certificate")
+            }
+        } catch {
+            problems.append("callbacks.trust_roots_file (or the system CA bundle) cannot be read as PEM certificates")
+        }
+        let storeDirectory = URL(fileURLWithPath: configuration.sqlitePath).deletingLastPathComponent().path
+        if !FileManager.default.isWritableFile(atPath: storeDirectory) {
+            problems.append("store.sqlite_path: the directory \(storeDirectory) is not writable")
+        }
+        let results = URL(fileURLWithPath: configuration.results.directory)
+        let existing =
+            FileManager.default.fileExists(atPath: results.path) ? results : results.deletingLastPathComponent()
+        if !FileManager.default.isWritableFile(atPath: existing.path) {
+            problems.append("results.directory: \(results.path) cannot be created or written")
+        }
+        return problems
+    }
+
+    /// The effective settings a person checks, secrets left out.
+    static func summary(_ configuration: GatewayConfiguration) -> String {
+        let keys = configuration.apiKeys.map {
+            "\($0.name) (\($0.scopes.map(\.rawValue).sorted().joined(separator: "+")))"
+        }
+        return [
+            "listen: \(configuration.host):\(configuration.port)",
+            "public_base_url: \(configuration.publicBaseURL ?? "not set (callbacks go to the listen address)")",
+            "store: \(configuration.sqlitePath)",
+            "processor: \(configuration.processor.baseURL), \(configuration.processor.requestsPerMinute) calls/min, "
+                + "workspace credentials set",
+            "callbacks: domains \(configuration.callbacks.allowedDomains.sorted().joined(separator: ", "))",
+            "events: \(configuration.events == nil ? "off" : "on (\(configuration.events!.client.baseURL))")",
+            "api keys: \(keys.joined(separator: ", "))",
+        ].joined(separator: "\n")
+    }
+}
