@@ -247,7 +247,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "GatewayApp", "TestSupport", "ProcessorSimulator", "DSRCore", "OpenDSR", "Workers",
+                "GatewayApp", "TestSupport", "ProcessorSimulator", "DSRCore", "OpenDSR", "Workers", "Operations",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -112,6 +112,7 @@ package func buildRouter(
         .addRoutes(requests.endpoints, atPath: "/data-subject-requests")
         .addRoutes(BatonController(intake: intake, store: store, metrics: metrics).endpoints, atPath: "/baton")
         .addRoutes(EventsController(client: events).endpoints, atPath: "/events")
+        .addRoutes(DashboardController(sampler: sampler, health: health).endpoints, atPath: "/dashboard")
     return router
 }
 

@@ -6,6 +6,7 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import OpenDSR
+import Operations
 import ProcessorSimulator
 import Testing
 import TestSupport
@@ -13,10 +14,10 @@ import X509
 
 /// `GET /metrics` after a scripted scenario: every value equals what happened, and promtool accepts the text.
 @Suite struct MetricsEndToEndTests {
-    static func scrape(_ harness: GatewayHarness) async throws -> MetricsExposition {
+    static func scrape(_ harness: GatewayHarness) async throws -> MetricsText {
         let answer = try await harness.api.send(.GET, "/metrics")
         #expect(answer.status == 200)
-        return MetricsExposition(String(decoding: answer.body, as: UTF8.self))
+        return MetricsText(String(decoding: answer.body, as: UTF8.self))
     }
 
     @Test func valuesAfterSubmissionsCallbacksAndFailuresEqualWhatHappened() async throws {

@@ -1,0 +1,27 @@
+import Hummingbird
+import Operations
+
+/// `GET /dashboard`: the operations dashboard (scope `requests:read`; a browser signs in with HTTP Basic, any user
+/// name and the API key as password).
+package struct DashboardController: Sendable {
+    let sampler: MetricsSampler
+    let health: HealthChecks
+
+    package init(sampler: MetricsSampler, health: HealthChecks) {
+        self.sampler = sampler
+        self.health = health
+    }
+
+    package var endpoints: RouteCollection<GatewayRequestContext> {
+        RouteCollection(context: GatewayRequestContext.self).get { _, context -> Response in
+            try context.require(.read)
+            async let report = health.run(logger: context.logger)
+            let metrics = MetricsText(try await sampler.exposition())
+            let page = DashboardPage(metrics: metrics, health: await report)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: page.html)))
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+
+/// The operations dashboard as one self-contained HTML page (inline CSS and SVG, no scripts, no external resources),
+/// computed from the same exposition `/metrics` serves and the health report. Every number sits in an element with
+/// `data-metric`, every panel in a `section` with `data-panel`, so tests (and scrapers) can read them.
+package struct DashboardPage: Sendable {
+    let metrics: MetricsText
+    let health: HealthReport
+
+    package init(metrics: MetricsText, health: HealthReport) {
+        self.metrics = metrics
+        self.health = health
+    }
+
+    /// The panels in page order, with their titles.
+    package static let panels = [
+        ("status", "Status"), ("volume", "Request volume"), ("errors", "Error rates"), ("latency", "HTTP latency"),
+        ("processor", "Processor"), ("certificate", "Callback certificate"), ("baton", "Baton calls"),
+        ("states", "Requests by state"), ("deadlines", "Deadlines"), ("queue", "Dispatcher queue"),
+    ]
+
+    package var html: String {
+        let body = Self.panels.map { id, title in
+            "<section data-panel=\"\(id)\"><h2>\(title)</h2>\(panel(id))</section>"
+        }.joined(separator: "\n")
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>dsr-gateway — \(health.status)</title>
+            <style>
+            body{font:14px system-ui,sans-serif;margin:16px;background:#f6f7f9;color:#1d2330}
+            h1{font-size:20px;margin:0 0 12px} h2{font-size:14px;margin:0 0 8px;color:#4a5160}
+            main{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:12px}
+            section{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:12px}
+            .big{font-size:26px;font-weight:600} .healthy{color:#1f7a3a} .degraded{color:#a46200}
+            .unhealthy{color:#b3261e} table{border-collapse:collapse;width:100%} td{padding:2px 4px}
+            td.n{text-align:right;font-variant-numeric:tabular-nums}
+            </style></head><body>
+            <h1>dsr-gateway <span class="\(health.status)" data-metric="status">\(health.status)</span>
+            <small>at \(health.timestamp)</small></h1>
+            <main>
+            \(body)
+            </main></body></html>
+            """
+    }
+
+    private func panel(_ id: String) -> String {
+        switch id {
+        case "status":
+            let processor = health.checks["processor"]
+            return big("health", health.status)
+                + table([
+                    ("circuit", "circuit", processor?.circuit ?? "unknown"),
+                    ("processor check", "processor_check", processor?.status.rawValue ?? "unknown"),
+                    ("store check", "store_check", health.checks["store"]?.status.rawValue ?? "unknown"),
+                ])
+        case "volume":
+            let submitted = metrics.matching("dsr_gateway_requests_submitted_total")
+            return big("http_requests", number(metrics.sum("dsr_gateway_http_requests_total")))
+                + "<div>HTTP requests served</div>"
+                + bars(
+                    submitted.map { ("\($0.labels["type"] ?? "") \($0.labels["regulation"] ?? "")", $0.value) },
+                    key: "submitted")
+        case "errors":
+            let total = metrics.sum("dsr_gateway_http_requests_total")
+            let rate = { (statusClass: String) in
+                total == 0 ? 0 : metrics.sum("dsr_gateway_http_requests_total", ["status_class": statusClass]) / total
+            }
+            return table([
+                ("4xx", "rate_4xx", percent(rate("4xx"))), ("5xx", "rate_5xx", percent(rate("5xx"))),
+            ])
+        case "latency":
+            let quantiles = [("P50", 0.5), ("P90", 0.9), ("P95", 0.95), ("P99", 0.99)].map { label, q in
+                (label, (metrics.quantile(q, of: "dsr_gateway_http_request_duration_seconds") ?? 0) * 1000)
+            }
+            return bars(quantiles, key: "latency", unit: " ms")
+        case "processor":
+            let name = "dsr_gateway_processor_request_duration_seconds"
+            let calls = metrics.sum(name + "_count")
+            let succeeded = metrics.sum(name + "_count", ["outcome": "success"])
+            return table([
+                ("calls", "processor_calls", number(calls)),
+                ("success rate", "processor_success_rate", percent(calls == 0 ? 1 : succeeded / calls)),
+                ("P95 latency", "processor_p95_ms", milliseconds(metrics.quantile(0.95, of: name))),
+                (
+                    "reported usage", "processor_usage",
+                    percent((metrics.value("dsr_gateway_processor_rate_limit_used_percent") ?? 0) / 100)
+                ),
+            ])
+        case "certificate":
+            let seconds = metrics.matching("dsr_gateway_certificate_expires_in_seconds").map(\.value).min()
+            return big("certificate_days_left", seconds.map { "\(Int(($0 / 86_400).rounded(.down)))" } ?? "unknown")
+                + "<div>days left (\(health.checks["certificate"]?.status.rawValue ?? "unknown"))</div>"
+                + table([
+                    (
+                        "validations ok", "validations_success",
+                        number(metrics.sum("dsr_gateway_certificate_validations_total", ["result": "success"]))
+                    ),
+                    (
+                        "validations failed", "validations_failure",
+                        number(metrics.sum("dsr_gateway_certificate_validations_total", ["result": "failure"]))
+                    ),
+                ])
+        case "baton":
+            return bars(
+                metrics.matching("dsr_gateway_baton_calls_total").map {
+                    ("\($0.labels["request_type"] ?? "") \($0.labels["action"] ?? "")", $0.value)
+                }, key: "baton")
+        case "states":
+            return bars(
+                metrics.matching("dsr_gateway_requests").map { ($0.labels["state"] ?? "", $0.value) }
+                    .sorted { $0.0 < $1.0 }, key: "state")
+        case "deadlines":
+            return table([
+                (
+                    "at risk (< 7 days)", "deadline_at_risk",
+                    number(metrics.value("dsr_gateway_requests_deadline_at_risk"))
+                ),
+                ("past deadline", "deadline_passed", number(metrics.value("dsr_gateway_requests_deadline_passed"))),
+            ])
+        default:
+            return big("queue_depth", number(metrics.value("dsr_gateway_queue_depth"))) + "<div>queued</div>"
+                + table([
+                    (
+                        "oldest waiting", "queue_oldest_seconds",
+                        number(metrics.value("dsr_gateway_queue_oldest_age_seconds")) + " s"
+                    )
+                ])
+        }
+    }
+
+    private func big(_ key: String, _ value: String) -> String {
+        "<div class=\"big\" data-metric=\"\(key)\">\(escape(value))</div>"
+    }
+
+    private func table(_ rows: [(String, String, String)]) -> String {
+        "<table>"
+            + rows.map { label, key, value in
+                "<tr><td>\(label)</td><td class=\"n\" data-metric=\"\(key)\">\(escape(value))</td></tr>"
+            }.joined() + "</table>"
+    }
+
+    /// A horizontal bar chart in inline SVG; each value also in a `data-metric="key:label"` text element.
+    private func bars(_ rows: [(String, Double)], key: String, unit: String = "") -> String {
+        guard !rows.isEmpty else { return "<div>none yet</div>" }
+        let largest = max(rows.map(\.1).max() ?? 0, 1)
+        let height = rows.count * 22
+        let rects = rows.enumerated().map { index, row in
+            let y = index * 22
+            let width = Int(160 * row.1 / largest)
+            let shown = unit.isEmpty ? number(row.1) : String(format: "%.1f", row.1) + unit
+            return """
+                <text x="0" y="\(y + 15)">\(escape(row.0))</text>\
+                <rect x="110" y="\(y + 4)" width="\(width)" height="14" fill="#4c78a8"/>\
+                <text x="\(114 + width)" y="\(y + 15)" data-metric="\(key):\(escape(row.0))">\(shown)</text>
+                """
+        }.joined()
+        return "<svg width=\"100%\" height=\"\(height)\" viewBox=\"0 0 330 \(height)\" font-size=\"12\">\(rects)</svg>"
+    }
+
+    private func number(_ value: Double?) -> String {
+        guard let value else { return "0" }
+        return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    private func percent(_ fraction: Double) -> String { String(format: "%.1f %%", fraction * 100) }
+
+    private func milliseconds(_ seconds: Double?) -> String {
+        seconds.map { String(format: "%.1f ms", $0 * 1000) } ?? "none yet"
+    }
+
+    private func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

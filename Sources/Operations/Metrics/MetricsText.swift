@@ -1,0 +1,76 @@
+/// A Prometheus text exposition read back into samples: what the dashboard shows is computed from exactly the text
+/// `/metrics` serves.
+package struct MetricsText: Sendable {
+    /// One sample line.
+    package struct Sample: Sendable {
+        package var name: String
+        package var labels: [String: String]
+        package var value: Double
+    }
+
+    package let text: String
+    package private(set) var samples: [Sample] = []
+
+    package init(_ text: String) {
+        self.text = text
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                continue
+            }
+            let series = line[..<space]
+            guard let brace = series.firstIndex(of: "{") else {
+                samples.append(Sample(name: String(series), labels: [:], value: value))
+                continue
+            }
+            var labels: [String: String] = [:]
+            for pair in series[series.index(after: brace)..<series.index(before: series.endIndex)].split(separator: ",")
+            {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                labels[String(parts[0])] = String(parts[1].dropFirst().dropLast())
+            }
+            samples.append(Sample(name: String(series[..<brace]), labels: labels, value: value))
+        }
+    }
+
+    /// The first sample of `name` whose labels include `labels`.
+    package func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+        matching(name, labels).first?.value
+    }
+
+    /// The sum over every sample of `name` whose labels include `labels`.
+    package func sum(_ name: String, _ labels: [String: String] = [:]) -> Double {
+        matching(name, labels).reduce(0) { $0 + $1.value }
+    }
+
+    /// Every sample of `name` whose labels include `labels`.
+    package func matching(_ name: String, _ labels: [String: String] = [:]) -> [Sample] {
+        samples.filter { sample in
+            sample.name == name && labels.allSatisfy { key, value in sample.labels[key] == value }
+        }
+    }
+
+    /// The `quantile` (0…1) of histogram `name` over every series matching `labels`, interpolated inside the bucket
+    /// as Prometheus' `histogram_quantile` does; nil without observations.
+    package func quantile(_ quantile: Double, of name: String, _ labels: [String: String] = [:]) -> Double? {
+        var cumulative: [Double: Double] = [:]
+        for sample in matching(name + "_bucket", labels) {
+            guard let bound = sample.labels["le"].flatMap({ $0 == "+Inf" ? Double.infinity : Double($0) }) else {
+                continue
+            }
+            cumulative[bound, default: 0] += sample.value
+        }
+        let buckets = cumulative.sorted { $0.key < $1.key }
+        guard let total = buckets.last?.value, total > 0 else { return nil }
+        let rank = quantile * total
+        var lower = (bound: 0.0, count: 0.0)
+        for (bound, count) in buckets {
+            if count >= rank {
+                guard bound.isFinite else { return lower.bound }
+                return lower.bound + (bound - lower.bound) * (rank - lower.count) / max(count - lower.count, 1)
+            }
+            lower = (bound, count)
+        }
+        return lower.bound
+    }
+}
