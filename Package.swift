@@ -170,6 +170,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "OperationsTests",
+            dependencies: ["Operations"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "DSRCoreTests",
             dependencies: ["DSRCore", "TestSupport"],
             swiftSettings: upcoming

@@ -69,6 +69,13 @@ package func buildApplication(
                 store: store, client: events, environment: settings.environment, retry: configuration.dispatcher.retry,
                 pollInterval: configuration.dispatcher.pollInterval, clock: clock, logger: logger))
     }
+    if let emf = configuration.cloudWatchEMF {
+        services.append(
+            CloudWatchEMFReporter(
+                sampler: MetricsSampler(
+                    metrics: metrics, store: store, pacer: client.pacer, certificates: certificates, clock: clock),
+                emf: CloudWatchEMF(environment: emf.environment), interval: emf.interval, clock: clock, logger: logger))
+    }
     return Application(
         router: router,
         configuration: .init(

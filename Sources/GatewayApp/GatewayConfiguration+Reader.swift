@@ -45,6 +45,8 @@ extension GatewayConfiguration {
             problems.append("processor.circuit_failure_threshold and processor.circuit_open_seconds must be positive")
         }
         let events = Self.events(reader: reader, problems: &problems)
+        let emfInterval = reader.double(forKey: "metrics.emf_interval_seconds", default: 60)
+        if emfInterval <= 0 { problems.append("metrics.emf_interval_seconds must be positive") }
         guard problems.isEmpty, let processorKey, let processorSecret else {
             throw ConfigurationError(problems: problems)
         }
@@ -76,6 +78,10 @@ extension GatewayConfiguration {
                 gdprMonths: reader.int(forKey: "deadlines.gdpr_months", default: 1),
                 ccpaDays: reader.int(forKey: "deadlines.ccpa_days", default: 45)),
             apiKeys: apiKeys)
+        if reader.bool(forKey: "metrics.cloudwatch_emf", default: false) {
+            cloudWatchEMF = CloudWatchEMFConfiguration(
+                environment: reader.string(forKey: "metrics.emf_environment", default: "PROD"), interval: emfInterval)
+        }
     }
 
     /// The Events API settings: off unless `events.input_key` is set; then the secret is required too.

@@ -28,6 +28,8 @@ package struct GatewayConfiguration: Sendable {
     package var deadlines: DeadlinePolicy
     /// API keys as `name:sha256hex:scope+scope` (key `api_keys`, a list; comma-separated in the environment).
     package var apiKeys: [APIKey]
+    /// CloudWatch Embedded Metric Format lines on standard output; nil (the default) turns them off.
+    package var cloudWatchEMF: CloudWatchEMFConfiguration? = nil
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil, sqlitePath: String,
@@ -86,5 +88,18 @@ package struct CallbackConfiguration: Sendable {
         case file(String)
         /// PEM text held in memory (dev mode: the simulator's root).
         case pem(String)
+    }
+}
+
+/// The operations guide's metrics as CloudWatch EMF lines (key `metrics.cloudwatch_emf`, default false).
+package struct CloudWatchEMFConfiguration: Sendable {
+    /// The `Environment` dimension (key `metrics.emf_environment`, default `PROD`).
+    package var environment: String
+    /// Seconds between reports (key `metrics.emf_interval_seconds`, default 60).
+    package var interval: TimeInterval
+
+    package init(environment: String = "PROD", interval: TimeInterval = 60) {
+        self.environment = environment
+        self.interval = interval
     }
 }

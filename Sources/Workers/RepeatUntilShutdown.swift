@@ -4,7 +4,7 @@ import ServiceLifecycle
 
 /// Runs `pass` again and again until the task is cancelled or the service group shuts down gracefully. After a pass
 /// that did no work (it returns false) or failed (logged with `name`, then retried), waits `interval` seconds.
-func repeatUntilShutdown(
+package func repeatUntilShutdown(
     every interval: TimeInterval, name: String, logger: Logger, _ pass: () async throws -> Bool
 ) async {
     let pause = Duration.milliseconds(Int64(interval * 1000))

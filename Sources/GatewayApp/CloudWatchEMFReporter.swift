@@ -1,0 +1,26 @@
+import DSRCore
+import Foundation
+import Logging
+import Operations
+import ServiceLifecycle
+import Workers
+
+/// Writes the operations guide's metrics as CloudWatch Embedded Metric Format lines to standard output every
+/// `interval` seconds (the CloudWatch agent or Lambda runtime turns them into metrics). Off unless configured.
+struct CloudWatchEMFReporter: Service {
+    let sampler: MetricsSampler
+    let emf: CloudWatchEMF
+    let interval: TimeInterval
+    let clock: any WallClock
+    let logger: Logger
+
+    func run() async throws {
+        var previous: MetricsText?
+        await repeatUntilShutdown(every: interval, name: "cloudwatch-emf", logger: logger) {
+            let current = MetricsText(try await sampler.exposition())
+            for line in emf.lines(current: current, previous: previous, at: clock.now) { announce(line) }
+            previous = current
+            return false
+        }
+    }
+}
