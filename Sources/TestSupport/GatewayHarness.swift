@@ -134,7 +134,7 @@ package actor GatewayHarness {
 
     /// Polls `condition` (real time, every 10 ms) until it holds; fails after `timeout`.
     package func eventually(
-        timeout: Duration = .seconds(10), _ what: String, _ condition: @Sendable () async throws -> Bool
+        timeout: Duration = .seconds(30), _ what: String, _ condition: @Sendable () async throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
