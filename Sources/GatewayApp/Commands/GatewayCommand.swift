@@ -10,7 +10,7 @@ package struct GatewayCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, DemoCommand.self, SimulateProcessorCommand.self, CertCommand.self,
             CallbackCommand.self, RequestsCommand.self, HealthCommand.self, CheckConfigCommand.self, SoakCommand.self,
-            BenchCommand.self,
+            BenchCommand.self, AlertsCommand.self,
         ]
     )
 

@@ -68,6 +68,9 @@ package enum MetricsCatalogue {
     package static let deadlinePassed = MetricDefinition(
         name: "dsr_gateway_requests_deadline_passed", kind: .gauge, labels: [],
         help: "Unfinished requests past their regulatory deadline.", guideName: nil)
+    package static let deadlineImminent = MetricDefinition(
+        name: "dsr_gateway_requests_deadline_imminent", kind: .gauge, labels: [],
+        help: "Unfinished requests less than 3 days from their regulatory deadline, or past it.", guideName: nil)
     package static let circuitOpen = MetricDefinition(
         name: "dsr_gateway_processor_circuit_open", kind: .gauge, labels: [],
         help: "1 while the processor circuit breaker holds calls (open or half-open), else 0.", guideName: nil)
@@ -79,7 +82,7 @@ package enum MetricsCatalogue {
     package static let all: [MetricDefinition] = [
         requestsSubmitted, requestsCompleted, requestsFailed, retryBudgetSpent, certificateValidations,
         certificateExpiry, batonCalls, processorDuration, httpRequests, httpDuration, requestsByState, queueDepth,
-        queueOldestAge, deadlineAtRisk, deadlinePassed, circuitOpen, processorUsage,
+        queueOldestAge, deadlineAtRisk, deadlinePassed, deadlineImminent, circuitOpen, processorUsage,
     ]
 
     /// Histogram buckets from 1 ms to 10 s, close enough together that P50/P90/P95/P99 read off them are meaningful.

@@ -42,6 +42,8 @@ package struct MetricsSampler: Sendable {
         let deadlines = try await store.deadlineCounts(at: now, within: atRiskWithin)
         metrics.gauge(MetricsCatalogue.deadlineAtRisk).record(deadlines.atRisk)
         metrics.gauge(MetricsCatalogue.deadlinePassed).record(deadlines.passed)
+        let imminent = try await store.deadlineCounts(at: now, within: 3 * 86_400)
+        metrics.gauge(MetricsCatalogue.deadlineImminent).record(imminent.atRisk + imminent.passed)
         for status in await certificates.status() {
             guard let seconds = status.secondsRemaining else { continue }
             metrics.gauge(MetricsCatalogue.certificateExpiry, [status.domain]).record(seconds)

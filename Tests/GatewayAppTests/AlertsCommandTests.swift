@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+
+/// `dsr-gateway alerts export` as a process: promtool accepts the Prometheus rules; a bad rules file is refused.
+@Suite struct AlertsCommandTests {
+    @Test func promtoolAcceptsTheExportedRules() throws {
+        try Files.with { files in
+            let exported = try CommandLineRunner.run(["alerts", "export", "--format", "prometheus"])
+            #expect(exported.status == 0)
+            let path = try files.write("rules.yml", exported.output)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
+            process.arguments = ["check", "rules", path]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(printed)")
+            #expect(printed.contains("SUCCESS: 8 rules found"))
+        }
+    }
+
+    @Test func aBadRulesFileIsRefusedWithItsLine() throws {
+        try Files.with { files in
+            let path = try files.write("rules.yaml", "rules:\n  - name: Broken\n    kind: sometimes\n")
+            let result = try CommandLineRunner.run(["alerts", "export", "--rules", path])
+            #expect(result.status == 1)
+            #expect(result.output.contains("line 3: `kind` must be one of"))
+        }
+    }
+}

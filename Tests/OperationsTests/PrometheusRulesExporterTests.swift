@@ -1,0 +1,28 @@
+import Operations
+import Testing
+
+/// Each rule kind exported as the PromQL that means the same thing.
+@Suite struct PrometheusRulesExporterTests {
+    @Test func eachDefaultRuleBecomesTheSameConditionInPromQL() throws {
+        let rules = Dictionary(
+            uniqueKeysWithValues: try AlertRulesFile.parse(DefaultAlertRules.yaml).map { ($0.name, $0) })
+        func expression(_ name: String) throws -> String {
+            PrometheusRulesExporter.expression(try #require(rules[name]))
+        }
+        #expect(
+            try expression("HighErrorRate")
+                == #"sum(increase(dsr_gateway_http_requests_total{status_class="5xx"}[5m])) / sum(increase(dsr_gateway_http_requests_total[5m])) > 0.05"#
+        )
+        #expect(try expression("UpstreamFailures") == "sum(increase(dsr_gateway_requests_failed_total[15m])) > 10")
+        #expect(
+            try expression("HighLatency")
+                == "histogram_quantile(0.95, sum by (le) (rate(dsr_gateway_http_request_duration_seconds_bucket[10m]))) > 2"
+        )
+        #expect(try expression("CertExpiry") == "min(dsr_gateway_certificate_expires_in_seconds) < 2592000")
+        #expect(
+            try expression("HighVolume")
+                == "(sum(rate(dsr_gateway_requests_submitted_total[30m])) / sum(rate(dsr_gateway_requests_submitted_total[1d] offset 30m))) > 2"
+        )
+        #expect(try expression("DispatcherStalled") == "max(dsr_gateway_queue_oldest_age_seconds) > 600")
+    }
+}
