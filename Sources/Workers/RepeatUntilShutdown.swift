@@ -16,7 +16,8 @@ package func repeatUntilShutdown(
             logger.error("\(name) pass failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
         }
         if !worked {
-            try? await Task.sleep(for: pause)
+            // A long interval (the alert evaluator's 30 s) must not hold a graceful shutdown up.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }
 }
