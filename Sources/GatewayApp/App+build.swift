@@ -27,6 +27,7 @@ package func buildApplication(
     let trustRoots = try TrustRootsLoader.load(configuration.callbacks.trustRoots)
     let resultsStore = try FileResultsStore(directory: configuration.results.directory)
     let metrics = GatewayMetrics()
+    let alerts = AlertMonitor(rules: configuration.alerts.rules, start: clock.now)
     let store = try await SQLiteRequestStore.open(
         path: configuration.sqlitePath, logger: logger, observer: { metrics.record($0, entries: $1) })
     // No redirects: results are only fetched from the processor's own base URL, and a 3xx must not move that.
@@ -48,7 +49,7 @@ package func buildApplication(
     let events = configuration.events.map { EventsClient(httpClient: httpClient, configuration: $0.client) }
     let router = buildRouter(
         store: store, client: client, events: events, certificates: certificates, publicBaseURL: publicBaseURL,
-        configuration: configuration, metrics: metrics, clock: clock)
+        configuration: configuration, metrics: metrics, alerts: alerts, clock: clock)
     let resultsWorker = ResultsWorker(
         store: store, results: resultsStore, client: client,
         configuration: configuration.results, clock: clock, logger: logger)
@@ -69,6 +70,12 @@ package func buildApplication(
                 store: store, client: events, environment: settings.environment, retry: configuration.dispatcher.retry,
                 pollInterval: configuration.dispatcher.pollInterval, clock: clock, logger: logger))
     }
+    services.append(
+        AlertEvaluationService(
+            monitor: alerts,
+            sampler: MetricsSampler(
+                metrics: metrics, store: store, pacer: client.pacer, certificates: certificates, clock: clock),
+            interval: configuration.alerts.evaluationInterval, clock: clock, logger: logger))
     if let emf = configuration.cloudWatchEMF {
         services.append(
             CloudWatchEMFReporter(
@@ -92,7 +99,8 @@ package func buildApplication(
 /// The routes: public callback and liveness, everything else behind API keys.
 package func buildRouter(
     store: any RequestStore, client: OpenDSRClient, events: EventsClient?, certificates: ProcessorCertificateCache,
-    publicBaseURL: PublicBaseURL, configuration: GatewayConfiguration, metrics: GatewayMetrics, clock: any WallClock
+    publicBaseURL: PublicBaseURL, configuration: GatewayConfiguration, metrics: GatewayMetrics, alerts: AlertMonitor,
+    clock: any WallClock
 ) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: RequestLoggingMiddleware())
@@ -120,6 +128,7 @@ package func buildRouter(
         .addRoutes(BatonController(intake: intake, store: store, metrics: metrics).endpoints, atPath: "/baton")
         .addRoutes(EventsController(client: events).endpoints, atPath: "/events")
         .addRoutes(DashboardController(sampler: sampler, health: health).endpoints, atPath: "/dashboard")
+        .addRoutes(AlertsController(monitor: alerts).endpoints, atPath: "/alerts")
     return router
 }
 

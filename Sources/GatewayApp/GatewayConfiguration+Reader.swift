@@ -3,6 +3,7 @@ import DSRCore
 import Foundation
 import GatewayHTTP
 import OpenDSR
+import Operations
 import Workers
 
 extension GatewayConfiguration {
@@ -45,6 +46,7 @@ extension GatewayConfiguration {
             problems.append("processor.circuit_failure_threshold and processor.circuit_open_seconds must be positive")
         }
         let events = Self.events(reader: reader, problems: &problems)
+        let alerts = Self.alerts(reader: reader, problems: &problems)
         let emfInterval = reader.double(forKey: "metrics.emf_interval_seconds", default: 60)
         if emfInterval <= 0 { problems.append("metrics.emf_interval_seconds must be positive") }
         guard problems.isEmpty, let processorKey, let processorSecret else {
@@ -78,6 +80,7 @@ extension GatewayConfiguration {
                 gdprMonths: reader.int(forKey: "deadlines.gdpr_months", default: 1),
                 ccpaDays: reader.int(forKey: "deadlines.ccpa_days", default: 45)),
             apiKeys: apiKeys)
+        self.alerts = alerts
         if reader.bool(forKey: "metrics.cloudwatch_emf", default: false) {
             cloudWatchEMF = CloudWatchEMFConfiguration(
                 environment: reader.string(forKey: "metrics.emf_environment", default: "PROD"), interval: emfInterval)
@@ -101,6 +104,25 @@ extension GatewayConfiguration {
         return EventsConfiguration(
             client: EventsClientConfiguration(baseURL: baseURL, inputKey: key, inputSecret: secret),
             environment: environment)
+    }
+
+    /// The alert rules: `alerts.rules_file` when set (every problem reported with its line), else the defaults.
+    static func alerts(reader: ConfigReader, problems: inout [String]) -> AlertsConfiguration {
+        let interval = reader.double(forKey: "alerts.evaluation_interval_seconds", default: 30)
+        if interval <= 0 { problems.append("alerts.evaluation_interval_seconds must be positive") }
+        guard let file = reader.string(forKey: "alerts.rules_file") else {
+            return AlertsConfiguration(evaluationInterval: interval)
+        }
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            problems.append("alerts.rules_file is not a readable file")
+            return AlertsConfiguration(evaluationInterval: interval)
+        }
+        do {
+            return AlertsConfiguration(rules: try AlertRulesFile.parse(text), evaluationInterval: interval)
+        } catch {
+            problems.append("alerts.rules_file \(error)")
+            return AlertsConfiguration(evaluationInterval: interval)
+        }
     }
 
     /// Parses `name:sha256hex:scope+scope`.

@@ -1,6 +1,7 @@
 import Configuration
 import DSRCore
 import Foundation
+import Operations
 import GatewayHTTP
 import OpenDSR
 import Workers
@@ -30,6 +31,8 @@ package struct GatewayConfiguration: Sendable {
     package var apiKeys: [APIKey]
     /// CloudWatch Embedded Metric Format lines on standard output; nil (the default) turns them off.
     package var cloudWatchEMF: CloudWatchEMFConfiguration? = nil
+    /// The alert rules and how often they are evaluated.
+    package var alerts = AlertsConfiguration()
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil, sqlitePath: String,
@@ -101,5 +104,19 @@ package struct CloudWatchEMFConfiguration: Sendable {
     package init(environment: String = "PROD", interval: TimeInterval = 60) {
         self.environment = environment
         self.interval = interval
+    }
+}
+
+/// Alerting (keys `alerts.*`).
+package struct AlertsConfiguration: Sendable {
+    /// The rules: the defaults, or those of `alerts.rules_file` (refused at start-up with the line and the reason).
+    package var rules: [AlertRule]
+    /// Seconds between evaluations (key `alerts.evaluation_interval_seconds`, default 30).
+    package var evaluationInterval: TimeInterval
+
+    package init(rules: [AlertRule]? = nil, evaluationInterval: TimeInterval = 30) {
+        // The built-in rules are checked by the tests; they always parse.
+        self.rules = rules ?? ((try? AlertRulesFile.parse(DefaultAlertRules.yaml)) ?? [])
+        self.evaluationInterval = evaluationInterval
     }
 }

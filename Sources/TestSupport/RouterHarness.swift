@@ -44,6 +44,7 @@ package struct RouterHarness: Sendable {
                 certificates: ProcessorCertificateCache(
                     fetchChainPEM: { _ in chainPEM }, trustRoots: trustRoots, clock: harness.clock),
                 publicBaseURL: PublicBaseURL(publicBaseURL), configuration: configuration, metrics: GatewayMetrics(),
+                alerts: AlertMonitor(rules: configuration.alerts.rules, start: harness.clock.now),
                 clock: harness.clock)
             let app = Application(router: router, logger: GatewayHarness.quietLogger)
             do {

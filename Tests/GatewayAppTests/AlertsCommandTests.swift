@@ -22,6 +22,20 @@ import Testing
         }
     }
 
+    @Test func aBadRulesFileStopsStartUpWithTheLineAndTheReason() throws {
+        try Files.with { files in
+            let rules = try files.write("rules.yaml", "rules:\n  - name: Broken\n    kind: sometimes\n")
+            let result = try CommandLineRunner.run(
+                ["serve"],
+                environment: [
+                    "PROCESSOR_WORKSPACE_KEY": "k", "PROCESSOR_WORKSPACE_SECRET": "s",
+                    "API_KEYS": "ops:\(String(repeating: "a", count: 64)):requests:read", "ALERTS_RULES_FILE": rules,
+                ])
+            #expect(result.status != 0)
+            #expect((result.output + result.errors).contains("alerts.rules_file line 3: `kind` must be one of"))
+        }
+    }
+
     @Test func aBadRulesFileIsRefusedWithItsLine() throws {
         try Files.with { files in
             let path = try files.write("rules.yaml", "rules:\n  - name: Broken\n    kind: sometimes\n")

@@ -1,0 +1,33 @@
+import DSRCore
+import Foundation
+import Logging
+import Operations
+import ServiceLifecycle
+import Workers
+
+/// Evaluates the alert rules every `interval` seconds against a fresh scrape, on the injected clock, and logs each
+/// transition (rule, severity, value — never subject data). Notifications to PagerDuty and Slack build on these.
+struct AlertEvaluationService: Service {
+    let monitor: AlertMonitor
+    let sampler: MetricsSampler
+    let interval: TimeInterval
+    let clock: any WallClock
+    let logger: Logger
+
+    func run() async throws {
+        await repeatUntilShutdown(every: interval, name: "alerts", logger: logger) {
+            let metrics = MetricsText(try await sampler.exposition())
+            for transition in monitor.evaluate(metrics, at: clock.now) {
+                logger.log(
+                    level: transition.kind == .firing ? .warning : .notice, "alert \(transition.kind.rawValue)",
+                    metadata: [
+                        "alert.rule": "\(transition.rule.name)",
+                        "alert.severity": "\(transition.rule.severity.rawValue)",
+                        "alert.route": "\(transition.rule.route)",
+                        "alert.value": "\(transition.value.map { String($0) } ?? "none")",
+                    ])
+            }
+            return false
+        }
+    }
+}

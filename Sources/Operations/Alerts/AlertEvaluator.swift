@@ -1,0 +1,128 @@
+import Foundation
+
+/// Where one rule stands.
+package struct AlertState: Sendable, Equatable, Codable {
+    package enum Phase: String, Sendable, Codable {
+        /// Not breached.
+        case inactive
+        /// Breached, for less than the rule's `for`.
+        case pending
+        /// Breached for at least `for`: notified.
+        case firing
+    }
+
+    package var rule: String
+    package var phase: Phase
+    /// When the current phase began.
+    package var since: Date
+    /// The last value computed (nil when there was nothing to compute from).
+    package var value: Double?
+
+    package init(rule: String, phase: Phase, since: Date, value: Double?) {
+        self.rule = rule
+        self.phase = phase
+        self.since = since
+        self.value = value
+    }
+}
+
+/// A notification-worthy change: a rule started firing, or stopped.
+package struct AlertTransition: Sendable, Equatable {
+    package enum Kind: String, Sendable {
+        case firing, resolved
+    }
+
+    package var rule: AlertRule
+    package var kind: Kind
+    package var value: Double?
+    package var at: Date
+}
+
+/// Evaluates the rules against the metrics history on an injected clock: inactive → pending → firing → (resolved)
+/// inactive. Only firing and resolved are transitions worth a notification; one each per breach.
+package struct AlertEvaluator: Sendable {
+    package let rules: [AlertRule]
+    package private(set) var states: [String: AlertState]
+    package private(set) var history: MetricsHistory
+
+    /// `states` restores what a previous run stored, so a restart neither re-notifies nor forgets.
+    package init(rules: [AlertRule], states: [AlertState] = [], start: Date) {
+        self.rules = rules
+        let restored = Dictionary(states.map { ($0.rule, $0) }, uniquingKeysWith: { $1 })
+        self.states = Dictionary(
+            uniqueKeysWithValues: rules.map { rule in
+                (
+                    rule.name,
+                    restored[rule.name] ?? AlertState(rule: rule.name, phase: .inactive, since: start, value: nil)
+                )
+            })
+        let longest = rules.map { $0.window + ($0.baseline ?? 0) }.max() ?? 0
+        history = MetricsHistory(retention: longest)
+    }
+
+    /// Records a scrape taken at `now` and moves every rule; returns the transitions to notify.
+    package mutating func evaluate(_ metrics: MetricsText, at now: Date) -> [AlertTransition] {
+        history.record(metrics, at: now)
+        var transitions: [AlertTransition] = []
+        for rule in rules {
+            let value = Self.value(of: rule, in: history, at: now)
+            let breached = value.map { rule.below ? $0 < rule.threshold : $0 > rule.threshold } ?? false
+            var state = states[rule.name]!
+            state.value = value
+            switch (state.phase, breached) {
+            case (.inactive, true):
+                state.phase = .pending
+                state.since = now
+                if rule.holdFor == 0 { fallthrough }
+            case (.pending, true) where now.timeIntervalSince(state.since) >= rule.holdFor:
+                state.phase = .firing
+                state.since = now
+                transitions.append(AlertTransition(rule: rule, kind: .firing, value: value, at: now))
+            case (.pending, false):
+                state.phase = .inactive
+                state.since = now
+            case (.firing, false):
+                state.phase = .inactive
+                state.since = now
+                transitions.append(AlertTransition(rule: rule, kind: .resolved, value: value, at: now))
+            default:
+                break
+            }
+            states[rule.name] = state
+        }
+        return transitions
+    }
+
+    /// The rule's value at `now`, or nil when the metrics give nothing to compute from.
+    static func value(of rule: AlertRule, in history: MetricsHistory, at now: Date) -> Double? {
+        let start = now.addingTimeInterval(-rule.window)
+        switch rule.kind {
+        case .ratio:
+            let total = history.increase(rule.metric, [:], from: start, to: now)
+            guard total > 0 else { return nil }
+            return history.increase(rule.metric, rule.match, from: start, to: now) / total
+        case .count:
+            return history.increase(rule.metric, rule.match, from: start, to: now)
+        case .percentile:
+            let buckets = history.latest?.matching(rule.metric + "_bucket", rule.match) ?? []
+            var lines: [String] = []
+            for bucket in buckets {
+                let grown = history.increase(rule.metric + "_bucket", bucket.labels, from: start, to: now)
+                let labels = bucket.labels.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",")
+                lines.append("\(rule.metric)_bucket{\(labels)} \(grown)")
+            }
+            return MetricsText(lines.joined(separator: "\n")).quantile(rule.quantile ?? 0.5, of: rule.metric)
+        case .gauge:
+            let values = history.latest?.matching(rule.metric, rule.match).map(\.value) ?? []
+            return rule.below ? values.min() : values.max()
+        case .baselineRatio:
+            let baseline = rule.baseline ?? rule.window
+            // Without the whole baseline behind us (just started) there is nothing to compare with.
+            guard history.covers(start.addingTimeInterval(-baseline)) else { return nil }
+            let recent = history.increase(rule.metric, rule.match, from: start, to: now) / rule.window
+            let before = history.increase(rule.metric, rule.match, from: start.addingTimeInterval(-baseline), to: start)
+            guard before > 0 else { return nil }
+            return recent / (before / baseline)
+        }
+    }
+}

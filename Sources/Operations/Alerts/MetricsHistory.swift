@@ -1,0 +1,51 @@
+import Foundation
+
+/// Scrapes kept for as long as the longest rule looks back, so counters can be read as increases over a window.
+package struct MetricsHistory: Sendable {
+    private var samples: [(at: Date, metrics: MetricsText)] = []
+    /// How far back samples are kept.
+    let retention: TimeInterval
+
+    package init(retention: TimeInterval) {
+        self.retention = retention
+    }
+
+    package mutating func record(_ metrics: MetricsText, at now: Date) {
+        samples.append((now, metrics))
+        let cutoff = now.addingTimeInterval(-retention)
+        // Keep the newest sample at or before the cutoff: a window reaching back that far needs a start.
+        if let keepFrom = samples.lastIndex(where: { $0.at <= cutoff }), keepFrom > 0 {
+            samples.removeFirst(keepFrom)
+        }
+    }
+
+    package var latest: MetricsText? { samples.last?.metrics }
+
+    /// Whether the history reaches back to `date`.
+    package func covers(_ date: Date) -> Bool {
+        samples.first.map { $0.at <= date } ?? false
+    }
+
+    /// The newest sample at or before `date`, else the oldest one (a window longer than the history so far).
+    package func sample(at date: Date) -> MetricsText? {
+        var low = 0
+        var high = samples.count
+        while low < high {
+            let middle = (low + high) / 2
+            if samples[middle].at <= date { low = middle + 1 } else { high = middle }
+        }
+        return low > 0 ? samples[low - 1].metrics : samples.first?.metrics
+    }
+
+    /// How much the matching series of `name` grew from `start` to `end` (counter resets count from zero).
+    package func increase(_ name: String, _ labels: [String: String], from start: Date, to end: Date) -> Double {
+        guard let last = sample(at: end) else { return 0 }
+        let first = sample(at: start)
+        var total = 0.0
+        for series in last.matching(name, labels) {
+            let before = first?.matching(name, series.labels).first?.value ?? 0
+            total += series.value >= before ? series.value - before : series.value
+        }
+        return total
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import GatewayApp
+import NIOHTTP1
+import ProcessorSimulator
+import Testing
+import TestSupport
+
+/// The evaluator running inside the gateway on its clock, seen through `GET /alerts`.
+@Suite struct AlertsEndToEndTests {
+    static func alerts(_ api: GatewayAPIClient) async throws -> [String: String] {
+        let answer = try await api.send(.GET, "/alerts")
+        let list = try #require(answer.json?["alerts"] as? [[String: any Sendable]])
+        return Dictionary(
+            uniqueKeysWithValues: list.compactMap { alert in
+                (alert["rule"] as? String).map { ($0, alert["state"] as? String ?? "") }
+            })
+    }
+
+    @Test func aStalledQueueGoesPendingThenFiringAndEveryOtherRuleStaysQuiet() async throws {
+        try await GatewayHarness.with(gateway: { $0.alerts.evaluationInterval = 0.02 }) { harness in
+            let api = try await harness.api
+            #expect(try await Self.alerts(api).count == 8)
+            // Every processor call answered 429 with a long Retry-After: the request stays queued.
+            harness.simulator.setFaults(SimulatorFaults(rateLimitStorm: true, rateLimitStormRetryAfter: 3000))
+            let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "stalled")
+            try await harness.eventually("the delivery met the 429") {
+                try await api.request(id).lastError?.contains("429") == true
+            }
+            try await harness.advance(by: 11 * 60)
+            try await harness.eventually("DispatcherStalled is pending") {
+                try await Self.alerts(api)["DispatcherStalled"] == "pending"
+            }
+            try await harness.advance(by: 61)
+            try await harness.eventually("DispatcherStalled is firing") {
+                try await Self.alerts(api)["DispatcherStalled"] == "firing"
+            }
+            let states = try await Self.alerts(api)
+            #expect(states.filter { $0.value != "inactive" }.keys.sorted() == ["DispatcherStalled"])
+        }
+    }
+}
