@@ -118,25 +118,29 @@ package enum AlertRulesFile {
     private static func number(
         _ fields: Node.Mapping, _ key: String, _ at: Int, required: Bool
     ) throws(AlertRulesError) -> Double? {
-        guard let node = fields[key] else {
-            if required { throw AlertRulesError(line: at, reason: "`\(key)` is required") }
-            return nil
+        try scalar(fields, key, at, required: required, expected: "a number") {
+            Double($0).flatMap { $0.isFinite ? $0 : nil }
         }
-        guard let value = node.string.flatMap(Double.init), value.isFinite else {
-            throw AlertRulesError(line: line(node), reason: "`\(key)` must be a number")
-        }
-        return value
     }
 
     private static func duration(
         _ fields: Node.Mapping, _ key: String, _ at: Int, required: Bool
     ) throws(AlertRulesError) -> TimeInterval? {
+        try scalar(
+            fields, key, at, required: required, expected: "a duration such as 30s, 5m, 2h or 7d", RuleDuration.parse)
+    }
+
+    /// An optional (or `required`) scalar read with `parse`; `expected` says what it must be.
+    private static func scalar<Value>(
+        _ fields: Node.Mapping, _ key: String, _ at: Int, required: Bool, expected: String,
+        _ parse: (String) -> Value?
+    ) throws(AlertRulesError) -> Value? {
         guard let node = fields[key] else {
             if required { throw AlertRulesError(line: at, reason: "`\(key)` is required") }
             return nil
         }
-        guard let value = node.string.flatMap(RuleDuration.parse) else {
-            throw AlertRulesError(line: line(node), reason: "`\(key)` must be a duration such as 30s, 5m, 2h or 7d")
+        guard let value = node.string.flatMap(parse) else {
+            throw AlertRulesError(line: line(node), reason: "`\(key)` must be \(expected)")
         }
         return value
     }
