@@ -2,13 +2,16 @@ import DSRCore
 import Foundation
 import Logging
 import Operations
+import Persistence
 import ServiceLifecycle
 import Workers
 
 /// Evaluates the alert rules every `interval` seconds against a fresh scrape, on the injected clock, and logs each
-/// transition (rule, severity, value — never subject data). Notifications to PagerDuty and Slack build on these.
+/// transition (rule, severity, value — never subject data), then stores every rule's state so a restart resumes
+/// where it stopped. Notifications to PagerDuty and Slack build on these.
 struct AlertEvaluationService: Service {
     let monitor: AlertMonitor
+    let store: any AlertStateStore
     let sampler: MetricsSampler
     let interval: TimeInterval
     let clock: any WallClock
@@ -27,6 +30,7 @@ struct AlertEvaluationService: Service {
                         "alert.value": "\(transition.value.map { String($0) } ?? "none")",
                     ])
             }
+            try await store.saveAlertStates(monitor.storedStates)
             return false
         }
     }

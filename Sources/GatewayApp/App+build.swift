@@ -27,9 +27,16 @@ package func buildApplication(
     let trustRoots = try TrustRootsLoader.load(configuration.callbacks.trustRoots)
     let resultsStore = try FileResultsStore(directory: configuration.results.directory)
     let metrics = GatewayMetrics()
-    let alerts = AlertMonitor(rules: configuration.alerts.rules, start: clock.now)
     let store = try await SQLiteRequestStore.open(
         path: configuration.sqlitePath, logger: logger, observer: { metrics.record($0, entries: $1) })
+    let alerts: AlertMonitor
+    do {
+        alerts = AlertMonitor(
+            rules: configuration.alerts.rules, stored: try await store.alertStates(), start: clock.now)
+    } catch {
+        try? await store.close()
+        throw error
+    }
     // No redirects: results are only fetched from the processor's own base URL, and a 3xx must not move that.
     let httpClient = HTTPClient(
         eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
@@ -72,7 +79,7 @@ package func buildApplication(
     }
     services.append(
         AlertEvaluationService(
-            monitor: alerts,
+            monitor: alerts, store: store,
             sampler: MetricsSampler(
                 metrics: metrics, store: store, pacer: client.pacer, certificates: certificates, clock: clock),
             interval: configuration.alerts.evaluationInterval, clock: clock, logger: logger))

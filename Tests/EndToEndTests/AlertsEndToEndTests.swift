@@ -8,12 +8,15 @@ import TestSupport
 /// The evaluator running inside the gateway on its clock, seen through `GET /alerts`.
 @Suite struct AlertsEndToEndTests {
     static func alerts(_ api: GatewayAPIClient) async throws -> [String: String] {
+        try await details(api).mapValues { $0["state"] as? String ?? "" }
+    }
+
+    /// Each rule's JSON object from `GET /alerts`, by rule name.
+    static func details(_ api: GatewayAPIClient) async throws -> [String: [String: any Sendable]] {
         let answer = try await api.send(.GET, "/alerts")
         let list = try #require(answer.json?["alerts"] as? [[String: any Sendable]])
         return Dictionary(
-            uniqueKeysWithValues: list.compactMap { alert in
-                (alert["rule"] as? String).map { ($0, alert["state"] as? String ?? "") }
-            })
+            uniqueKeysWithValues: list.compactMap { alert in (alert["rule"] as? String).map { ($0, alert) } })
     }
 
     @Test func aStalledQueueGoesPendingThenFiringAndEveryOtherRuleStaysQuiet() async throws {
@@ -36,6 +39,17 @@ import TestSupport
             }
             let states = try await Self.alerts(api)
             #expect(states.filter { $0.value != "inactive" }.keys.sorted() == ["DispatcherStalled"])
+
+            // A restart resumes the stored state: still firing since the same moment, not pending again.
+            let firingSince = try await Self.details(api)["DispatcherStalled"]?["since"] as? String
+            try await harness.stopGateway()
+            let restarted = try await harness.startGateway()
+            let resumed = try await Self.details(restarted)["DispatcherStalled"]
+            #expect(resumed?["state"] as? String == "firing")
+            #expect(resumed?["since"] as? String == firingSince)
+            try await harness.advance(by: 30)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await Self.alerts(restarted)["DispatcherStalled"] == "firing")
         }
     }
 }

@@ -108,5 +108,19 @@ struct SQLiteMigration: Sendable {
                 "CREATE INDEX requests_state_received ON requests (state, received_at)",
             ]
         ),
+        SQLiteMigration(
+            version: 6,
+            name: "alert states",
+            statements: [
+                """
+                CREATE TABLE alert_states (
+                    rule TEXT PRIMARY KEY,
+                    phase TEXT NOT NULL,
+                    since REAL NOT NULL,
+                    value REAL
+                )
+                """
+            ]
+        ),
     ]
 }
