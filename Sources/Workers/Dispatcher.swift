@@ -1,6 +1,7 @@
 import DSRCore
 import Foundation
 import Logging
+import Synchronization
 import OpenDSR
 import Persistence
 import ServiceLifecycle
@@ -83,12 +84,13 @@ package struct Dispatcher: Service {
             }
         case .rateLimited(let retryAfter):
             try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: false, after: retryAfter)
-        case .held(_, let retryAfter):
+        case .held(let reason, let retryAfter):
             // Nothing was sent: the request waits, without spending its budget (degraded mode).
-            try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: false, after: retryAfter)
+            try await scheduleRetry(request.id, reason: "not sent, \(reason)", countsAttempt: false, after: retryAfter)
         case .unauthorized:
-            // Our credentials, not the request: retry without spending its budget.
-            try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: false, after: nil)
+            // Our credentials, not the request: retry without spending its budget, at the slowest pace.
+            try await scheduleRetry(
+                request.id, reason: outcome.summary, countsAttempt: false, after: configuration.retry.maxDelay)
         case .unavailable, .notFound, .gone:
             if request.attempts + 1 >= configuration.retry.maxAttempts {
                 // A timed-out attempt may have reached the processor: ask before giving up on the request.
@@ -141,13 +143,21 @@ package struct Dispatcher: Service {
         logger.notice("cancelled at processor after local cancel", metadata: ["dsr.outcome": "\(outcome.summary)"])
     }
 
+    /// Schedules the next delivery attempt; fails the request once the budget is spent. A hold repeating the reason
+    /// already recorded (every pass of an outage) only moves the next attempt, so the audit trail does not grow with
+    /// the outage's length.
     private func scheduleRetry(_ id: UUID, reason: String, countsAttempt: Bool, after retryAfter: TimeInterval?)
         async throws
     {
         let policy = configuration.retry
-        try await store.update(id: id) { request in
+        let now = clock.now
+        let repeated = Mutex(false)
+        let stored = try await store.update(id: id) { request in
             guard request.state == .queued else { return [] }
-            let now = clock.now
+            if !countsAttempt && request.lastError == reason {
+                repeated.withLock { $0 = true }
+                return []
+            }
             if countsAttempt { request.attempts += 1 }
             if request.attempts >= policy.maxAttempts {
                 return request.fail(
@@ -157,6 +167,10 @@ package struct Dispatcher: Service {
             return request.scheduleRetry(
                 after: retryAfter ?? policy.delay(afterAttempt: max(1, request.attempts)), reason: reason,
                 event: "delivery_retry_scheduled", actor: .dispatcher, at: now)
+        }
+        if repeated.withLock({ $0 }), let stored {
+            let delay = retryAfter ?? policy.delay(afterAttempt: max(1, stored.attempts))
+            try await store.setNextAttempt(id: id, at: now.addingTimeInterval(delay))
         }
     }
 }

@@ -23,13 +23,17 @@ package struct ProcessorReportRecorder: Sendable {
         case unknownRequest
     }
 
+    /// `known` is the request as the caller just read it (the poller has it), saving the read that decides whether
+    /// anything may change.
     package func record(
-        state: RequestState, fields: ProcessorFields, for id: UUID, actor: AuditEntry.Actor
+        state: RequestState, fields: ProcessorFields, for id: UUID, actor: AuditEntry.Actor, known: DSRRequest? = nil
     ) async throws -> Outcome {
         let at = clock.now
         // Most reports repeat what is stored (callbacks come in batches, polls re-read): a read decides that without
         // taking the writer; anything that may change goes through the write transaction, which decides again.
-        guard let stored = try await store.request(id: id) else { return .unknownRequest }
+        var read = known
+        if read == nil { read = try await store.request(id: id) }
+        guard let stored = read else { return .unknownRequest }
         var copy = stored
         if copy.applyProcessorReport(state: state, fields: fields, actor: actor, at: at).isEmpty {
             return .unchanged(stored)

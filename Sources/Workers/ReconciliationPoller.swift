@@ -32,21 +32,20 @@ package struct ReconciliationPoller: Service {
         // Start-up: everything in flight, whatever its age (callbacks may have been lost while we were down).
         var startup = true
         await repeatUntilShutdown(every: configuration.pollInterval, name: "reconciliation", logger: logger) {
-            let polled = try await pollDue(startup: startup)
-            if polled == 0 { startup = false }
+            // The sweep ends when nothing in flight is left to read; a read the pacer held back stays due.
+            if try await pollDue(startup: startup) == 0 { startup = false }
             return false
         }
     }
 
-    /// Polls one page of due requests; returns how many were polled.
+    /// Polls one page of due requests; returns how many were due. When the pacer holds a read back, the rest of the
+    /// page waits: those requests stay due and are read on a later pass.
     @discardableResult
     package func pollDue(startup: Bool = false) async throws -> Int {
         let now = clock.now
         let cutoff = startup ? now.addingTimeInterval(1) : now.addingTimeInterval(-configuration.staleAfter)
         let due = try await store.stale(notUpdatedSince: cutoff, dueAt: now, limit: configuration.batchSize)
-        for (index, request) in due.enumerated() where try await !poll(request) {
-            return index
-        }
+        for request in due where try await !poll(request) { break }
         return due.count
     }
 
@@ -56,13 +55,10 @@ package struct ReconciliationPoller: Service {
         logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
         let outcome = await client.status(
             subjectRequestId: request.subjectRequestId, priority: .background, logger: logger)
-        if case .held(_, let wait) = outcome {
-            try await store.setNextAttempt(id: request.id, at: clock.now.addingTimeInterval(max(wait, 0.1)))
-            return false
-        }
+        if case .held = outcome { return false }
         if case .success(let status) = outcome, let state = RequestState(processorStatus: status.requestStatus) {
             let recorded = try await recorder.record(
-                state: state, fields: status.processorFields, for: request.id, actor: .poller)
+                state: state, fields: status.processorFields, for: request.id, actor: .poller, known: request)
             if case .applied(let stored) = recorded {
                 logger.notice(
                     "poll found a change callbacks had not brought", metadata: ["dsr.state": "\(stored.state.rawValue)"]

@@ -106,6 +106,11 @@ import Workers
             let accepted = try await api.send(
                 .POST, "/data-subject-requests", json: ["regulation": "gdpr", "type": "access", "subjectId": "late"])
             #expect(accepted.status == 202)
+            // The outage lasts a few more circuit periods: every pass holds the queue again.
+            for _ in 0..<4 {
+                try await harness.advance(by: 31)
+                try await Task.sleep(for: .milliseconds(50))
+            }
             harness.simulator.setFaults(.none)
             // Time moves on as in production: the circuit's probe succeeds and the held requests follow.
             try await harness.eventually("the queue drains") {
@@ -116,6 +121,13 @@ import Workers
                 try await api.request(id).audit.contains { $0.detail?.contains("circuit open") == true }
             }
             #expect(heldAndAudited)
+            // A hold repeating the reason already recorded moves the next attempt without a new audit row.
+            for id in submitted {
+                let reasons = try await api.request(id).audit.filter { $0.event == "delivery_retry_scheduled" }
+                    .compactMap { $0.detail?.components(separatedBy: "; next attempt").first }
+                let repeatedHolds = zip(reasons, reasons.dropFirst()).filter { $0 == $1 && $0.hasPrefix("not sent") }
+                #expect(repeatedHolds.isEmpty, "\(reasons)")
+            }
         }
     }
 }
