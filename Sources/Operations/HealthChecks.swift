@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import OpenDSR
 import Persistence
+import Synchronization
 
 /// Runs the checks behind `GET /health` in parallel, each bounded by `timeout`.
 package struct HealthChecks: Sendable {
@@ -14,6 +15,10 @@ package struct HealthChecks: Sendable {
     let publicBaseURLConfigured: Bool
     let clock: any WallClock
     let timeout: Duration
+    /// The last discovery call's result, reused for `discoveryMaxAge` seconds: `/health` needs no key, and must not
+    /// let callers spend the workspace's rate limit.
+    private let discovery = RecentCheck()
+    let discoveryMaxAge: TimeInterval = 30
     /// The oldest queued request may wait this long before the dispatcher counts as not moving.
     let queueAgeWarning: TimeInterval
     /// A certificate with fewer days left is a warning.
@@ -81,15 +86,18 @@ package struct HealthChecks: Sendable {
         let pacer = client.pacer
         let circuit = pacer.circuit
         let pause = pacer.remainingPause
-        let started = ContinuousClock.now
-        let outcome = await client.discovery(logger: logger)
-        var check: HealthCheck
-        switch outcome {
-        case .success: check = HealthCheck(.pass, "discovery answered")
-        case .held, .rateLimited: check = HealthCheck(.warn, "\(outcome.summary)")
-        default: check = HealthCheck(.fail, "discovery failed: \(outcome.summary)")
+        var check = await discovery.check(at: clock.now, maxAge: discoveryMaxAge) {
+            let started = ContinuousClock.now
+            let outcome = await client.discovery(logger: logger)
+            var check: HealthCheck
+            switch outcome {
+            case .success: check = HealthCheck(.pass, "discovery answered")
+            case .held, .rateLimited: check = HealthCheck(.warn, "\(outcome.summary)")
+            default: check = HealthCheck(.fail, "discovery failed: \(outcome.summary)")
+            }
+            check.latencyMs = Int((ContinuousClock.now - started).milliseconds)
+            return check
         }
-        check.latencyMs = Int((ContinuousClock.now - started).milliseconds)
         check.circuit = circuit.rawValue
         check.usagePercent = pacer.reportedUsage
         check.pauseSeconds = pause.map { Int($0.rounded(.up)) }
@@ -156,5 +164,21 @@ package struct HealthChecks: Sendable {
             publicBaseURLConfigured
                 ? "loaded and validated at start-up"
                 : "loaded and validated at start-up; public_base_url not set, callbacks go to the listen address")
+    }
+}
+
+/// One check's result and when it was taken, reused while it is fresh.
+final class RecentCheck: Sendable {
+    private let last = Mutex<(at: Date, check: HealthCheck)?>(nil)
+
+    func check(
+        at now: Date, maxAge: TimeInterval, _ run: () async -> HealthCheck
+    ) async -> HealthCheck {
+        if let last = last.withLock({ $0 }), now.timeIntervalSince(last.at) < maxAge, now >= last.at {
+            return last.check
+        }
+        let fresh = await run()
+        last.withLock { $0 = (now, fresh) }
+        return fresh
     }
 }

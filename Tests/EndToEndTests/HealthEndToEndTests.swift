@@ -31,7 +31,10 @@ import TestSupport
             #expect(Self.check(body, "certificate")["days_left"] as? Int == 365)
             #expect(Self.check(body, "dispatcher")["queue_depth"] as? Int == 0)
 
+            // A fresh discovery result is reused for 30 s: callers of /health cannot spend the rate limit.
             harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))
+            #expect(try await Self.health(harness).status == 200)
+            try await harness.advance(by: 30)
             let (downStatus, down) = try await Self.health(harness)
             #expect(downStatus == 503)
             #expect(down["status"] as? String == "unhealthy")
@@ -39,6 +42,7 @@ import TestSupport
             #expect(Self.check(down, "store")["status"] as? String == "pass")
 
             harness.simulator.setFaults(.none)
+            try await harness.advance(by: 30)
             #expect(try await Self.health(harness).status == 200)
         }
     }
