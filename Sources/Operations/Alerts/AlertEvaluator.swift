@@ -43,7 +43,9 @@ package struct AlertTransition: Sendable, Equatable {
 package struct AlertEvaluator: Sendable {
     package let rules: [AlertRule]
     package private(set) var states: [String: AlertState]
-    package private(set) var history: MetricsHistory
+    /// Per metric, only its own series, kept as long as the longest rule on it looks back (a day for the volume
+    /// baseline, minutes for latency histograms): a whole scrape every 30 s for a day would be hundreds of MB.
+    private var histories: [String: MetricsHistory]
 
     /// `states` restores what a previous run stored, so a restart neither re-notifies nor forgets.
     package init(rules: [AlertRule], states: [AlertState] = [], start: Date) {
@@ -56,16 +58,19 @@ package struct AlertEvaluator: Sendable {
                     restored[rule.name] ?? AlertState(rule: rule.name, phase: .inactive, since: start, value: nil)
                 )
             })
-        let longest = rules.map { $0.window + ($0.baseline ?? 0) }.max() ?? 0
-        history = MetricsHistory(retention: longest)
+        var retention: [String: TimeInterval] = [:]
+        for rule in rules {
+            retention[rule.metric] = max(retention[rule.metric] ?? 0, rule.window + (rule.baseline ?? 0))
+        }
+        histories = retention.mapValues { MetricsHistory(retention: $0) }
     }
 
     /// Records a scrape taken at `now` and moves every rule; returns the transitions to notify.
     package mutating func evaluate(_ metrics: MetricsText, at now: Date) -> [AlertTransition] {
-        history.record(metrics, at: now)
+        for metric in histories.keys { histories[metric]?.record(metrics.family(metric), at: now) }
         var transitions: [AlertTransition] = []
         for rule in rules {
-            let value = Self.value(of: rule, in: history, at: now)
+            let value = histories[rule.metric].flatMap { Self.value(of: rule, in: $0, at: now) }
             let breached = value.map { rule.below ? $0 < rule.threshold : $0 > rule.threshold } ?? false
             var state = states[rule.name]!
             state.value = value
@@ -105,13 +110,14 @@ package struct AlertEvaluator: Sendable {
             return history.increase(rule.metric, rule.match, from: start, to: now)
         case .percentile:
             let buckets = history.latest?.matching(rule.metric + "_bucket", rule.match) ?? []
-            var lines: [String] = []
-            for bucket in buckets {
-                let grown = history.increase(rule.metric + "_bucket", bucket.labels, from: start, to: now)
-                let labels = bucket.labels.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",")
-                lines.append("\(rule.metric)_bucket{\(labels)} \(grown)")
-            }
-            return MetricsText(lines.joined(separator: "\n")).quantile(rule.quantile ?? 0.5, of: rule.metric)
+            return MetricsText.quantile(
+                rule.quantile ?? 0.5,
+                buckets: buckets.map { bucket in
+                    (
+                        bucket.labels["le"] ?? "",
+                        history.increase(rule.metric + "_bucket", bucket.labels, from: start, to: now)
+                    )
+                })
         case .gauge:
             let values = history.latest?.matching(rule.metric, rule.match).map(\.value) ?? []
             return rule.below ? values.min() : values.max()

@@ -11,6 +11,18 @@ package struct MetricsText: Sendable {
     package let text: String
     package private(set) var samples: [Sample] = []
 
+    /// Samples without their text (what the alert history keeps).
+    package init(samples: [Sample]) {
+        text = ""
+        self.samples = samples
+    }
+
+    /// The samples of the family `name`: the metric itself and its `_bucket`, `_count` and `_sum` series.
+    package func family(_ name: String) -> MetricsText {
+        let names: Set = [name, name + "_bucket", name + "_count", name + "_sum"]
+        return MetricsText(samples: samples.filter { names.contains($0.name) })
+    }
+
     package init(_ text: String) {
         self.text = text
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
@@ -53,18 +65,21 @@ package struct MetricsText: Sendable {
     /// The `quantile` (0…1) of histogram `name` over every series matching `labels`, interpolated inside the bucket
     /// as Prometheus' `histogram_quantile` does; nil without observations.
     package func quantile(_ quantile: Double, of name: String, _ labels: [String: String] = [:]) -> Double? {
+        Self.quantile(quantile, buckets: matching(name + "_bucket", labels).map { ($0.labels["le"] ?? "", $0.value) })
+    }
+
+    /// The quantile of cumulative bucket counts given as (`le`, count) pairs, several series summed per bound.
+    package static func quantile(_ quantile: Double, buckets: [(le: String, count: Double)]) -> Double? {
         var cumulative: [Double: Double] = [:]
-        for sample in matching(name + "_bucket", labels) {
-            guard let bound = sample.labels["le"].flatMap({ $0 == "+Inf" ? Double.infinity : Double($0) }) else {
-                continue
-            }
-            cumulative[bound, default: 0] += sample.value
+        for bucket in buckets {
+            guard let bound = bucket.le == "+Inf" ? Double.infinity : Double(bucket.le) else { continue }
+            cumulative[bound, default: 0] += bucket.count
         }
-        let buckets = cumulative.sorted { $0.key < $1.key }
-        guard let total = buckets.last?.value, total > 0 else { return nil }
+        let sorted = cumulative.sorted { $0.key < $1.key }
+        guard let total = sorted.last?.value, total > 0 else { return nil }
         let rank = quantile * total
         var lower = (bound: 0.0, count: 0.0)
-        for (bound, count) in buckets {
+        for (bound, count) in sorted {
             if count >= rank {
                 guard bound.isFinite else { return lower.bound }
                 return lower.bound + (bound - lower.bound) * (rank - lower.count) / max(count - lower.count, 1)
