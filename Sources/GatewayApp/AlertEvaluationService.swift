@@ -18,6 +18,7 @@ struct AlertEvaluationService: Service {
     let logger: Logger
 
     func run() async throws {
+        var saved: [StoredAlertState] = []
         await repeatUntilShutdown(every: interval, name: "alerts", logger: logger) {
             let metrics = MetricsText(try await sampler.exposition())
             for transition in monitor.evaluate(metrics, at: clock.now) {
@@ -30,7 +31,15 @@ struct AlertEvaluationService: Service {
                         "alert.value": "\(transition.value.map { String($0) } ?? "none")",
                     ])
             }
-            try await store.saveAlertStates(monitor.storedStates)
+            // Stored when a phase changes, not every pass: the value alone is not worth a write.
+            let states = monitor.storedStates
+            let unchanged = states.elementsEqual(saved) {
+                $0.rule == $1.rule && $0.phase == $1.phase && $0.since == $1.since
+            }
+            if !unchanged {
+                try await store.saveAlertStates(states)
+                saved = states
+            }
             return false
         }
     }

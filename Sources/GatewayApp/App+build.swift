@@ -54,9 +54,11 @@ package func buildApplication(
         fetchChainPEM: { _ in try await client.processorCertificateChain(logger: logger) }, trustRoots: trustRoots,
         clock: clock)
     let events = configuration.events.map { EventsClient(httpClient: httpClient, configuration: $0.client) }
+    let sampler = MetricsSampler(
+        metrics: metrics, store: store, pacer: client.pacer, certificates: certificates, clock: clock)
     let router = buildRouter(
         store: store, client: client, events: events, certificates: certificates, publicBaseURL: publicBaseURL,
-        configuration: configuration, metrics: metrics, alerts: alerts, clock: clock)
+        configuration: configuration, sampler: sampler, alerts: alerts, clock: clock)
     let resultsWorker = ResultsWorker(
         store: store, results: resultsStore, client: client,
         configuration: configuration.results, clock: clock, logger: logger)
@@ -79,16 +81,13 @@ package func buildApplication(
     }
     services.append(
         AlertEvaluationService(
-            monitor: alerts, store: store,
-            sampler: MetricsSampler(
-                metrics: metrics, store: store, pacer: client.pacer, certificates: certificates, clock: clock),
-            interval: configuration.alerts.evaluationInterval, clock: clock, logger: logger))
+            monitor: alerts, store: store, sampler: sampler, interval: configuration.alerts.evaluationInterval,
+            clock: clock, logger: logger))
     if let emf = configuration.cloudWatchEMF {
         services.append(
             CloudWatchEMFReporter(
-                sampler: MetricsSampler(
-                    metrics: metrics, store: store, pacer: client.pacer, certificates: certificates, clock: clock),
-                emf: CloudWatchEMF(environment: emf.environment), interval: emf.interval, clock: clock, logger: logger))
+                sampler: sampler, emf: CloudWatchEMF(environment: emf.environment), interval: emf.interval,
+                clock: clock, logger: logger))
     }
     return Application(
         router: router,
@@ -106,12 +105,12 @@ package func buildApplication(
 /// The routes: public callback and liveness, everything else behind API keys.
 package func buildRouter(
     store: any RequestStore, client: OpenDSRClient, events: EventsClient?, certificates: ProcessorCertificateCache,
-    publicBaseURL: PublicBaseURL, configuration: GatewayConfiguration, metrics: GatewayMetrics, alerts: AlertMonitor,
+    publicBaseURL: PublicBaseURL, configuration: GatewayConfiguration, sampler: MetricsSampler, alerts: AlertMonitor,
     clock: any WallClock
 ) -> Router<GatewayRequestContext> {
+    let metrics = sampler.metrics
     let router = Router(context: GatewayRequestContext.self)
-    router.add(middleware: RequestLoggingMiddleware())
-    router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
+    router.add(middleware: RequestObservationMiddleware(metrics: metrics))
     router.add(middleware: ErrorMiddleware())
     let callbacks = CallbackController(
         verifier: CallbackVerifier(allowedDomains: configuration.callbacks.allowedDomains, cache: certificates),
@@ -122,8 +121,6 @@ package func buildRouter(
         processorDomains: configuration.callbacks.allowedDomains,
         publicBaseURLConfigured: configuration.publicBaseURL != nil, clock: clock)
     router.addRoutes(HealthController(store: store, checks: health).endpoints, atPath: "/health")
-    let sampler = MetricsSampler(
-        metrics: metrics, store: store, pacer: client.pacer, certificates: certificates, clock: clock)
     router.addRoutes(MetricsController(sampler: sampler).endpoints, atPath: "/metrics")
     let intake = RequestIntake(
         store: store, deadlines: configuration.deadlines, clock: clock, sendsErasureAttributes: events != nil)

@@ -115,8 +115,7 @@ package struct AlertsConfiguration: Sendable {
     package var evaluationInterval: TimeInterval
 
     package init(rules: [AlertRule]? = nil, evaluationInterval: TimeInterval = 30) {
-        // The built-in rules are checked by the tests; they always parse.
-        self.rules = rules ?? ((try? AlertRulesFile.parse(DefaultAlertRules.yaml)) ?? [])
+        self.rules = rules ?? DefaultAlertRules.rules
         self.evaluationInterval = evaluationInterval
     }
 }

@@ -64,8 +64,10 @@ package protocol RequestStore: Sendable {
     /// Requests waiting to be delivered (`queued`): how many, and when the oldest was received.
     func queueSummary() async throws -> QueueSummary
 
-    /// Unfinished requests whose deadline is within `within` of `now` (at risk) or already before it (passed).
-    func deadlineCounts(at now: Date, within: TimeInterval) async throws -> DeadlineCounts
+    /// Unfinished requests whose deadline is within `atRiskWithin` of `now` (at risk), within `imminentWithin` of it
+    /// or already passed (imminent), or already passed — in one query.
+    func deadlineCounts(at now: Date, atRiskWithin: TimeInterval, imminentWithin: TimeInterval) async throws
+        -> DeadlineCounts
 
     /// Proves the store can still commit: rewrites a one-row probe table in a transaction.
     func probeWrite(at now: Date) async throws
@@ -98,11 +100,15 @@ package struct QueueSummary: Sendable, Equatable {
 
 /// Unfinished requests near or past their regulatory deadline.
 package struct DeadlineCounts: Sendable, Equatable {
+    /// Not passed, but due within the at-risk window.
     package var atRisk: Int
+    /// Due within the imminent window, or passed.
+    package var imminent: Int
     package var passed: Int
 
-    package init(atRisk: Int, passed: Int) {
+    package init(atRisk: Int, imminent: Int, passed: Int) {
         self.atRisk = atRisk
+        self.imminent = imminent
         self.passed = passed
     }
 }

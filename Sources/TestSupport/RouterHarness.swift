@@ -34,16 +34,18 @@ package struct RouterHarness: Sendable {
             let store = try await SQLiteRequestStore.open(path: database.path, logger: GatewayHarness.quietLogger)
             let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
             let harness = RouterHarness(store: store, clock: ManualWallClock(start))
+            let client = OpenDSRClient(
+                httpClient: httpClient,
+                configuration: .init(baseURL: "http://127.0.0.1:9/v3", workspaceKey: "k", workspaceSecret: "s"),
+                pacer: ProcessorPacer(clock: harness.clock))
+            let certificates = ProcessorCertificateCache(
+                fetchChainPEM: { _ in chainPEM }, trustRoots: trustRoots, clock: harness.clock)
             let router = buildRouter(
-                store: store,
-                client: OpenDSRClient(
-                    httpClient: httpClient,
-                    configuration: .init(baseURL: "http://127.0.0.1:9/v3", workspaceKey: "k", workspaceSecret: "s"),
-                    pacer: ProcessorPacer(clock: harness.clock)),
-                events: nil,
-                certificates: ProcessorCertificateCache(
-                    fetchChainPEM: { _ in chainPEM }, trustRoots: trustRoots, clock: harness.clock),
-                publicBaseURL: PublicBaseURL(publicBaseURL), configuration: configuration, metrics: GatewayMetrics(),
+                store: store, client: client, events: nil, certificates: certificates,
+                publicBaseURL: PublicBaseURL(publicBaseURL), configuration: configuration,
+                sampler: MetricsSampler(
+                    metrics: GatewayMetrics(), store: store, pacer: client.pacer, certificates: certificates,
+                    clock: harness.clock),
                 alerts: AlertMonitor(rules: configuration.alerts.rules, start: harness.clock.now),
                 clock: harness.clock)
             let app = Application(router: router, logger: GatewayHarness.quietLogger)

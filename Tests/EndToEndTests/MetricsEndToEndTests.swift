@@ -40,8 +40,12 @@ import X509
             // The CCPA request (1-day deadline in this test) is at risk; nothing has passed yet.
             #expect(early.value("dsr_gateway_requests_deadline_at_risk") == 1)
             #expect(early.value("dsr_gateway_requests_deadline_passed") == 0)
+            #expect(early.value("dsr_gateway_requests_deadline_imminent") == 1)
             try await harness.advance(by: 1.2 * 86_400)
-            #expect(try await Self.scrape(harness).value("dsr_gateway_requests_deadline_passed") == 1)
+            let late = try await Self.scrape(harness)
+            #expect(late.value("dsr_gateway_requests_deadline_passed") == 1)
+            #expect(late.value("dsr_gateway_requests_deadline_at_risk") == 0)
+            #expect(late.value("dsr_gateway_requests_deadline_imminent") == 1)
 
             try await harness.advance(days: 10)
             try await harness.waitFor(erasure, state: "completed")
@@ -98,6 +102,7 @@ import X509
             #expect(metrics.value("dsr_gateway_queue_depth") == 0)
             #expect(metrics.value("dsr_gateway_requests_deadline_at_risk") == 0)
             #expect(metrics.value("dsr_gateway_requests_deadline_passed") == 0)
+            #expect(metrics.value("dsr_gateway_requests_deadline_imminent") == 0)
             #expect(metrics.value("dsr_gateway_processor_circuit_open") == 0)
             // No ids or subject data in any label.
             for secret in ["metrics-1", "metrics-2", "metrics-3", erasure, access, baton] {

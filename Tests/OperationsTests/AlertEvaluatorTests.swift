@@ -5,7 +5,7 @@ import Testing
 /// The evaluator on a fake clock: pending → firing → resolved, one transition each, and what a restart keeps.
 @Suite struct AlertEvaluatorTests {
     static let start = Date(timeIntervalSince1970: 1_767_690_000)
-    static let rules = try! AlertRulesFile.parse(DefaultAlertRules.yaml)
+    static let rules = DefaultAlertRules.rules
 
     /// Metrics as the gateway would expose them, moved on by each step: counters grow, gauges are set.
     struct Workload {

@@ -5,7 +5,7 @@ import Testing
 @Suite struct PrometheusRulesExporterTests {
     @Test func eachDefaultRuleBecomesTheSameConditionInPromQL() throws {
         let rules = Dictionary(
-            uniqueKeysWithValues: try AlertRulesFile.parse(DefaultAlertRules.yaml).map { ($0.name, $0) })
+            uniqueKeysWithValues: DefaultAlertRules.rules.map { ($0.name, $0) })
         func expression(_ name: String) throws -> String {
             PrometheusRulesExporter.expression(try #require(rules[name]))
         }

@@ -1,6 +1,15 @@
 /// The default rules file: the operations guide's alerts plus ours. `dsr-gateway alerts export --format yaml` prints
 /// it, to copy and edit; `alerts.rules_file` points the gateway at an edited copy.
 package enum DefaultAlertRules {
+    /// The default rules, parsed (the tests prove the text parses, so a failure here is a build defect).
+    package static let rules: [AlertRule] = {
+        do {
+            return try AlertRulesFile.parse(yaml)
+        } catch {
+            preconditionFailure("the built-in alert rules do not parse: \(error)")
+        }
+    }()
+
     package static let yaml = """
         # dsr-gateway alert rules. Kinds: ratio, count, percentile, gauge, baseline_ratio (see the README).
         rules:

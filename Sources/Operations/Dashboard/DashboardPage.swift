@@ -54,27 +54,27 @@ package struct DashboardPage: Sendable {
                     ("store check", "store_check", health.checks["store"]?.status.rawValue ?? "unknown"),
                 ])
         case "volume":
-            let submitted = metrics.matching("dsr_gateway_requests_submitted_total")
-            return big("http_requests", number(metrics.sum("dsr_gateway_http_requests_total")))
+            let submitted = metrics.matching(MetricsCatalogue.requestsSubmitted.name)
+            return big("http_requests", number(metrics.sum(MetricsCatalogue.httpRequests.name)))
                 + "<div>HTTP requests served</div>"
                 + bars(
                     submitted.map { ("\($0.labels["type"] ?? "") \($0.labels["regulation"] ?? "")", $0.value) },
                     key: "submitted")
         case "errors":
-            let total = metrics.sum("dsr_gateway_http_requests_total")
+            let total = metrics.sum(MetricsCatalogue.httpRequests.name)
             let rate = { (statusClass: String) in
-                total == 0 ? 0 : metrics.sum("dsr_gateway_http_requests_total", ["status_class": statusClass]) / total
+                total == 0 ? 0 : metrics.sum(MetricsCatalogue.httpRequests.name, ["status_class": statusClass]) / total
             }
             return table([
                 ("4xx", "rate_4xx", percent(rate("4xx"))), ("5xx", "rate_5xx", percent(rate("5xx"))),
             ])
         case "latency":
             let quantiles = [("P50", 0.5), ("P90", 0.9), ("P95", 0.95), ("P99", 0.99)].map { label, q in
-                (label, (metrics.quantile(q, of: "dsr_gateway_http_request_duration_seconds") ?? 0) * 1000)
+                (label, (metrics.quantile(q, of: MetricsCatalogue.httpDuration.name) ?? 0) * 1000)
             }
             return bars(quantiles, key: "latency", unit: " ms")
         case "processor":
-            let name = "dsr_gateway_processor_request_duration_seconds"
+            let name = MetricsCatalogue.processorDuration.name
             let calls = metrics.sum(name + "_count")
             let succeeded = metrics.sum(name + "_count", ["outcome": "success"])
             return table([
@@ -83,46 +83,46 @@ package struct DashboardPage: Sendable {
                 ("P95 latency", "processor_p95_ms", milliseconds(metrics.quantile(0.95, of: name))),
                 (
                     "reported usage", "processor_usage",
-                    percent((metrics.value("dsr_gateway_processor_rate_limit_used_percent") ?? 0) / 100)
+                    percent((metrics.value(MetricsCatalogue.processorUsage.name) ?? 0) / 100)
                 ),
             ])
         case "certificate":
-            let seconds = metrics.matching("dsr_gateway_certificate_expires_in_seconds").map(\.value).min()
+            let seconds = metrics.matching(MetricsCatalogue.certificateExpiry.name).map(\.value).min()
             return big("certificate_days_left", seconds.map { "\(Int(($0 / 86_400).rounded(.down)))" } ?? "unknown")
                 + "<div>days left (\(health.checks["certificate"]?.status.rawValue ?? "unknown"))</div>"
                 + table([
                     (
                         "validations ok", "validations_success",
-                        number(metrics.sum("dsr_gateway_certificate_validations_total", ["result": "success"]))
+                        number(metrics.sum(MetricsCatalogue.certificateValidations.name, ["result": "success"]))
                     ),
                     (
                         "validations failed", "validations_failure",
-                        number(metrics.sum("dsr_gateway_certificate_validations_total", ["result": "failure"]))
+                        number(metrics.sum(MetricsCatalogue.certificateValidations.name, ["result": "failure"]))
                     ),
                 ])
         case "baton":
             return bars(
-                metrics.matching("dsr_gateway_baton_calls_total").map {
+                metrics.matching(MetricsCatalogue.batonCalls.name).map {
                     ("\($0.labels["request_type"] ?? "") \($0.labels["action"] ?? "")", $0.value)
                 }, key: "baton")
         case "states":
             return bars(
-                metrics.matching("dsr_gateway_requests").map { ($0.labels["state"] ?? "", $0.value) }
+                metrics.matching(MetricsCatalogue.requestsByState.name).map { ($0.labels["state"] ?? "", $0.value) }
                     .sorted { $0.0 < $1.0 }, key: "state")
         case "deadlines":
             return table([
                 (
                     "at risk (< 7 days)", "deadline_at_risk",
-                    number(metrics.value("dsr_gateway_requests_deadline_at_risk"))
+                    number(metrics.value(MetricsCatalogue.deadlineAtRisk.name))
                 ),
-                ("past deadline", "deadline_passed", number(metrics.value("dsr_gateway_requests_deadline_passed"))),
+                ("past deadline", "deadline_passed", number(metrics.value(MetricsCatalogue.deadlinePassed.name))),
             ])
         default:
-            return big("queue_depth", number(metrics.value("dsr_gateway_queue_depth"))) + "<div>queued</div>"
+            return big("queue_depth", number(metrics.value(MetricsCatalogue.queueDepth.name))) + "<div>queued</div>"
                 + table([
                     (
                         "oldest waiting", "queue_oldest_seconds",
-                        number(metrics.value("dsr_gateway_queue_oldest_age_seconds")) + " s"
+                        number(metrics.value(MetricsCatalogue.queueOldestAge.name)) + " s"
                     )
                 ])
         }

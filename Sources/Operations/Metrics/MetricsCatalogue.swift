@@ -1,83 +1,68 @@
-/// One exported metric: its Prometheus name, labels, help text and the operations guide's name for it.
+/// One exported metric: its Prometheus name, labels and help text (docs/operations.md maps the operations guide's
+/// CloudWatch names to these).
 package struct MetricDefinition: Sendable, Hashable {
-    package enum Kind: String, Sendable {
-        case counter, gauge, histogram
-    }
-
     package let name: String
-    package let kind: Kind
     package let labels: [String]
     package let help: String
-    /// The CloudWatch metric of the operations guide this one replaces, if any.
-    package let guideName: String?
 }
 
 /// Every metric the gateway exports, in one place (names `dsr_gateway_…` with unit suffixes; labels bounded, never
 /// ids or subject data).
 package enum MetricsCatalogue {
     package static let requestsSubmitted = MetricDefinition(
-        name: "dsr_gateway_requests_submitted_total", kind: .counter, labels: ["type", "regulation"],
-        help: "Data subject requests accepted (API and Baton).", guideName: "DSRRequestsSubmitted")
+        name: "dsr_gateway_requests_submitted_total", labels: ["type", "regulation"],
+        help: "Data subject requests accepted (API and Baton).")
     package static let requestsCompleted = MetricDefinition(
-        name: "dsr_gateway_requests_completed_total", kind: .counter, labels: ["type", "regulation"],
-        help: "Data subject requests the processor completed (access: results stored or known empty).",
-        guideName: "DSRRequestsCompleted")
+        name: "dsr_gateway_requests_completed_total", labels: ["type", "regulation"],
+        help: "Data subject requests the processor completed (access: results stored or known empty).")
     package static let requestsFailed = MetricDefinition(
-        name: "dsr_gateway_requests_failed_total", kind: .counter, labels: ["type", "regulation"],
-        help: "Data subject requests that ended failed (refused, cancelled by the processor, retry budget spent).",
-        guideName: "DSRRequestsFailed")
+        name: "dsr_gateway_requests_failed_total", labels: ["type", "regulation"],
+        help: "Data subject requests that ended failed (refused, cancelled by the processor, retry budget spent).")
     package static let retryBudgetSpent = MetricDefinition(
-        name: "dsr_gateway_retry_budget_exhausted_total", kind: .counter, labels: ["type", "regulation"],
-        help: "Requests failed because their delivery retry budget ran out (each one needs a person).",
-        guideName: nil)
+        name: "dsr_gateway_retry_budget_exhausted_total", labels: ["type", "regulation"],
+        help: "Requests failed because their delivery retry budget ran out (each one needs a person).")
     package static let certificateValidations = MetricDefinition(
-        name: "dsr_gateway_certificate_validations_total", kind: .counter, labels: ["result"],
-        help: "Processor callbacks by certificate and signature validation result (success, failure).",
-        guideName: "CertificateValidationSuccess / CertificateValidationFailure")
+        name: "dsr_gateway_certificate_validations_total", labels: ["result"],
+        help: "Processor callbacks by certificate and signature validation result (success, failure).")
     package static let certificateExpiry = MetricDefinition(
-        name: "dsr_gateway_certificate_expires_in_seconds", kind: .gauge, labels: ["domain"],
-        help: "Seconds until the processor's validated callback certificate expires (divide by 86400 for days).",
-        guideName: "CertificateExpiryDays")
+        name: "dsr_gateway_certificate_expires_in_seconds", labels: ["domain"],
+        help: "Seconds until the processor's validated callback certificate expires (divide by 86400 for days).")
     package static let batonCalls = MetricDefinition(
-        name: "dsr_gateway_baton_calls_total", kind: .counter, labels: ["request_type", "action"],
-        help: "Baton data-provider calls by request type (RER, SAR) and action (initiate, status).",
-        guideName: "BatonIntegrationCalls")
+        name: "dsr_gateway_baton_calls_total", labels: ["request_type", "action"],
+        help: "Baton data-provider calls by request type (RER, SAR) and action (initiate, status).")
     package static let processorDuration = MetricDefinition(
-        name: "dsr_gateway_processor_request_duration_seconds", kind: .histogram, labels: ["operation", "outcome"],
-        help: "Calls to the OpenDSR processor by operation and outcome (held calls are not sent and not counted).",
-        guideName: "MParticleAPILatency")
+        name: "dsr_gateway_processor_request_duration_seconds", labels: ["operation", "outcome"],
+        help: "Calls to the OpenDSR processor by operation and outcome (held calls are not sent and not counted).")
     package static let httpRequests = MetricDefinition(
-        name: "dsr_gateway_http_requests_total", kind: .counter, labels: ["method", "route", "status_class"],
-        help: "HTTP requests served, by route template and status class (2xx, 4xx, 5xx).",
-        guideName: "AWS/ApiGateway Count, 4XXError, 5XXError")
+        name: "dsr_gateway_http_requests_total", labels: ["method", "route", "status_class"],
+        help: "HTTP requests served, by route template and status class (2xx, 4xx, 5xx).")
     package static let httpDuration = MetricDefinition(
-        name: "dsr_gateway_http_request_duration_seconds", kind: .histogram, labels: ["method", "route"],
-        help: "HTTP request latency by route template.", guideName: "AWS/ApiGateway Latency")
+        name: "dsr_gateway_http_request_duration_seconds", labels: ["method", "route"],
+        help: "HTTP request latency by route template.")
     package static let requestsByState = MetricDefinition(
-        name: "dsr_gateway_requests", kind: .gauge, labels: ["state"],
-        help: "Data subject requests in the store, by state.", guideName: nil)
+        name: "dsr_gateway_requests", labels: ["state"],
+        help: "Data subject requests in the store, by state.")
     package static let queueDepth = MetricDefinition(
-        name: "dsr_gateway_queue_depth", kind: .gauge, labels: [],
-        help: "Requests accepted and not yet delivered to the processor.", guideName: nil)
+        name: "dsr_gateway_queue_depth", labels: [],
+        help: "Requests accepted and not yet delivered to the processor.")
     package static let queueOldestAge = MetricDefinition(
-        name: "dsr_gateway_queue_oldest_age_seconds", kind: .gauge, labels: [],
-        help: "Seconds the oldest undelivered request has waited (0 when the queue is empty).", guideName: nil)
+        name: "dsr_gateway_queue_oldest_age_seconds", labels: [],
+        help: "Seconds the oldest undelivered request has waited (0 when the queue is empty).")
     package static let deadlineAtRisk = MetricDefinition(
-        name: "dsr_gateway_requests_deadline_at_risk", kind: .gauge, labels: [],
-        help: "Unfinished requests whose regulatory deadline is less than 7 days away.", guideName: nil)
+        name: "dsr_gateway_requests_deadline_at_risk", labels: [],
+        help: "Unfinished requests whose regulatory deadline is less than 7 days away.")
     package static let deadlinePassed = MetricDefinition(
-        name: "dsr_gateway_requests_deadline_passed", kind: .gauge, labels: [],
-        help: "Unfinished requests past their regulatory deadline.", guideName: nil)
+        name: "dsr_gateway_requests_deadline_passed", labels: [],
+        help: "Unfinished requests past their regulatory deadline.")
     package static let deadlineImminent = MetricDefinition(
-        name: "dsr_gateway_requests_deadline_imminent", kind: .gauge, labels: [],
-        help: "Unfinished requests less than 3 days from their regulatory deadline, or past it.", guideName: nil)
+        name: "dsr_gateway_requests_deadline_imminent", labels: [],
+        help: "Unfinished requests less than 3 days from their regulatory deadline, or past it.")
     package static let circuitOpen = MetricDefinition(
-        name: "dsr_gateway_processor_circuit_open", kind: .gauge, labels: [],
-        help: "1 while the processor circuit breaker holds calls (open or half-open), else 0.", guideName: nil)
+        name: "dsr_gateway_processor_circuit_open", labels: [],
+        help: "1 while the processor circuit breaker holds calls (open or half-open), else 0.")
     package static let processorUsage = MetricDefinition(
-        name: "dsr_gateway_processor_rate_limit_used_percent", kind: .gauge, labels: [],
-        help: "The processor's latest X-mp-rate-limit-percentage-used (0 when none in the last minute).",
-        guideName: nil)
+        name: "dsr_gateway_processor_rate_limit_used_percent", labels: [],
+        help: "The processor's latest X-mp-rate-limit-percentage-used (0 when none in the last minute).")
 
     package static let all: [MetricDefinition] = [
         requestsSubmitted, requestsCompleted, requestsFailed, retryBudgetSpent, certificateValidations,

@@ -8,7 +8,7 @@ import Persistence
 /// Sets the gauges that describe state rather than events (requests by state, the queue, deadlines, certificates,
 /// the processor circuit and usage) from the store and the live components, right before each scrape.
 package struct MetricsSampler: Sendable {
-    let metrics: GatewayMetrics
+    package let metrics: GatewayMetrics
     let store: any RequestStore
     let pacer: ProcessorPacer
     let certificates: ProcessorCertificateCache
@@ -39,11 +39,10 @@ package struct MetricsSampler: Sendable {
         metrics.gauge(MetricsCatalogue.queueDepth).record(queue.depth)
         metrics.gauge(MetricsCatalogue.queueOldestAge).record(
             queue.oldestReceivedAt.map { max(0, now.timeIntervalSince($0)) } ?? 0)
-        let deadlines = try await store.deadlineCounts(at: now, within: atRiskWithin)
+        let deadlines = try await store.deadlineCounts(at: now, atRiskWithin: atRiskWithin, imminentWithin: 3 * 86_400)
         metrics.gauge(MetricsCatalogue.deadlineAtRisk).record(deadlines.atRisk)
         metrics.gauge(MetricsCatalogue.deadlinePassed).record(deadlines.passed)
-        let imminent = try await store.deadlineCounts(at: now, within: 3 * 86_400)
-        metrics.gauge(MetricsCatalogue.deadlineImminent).record(imminent.atRisk + imminent.passed)
+        metrics.gauge(MetricsCatalogue.deadlineImminent).record(deadlines.imminent)
         for status in await certificates.status() {
             guard let seconds = status.secondsRemaining else { continue }
             metrics.gauge(MetricsCatalogue.certificateExpiry, [status.domain]).record(seconds)

@@ -101,18 +101,29 @@ extension SQLiteRequestStore {
     }
 
     /// Uses the index `requests_at_risk`.
-    package func deadlineCounts(at now: Date, within: TimeInterval) async throws -> DeadlineCounts {
+    package func deadlineCounts(
+        at now: Date, atRiskWithin: TimeInterval, imminentWithin: TimeInterval
+    ) async throws -> DeadlineCounts {
         var binds: [SQLiteData] = RequestState.allCases.filter { !$0.isTerminal }.map { .value($0) }
-        binds += [.date(now), .date(now.addingTimeInterval(within))]
+        let first = binds.count + 1
+        binds += [
+            .date(now), .date(now.addingTimeInterval(atRiskWithin)), .date(now.addingTimeInterval(imminentWithin)),
+            .date(now.addingTimeInterval(max(atRiskWithin, imminentWithin))),
+        ]
         let sql = """
-            SELECT COALESCE(SUM(deadline < ?\(binds.count - 1)), 0) AS passed,
-                   COALESCE(SUM(deadline >= ?\(binds.count - 1)), 0) AS at_risk
+            SELECT COALESCE(SUM(deadline < ?\(first)), 0) AS passed,
+                   COALESCE(SUM(deadline >= ?\(first) AND deadline < ?\(first + 1)), 0) AS at_risk,
+                   COALESCE(SUM(deadline < ?\(first + 2)), 0) AS imminent
             FROM requests
-            WHERE state IN (\(Self.placeholders(binds.count - 2))) AND deadline < ?\(binds.count)
+            WHERE state IN (\(Self.placeholders(first - 1))) AND deadline < ?\(first + 3)
             """
-        guard let row = try await read(sql, binds).first else { return DeadlineCounts(atRisk: 0, passed: 0) }
+        guard let row = try await read(sql, binds).first else {
+            return DeadlineCounts(atRisk: 0, imminent: 0, passed: 0)
+        }
         let reader = SQLiteRowReader(row: row)
-        return DeadlineCounts(atRisk: try reader.integer("at_risk"), passed: try reader.integer("passed"))
+        return DeadlineCounts(
+            atRisk: try reader.integer("at_risk"), imminent: try reader.integer("imminent"),
+            passed: try reader.integer("passed"))
     }
 
     /// Uses the index `requests_state_received`.

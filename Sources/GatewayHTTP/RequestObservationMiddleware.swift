@@ -2,17 +2,23 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Operations
 
-/// Gives every request an id — the caller's `X-Request-Id` when it is a sane token, else a new UUID — puts it in the
-/// request's logger as `request_id`, returns it in `X-Request-Id`, and writes one access line per request: `method`,
-/// `route` (the template), `status`, `duration_ms` and `duration` (the same milliseconds, for the operations guide's
-/// `{ $.duration > 5000 }` filter). 5xx answers are logged at `error`. Outermost middleware.
-package struct RequestLoggingMiddleware: RouterMiddleware {
+/// Observes every request once, outermost: gives it an id — the caller's `X-Request-Id` when it is a sane token,
+/// else a new UUID — in its logger as `request_id` and in the answer's `X-Request-Id`; writes one access line
+/// (`method`, `route` (the template, never the path), `status`, `duration_ms` and `duration`, the same milliseconds
+/// for the operations guide's `{ $.duration > 5000 }` filter; 5xx at `error`); and counts and times it in the HTTP
+/// metrics by the same route, method and status.
+package struct RequestObservationMiddleware: RouterMiddleware {
     package typealias Context = GatewayRequestContext
 
     static let header = HTTPField.Name("X-Request-Id")!
 
-    package init() {}
+    let metrics: GatewayMetrics
+
+    package init(metrics: GatewayMetrics) {
+        self.metrics = metrics
+    }
 
     package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -29,12 +35,15 @@ package struct RequestLoggingMiddleware: RouterMiddleware {
             response = try error.response(from: request, context: context)
         }
         response.headers[Self.header] = id
-        let milliseconds = Int((ContinuousClock.now - started) / .milliseconds(1))
+        let duration = ContinuousClock.now - started
+        let milliseconds = Int(duration / .milliseconds(1))
         let status = Int(response.status.code)
+        let route = context.endpointPath ?? "unmatched"
+        metrics.httpRequest(method: request.method.rawValue, route: route, status: status, duration: duration)
         context.logger.log(
             level: status >= 500 ? .error : .info, "request",
             metadata: [
-                "method": .string(request.method.rawValue), "route": .string(context.endpointPath ?? "unmatched"),
+                "method": .string(request.method.rawValue), "route": .string(route),
                 "status": .stringConvertible(status), "duration_ms": .stringConvertible(milliseconds),
                 "duration": .stringConvertible(milliseconds),
             ])
