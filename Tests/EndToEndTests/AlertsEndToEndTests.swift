@@ -47,8 +47,12 @@ import TestSupport
             let resumed = try await Self.details(restarted)["DispatcherStalled"]
             #expect(resumed?["state"] as? String == "firing")
             #expect(resumed?["since"] as? String == firingSince)
+            // The restarted evaluator has run (the queue's age it reports has grown) and kept it firing.
+            let before = resumed?["value"] as? Double ?? 0
             try await harness.advance(by: 30)
-            try await Task.sleep(for: .milliseconds(200))
+            try await harness.eventually("the restarted evaluator ran") {
+                try await Self.details(restarted)["DispatcherStalled"]?["value"] as? Double ?? 0 >= before + 30
+            }
             #expect(try await Self.alerts(restarted)["DispatcherStalled"] == "firing")
         }
     }

@@ -66,7 +66,10 @@ import TestSupport
             #expect(shown["state:pending"] == metric("dsr_gateway_requests", ["state": "pending"]))
             #expect(shown["state:queued"] == metric("dsr_gateway_requests", ["state": "queued"]))
             #expect(shown["state:queued"] == "1")
-            #expect(shown["baton:RER initiate"] == metric("dsr_gateway_baton_calls_total", ["request_type": "RER"]))
+            #expect(
+                shown["baton:RER initiate"]
+                    == metric("dsr_gateway_baton_calls_total", ["request_type": "RER", "action": "initiate"]))
+            #expect(shown["baton:RER initiate"] == "1")
             #expect(shown["queue_depth"] == metric("dsr_gateway_queue_depth"))
             #expect(shown["validations_failure"] == "1")
             #expect(

@@ -108,7 +108,7 @@ import X509
             for secret in ["metrics-1", "metrics-2", "metrics-3", erasure, access, baton] {
                 #expect(!metrics.text.contains(secret))
             }
-            let promtool = try metrics.promtoolCheck()
+            let promtool = try Promtool.check(["metrics"], input: metrics.text)
             #expect(promtool.status == 0, "\(promtool.output)")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `dsr-gateway alerts export` as a process: promtool accepts the Prometheus rules; a bad rules file is refused.
 @Suite struct AlertsCommandTests {
@@ -7,18 +8,9 @@ import Testing
         try Files.with { files in
             let exported = try CommandLineRunner.run(["alerts", "export", "--format", "prometheus"])
             #expect(exported.status == 0)
-            let path = try files.write("rules.yml", exported.output)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-            process.arguments = ["check", "rules", path]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(printed)")
-            #expect(printed.contains("SUCCESS: 8 rules found"))
+            let promtool = try Promtool.check(["rules", try files.write("rules.yml", exported.output)])
+            #expect(promtool.status == 0, "\(promtool.output)")
+            #expect(promtool.output.contains("SUCCESS: 8 rules found"))
         }
     }
 

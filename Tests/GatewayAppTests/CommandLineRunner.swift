@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the built `dsr-gateway` executable (from `swift build --build-tests`) as a user would.
 enum CommandLineRunner {
@@ -13,40 +14,44 @@ enum CommandLineRunner {
         var errors: String
     }
 
-    /// Runs to completion with `environment` added to a minimal one.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = try start(arguments, environment: environment)
-        let output = process.standardOutput.fileHandleForReading.readDataToEndOfFile()
-        let errors = process.standardError.fileHandleForReading.readDataToEndOfFile()
-        process.process.waitUntilExit()
-        return Result(
-            status: process.process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-            errors: String(decoding: errors, as: UTF8.self))
+    /// Runs to completion with `environment` added to a minimal one; terminated after `timeout` seconds, so a
+    /// command that should have stopped (a `serve` that started after all) fails the test instead of hanging it.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120
+    ) throws -> Result {
+        collect(try start(arguments, environment: environment), timeout: timeout)
     }
 
-    /// Runs to completion on a dispatch queue, so a long run does not hold one of the few cooperative threads (on
-    /// 2 cores, two blocked threads would stall every other test's async work); terminated after `timeout` seconds.
+    /// ``run(_:environment:timeout:)`` on a dispatch queue, so a long run does not hold one of the few cooperative
+    /// threads (on 2 cores, two blocked threads would stall every other test's async work).
     static func runInBackground(
         _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 180
     ) async throws -> Result {
         let running = try start(arguments, environment: environment)
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-            if running.process.isRunning { running.process.terminate() }
-        }
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let output = running.standardOutput.fileHandleForReading.readDataToEndOfFile()
-                let errors = running.standardError.fileHandleForReading.readDataToEndOfFile()
-                running.process.waitUntilExit()
-                continuation.resume(
-                    returning: Result(
-                        status: running.process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                        errors: String(decoding: errors, as: UTF8.self)))
-            }
+            DispatchQueue.global().async { continuation.resume(returning: collect(running, timeout: timeout)) }
         }
     }
 
-    /// A started process and its pipes.
+    /// Waits for the process, reading both pipes at once (a full standard error must not block standard output).
+    private static func collect(_ running: Running, timeout: TimeInterval) -> Result {
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            if running.process.isRunning { running.process.terminate() }
+        }
+        let errors = Mutex(Data())
+        let reader = DispatchGroup()
+        DispatchQueue.global().async(group: reader) {
+            let data = running.standardError.fileHandleForReading.readDataToEndOfFile()
+            errors.withLock { $0 = data }
+        }
+        let output = running.standardOutput.fileHandleForReading.readDataToEndOfFile()
+        reader.wait()
+        running.process.waitUntilExit()
+        return Result(
+            status: running.process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+            errors: String(decoding: errors.withLock { $0 }, as: UTF8.self))
+    }
+
     /// Process and Pipe are thread-safe for what tests do with them (wait, read, terminate from a watchdog).
     struct Running: @unchecked Sendable {
         var process: Process

@@ -81,6 +81,8 @@ import Testing
             logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await simulator.run() }
+            // Also on an early return: the simulator runs until cancelled.
+            defer { group.cancelAll() }
             let baseURL = try await simulator.waitUntilListening()
             func client() -> OpenDSRClient {
                 OpenDSRClient(
@@ -115,7 +117,6 @@ import Testing
             }
             #expect(answered > 30)
             #expect(held > 0)
-            group.cancelAll()
         }
     }
 }

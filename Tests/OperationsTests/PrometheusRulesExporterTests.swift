@@ -13,6 +13,11 @@ import Testing
             try expression("HighErrorRate")
                 == #"sum(increase(dsr_gateway_http_requests_total{status_class="5xx"}[5m])) / sum(increase(dsr_gateway_http_requests_total[5m])) > 0.05"#
         )
+        #expect(
+            try expression("CertValidationFailures")
+                == #"sum(increase(dsr_gateway_certificate_validations_total{result="failure"}[5m])) / sum(increase(dsr_gateway_certificate_validations_total[5m])) > 0.01"#
+        )
+        #expect(try expression("DeadlineApproaching") == "max(dsr_gateway_requests_deadline_imminent) > 0")
         #expect(try expression("UpstreamFailures") == "sum(increase(dsr_gateway_requests_failed_total[15m])) > 10")
         #expect(
             try expression("HighLatency")
