@@ -49,7 +49,8 @@ extension ResultsWorker {
             ) { $0.results.status = .noData }
         case .gone:
             try await refreshExpiredLink(request, logger: logger)
-        case .held(_, let retryAfter):
+        case .held(_, let retryAfter), .rateLimited(let retryAfter?):
+            // Not the download's fault: wait as the pacer says, without spending the budget.
             try await store.setNextAttempt(id: request.id, at: clock.now.addingTimeInterval(retryAfter))
         case .rejected, .unauthorized:
             try await giveUp(request.id, reason: outcome.summary)

@@ -25,10 +25,7 @@ extension OpenDSRClient {
         from url: String, to file: URL, maxBytes: Int, logger: Logger
     ) async -> ProcessorOutcome<DownloadedResults> {
         guard isProcessorURL(url) else { return .rejected(status: 0, message: "results_url outside the processor") }
-        if let held = pacer.admit() { return .held(reason: held.reason, retryAfter: held.wait) }
-        let outcome = await stream(from: url, to: file, maxBytes: maxBytes, logger: logger)
-        pacer.record(reachable: !outcome.isUnavailable)
-        return outcome
+        return await paced("download") { await stream(from: url, to: file, maxBytes: maxBytes, logger: logger) }
     }
 
     private func stream(
@@ -37,6 +34,7 @@ extension OpenDSRClient {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Authorization", value: configuration.basicAuthorization)
         do {
+            // An archive takes longer than a JSON answer: six per-call timeouts for the whole download.
             let response = try await httpClient.execute(
                 request, timeout: .milliseconds(Int64(configuration.timeout * 6000)))
             guard response.status == .ok else {

@@ -76,35 +76,45 @@ package struct OpenDSRClient: Sendable {
         _ method: HTTPMethod, path: String, operation: String, body: Body?, priority: CallPriority = .normal,
         logger: Logger
     ) async -> ProcessorOutcome<Value> {
-        if let held = pacer.admit(submission: method == .POST && path == "/requests", priority: priority) {
-            return .held(reason: held.reason, retryAfter: held.wait)
-        }
         var data: Data?
         if let body {
             guard let encoded = try? JSONEncoder().encode(body) else { return .unavailable(reason: "encoding failed") }
             data = encoded
         }
-        let started = ContinuousClock.now
-        let exchange = await httpClient.jsonExchange(
-            method, url: configuration.baseURL + path, authorization: configuration.basicAuthorization, body: data,
-            timeout: configuration.timeout, maxBytes: configuration.maxResponseBytes, api: "processor", logger: logger)
-        switch exchange {
-        case .answered(let status, let headers, let body):
-            let outcome: ProcessorOutcome<Value> = Self.outcome(status: status, headers: headers, body: body)
-            if case .rateLimited(let retryAfter) = outcome { pacer.pause(for: retryAfter) }
-            if let used = headers.first(name: OpenDSRHeaders.rateLimitPercentageUsed).flatMap({ Int($0) }),
-                (200..<300).contains(status)
-            {
-                pacer.observe(percentageUsed: used)
+        return await paced(operation, submission: method == .POST && path == "/requests", priority: priority) {
+            let exchange = await httpClient.jsonExchange(
+                method, url: configuration.baseURL + path, authorization: configuration.basicAuthorization, body: data,
+                timeout: configuration.timeout, maxBytes: configuration.maxResponseBytes, api: "processor",
+                logger: logger)
+            switch exchange {
+            case .answered(let status, let headers, let body):
+                if let used = headers.first(name: OpenDSRHeaders.rateLimitPercentageUsed).flatMap({ Int($0) }),
+                    (200..<300).contains(status)
+                {
+                    pacer.observe(percentageUsed: used)
+                }
+                return Self.outcome(status: status, headers: headers, body: body)
+            case .failed(let reason):
+                return .unavailable(reason: reason)
             }
-            pacer.record(reachable: !outcome.isUnavailable)
-            observer?(operation, outcome.label, ContinuousClock.now - started)
-            return outcome
-        case .failed(let reason):
-            pacer.record(reachable: false)
-            observer?(operation, "unavailable", ContinuousClock.now - started)
-            return .unavailable(reason: reason)
         }
+    }
+
+    /// Every processor call goes through here: the pacer admits it (or it is answered `.held`), a 429 pauses every
+    /// caller, its reachability feeds the circuit breaker, and the observer hears of it.
+    func paced<Value>(
+        _ operation: String, submission: Bool = false, priority: CallPriority = .normal,
+        _ send: () async -> ProcessorOutcome<Value>
+    ) async -> ProcessorOutcome<Value> {
+        if let held = pacer.admit(submission: submission, priority: priority) {
+            return .held(reason: held.reason, retryAfter: held.wait)
+        }
+        let started = ContinuousClock.now
+        let outcome = await send()
+        if case .rateLimited(let retryAfter) = outcome { pacer.pause(for: retryAfter) }
+        pacer.record(reachable: !outcome.isUnavailable)
+        observer?(operation, outcome.label, ContinuousClock.now - started)
+        return outcome
     }
 
     static func outcome<Value: Decodable>(status: Int, headers: HTTPHeaders, body: ByteBuffer) -> ProcessorOutcome<
