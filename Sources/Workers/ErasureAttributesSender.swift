@@ -40,7 +40,7 @@ package struct ErasureAttributesSender: Service {
     /// Sends every batch that is due now.
     package func sendDue() async throws {
         for request in try await store.erasureAttributesDue(at: clock.now, limit: 20) {
-            if request.state == .cancelled || request.state == .failed {
+            if request.state.isTerminal {
                 try await skip(request)
                 continue
             }
@@ -49,10 +49,18 @@ package struct ErasureAttributesSender: Service {
             let outcome = await client.upload(batch, logger: logger)
             let at = clock.now
             let retry = retry
+            // `updatedAt` stays: it says when the request itself last moved (the poller's staleness reads it).
             try await store.update(id: request.id) { stored in
-                stored.updatedAt = at
                 guard case .success = outcome else {
                     stored.erasureAttributes.attempts += 1
+                    if stored.erasureAttributes.attempts >= retry.maxAttempts {
+                        stored.erasureAttributes = ErasureAttributesRecord()
+                        return [
+                            AuditEntry(
+                                at: at, actor: .events, event: "erasure_attributes_given_up",
+                                detail: "Events API: \(outcome.summary); not sent after \(retry.maxAttempts) attempts")
+                        ]
+                    }
                     let delay = retry.delay(afterAttempt: stored.erasureAttributes.attempts)
                     stored.erasureAttributes.nextAttemptAt = at.addingTimeInterval(delay)
                     return [
@@ -72,12 +80,11 @@ package struct ErasureAttributesSender: Service {
         }
     }
 
-    /// A withdrawn or failed erasure must not tell mParticle's audiences that an erasure is under way.
+    /// A finished, withdrawn or failed erasure must not tell mParticle's audiences that an erasure is under way.
     private func skip(_ request: DSRRequest) async throws {
         let at = clock.now
         try await store.update(id: request.id) { stored in
             stored.erasureAttributes = ErasureAttributesRecord()
-            stored.updatedAt = at
             return [
                 AuditEntry(
                     at: at, actor: .events, event: "erasure_attributes_skipped",

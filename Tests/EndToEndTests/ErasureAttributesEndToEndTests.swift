@@ -5,6 +5,7 @@ import OpenDSR
 import ProcessorSimulator
 import Testing
 import TestSupport
+import Workers
 
 /// The Events API "erasure requested" attributes that go with every erasure, over loopback.
 @Suite struct ErasureAttributesEndToEndTests {
@@ -41,6 +42,23 @@ import TestSupport
                 try await api.request(reference).audit.contains { $0.event == "erasure_attributes_sent" }
             }
             #expect(await harness.simulator.eventBatches().count == 1)
+        }
+    }
+
+    @Test func attributesThatKeepFailingAreGivenUpAfterTheBudget() async throws {
+        try await GatewayHarness.with(gateway: { $0.dispatcher.retry.maxAttempts = 3 }) { harness in
+            harness.simulator.setFaults(SimulatorFaults(eventsUnavailable: true))
+            let api = try await harness.api
+            let reference = try await api.batonInitiate("RER", subjectId: "attributes-never")
+            try await harness.waitFor(reference, state: "pending")
+            try await harness.eventually("the sender gives up") {
+                try await harness.advance(by: 3600)
+                return try await api.request(reference).audit.contains { $0.event == "erasure_attributes_given_up" }
+            }
+            let audit = try await api.request(reference).audit
+            // Three attempts: two retries scheduled, then given up; the erasure itself is untouched.
+            #expect(audit.filter { $0.event == "erasure_attributes_retry_scheduled" }.count == 2)
+            #expect(try await api.request(reference).state == "pending")
         }
     }
 }
