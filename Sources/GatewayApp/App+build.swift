@@ -32,7 +32,8 @@ package func buildApplication(
     let alerts: AlertMonitor
     do {
         alerts = AlertMonitor(
-            rules: configuration.alerts.rules, stored: try await store.alertStates(), start: clock.now)
+            rules: configuration.alerts.rules, stored: try await store.alertStates(), start: clock.now,
+            repeatInterval: configuration.alerts.repeatInterval)
     } catch {
         try? await store.close()
         throw error
@@ -79,10 +80,18 @@ package func buildApplication(
                 store: store, client: events, environment: settings.environment, retry: configuration.dispatcher.retry,
                 pollInterval: configuration.dispatcher.pollInterval, clock: clock, logger: logger))
     }
-    services.append(
+    let notifier = AlertNotifier(
+        store: store, sender: AlertSender(httpClient: httpClient), destinations: configuration.alerts.destinations,
+        source: configuration.alerts.source, runbookBaseURL: configuration.alerts.runbookBaseURL,
+        maxAttempts: configuration.alerts.maxAttempts, metrics: metrics, clock: clock, logger: logger)
+    services += [
         AlertEvaluationService(
-            monitor: alerts, store: store, sampler: sampler, interval: configuration.alerts.evaluationInterval,
-            clock: clock, logger: logger))
+            evaluation: AlertEvaluation(
+                monitor: alerts, store: store, notifier: notifier, interval: configuration.alerts.evaluationInterval,
+                logger: logger),
+            sampler: sampler, interval: configuration.alerts.evaluationInterval, clock: clock, logger: logger),
+        AlertNotificationService(notifier: notifier, logger: logger),
+    ]
     if let emf = configuration.cloudWatchEMF {
         services.append(
             CloudWatchEMFReporter(
@@ -131,7 +140,9 @@ package func buildRouter(
         .addRoutes(requests.endpoints, atPath: "/data-subject-requests")
         .addRoutes(BatonController(intake: intake, store: store, metrics: metrics).endpoints, atPath: "/baton")
         .addRoutes(EventsController(client: events).endpoints, atPath: "/events")
-        .addRoutes(DashboardController(sampler: sampler, health: health).endpoints, atPath: "/dashboard")
+        .addRoutes(
+            DashboardController(sampler: sampler, health: health, alerts: alerts).endpoints, atPath: "/dashboard"
+        )
         .addRoutes(AlertsController(monitor: alerts).endpoints, atPath: "/alerts")
     return router
 }

@@ -106,23 +106,45 @@ extension GatewayConfiguration {
             environment: environment)
     }
 
-    /// The alert rules: `alerts.rules_file` when set (every problem reported with its line), else the defaults.
+    /// Alerting: the rules (`alerts.rules_file` when set, every problem reported with its line, else the defaults),
+    /// the timings and where notifications go.
     static func alerts(reader: ConfigReader, problems: inout [String]) -> AlertsConfiguration {
         let interval = reader.double(forKey: "alerts.evaluation_interval_seconds", default: 30)
-        if interval <= 0 { problems.append("alerts.evaluation_interval_seconds must be positive") }
-        guard let file = reader.string(forKey: "alerts.rules_file") else {
-            return AlertsConfiguration(evaluationInterval: interval)
+        let repeatInterval = reader.double(forKey: "alerts.repeat_interval_seconds", default: 4 * 3600)
+        let maxAttempts = reader.int(forKey: "alerts.notification_max_attempts", default: 10)
+        if interval <= 0 || repeatInterval <= 0 || maxAttempts <= 0 {
+            problems.append(
+                "alerts.evaluation_interval_seconds, alerts.repeat_interval_seconds and "
+                    + "alerts.notification_max_attempts must be positive")
         }
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            problems.append("alerts.rules_file is not a readable file")
-            return AlertsConfiguration(evaluationInterval: interval)
+        let destinations = AlertDestinations(
+            pagerDutyURL: reader.string(forKey: "alerts.pagerduty.url", default: AlertDestinations.defaultPagerDutyURL),
+            pagerDutyRoutingKey: reader.string(forKey: "alerts.pagerduty.routing_key", isSecret: true),
+            pagerDutySecurityRoutingKey: reader.string(forKey: "alerts.pagerduty.security_routing_key", isSecret: true),
+            slackWebhookURL: reader.string(forKey: "alerts.slack.webhook_url", isSecret: true),
+            slackSecurityWebhookURL: reader.string(forKey: "alerts.slack.security_webhook_url", isSecret: true))
+        let urls = [
+            ("alerts.pagerduty.url", destinations.pagerDutyURL),
+            ("alerts.slack.webhook_url", destinations.slackWebhookURL),
+            ("alerts.slack.security_webhook_url", destinations.slackSecurityWebhookURL),
+            ("alerts.runbook_base_url", reader.string(forKey: "alerts.runbook_base_url")),
+        ]
+        for case (let key, let url?) in urls
+        where URL(string: url).map({ !["http", "https"].contains($0.scheme ?? "") || $0.host == nil }) ?? true {
+            problems.append("\(key) is not an http(s) URL")
         }
-        do {
-            return AlertsConfiguration(rules: try AlertRulesFile.parse(text), evaluationInterval: interval)
-        } catch {
-            problems.append("alerts.rules_file \(error)")
-            return AlertsConfiguration(evaluationInterval: interval)
+        var rules: [AlertRule]?
+        if let file = reader.string(forKey: "alerts.rules_file") {
+            if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+                do { rules = try AlertRulesFile.parse(text) } catch { problems.append("alerts.rules_file \(error)") }
+            } else {
+                problems.append("alerts.rules_file is not a readable file")
+            }
         }
+        return AlertsConfiguration(
+            rules: rules, evaluationInterval: interval, repeatInterval: repeatInterval, destinations: destinations,
+            source: reader.string(forKey: "alerts.source", default: "dsr-gateway"),
+            runbookBaseURL: reader.string(forKey: "alerts.runbook_base_url"), maxAttempts: maxAttempts)
     }
 
     /// Parses `name:sha256hex:scope+scope`.

@@ -113,9 +113,31 @@ package struct AlertsConfiguration: Sendable {
     package var rules: [AlertRule]
     /// Seconds between evaluations (key `alerts.evaluation_interval_seconds`, default 30).
     package var evaluationInterval: TimeInterval
+    /// Seconds between reminders while an alert keeps firing (key `alerts.repeat_interval_seconds`, default 14400).
+    package var repeatInterval: TimeInterval
+    /// PagerDuty routing keys and Slack webhooks (keys `alerts.pagerduty.*`, `alerts.slack.*`; secrets).
+    package var destinations: AlertDestinations
+    /// The name notifications report as and the first part of every dedup key (key `alerts.source`, default
+    /// `dsr-gateway`): the same on every instance, different per deployment sharing a PagerDuty service.
+    package var source: String
+    /// Prefix that turns a rule's runbook path into a link (key `alerts.runbook_base_url`, e.g. the repository's
+    /// web URL); unset, notifications carry the path.
+    package var runbookBaseURL: String?
+    /// Attempts per notification before it is given up (key `alerts.notification_max_attempts`, default 10: about
+    /// 17 minutes of backoff).
+    package var maxAttempts: Int
 
-    package init(rules: [AlertRule]? = nil, evaluationInterval: TimeInterval = 30) {
+    package init(
+        rules: [AlertRule]? = nil, evaluationInterval: TimeInterval = 30, repeatInterval: TimeInterval = 4 * 3600,
+        destinations: AlertDestinations = AlertDestinations(), source: String = "dsr-gateway",
+        runbookBaseURL: String? = nil, maxAttempts: Int = 10
+    ) {
         self.rules = rules ?? DefaultAlertRules.rules
         self.evaluationInterval = evaluationInterval
+        self.repeatInterval = repeatInterval
+        self.destinations = destinations
+        self.source = source
+        self.runbookBaseURL = runbookBaseURL
+        self.maxAttempts = maxAttempts
     }
 }

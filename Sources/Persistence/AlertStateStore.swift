@@ -6,18 +6,68 @@ package struct StoredAlertState: Sendable, Equatable {
     package var phase: String
     package var since: Date
     package var value: Double?
+    /// While firing: when it was last notified.
+    package var notifiedAt: Date?
 
-    package init(rule: String, phase: String, since: Date, value: Double?) {
+    package init(rule: String, phase: String, since: Date, value: Double?, notifiedAt: Date? = nil) {
         self.rule = rule
         self.phase = phase
         self.since = since
         self.value = value
+        self.notifiedAt = notifiedAt
     }
 }
 
-/// Where the alert evaluator keeps its states.
+/// A notification to deliver, as the evaluator hands it over: the store keeps `content` opaque.
+package struct NewAlertNotification: Sendable, Equatable {
+    package var route: String
+    /// Notifications with the same route and key are delivered in order (a resolve never overtakes its trigger).
+    package var dedupKey: String
+    package var content: String
+
+    package init(route: String, dedupKey: String, content: String) {
+        self.route = route
+        self.dedupKey = dedupKey
+        self.content = content
+    }
+}
+
+/// A notification waiting in the outbox.
+package struct QueuedAlertNotification: Sendable, Equatable {
+    package var id: Int64
+    package var route: String
+    package var dedupKey: String
+    package var content: String
+    /// Attempts made before this one.
+    package var attempts: Int
+    package var createdAt: Date
+}
+
+/// What became of one delivery attempt.
+package enum AlertDeliveryOutcome: Sendable, Equatable {
+    case delivered
+    /// Try again at `next`.
+    case retry(next: Date, error: String)
+    /// Given up: refused for good, or out of attempts.
+    case failed(error: String)
+}
+
+/// Where the alert evaluator keeps its states, its notification outbox and the lease that lets one instance evaluate.
 package protocol AlertStateStore: Sendable {
     func alertStates() async throws -> [StoredAlertState]
-    /// Replaces every stored state with `states`, in one transaction.
-    func saveAlertStates(_ states: [StoredAlertState]) async throws
+    /// Replaces every stored state with `states` and queues `notifications`, in one transaction: a transition is never
+    /// stored without its notification, nor notified without being stored. The notifications are due at `now`.
+    func saveAlertStates(_ states: [StoredAlertState], notifications: [NewAlertNotification], at now: Date) async throws
+    /// The oldest due notifications, each the first undelivered one of its route and dedup key, claimed until
+    /// `claimUntil` so no other instance sends them meanwhile.
+    func claimDueAlertNotifications(at now: Date, claimUntil: Date, limit: Int) async throws
+        -> [QueuedAlertNotification]
+    func recordAlertDelivery(id: Int64, outcome: AlertDeliveryOutcome, at now: Date) async throws
+    /// Notifications not yet delivered nor given up.
+    func pendingAlertNotificationCount() async throws -> Int
+    /// Takes or renews the evaluator lease until `until`; true when `holder` holds it (it was free, expired, or
+    /// already its own). With several instances on one database only the holder evaluates and notifies.
+    func acquireAlertLease(holder: String, until: Date, at now: Date) async throws -> Bool
+    /// Gives the lease up (at graceful shutdown) so the next instance need not wait for it to expire.
+    func releaseAlertLease(holder: String) async throws
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Operations
+import TestSupport
 import Testing
 
 /// The evaluator on a fake clock: pending → firing → resolved, one transition each, and what a restart keeps.
@@ -7,49 +8,10 @@ import Testing
     static let start = Date(timeIntervalSince1970: 1_767_690_000)
     static let rules = DefaultAlertRules.rules
 
-    /// Metrics as the gateway would expose them, moved on by each step: counters grow, gauges are set.
-    struct Workload {
-        var ok = 0.0, errors = 0.0, validated = 0.0, refused = 0.0, failed = 0.0, submitted = 0.0
-        var fast = 0.0, slow = 0.0
-        var expiresIn = 90.0 * 86_400, imminent = 0.0, oldestQueued = 0.0
-
-        /// One 30-second step, normal or breaching `rule`.
-        mutating func step(breaching rule: String?) {
-            ok += 100
-            errors += rule == "HighErrorRate" ? 20 : 0
-            validated += 50
-            refused += rule == "CertValidationFailures" ? 5 : 0
-            failed += rule == "UpstreamFailures" ? 3 : 0
-            submitted += rule == "HighVolume" ? 20 : 1
-            fast += rule == "HighLatency" ? 5 : 100
-            slow += rule == "HighLatency" ? 95 : 0
-            expiresIn = rule == "CertExpiry" ? 20 * 86_400 : 90 * 86_400
-            imminent = rule == "DeadlineApproaching" ? 1 : 0
-            oldestQueued = rule == "DispatcherStalled" ? 900 : 5
-        }
-
-        var text: MetricsText {
-            MetricsText(
-                """
-                dsr_gateway_http_requests_total{method="GET",route="/x",status_class="2xx"} \(ok)
-                dsr_gateway_http_requests_total{method="GET",route="/x",status_class="5xx"} \(errors)
-                dsr_gateway_certificate_validations_total{result="success"} \(validated)
-                dsr_gateway_certificate_validations_total{result="failure"} \(refused)
-                dsr_gateway_requests_failed_total{type="erasure",regulation="gdpr"} \(failed)
-                dsr_gateway_requests_submitted_total{type="erasure",regulation="gdpr"} \(submitted)
-                dsr_gateway_http_request_duration_seconds_bucket{method="GET",route="/x",le="0.1"} \(fast)
-                dsr_gateway_http_request_duration_seconds_bucket{method="GET",route="/x",le="5.0"} \(fast + slow)
-                dsr_gateway_http_request_duration_seconds_bucket{method="GET",route="/x",le="+Inf"} \(fast + slow)
-                dsr_gateway_certificate_expires_in_seconds{domain="opendsr.mparticle.com"} \(expiresIn)
-                dsr_gateway_requests_deadline_imminent \(imminent)
-                dsr_gateway_queue_oldest_age_seconds \(oldestQueued)
-                """)
-        }
-    }
-
     /// Runs `steps` 30-second steps from `clock`, returning every transition.
     static func run(
-        _ evaluator: inout AlertEvaluator, _ workload: inout Workload, clock: inout Date, steps: Int, breaching: String?
+        _ evaluator: inout AlertEvaluator, _ workload: inout AlertWorkload, clock: inout Date, steps: Int,
+        breaching: String?
     ) -> [AlertTransition] {
         var transitions: [AlertTransition] = []
         for _ in 0..<steps {
@@ -64,7 +26,7 @@ import Testing
     func aSustainedBreachFiresOnceAfterForAndResolvesOnce(rule name: String) throws {
         let rule = try #require(Self.rules.first { $0.name == name })
         var evaluator = AlertEvaluator(rules: Self.rules, start: Self.start)
-        var workload = Workload()
+        var workload = AlertWorkload()
         var clock = Self.start
         // A normal day and an hour first (30 s steps), so windows and the volume baseline have history.
         let warmUp = Self.run(&evaluator, &workload, clock: &clock, steps: 25 * 120, breaching: nil)
@@ -86,7 +48,7 @@ import Testing
 
     @Test func aBreachShorterThanForIsOnlyPending() {
         var evaluator = AlertEvaluator(rules: Self.rules, start: Self.start)
-        var workload = Workload()
+        var workload = AlertWorkload()
         var clock = Self.start
         _ = Self.run(&evaluator, &workload, clock: &clock, steps: 20, breaching: nil)
         // DispatcherStalled holds for 1 minute: 30 s of a stalled queue is pending, then nothing.
@@ -99,7 +61,7 @@ import Testing
 
     @Test func aRestartWithTheStoredStatesNeitherRefiresNorForgets() {
         var evaluator = AlertEvaluator(rules: Self.rules, start: Self.start)
-        var workload = Workload()
+        var workload = AlertWorkload()
         var clock = Self.start
         _ = Self.run(&evaluator, &workload, clock: &clock, steps: 20, breaching: nil)
         let fired = Self.run(&evaluator, &workload, clock: &clock, steps: 11, breaching: "DeadlineApproaching")
@@ -111,5 +73,44 @@ import Testing
         let recovered = Self.run(&restarted, &workload, clock: &clock, steps: 2, breaching: nil)
         #expect(recovered.map(\.kind) == [.resolved])
         #expect(recovered.first?.rule.name == "DeadlineApproaching")
+    }
+}
+
+/// What happens around a restart and while an alert keeps firing.
+@Suite struct AlertEvaluatorRestartAndRepeatTests {
+    @Test func aLongFiringAlertIsRepeatedEveryRepeatIntervalAndResolvedOnce() {
+        var evaluator = AlertEvaluator(
+            rules: AlertEvaluatorTests.rules, start: AlertEvaluatorTests.start, repeatInterval: 3600)
+        var workload = AlertWorkload()
+        var clock = AlertEvaluatorTests.start
+        _ = AlertEvaluatorTests.run(&evaluator, &workload, clock: &clock, steps: 20, breaching: nil)
+        // 3 h 30 min stalled: fired after its minute, then reminded at 1 h, 2 h and 3 h.
+        let stalled = AlertEvaluatorTests.run(
+            &evaluator, &workload, clock: &clock, steps: 7 * 60, breaching: "DispatcherStalled")
+        #expect(stalled.map(\.kind) == [.firing, .repeated, .repeated, .repeated])
+        let times = stalled.map(\.at.timeIntervalSinceReferenceDate)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 == 3600 })
+        let recovered = AlertEvaluatorTests.run(&evaluator, &workload, clock: &clock, steps: 4, breaching: nil)
+        #expect(recovered.map(\.kind) == [.resolved])
+    }
+
+    @Test func aRestartHoldsAFiringWindowRuleUntilAWholeWindowIsBehindIt() throws {
+        var evaluator = AlertEvaluator(rules: AlertEvaluatorTests.rules, start: AlertEvaluatorTests.start)
+        var workload = AlertWorkload()
+        var clock = AlertEvaluatorTests.start
+        _ = AlertEvaluatorTests.run(&evaluator, &workload, clock: &clock, steps: 20, breaching: nil)
+        let fired = AlertEvaluatorTests.run(&evaluator, &workload, clock: &clock, steps: 20, breaching: "HighErrorRate")
+        #expect(fired.map(\.kind) == [.firing])
+
+        // A restarted gateway counts from zero and has one scrape: its 5-minute ratio means nothing yet.
+        var restarted = AlertEvaluator(
+            rules: AlertEvaluatorTests.rules, states: Array(evaluator.states.values), start: clock)
+        var fresh = AlertWorkload()
+        let early = AlertEvaluatorTests.run(&restarted, &fresh, clock: &clock, steps: 9, breaching: nil)
+        #expect(early.isEmpty)
+        #expect(restarted.states["HighErrorRate"]?.phase == .firing)
+        // Once five minutes of healthy traffic are behind it, it resolves, once.
+        let later = AlertEvaluatorTests.run(&restarted, &fresh, clock: &clock, steps: 4, breaching: nil)
+        #expect(later.map(\.kind) == [.resolved])
     }
 }

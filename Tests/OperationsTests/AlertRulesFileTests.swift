@@ -11,8 +11,8 @@ import Testing
         let errors = try #require(byName["HighErrorRate"])
         #expect(errors.kind == .ratio && errors.match == ["status_class": "5xx"] && errors.window == 300)
         #expect(
-            errors.threshold == 0.05 && !errors.below && errors.severity == .critical && errors.route == "pagerduty")
-        #expect(byName["CertValidationFailures"]?.route == "pagerduty-security")
+            errors.threshold == 0.05 && !errors.below && errors.severity == .critical && errors.route == .pagerDuty)
+        #expect(byName["CertValidationFailures"]?.route == .pagerDutySecurity)
         #expect(byName["CertValidationFailures"]?.threshold == 0.01)
         #expect(byName["UpstreamFailures"]?.kind == .count && byName["UpstreamFailures"]?.window == 900)
         #expect(byName["HighLatency"]?.quantile == 0.95 && byName["HighLatency"]?.threshold == 2)
@@ -61,6 +61,10 @@ import Testing
         ("severity: high", "severity: urgent", 9, "`severity` must be one of critical, high, warning, info"),
         ("above: 10", "above: ten", 7, "`above` must be a number"),
         ("route: pagerduty", "route: pagerduty\n    colour: red", 11, "unknown key `colour`"),
+        (
+            "route: pagerduty", "route: pager-duty", 10,
+            "`route` must be one of pagerduty, pagerduty-security, slack, slack-security"
+        ),
         (
             "metric: dsr_gateway_requests_failed_total", "metric: not a name", 5,
             "metric is not a Prometheus metric name"

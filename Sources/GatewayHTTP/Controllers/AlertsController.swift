@@ -34,7 +34,8 @@ package struct AlertsController: Sendable {
                 alerts: monitor.alerts.map { rule, state in
                     AlertView(
                         rule: rule.name, state: state.phase.rawValue, since: Timestamp.format(state.since),
-                        value: state.value, severity: rule.severity.rawValue, route: rule.route, summary: rule.summary,
+                        value: state.value, severity: rule.severity.rawValue, route: rule.route.rawValue,
+                        summary: rule.summary,
                         runbook: rule.runbook)
                 })
         }

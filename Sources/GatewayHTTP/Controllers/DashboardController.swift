@@ -6,10 +6,12 @@ import Operations
 package struct DashboardController: Sendable {
     let sampler: MetricsSampler
     let health: HealthChecks
+    let alerts: AlertMonitor
 
-    package init(sampler: MetricsSampler, health: HealthChecks) {
+    package init(sampler: MetricsSampler, health: HealthChecks, alerts: AlertMonitor) {
         self.sampler = sampler
         self.health = health
+        self.alerts = alerts
     }
 
     package var endpoints: RouteCollection<GatewayRequestContext> {
@@ -17,7 +19,8 @@ package struct DashboardController: Sendable {
             try context.require(.read)
             async let report = health.run(logger: context.logger)
             let metrics = MetricsText(try await sampler.exposition())
-            let page = DashboardPage(metrics: metrics, health: await report)
+            let page = DashboardPage(
+                metrics: metrics, health: await report, alerts: alerts.alerts.filter { $0.state.phase != .inactive })
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],

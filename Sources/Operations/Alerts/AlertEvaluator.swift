@@ -17,39 +17,52 @@ package struct AlertState: Sendable, Equatable, Codable {
     package var since: Date
     /// The last value computed (nil when there was nothing to compute from).
     package var value: Double?
+    /// While firing: when it was last notified (the trigger, then each repeat).
+    package var notifiedAt: Date?
 
-    package init(rule: String, phase: Phase, since: Date, value: Double?) {
+    package init(rule: String, phase: Phase, since: Date, value: Double?, notifiedAt: Date? = nil) {
         self.rule = rule
         self.phase = phase
         self.since = since
         self.value = value
+        self.notifiedAt = notifiedAt
     }
 }
 
-/// A notification-worthy change: a rule started firing, or stopped.
+/// A notification-worthy change: a rule started firing, is still firing after the repeat interval, or stopped.
 package struct AlertTransition: Sendable, Equatable {
-    package enum Kind: String, Sendable {
-        case firing, resolved
+    package enum Kind: String, Sendable, Codable {
+        case firing, repeated, resolved
     }
 
     package var rule: AlertRule
     package var kind: Kind
     package var value: Double?
     package var at: Date
+
+    package init(rule: AlertRule, kind: Kind, value: Double?, at: Date) {
+        self.rule = rule
+        self.kind = kind
+        self.value = value
+        self.at = at
+    }
 }
 
 /// Evaluates the rules against the metrics history on an injected clock: inactive → pending → firing → (resolved)
-/// inactive. Only firing and resolved are transitions worth a notification; one each per breach.
+/// inactive. Only firing and resolved are transitions worth a notification, one each per breach, plus a reminder every
+/// `repeatInterval` while an alert keeps firing.
 package struct AlertEvaluator: Sendable {
     package let rules: [AlertRule]
+    let repeatInterval: TimeInterval
     package private(set) var states: [String: AlertState]
     /// Per metric, only its own series, kept as long as the longest rule on it looks back (a day for the volume
     /// baseline, minutes for latency histograms): a whole scrape every 30 s for a day would be hundreds of MB.
     private var histories: [String: MetricsHistory]
 
     /// `states` restores what a previous run stored, so a restart neither re-notifies nor forgets.
-    package init(rules: [AlertRule], states: [AlertState] = [], start: Date) {
+    package init(rules: [AlertRule], states: [AlertState] = [], start: Date, repeatInterval: TimeInterval = 4 * 3600) {
         self.rules = rules
+        self.repeatInterval = repeatInterval
         let restored = Dictionary(states.map { ($0.rule, $0) }, uniquingKeysWith: { $1 })
         self.states = Dictionary(
             uniqueKeysWithValues: rules.map { rule in
@@ -65,15 +78,29 @@ package struct AlertEvaluator: Sendable {
         histories = retention.mapValues { MetricsHistory(retention: $0) }
     }
 
+    /// Replaces the states of the rules `states` names (another instance's, read from the store).
+    package mutating func restore(_ states: [AlertState]) {
+        for state in states where self.states[state.rule] != nil {
+            self.states[state.rule] = state
+        }
+    }
+
     /// Records a scrape taken at `now` and moves every rule; returns the transitions to notify.
     package mutating func evaluate(_ metrics: MetricsText, at now: Date) -> [AlertTransition] {
         for metric in histories.keys { histories[metric]?.record(metrics.family(metric), at: now) }
         var transitions: [AlertTransition] = []
         for rule in rules {
-            let value = histories[rule.metric].flatMap { Self.value(of: rule, in: $0, at: now) }
-            let breached = value.map { rule.below ? $0 < rule.threshold : $0 > rule.threshold } ?? false
+            guard let history = histories[rule.metric] else { continue }
+            let value = Self.value(of: rule, in: history, at: now)
             var state = states[rule.name]!
             state.value = value
+            // A rule decides only once its whole window (and baseline) is behind it: just (re)started, counters
+            // counted from zero over a few scrapes would resolve a firing alert, then page it again.
+            guard history.covers(now.addingTimeInterval(-rule.window - (rule.baseline ?? 0))) else {
+                states[rule.name] = state
+                continue
+            }
+            let breached = value.map { rule.below ? $0 < rule.threshold : $0 > rule.threshold } ?? false
             switch (state.phase, breached) {
             case (.inactive, true):
                 state.phase = .pending
@@ -82,13 +109,18 @@ package struct AlertEvaluator: Sendable {
             case (.pending, true) where now.timeIntervalSince(state.since) >= rule.holdFor:
                 state.phase = .firing
                 state.since = now
+                state.notifiedAt = now
                 transitions.append(AlertTransition(rule: rule, kind: .firing, value: value, at: now))
+            case (.firing, true) where now.timeIntervalSince(state.notifiedAt ?? state.since) >= repeatInterval:
+                state.notifiedAt = now
+                transitions.append(AlertTransition(rule: rule, kind: .repeated, value: value, at: now))
             case (.pending, false):
                 state.phase = .inactive
                 state.since = now
             case (.firing, false):
                 state.phase = .inactive
                 state.since = now
+                state.notifiedAt = nil
                 transitions.append(AlertTransition(rule: rule, kind: .resolved, value: value, at: now))
             default:
                 break
@@ -123,8 +155,6 @@ package struct AlertEvaluator: Sendable {
             return rule.below ? values.min() : values.max()
         case .baselineRatio:
             let baseline = rule.baseline ?? rule.window
-            // Without the whole baseline behind us (just started) there is nothing to compare with.
-            guard history.covers(start.addingTimeInterval(-baseline)) else { return nil }
             let recent = history.increase(rule.metric, rule.match, from: start, to: now) / rule.window
             let before = history.increase(rule.metric, rule.match, from: start.addingTimeInterval(-baseline), to: start)
             guard before > 0 else { return nil }

@@ -2,39 +2,84 @@ import Foundation
 import Persistence
 import Synchronization
 
-/// The running evaluator, shared by the evaluation loop and `GET /alerts`.
+/// The running evaluator, shared by the evaluation loop, `GET /alerts` and the dashboard.
 package final class AlertMonitor: Sendable {
-    private let evaluator: Mutex<AlertEvaluator>
-
-    /// `stored` are the states a previous run saved (see ``storedStates``).
-    package init(rules: [AlertRule], stored: [StoredAlertState] = [], start: Date) {
-        let states = stored.compactMap { row in
-            AlertState.Phase(rawValue: row.phase).map {
-                AlertState(rule: row.rule, phase: $0, since: row.since, value: row.value)
-            }
-        }
-        evaluator = Mutex(AlertEvaluator(rules: rules, states: states, start: start))
+    private struct Running {
+        var evaluator: AlertEvaluator
+        /// What the store holds, so states are written when they change rather than every pass.
+        var stored: [StoredAlertState]
+        /// Transitions not yet stored with their notifications (a failed write keeps them for the next pass).
+        var unsaved: [AlertTransition] = []
     }
 
-    /// Every rule's state, to store.
-    package var storedStates: [StoredAlertState] {
-        evaluator.withLock { evaluator in
-            evaluator.states.values.sorted { $0.rule < $1.rule }.map {
-                StoredAlertState(rule: $0.rule, phase: $0.phase.rawValue, since: $0.since, value: $0.value)
+    private let running: Mutex<Running>
+
+    /// `stored` are the states a previous run saved (see ``unsavedChanges()``).
+    package init(
+        rules: [AlertRule], stored: [StoredAlertState] = [], start: Date, repeatInterval: TimeInterval = 4 * 3600
+    ) {
+        running = Mutex(
+            Running(
+                evaluator: AlertEvaluator(
+                    rules: rules, states: Self.states(stored), start: start, repeatInterval: repeatInterval),
+                stored: stored))
+    }
+
+    private static func states(_ stored: [StoredAlertState]) -> [AlertState] {
+        stored.compactMap { row in
+            AlertState.Phase(rawValue: row.phase).map {
+                AlertState(rule: row.rule, phase: $0, since: row.since, value: row.value, notifiedAt: row.notifiedAt)
             }
         }
     }
 
     /// Records a scrape and returns the transitions it caused.
     package func evaluate(_ metrics: MetricsText, at now: Date) -> [AlertTransition] {
-        evaluator.withLock { $0.evaluate(metrics, at: now) }
+        running.withLock { running in
+            let transitions = running.evaluator.evaluate(metrics, at: now)
+            running.unsaved += transitions
+            return transitions
+        }
+    }
+
+    /// What the store lacks: every rule's state, when a phase or a notification time changed since the last
+    /// ``saved(_:)``, and the transitions since then (their notifications go in the same write); nil when nothing.
+    package func unsavedChanges() -> (states: [StoredAlertState], transitions: [AlertTransition])? {
+        running.withLock { running in
+            let states = running.evaluator.states.values.sorted { $0.rule < $1.rule }.map {
+                StoredAlertState(
+                    rule: $0.rule, phase: $0.phase.rawValue, since: $0.since, value: $0.value, notifiedAt: $0.notifiedAt
+                )
+            }
+            let unchanged = states.elementsEqual(running.stored) {
+                $0.rule == $1.rule && $0.phase == $1.phase && $0.since == $1.since && $0.notifiedAt == $1.notifiedAt
+            }
+            return unchanged && running.unsaved.isEmpty ? nil : (states, running.unsaved)
+        }
+    }
+
+    /// The store now holds `states` and the notifications of every transition ``unsavedChanges()`` returned.
+    package func saved(_ states: [StoredAlertState], transitions: Int) {
+        running.withLock { running in
+            running.stored = states
+            running.unsaved.removeFirst(min(transitions, running.unsaved.count))
+        }
+    }
+
+    /// Takes the states another instance (the lease holder) stored, so this one shows them and could take over.
+    package func adopt(_ stored: [StoredAlertState]) {
+        running.withLock { running in
+            running.evaluator.restore(Self.states(stored))
+            running.stored = stored
+            running.unsaved = []
+        }
     }
 
     /// Every rule with its state, by name.
     package var alerts: [(rule: AlertRule, state: AlertState)] {
-        evaluator.withLock { evaluator in
-            evaluator.rules.sorted { $0.name < $1.name }.compactMap { rule in
-                evaluator.states[rule.name].map { (rule, $0) }
+        running.withLock { running in
+            running.evaluator.rules.sorted { $0.name < $1.name }.compactMap { rule in
+                running.evaluator.states[rule.name].map { (rule, $0) }
             }
         }
     }

@@ -16,7 +16,7 @@ package struct AlertRule: Sendable, Equatable {
         case baselineRatio = "baseline_ratio"
     }
 
-    package enum Severity: String, Sendable, CaseIterable {
+    package enum Severity: String, Sendable, Codable, CaseIterable {
         case critical, high, warning, info
     }
 
@@ -32,8 +32,8 @@ package struct AlertRule: Sendable, Equatable {
     /// How long the breach must last before the alert fires.
     package var holdFor: TimeInterval
     package var severity: Severity
-    /// Where notifications go: a route name from the configuration (`pagerduty`, `pagerduty-security`, `slack`, …).
-    package var route: String
+    /// Where notifications go.
+    package var route: AlertRoute
     package var runbook: String
     /// For `percentile`: 0…1.
     package var quantile: Double?
@@ -41,6 +41,15 @@ package struct AlertRule: Sendable, Equatable {
     package var baseline: TimeInterval?
     /// One line for people: what the rule means.
     package var summary: String
+}
+
+/// Where a rule's notifications go; each route's destination (a PagerDuty routing key, a Slack webhook) is set in the
+/// configuration, and a security route without its own destination falls back to the ordinary one.
+package enum AlertRoute: String, Sendable, Codable, CaseIterable {
+    case pagerDuty = "pagerduty"
+    case pagerDutySecurity = "pagerduty-security"
+    case slack
+    case slackSecurity = "slack-security"
 }
 
 /// Durations as rules write them: `30s`, `5m`, `2h`, `7d`.

@@ -90,7 +90,8 @@ package enum AlertRulesFile {
         return AlertRule(
             name: name, kind: kind, metric: metric, match: match, window: window, threshold: above ?? below!,
             below: below != nil, holdFor: try duration(fields, "for", at, required: true)!,
-            severity: try choice(fields, "severity", at, AlertRule.Severity.self), route: try text(fields, "route", at),
+            severity: try choice(fields, "severity", at, AlertRule.Severity.self),
+            route: try choice(fields, "route", at, AlertRoute.self),
             runbook: try text(fields, "runbook", at), quantile: quantile,
             baseline: try duration(fields, "baseline", at, required: kind == .baselineRatio),
             summary: try text(fields, "summary", at))

@@ -12,7 +12,7 @@ package enum PrometheusRulesExporter {
                 "        for: \(RuleDuration.format(rule.holdFor))",
                 "        labels:",
                 "          severity: \(rule.severity.rawValue)",
-                "          route: \(rule.route)",
+                "          route: \(rule.route.rawValue)",
                 "        annotations:",
                 "          summary: \(quoted(rule.summary))",
                 "          runbook_url: \(quoted(rule.runbook))",

@@ -1,3 +1,4 @@
+import DSRCore
 import Foundation
 
 /// The operations dashboard as one self-contained HTML page (inline CSS and SVG, no scripts, no external resources),
@@ -6,15 +7,19 @@ import Foundation
 package struct DashboardPage: Sendable {
     let metrics: MetricsText
     let health: HealthReport
+    /// The alerts firing or pending.
+    let alerts: [(rule: AlertRule, state: AlertState)]
 
-    package init(metrics: MetricsText, health: HealthReport) {
+    package init(metrics: MetricsText, health: HealthReport, alerts: [(rule: AlertRule, state: AlertState)] = []) {
         self.metrics = metrics
         self.health = health
+        self.alerts = alerts
     }
 
     /// The panels in page order, with their titles.
     package static let panels = [
-        ("status", "Status"), ("volume", "Request volume"), ("errors", "Error rates"), ("latency", "HTTP latency"),
+        ("status", "Status"), ("alerts", "Alerts"), ("volume", "Request volume"), ("errors", "Error rates"),
+        ("latency", "HTTP latency"),
         ("processor", "Processor"), ("certificate", "Callback certificate"), ("baton", "Baton calls"),
         ("states", "Requests by state"), ("deadlines", "Deadlines"), ("queue", "Dispatcher queue"),
     ]
@@ -53,6 +58,17 @@ package struct DashboardPage: Sendable {
                     ("processor check", "processor_check", processor?.status.rawValue ?? "unknown"),
                     ("store check", "store_check", health.checks["store"]?.status.rawValue ?? "unknown"),
                 ])
+        case "alerts":
+            let firing = alerts.filter { $0.state.phase == .firing }.count
+            guard !alerts.isEmpty else { return big("alerts_firing", "0") + "<div>no alert firing or pending</div>" }
+            return big("alerts_firing", String(firing)) + "<div>firing</div><table>"
+                + alerts.map { rule, state in
+                    let since = Timestamp.format(state.since)
+                    return "<tr class=\"\(state.phase == .firing ? "unhealthy" : "degraded")\">"
+                        + "<td>\(escape(rule.name))</td><td>\(rule.severity.rawValue)</td>"
+                        + "<td data-metric=\"alert:\(escape(rule.name))\">\(state.phase.rawValue)</td>"
+                        + "<td>since \(since)</td></tr>"
+                }.joined() + "</table>"
         case "volume":
             let submitted = metrics.matching(MetricsCatalogue.requestsSubmitted.name)
             return big("http_requests", number(metrics.sum(MetricsCatalogue.httpRequests.name)))

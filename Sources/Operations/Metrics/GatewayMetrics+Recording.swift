@@ -40,6 +40,11 @@ extension GatewayMetrics {
         timer(MetricsCatalogue.processorDuration, [operation, outcome]).recordNanoseconds(duration.nanoseconds)
     }
 
+    /// One alert notification attempt, or a transition no route could take (`unrouted`).
+    package func alertNotification(route: String, outcome: String) {
+        counter(MetricsCatalogue.alertNotifications, [route, outcome]).increment()
+    }
+
     /// A served HTTP request; `route` is the route template (never a path with ids).
     package func httpRequest(method: String, route: String, status: Int, duration: Duration) {
         counter(MetricsCatalogue.httpRequests, [method, route, "\(status / 100)xx"]).increment()

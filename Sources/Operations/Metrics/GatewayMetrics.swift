@@ -29,6 +29,11 @@ package final class GatewayMetrics: Sendable {
         for result in ["success", "failure"] {
             counter(MetricsCatalogue.certificateValidations, [result]).increment(by: 0)
         }
+        for route in AlertRoute.allCases {
+            for outcome in ["delivered", "retry", "failed", "unrouted"] {
+                counter(MetricsCatalogue.alertNotifications, [route.rawValue, outcome]).increment(by: 0)
+            }
+        }
     }
 
     func counter(_ definition: MetricDefinition, _ values: [String]) -> CoreMetrics.Counter {

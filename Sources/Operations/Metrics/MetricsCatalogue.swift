@@ -63,11 +63,15 @@ package enum MetricsCatalogue {
     package static let processorUsage = MetricDefinition(
         name: "dsr_gateway_processor_rate_limit_used_percent", labels: [],
         help: "The processor's latest X-mp-rate-limit-percentage-used (0 when none in the last minute).")
+    package static let alertNotifications = MetricDefinition(
+        name: "dsr_gateway_alert_notifications_total", labels: ["route", "outcome"],
+        help: "Alert notification attempts by route and outcome (delivered, retry, failed, unrouted).")
 
     package static let all: [MetricDefinition] = [
         requestsSubmitted, requestsCompleted, requestsFailed, retryBudgetSpent, certificateValidations,
         certificateExpiry, batonCalls, processorDuration, httpRequests, httpDuration, requestsByState, queueDepth,
         queueOldestAge, deadlineAtRisk, deadlinePassed, deadlineImminent, circuitOpen, processorUsage,
+        alertNotifications,
     ]
 
     /// Histogram buckets from 1 ms to 10 s, close enough together that P50/P90/P95/P99 read off them are meaningful.

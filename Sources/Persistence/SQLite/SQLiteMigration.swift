@@ -122,5 +122,34 @@ struct SQLiteMigration: Sendable {
                 """
             ]
         ),
+        SQLiteMigration(
+            version: 7,
+            name: "alert notifications, evaluator lease",
+            statements: [
+                "ALTER TABLE alert_states ADD COLUMN notified_at REAL",
+                """
+                CREATE TABLE alert_notifications (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    route TEXT NOT NULL,
+                    dedup_key TEXT NOT NULL,
+                    content TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL,
+                    next_attempt_at REAL NOT NULL,
+                    finished_at REAL,
+                    last_error TEXT
+                )
+                """,
+                "CREATE INDEX alert_notifications_pending ON alert_notifications (status, next_attempt_at)",
+                """
+                CREATE TABLE alert_lease (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    holder TEXT NOT NULL,
+                    expires_at REAL NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 }

@@ -3,25 +3,102 @@ import SQLiteNIO
 
 extension SQLiteRequestStore: AlertStateStore {
     package func alertStates() async throws -> [StoredAlertState] {
-        try await read("SELECT rule, phase, since, value FROM alert_states ORDER BY rule").map { row in
+        try await read("SELECT rule, phase, since, value, notified_at FROM alert_states ORDER BY rule").map { row in
             let reader = SQLiteRowReader(row: row)
             return StoredAlertState(
                 rule: try reader.text("rule"), phase: try reader.text("phase"), since: try reader.date("since"),
-                value: row.column("value")?.double)
+                value: row.column("value")?.double, notifiedAt: try reader.optionalDate("notified_at"))
         }
     }
 
-    package func saveAlertStates(_ states: [StoredAlertState]) async throws {
+    package func saveAlertStates(
+        _ states: [StoredAlertState], notifications: [NewAlertNotification], at now: Date
+    ) async throws {
         try await transaction { connection in
             _ = try await connection.query("DELETE FROM alert_states")
             for state in states {
                 _ = try await connection.query(
-                    "INSERT INTO alert_states (rule, phase, since, value) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO alert_states (rule, phase, since, value, notified_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                     [
                         .text(state.rule), .text(state.phase), .date(state.since),
-                        state.value.map { .float($0) } ?? .null,
+                        state.value.map { .float($0) } ?? .null, .date(state.notifiedAt),
                     ])
             }
+            for notification in notifications {
+                _ = try await connection.query(
+                    """
+                    INSERT INTO alert_notifications (route, dedup_key, content, created_at, next_attempt_at)
+                    VALUES (?1, ?2, ?3, ?4, ?4)
+                    """,
+                    [.text(notification.route), .text(notification.dedupKey), .text(notification.content), .date(now)])
+            }
         }
+    }
+
+    package func claimDueAlertNotifications(
+        at now: Date, claimUntil: Date, limit: Int
+    ) async throws -> [QueuedAlertNotification] {
+        try await transaction { connection in
+            let rows = try await connection.query(
+                """
+                SELECT id, route, dedup_key, content, attempts, created_at FROM alert_notifications AS n
+                WHERE status = 'pending' AND next_attempt_at <= ?1
+                  AND NOT EXISTS (
+                    SELECT 1 FROM alert_notifications AS earlier
+                    WHERE earlier.status = 'pending' AND earlier.route = n.route AND earlier.dedup_key = n.dedup_key
+                      AND earlier.id < n.id)
+                ORDER BY id LIMIT ?2
+                """, [.date(now), .integer(limit)])
+            let claimed = try rows.map { row in
+                let reader = SQLiteRowReader(row: row)
+                return QueuedAlertNotification(
+                    id: Int64(try reader.integer("id")), route: try reader.text("route"),
+                    dedupKey: try reader.text("dedup_key"), content: try reader.text("content"),
+                    attempts: try reader.integer("attempts"), createdAt: try reader.date("created_at"))
+            }
+            for notification in claimed {
+                _ = try await connection.query(
+                    "UPDATE alert_notifications SET next_attempt_at = ?1 WHERE id = ?2",
+                    [.date(claimUntil), .integer(Int(notification.id))])
+            }
+            return claimed
+        }
+    }
+
+    package func recordAlertDelivery(id: Int64, outcome: AlertDeliveryOutcome, at now: Date) async throws {
+        let (status, next, error): (String, Date?, String?) =
+            switch outcome {
+            case .delivered: ("delivered", nil, nil)
+            case .retry(let next, let error): ("pending", next, error)
+            case .failed(let error): ("failed", nil, error)
+            }
+        _ = try await rows(
+            """
+            UPDATE alert_notifications
+            SET status = ?1, attempts = attempts + 1, next_attempt_at = COALESCE(?2, next_attempt_at),
+                finished_at = CASE WHEN ?1 = 'pending' THEN NULL ELSE ?3 END, last_error = ?4
+            WHERE id = ?5
+            """, [.text(status), .date(next), .date(now), .text(error), .integer(Int(id))])
+    }
+
+    package func pendingAlertNotificationCount() async throws -> Int {
+        let rows = try await read("SELECT COUNT(*) AS pending FROM alert_notifications WHERE status = 'pending'")
+        return try rows.first.map { try SQLiteRowReader(row: $0).integer("pending") } ?? 0
+    }
+
+    package func acquireAlertLease(holder: String, until: Date, at now: Date) async throws -> Bool {
+        // The same statement works on PostgreSQL: the row is taken when free, expired or already ours.
+        let rows = try await rows(
+            """
+            INSERT INTO alert_lease (id, holder, expires_at) VALUES (1, ?1, ?2)
+            ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+            WHERE alert_lease.holder = excluded.holder OR alert_lease.expires_at <= ?3
+            RETURNING holder
+            """, [.text(holder), .date(until), .date(now)])
+        return !rows.isEmpty
+    }
+
+    package func releaseAlertLease(holder: String) async throws {
+        _ = try await rows("DELETE FROM alert_lease WHERE holder = ?1", [.text(holder)])
     }
 }

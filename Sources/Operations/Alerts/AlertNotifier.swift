@@ -1,0 +1,120 @@
+import DSRCore
+import Foundation
+import Logging
+import Persistence
+
+/// Turns transitions into outbox entries and delivers the outbox: each due notification sent once per pass, retried
+/// with exponential backoff (1 s doubling to 5 min, or the receiver's `Retry-After` when longer) until delivered,
+/// refused for good, or out of attempts. Every outcome is counted and logged (rule, route, event; never subject data).
+/// It runs in its own service, so a slow or failing receiver never holds up request handling or evaluation.
+package struct AlertNotifier: Sendable {
+    let store: any AlertStateStore
+    let sender: AlertSender
+    let destinations: AlertDestinations
+    let source: String
+    let runbookBaseURL: String?
+    let maxAttempts: Int
+    let metrics: GatewayMetrics
+    let clock: any WallClock
+    let logger: Logger
+
+    package init(
+        store: any AlertStateStore, sender: AlertSender, destinations: AlertDestinations, source: String,
+        runbookBaseURL: String?, maxAttempts: Int, metrics: GatewayMetrics, clock: any WallClock, logger: Logger
+    ) {
+        self.store = store
+        self.sender = sender
+        self.destinations = destinations
+        self.source = source
+        self.runbookBaseURL = runbookBaseURL
+        self.maxAttempts = maxAttempts
+        self.metrics = metrics
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// A delivery holds its notification this long; another instance may take it over afterwards.
+    static let claimDuration: TimeInterval = 60
+
+    /// The outbox entries for `transitions`; a transition whose route reaches nowhere is counted and logged instead.
+    package func outboxEntries(for transitions: [AlertTransition]) -> [NewAlertNotification] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return transitions.compactMap { transition in
+            let notification = AlertNotification(transition, source: source, runbookBaseURL: runbookBaseURL)
+            guard destinations.destination(for: notification.route) != nil,
+                let content = try? encoder.encode(notification)
+            else {
+                metrics.alertNotification(route: notification.route.rawValue, outcome: "unrouted")
+                logger.warning(
+                    "alert not sent: its route has no destination configured", metadata: metadata(notification))
+                return nil
+            }
+            return NewAlertNotification(
+                route: notification.route.rawValue, dedupKey: notification.dedupKey,
+                content: String(decoding: content, as: UTF8.self))
+        }
+    }
+
+    /// Sends every due notification once; returns how many it tried.
+    package func deliverDue() async throws -> Int {
+        let now = clock.now
+        let due = try await store.claimDueAlertNotifications(
+            at: now, claimUntil: now.addingTimeInterval(Self.claimDuration), limit: 20)
+        for queued in due {
+            try await deliver(queued)
+        }
+        return due.count
+    }
+
+    private func deliver(_ queued: QueuedAlertNotification) async throws {
+        guard let notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(queued.content.utf8)),
+            let destination = destinations.destination(for: notification.route)
+        else {
+            // The configuration lost the route since this was queued (or the row is unreadable): nothing to send to.
+            metrics.alertNotification(route: queued.route, outcome: "failed")
+            logger.error(
+                "alert notification dropped: its route has no destination now",
+                metadata: ["alert.route": "\(queued.route)"])
+            try await store.recordAlertDelivery(
+                id: queued.id, outcome: .failed(error: "route not configured"), at: clock.now)
+            return
+        }
+        let attempt = queued.attempts + 1
+        let result = await sender.send(notification, to: destination)
+        var details = metadata(notification)
+        details["alert.attempt"] = "\(attempt)"
+        let outcome: AlertDeliveryOutcome
+        switch result {
+        case .delivered:
+            outcome = .delivered
+            metrics.alertNotification(route: queued.route, outcome: "delivered")
+            logger.info("alert notification delivered", metadata: details)
+        case .retryable(let reason, let retryAfter) where attempt < maxAttempts:
+            let delay = max(Self.backoff(afterAttempt: attempt), retryAfter ?? 0)
+            outcome = .retry(next: clock.now.addingTimeInterval(delay), error: reason)
+            metrics.alertNotification(route: queued.route, outcome: "retry")
+            details["error"] = "\(reason)"
+            details["retry_in_seconds"] = "\(Int(delay))"
+            logger.warning("alert notification failed, will retry", metadata: details)
+        case .retryable(let reason, _), .rejected(let reason):
+            outcome = .failed(error: reason)
+            metrics.alertNotification(route: queued.route, outcome: "failed")
+            details["error"] = "\(reason)"
+            logger.error("alert notification failed for good", metadata: details)
+        }
+        try await store.recordAlertDelivery(id: queued.id, outcome: outcome, at: clock.now)
+    }
+
+    /// Seconds before the next attempt after `attempt` failed: 1, 2, 4 … capped at 5 minutes.
+    static func backoff(afterAttempt attempt: Int) -> TimeInterval {
+        min(pow(2, Double(attempt - 1)), 300)
+    }
+
+    private func metadata(_ notification: AlertNotification) -> Logger.Metadata {
+        [
+            "alert.rule": "\(notification.rule)", "alert.route": "\(notification.route.rawValue)",
+            "alert.event": "\(notification.kind.rawValue)", "alert.severity": "\(notification.severity.rawValue)",
+        ]
+    }
+}
