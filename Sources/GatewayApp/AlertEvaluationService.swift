@@ -23,12 +23,20 @@ struct AlertEvaluationService: Service {
     }
 }
 
-/// Delivers the alert notification outbox: every second, everything due (see ``AlertNotifier``).
+/// Delivers the alert notification outbox: every second, everything due (see ``AlertNotifier``). Says at start-up
+/// which routes reach somewhere, and warns when none does.
 struct AlertNotificationService: Service {
     let notifier: AlertNotifier
+    let routes: [AlertRoute]
     let logger: Logger
 
     func run() async throws {
+        if routes.isEmpty {
+            logger.warning(
+                "alert notifications are off: set alerts.pagerduty.routing_key and/or alerts.slack.webhook_url")
+        } else {
+            logger.info("alert routes", metadata: ["alert.routes": "\(routes.map(\.rawValue).joined(separator: ","))"])
+        }
         await repeatUntilShutdown(every: 1, name: "alert notifications", logger: logger) {
             try await notifier.deliverDue() > 0
         }

@@ -90,7 +90,8 @@ package func buildApplication(
                 monitor: alerts, store: store, notifier: notifier, interval: configuration.alerts.evaluationInterval,
                 logger: logger),
             sampler: sampler, interval: configuration.alerts.evaluationInterval, clock: clock, logger: logger),
-        AlertNotificationService(notifier: notifier, logger: logger),
+        AlertNotificationService(
+            notifier: notifier, routes: configuration.alerts.destinations.configuredRoutes, logger: logger),
     ]
     if let emf = configuration.cloudWatchEMF {
         services.append(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatewayHTTP
 import OpenDSR
+import Operations
 import Workers
 
 /// `dsr-gateway check-config`: validates every setting as `serve` would, then what only the running machine can
@@ -56,6 +57,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
 
     /// The effective settings a person checks, secrets left out.
     static func summary(_ configuration: GatewayConfiguration) -> String {
+        let routes = configuration.alerts.destinations.configuredRoutes.map(\.rawValue)
         let keys = configuration.apiKeys.map {
             "\($0.name) (\($0.scopes.map(\.rawValue).sorted().joined(separator: "+")))"
         }
@@ -67,6 +69,8 @@ struct CheckConfigCommand: AsyncParsableCommand {
                 + "workspace credentials set",
             "callbacks: domains \(configuration.callbacks.allowedDomains.sorted().joined(separator: ", "))",
             "events: \(configuration.events == nil ? "off" : "on (\(configuration.events!.client.baseURL))")",
+            "alerts: \(configuration.alerts.rules.count) rules, routes with a destination: "
+                + (routes.isEmpty ? "none (notifications off)" : routes.joined(separator: ", ")),
             "api keys: \(keys.joined(separator: ", "))",
         ].joined(separator: "\n")
     }

@@ -1,0 +1,60 @@
+import Foundation
+import Persistence
+import Testing
+
+/// What every engine promises the alert evaluator: states round-trip, claimed notifications stay claimed, and the
+/// evaluator lease is held by one instance at a time.
+@Suite("AlertStateStore contract: states, outbox claims, evaluator lease")
+struct AlertStateStoreContractTests {
+    static let t0 = Date(timeIntervalSinceReferenceDate: 800_000_000)
+
+    static func withAlertStore(_ engine: StoreEngine, _ body: (any AlertStateStore) async throws -> Void) async throws {
+        try await engine.withStore { store in
+            try await body(try #require(store as? any AlertStateStore))
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func statesRoundTripAndClaimedNotificationsWaitForTheirClaimToEnd(engine: StoreEngine) async throws {
+        try await Self.withAlertStore(engine) { store in
+            let states = [
+                StoredAlertState(rule: "A", phase: "firing", since: Self.t0, value: 0.25, notifiedAt: Self.t0 + 60),
+                StoredAlertState(rule: "B", phase: "inactive", since: Self.t0, value: nil),
+            ]
+            let entry = NewAlertNotification(route: "pagerduty", dedupKey: "dsr-gateway/A", content: "{}")
+            try await store.saveAlertStates(states, notifications: [entry], at: Self.t0)
+            #expect(try await store.alertStates() == states)
+
+            let claimed = try await store.claimDueAlertNotifications(at: Self.t0, claimUntil: Self.t0 + 60, limit: 5)
+            #expect(claimed.map(\.dedupKey) == ["dsr-gateway/A"])
+            #expect(
+                try await store.claimDueAlertNotifications(at: Self.t0 + 59, claimUntil: Self.t0 + 120, limit: 5)
+                    .isEmpty)
+            // A claimer that died without a word: the notification comes back once the claim ends.
+            let again = try await store.claimDueAlertNotifications(
+                at: Self.t0 + 60, claimUntil: Self.t0 + 120, limit: 5)
+            #expect(again.map(\.id) == claimed.map(\.id))
+            try await store.recordAlertDelivery(id: again[0].id, outcome: .delivered, at: Self.t0 + 61)
+            #expect(try await store.pendingAlertNotificationCount() == 0)
+            #expect(
+                try await store.claimDueAlertNotifications(at: Self.t0 + 999, claimUntil: Self.t0 + 1999, limit: 5)
+                    .isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func theLeaseIsHeldByOneHolderUntilItExpiresOrIsReleased(engine: StoreEngine) async throws {
+        try await Self.withAlertStore(engine) { store in
+            #expect(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 90, at: Self.t0))
+            #expect(!(try await store.acquireAlertLease(holder: "two", until: Self.t0 + 120, at: Self.t0 + 30)))
+            // The holder renews; the other waits until a renewal is missed.
+            #expect(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 120, at: Self.t0 + 30))
+            #expect(!(try await store.acquireAlertLease(holder: "two", until: Self.t0 + 150, at: Self.t0 + 119)))
+            #expect(try await store.acquireAlertLease(holder: "two", until: Self.t0 + 210, at: Self.t0 + 120))
+            #expect(!(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 240, at: Self.t0 + 150)))
+            // Released at shutdown, it is free at once.
+            try await store.releaseAlertLease(holder: "two")
+            #expect(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 270, at: Self.t0 + 180))
+        }
+    }
+}
