@@ -28,8 +28,11 @@ import Testing
         var evaluator = AlertEvaluator(rules: Self.rules, start: Self.start)
         var workload = AlertWorkload()
         var clock = Self.start
-        // A normal day and an hour first (30 s steps), so windows and the volume baseline have history.
-        let warmUp = Self.run(&evaluator, &workload, clock: &clock, steps: 25 * 120, breaching: nil)
+        // Normal traffic first (30 s steps) until the rule's window (and the volume rule's day of baseline) has
+        // history, and 20 minutes more.
+        let warmUp = Self.run(
+            &evaluator, &workload, clock: &clock, steps: Int((rule.window + (rule.baseline ?? 0)) / 30) + 40,
+            breaching: nil)
         #expect(warmUp.isEmpty)
 
         let breachStart = clock

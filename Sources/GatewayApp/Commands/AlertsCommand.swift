@@ -27,13 +27,7 @@ struct AlertsTestCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let loaded: GatewayConfiguration
-        do {
-            loaded = try await ServeCommand.loadConfiguration(file: config)
-        } catch let error as ValidationError {
-            announce(error.message)
-            throw ExitCode(1)
-        }
+        let loaded = try await ServeCommand.loadConfigurationOrExit(file: config)
         let alerts = loaded.alerts
         guard let rule = alerts.rules.first(where: { $0.name == self.rule }) else {
             announce("No rule named \(self.rule). Rules: \(alerts.rules.map(\.name).joined(separator: ", ")).")

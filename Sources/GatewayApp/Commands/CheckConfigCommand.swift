@@ -16,13 +16,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let loaded: GatewayConfiguration
-        do {
-            loaded = try await ServeCommand.loadConfiguration(file: config)
-        } catch let error as ValidationError {
-            announce(error.message)
-            throw ExitCode(1)
-        }
+        let loaded = try await ServeCommand.loadConfigurationOrExit(file: config)
         let problems = Self.machineProblems(loaded)
         guard problems.isEmpty else {
             announce("Invalid configuration:\n- " + problems.joined(separator: "\n- "))

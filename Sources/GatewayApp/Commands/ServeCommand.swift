@@ -52,4 +52,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("Invalid configuration:\n- " + error.problems.joined(separator: "\n- "))
         }
     }
+
+    /// ``loadConfiguration(file:)`` for commands that report a bad configuration as a line and exit 1.
+    static func loadConfigurationOrExit(file: String?) async throws -> GatewayConfiguration {
+        do {
+            return try await loadConfiguration(file: file)
+        } catch let error as ValidationError {
+            announce(error.message)
+            throw ExitCode(1)
+        }
+    }
 }
