@@ -263,6 +263,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "GatewayApp", "TestSupport", "ProcessorSimulator", "DSRCore", "OpenDSR", "Workers", "Operations",
+                "Persistence",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

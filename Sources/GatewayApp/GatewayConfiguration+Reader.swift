@@ -111,7 +111,7 @@ extension GatewayConfiguration {
     static func alerts(reader: ConfigReader, problems: inout [String]) -> AlertsConfiguration {
         let interval = reader.double(forKey: "alerts.evaluation_interval_seconds", default: 30)
         let repeatInterval = reader.double(forKey: "alerts.repeat_interval_seconds", default: 4 * 3600)
-        let maxAttempts = reader.int(forKey: "alerts.notification_max_attempts", default: 10)
+        let maxAttempts = reader.int(forKey: "alerts.notification_max_attempts", default: 12)
         if interval <= 0 || repeatInterval <= 0 || maxAttempts <= 0 {
             problems.append(
                 "alerts.evaluation_interval_seconds, alerts.repeat_interval_seconds and "
@@ -133,6 +133,10 @@ extension GatewayConfiguration {
         where URL(string: url).map({ !["http", "https"].contains($0.scheme ?? "") || $0.host == nil }) ?? true {
             problems.append("\(key) is not an http(s) URL")
         }
+        let source = reader.string(forKey: "alerts.source", default: "dsr-gateway")
+        if source.range(of: #"^[A-Za-z0-9._-]{1,100}$"#, options: .regularExpression) == nil {
+            problems.append("alerts.source must be 1 to 100 of A-Z a-z 0-9 . _ -")
+        }
         var rules: [AlertRule]?
         if let file = reader.string(forKey: "alerts.rules_file") {
             if let text = try? String(contentsOfFile: file, encoding: .utf8) {
@@ -143,7 +147,7 @@ extension GatewayConfiguration {
         }
         return AlertsConfiguration(
             rules: rules, evaluationInterval: interval, repeatInterval: repeatInterval, destinations: destinations,
-            source: reader.string(forKey: "alerts.source", default: "dsr-gateway"),
+            source: source,
             runbookBaseURL: reader.string(forKey: "alerts.runbook_base_url"), maxAttempts: maxAttempts)
     }
 

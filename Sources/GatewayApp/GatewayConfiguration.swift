@@ -123,14 +123,14 @@ package struct AlertsConfiguration: Sendable {
     /// Prefix that turns a rule's runbook path into a link (key `alerts.runbook_base_url`, e.g. the repository's
     /// web URL); unset, notifications carry the path.
     package var runbookBaseURL: String?
-    /// Attempts per notification before it is given up (key `alerts.notification_max_attempts`, default 10: about
-    /// 17 minutes of backoff).
+    /// Attempts per notification before it is given up (key `alerts.notification_max_attempts`, default 12: about
+    /// 18 minutes of backoff).
     package var maxAttempts: Int
 
     package init(
         rules: [AlertRule]? = nil, evaluationInterval: TimeInterval = 30, repeatInterval: TimeInterval = 4 * 3600,
         destinations: AlertDestinations = AlertDestinations(), source: String = "dsr-gateway",
-        runbookBaseURL: String? = nil, maxAttempts: Int = 10
+        runbookBaseURL: String? = nil, maxAttempts: Int = 12
     ) {
         self.rules = rules ?? DefaultAlertRules.rules
         self.evaluationInterval = evaluationInterval

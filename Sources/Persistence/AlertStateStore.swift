@@ -58,11 +58,14 @@ package protocol AlertStateStore: Sendable {
     /// Replaces every stored state with `states` and queues `notifications`, in one transaction: a transition is never
     /// stored without its notification, nor notified without being stored. The notifications are due at `now`.
     func saveAlertStates(_ states: [StoredAlertState], notifications: [NewAlertNotification], at now: Date) async throws
-    /// The oldest due notifications, each the first undelivered one of its route and dedup key, claimed until
-    /// `claimUntil` so no other instance sends them meanwhile.
-    func claimDueAlertNotifications(at now: Date, claimUntil: Date, limit: Int) async throws
-        -> [QueuedAlertNotification]
+    /// The route's oldest due notification that is the first undelivered one of its dedup key, claimed until
+    /// `claimUntil` so no other instance sends it meanwhile; nil when none is due.
+    func claimDueAlertNotification(route: String, at now: Date, claimUntil: Date) async throws
+        -> QueuedAlertNotification?
+    /// Records an attempt on a notification still pending (a late record of a stale claim changes nothing).
     func recordAlertDelivery(id: Int64, outcome: AlertDeliveryOutcome, at now: Date) async throws
+    /// Deletes delivered and given-up notifications finished before `date`.
+    func deleteFinishedAlertNotifications(before date: Date) async throws
     /// Notifications not yet delivered nor given up.
     func pendingAlertNotificationCount() async throws -> Int
     /// Takes or renews the evaluator lease until `until`; true when `holder` holds it (it was free, expired, or

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayApp
 import NIOHTTP1
+import Persistence
 import ProcessorSimulator
 import Testing
 import TestSupport
@@ -76,6 +77,12 @@ import TestSupport
             try await Self.details(restarted)["DispatcherStalled"]?["value"] as? Double ?? 0 >= before + 30
         }
         #expect(try await Self.alerts(restarted)["DispatcherStalled"] == "firing")
+        // Nothing else was sent, nor is waiting to be: the outbox holds no second notification.
+        try await harness.stopGateway()
+        let store = try await SQLiteRequestStore.open(path: harness.database.path, logger: GatewayHarness.quietLogger)
+        let waiting = try await store.pendingAlertNotificationCount()
+        try await store.close()
+        #expect(waiting == 0)
         #expect(receiver.deliveries.count == 1)
     }
 }

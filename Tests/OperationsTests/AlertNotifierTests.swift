@@ -17,6 +17,7 @@ import Testing
         let clock: ManualWallClock
         let metrics = GatewayMetrics()
         let logs = CapturedLogs()
+        let sender: AlertSender
         let notifier: AlertNotifier
 
         init(
@@ -25,8 +26,9 @@ import Testing
         ) {
             self.store = store
             clock = ManualWallClock(AlertSenderTests.at)
+            sender = AlertSender(httpClient: httpClient, timeout: 5)
             notifier = AlertNotifier(
-                store: store, sender: AlertSender(httpClient: httpClient, timeout: 5),
+                store: store, sender: sender,
                 destinations: destinations ?? receiver.destinations, source: "dsr-gateway",
                 runbookBaseURL: nil, maxAttempts: maxAttempts, metrics: metrics, clock: clock,
                 logger: logs.logger())
@@ -94,14 +96,45 @@ import Testing
         }
     }
 
+    @Test func aReceiversRetryAfterIsHonouredUpToFiveMinutes() async throws {
+        try await Self.with { setup, receiver in
+            receiver.failNext([429], retryAfter: 86_400)
+            try await setup.queue("HighLatency", .firing)
+            #expect(try await setup.notifier.deliverDue() == 1)
+            setup.clock.advance(by: 299)
+            #expect(try await setup.notifier.deliverDue() == 0)
+            setup.clock.advance(by: 1)
+            #expect(try await setup.notifier.deliverDue() == 1)
+            #expect(receiver.slack.count == 2)
+            #expect(setup.count("slack", "delivered") == 1)
+        }
+    }
+
+    @Test func aRouteThisInstanceCannotReachIsLeftForOneThatCan() async throws {
+        try await Self.with { setup, receiver in
+            try await setup.queue("HighLatency", .firing)
+            // Another instance, whose configuration lacks Slack, tries first: it keeps the notification pending.
+            let other = AlertNotifier(
+                store: setup.store, sender: setup.sender,
+                destinations: AlertDestinations(pagerDutyRoutingKey: "general-key"), source: "dsr-gateway",
+                runbookBaseURL: nil, maxAttempts: 10, metrics: setup.metrics, clock: setup.clock,
+                logger: setup.logs.logger())
+            #expect(try await other.deliverDue() == 1)
+            #expect(receiver.deliveries.isEmpty)
+            #expect(try await setup.store.pendingAlertNotificationCount() == 1)
+            setup.clock.advance(by: 1)
+            #expect(try await setup.notifier.deliverDue() == 1)
+            #expect(receiver.slack.count == 1)
+        }
+    }
+
     @Test func aRefusedNotificationIsGivenUpAndDoesNotHoldTheResolveBehindIt() async throws {
         try await Self.with { setup, receiver in
             receiver.failNext([400])
             try await setup.queue("HighErrorRate", .firing)
             try await setup.queue("HighErrorRate", .resolved)
             // The resolve waits for its trigger; the trigger is refused for good; then the resolve goes.
-            #expect(try await setup.notifier.deliverDue() == 1)
-            #expect(try await setup.notifier.deliverDue() == 1)
+            #expect(try await setup.notifier.deliverDue() == 2)
             #expect(receiver.pagerDuty.map { $0.json["event_action"] as? String } == ["trigger", "resolve"])
             #expect(setup.count("pagerduty", "failed") == 1)
             #expect(setup.count("pagerduty", "delivered") == 1)
@@ -119,8 +152,7 @@ import Testing
             #expect(try await setup.notifier.deliverDue() == 2)
             #expect(try await setup.notifier.deliverDue() == 0)
             setup.clock.advance(by: 1)
-            #expect(try await setup.notifier.deliverDue() == 1)
-            #expect(try await setup.notifier.deliverDue() == 1)
+            #expect(try await setup.notifier.deliverDue() == 2)
             let sent = receiver.pagerDuty.map {
                 "\($0.json["dedup_key"] as? String ?? "") \($0.json["event_action"] as? String ?? "")"
             }
@@ -178,19 +210,33 @@ import Testing
                 monitor: secondMonitor, store: setup.store, notifier: setup.notifier, interval: 30,
                 logger: GatewayHarness.quietLogger)
             var workload = AlertWorkload()
-            for step in 0..<6 {
+            @Sendable func phase(_ monitor: AlertMonitor) -> AlertState.Phase? {
+                monitor.alerts.first { $0.rule.name == "DispatcherStalled" }?.state.phase
+            }
+            // The first takes the lease; from then on the standby looks first each round, so the holder's firing is
+            // newer than the standby's copy.
+            setup.clock.advance(by: 30)
+            workload.step(breaching: nil)
+            try await first.evaluate(workload.text, at: setup.clock.now)
+            for _ in 0..<3 {
                 setup.clock.advance(by: 30)
-                workload.step(breaching: step > 0 ? "DispatcherStalled" : nil)
-                try await first.evaluate(workload.text, at: setup.clock.now)
+                workload.step(breaching: "DispatcherStalled")
                 try await second.evaluate(workload.text, at: setup.clock.now)
+                try await first.evaluate(workload.text, at: setup.clock.now)
             }
             #expect(try await setup.notifier.deliverDue() == 1)
             #expect(receiver.pagerDuty.count == 1)
-            #expect(secondMonitor.alerts.first { $0.rule.name == "DispatcherStalled" }?.state.phase == .firing)
+            #expect(phase(secondMonitor) == .pending)
 
-            // The holder stops; the other takes over from the stored states: no second trigger, one resolve.
+            // The holder stops right after firing; the standby takes over from what it stored, not from its own
+            // stale copy: still breached, nothing sent; recovered, one resolve.
             await first.releaseLease()
-            for _ in 0..<3 {
+            setup.clock.advance(by: 30)
+            workload.step(breaching: "DispatcherStalled")
+            try await second.evaluate(workload.text, at: setup.clock.now)
+            #expect(phase(secondMonitor) == .firing)
+            #expect(try await setup.notifier.deliverDue() == 0)
+            for _ in 0..<2 {
                 setup.clock.advance(by: 30)
                 workload.step(breaching: nil)
                 try await second.evaluate(workload.text, at: setup.clock.now)

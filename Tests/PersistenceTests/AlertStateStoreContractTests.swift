@@ -25,20 +25,29 @@ struct AlertStateStoreContractTests {
             try await store.saveAlertStates(states, notifications: [entry], at: Self.t0)
             #expect(try await store.alertStates() == states)
 
-            let claimed = try await store.claimDueAlertNotifications(at: Self.t0, claimUntil: Self.t0 + 60, limit: 5)
-            #expect(claimed.map(\.dedupKey) == ["dsr-gateway/A"])
+            let claimed = try #require(
+                try await store.claimDueAlertNotification(route: "pagerduty", at: Self.t0, claimUntil: Self.t0 + 60))
+            #expect(claimed.dedupKey == "dsr-gateway/A")
             #expect(
-                try await store.claimDueAlertNotifications(at: Self.t0 + 59, claimUntil: Self.t0 + 120, limit: 5)
-                    .isEmpty)
+                try await store.claimDueAlertNotification(route: "slack", at: Self.t0 + 999, claimUntil: Self.t0 + 1999)
+                    == nil)
+            #expect(
+                try await store.claimDueAlertNotification(
+                    route: "pagerduty", at: Self.t0 + 59, claimUntil: Self.t0 + 120)
+                    == nil)
             // A claimer that died without a word: the notification comes back once the claim ends.
-            let again = try await store.claimDueAlertNotifications(
-                at: Self.t0 + 60, claimUntil: Self.t0 + 120, limit: 5)
-            #expect(again.map(\.id) == claimed.map(\.id))
-            try await store.recordAlertDelivery(id: again[0].id, outcome: .delivered, at: Self.t0 + 61)
+            let again = try await store.claimDueAlertNotification(
+                route: "pagerduty", at: Self.t0 + 60, claimUntil: Self.t0 + 120)
+            #expect(again?.id == claimed.id)
+            try await store.recordAlertDelivery(id: claimed.id, outcome: .delivered, at: Self.t0 + 61)
+            // The first claimer's late word changes nothing: delivered stays delivered.
+            try await store.recordAlertDelivery(
+                id: claimed.id, outcome: .retry(next: Self.t0 + 62, error: "late"), at: Self.t0 + 62)
             #expect(try await store.pendingAlertNotificationCount() == 0)
             #expect(
-                try await store.claimDueAlertNotifications(at: Self.t0 + 999, claimUntil: Self.t0 + 1999, limit: 5)
-                    .isEmpty)
+                try await store.claimDueAlertNotification(
+                    route: "pagerduty", at: Self.t0 + 999, claimUntil: Self.t0 + 1999)
+                    == nil)
         }
     }
 

@@ -72,6 +72,26 @@ struct SQLiteRequestStoreTests {
         }
     }
 
+    @Test func finishedAlertNotificationsAreDeletedAfterRetentionPendingOnesNever() async throws {
+        try await withStoreAndRawConnection { store, raw, _ in
+            let t0 = Date(timeIntervalSinceReferenceDate: 800_000_000)
+            let entry = NewAlertNotification(route: "slack", dedupKey: "dsr-gateway/A", content: "{}")
+            try await store.saveAlertStates([], notifications: [entry, entry], at: t0)
+            let first = try #require(
+                try await store.claimDueAlertNotification(route: "slack", at: t0, claimUntil: t0 + 60))
+            try await store.recordAlertDelivery(id: first.id, outcome: .delivered, at: t0 + 1)
+            @Sendable func rows() async throws -> Int {
+                try await raw.query("SELECT COUNT(*) AS n FROM alert_notifications").first?.column("n")?.integer ?? -1
+            }
+            try await store.deleteFinishedAlertNotifications(before: t0 + 1)
+            #expect(try await rows() == 2)
+            try await store.deleteFinishedAlertNotifications(before: t0 + 2)
+            #expect(try await rows() == 1)
+            try await store.deleteFinishedAlertNotifications(before: t0 + 999_999)
+            #expect(try await rows() == 1)
+        }
+    }
+
     @Test func aFileMigratedByANewerBuildIsRefused() async throws {
         try await TemporaryDatabase.with { database in
             let store = try await SQLiteRequestStore.open(path: database.path, logger: .quiet)

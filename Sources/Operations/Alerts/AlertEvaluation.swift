@@ -1,12 +1,14 @@
 import Foundation
 import Logging
 import Persistence
+import Synchronization
 
 /// One evaluation round as the gateway runs it every interval. The instance holding the store's evaluator lease logs
 /// each transition (rule, severity, value — never subject data) and stores the changed states together with their
 /// notifications, so a restart resumes where it stopped; any other instance on the same database only records
-/// history and shows the holder's states, ready to take over once the lease runs out.
-package struct AlertEvaluation: Sendable {
+/// history and shows the holder's states. Taking the lease over, an instance first reads what the last holder stored,
+/// so a hand-over neither repeats nor drops a transition.
+package final class AlertEvaluation: Sendable {
     let monitor: AlertMonitor
     let store: any AlertStateStore
     let notifier: AlertNotifier
@@ -15,6 +17,10 @@ package struct AlertEvaluation: Sendable {
     let logger: Logger
     /// This process's name in the lease.
     package let holder = UUID().uuidString
+    /// Whether this instance held the lease after its last round.
+    private let leading = Mutex(false)
+    /// Finished notifications are kept this long, then deleted.
+    static let notificationRetention: TimeInterval = 30 * 86_400
 
     package init(
         monitor: AlertMonitor, store: any AlertStateStore, notifier: AlertNotifier, interval: TimeInterval,
@@ -29,9 +35,17 @@ package struct AlertEvaluation: Sendable {
 
     /// One round over `metrics`, scraped at `now`.
     package func evaluate(_ metrics: MetricsText, at now: Date) async throws {
+        let holds = try await store.acquireAlertLease(
+            holder: holder, until: now.addingTimeInterval(leaseDuration), at: now)
+        let wasLeading = leading.withLock { leading in
+            defer { leading = holds }
+            return leading
+        }
+        // Just taken over (or never led): start from what the last holder stored, which may be newer than the copy
+        // this instance took on its previous round.
+        if holds && !wasLeading { monitor.adopt(try await store.alertStates()) }
         let transitions = monitor.evaluate(metrics, at: now)
-        guard try await store.acquireAlertLease(holder: holder, until: now.addingTimeInterval(leaseDuration), at: now)
-        else {
+        guard holds else {
             monitor.adopt(try await store.alertStates())
             return
         }
@@ -51,6 +65,7 @@ package struct AlertEvaluation: Sendable {
                 changes.states, notifications: notifier.outboxEntries(for: changes.transitions), at: now)
             monitor.saved(changes.states, transitions: changes.transitions.count)
         }
+        try await store.deleteFinishedAlertNotifications(before: now.addingTimeInterval(-Self.notificationRetention))
     }
 
     /// Lets the next instance take over at once (graceful shutdown).

@@ -43,7 +43,7 @@ package final class AlertMonitor: Sendable {
     }
 
     /// What the store lacks: every rule's state, when a phase or a notification time changed since the last
-    /// ``saved(_:)``, and the transitions since then (their notifications go in the same write); nil when nothing.
+    /// ``saved(_:transitions:)``, and the transitions since then (their notifications go in the same write); nil when nothing.
     package func unsavedChanges() -> (states: [StoredAlertState], transitions: [AlertTransition])? {
         running.withLock { running in
             let states = running.evaluator.states.values.sorted { $0.rule < $1.rule }.map {

@@ -58,6 +58,11 @@ package struct AlertNotification: Sendable, Codable, Equatable {
         return (isTest ? "[TEST] " : "") + "[\(state)] \(rule)"
     }
 
+    /// The runbook as a link, when it is one (`alerts.runbook_base_url` set).
+    package var runbookURL: URL? {
+        URL(string: runbook).flatMap { ["http", "https"].contains($0.scheme ?? "") ? $0 : nil }
+    }
+
     /// One line with everything: what a pager or a plain-text client shows.
     package var line: String {
         "\(title) (\(severity.rawValue)): \(summary) — value \(valueText), threshold \(thresholdText). "

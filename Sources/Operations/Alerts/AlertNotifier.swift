@@ -3,9 +3,9 @@ import Foundation
 import Logging
 import Persistence
 
-/// Turns transitions into outbox entries and delivers the outbox: each due notification sent once per pass, retried
-/// with exponential backoff (1 s doubling to 5 min, or the receiver's `Retry-After` when longer) until delivered,
-/// refused for good, or out of attempts. Every outcome is counted and logged (rule, route, event; never subject data).
+/// Turns transitions into outbox entries and delivers the outbox at least once: each due notification sent once per
+/// pass, retried with exponential backoff (1 s doubling to 5 min, or the receiver's `Retry-After` when longer, up to
+/// 5 min) until delivered, refused for good, or out of attempts. Every outcome is counted and logged (rule, route, event; never subject data).
 /// It runs in its own service, so a slow or failing receiver never holds up request handling or evaluation.
 package struct AlertNotifier: Sendable {
     let store: any AlertStateStore
@@ -56,32 +56,52 @@ package struct AlertNotifier: Sendable {
         }
     }
 
-    /// Sends every due notification once; returns how many it tried.
+    /// Sends every due notification once, each route on its own (a hanging webhook holds up no page); returns how
+    /// many it tried.
     package func deliverDue() async throws -> Int {
-        let now = clock.now
-        let due = try await store.claimDueAlertNotifications(
-            at: now, claimUntil: now.addingTimeInterval(Self.claimDuration), limit: 20)
-        for queued in due {
-            try await deliver(queued)
+        // One read when the outbox is empty (nearly always), rather than a write transaction per route every second.
+        guard try await store.pendingAlertNotificationCount() > 0 else { return 0 }
+        return try await withThrowingTaskGroup(of: Int.self) { group in
+            for route in AlertRoute.allCases {
+                group.addTask { try await self.deliverDue(on: route) }
+            }
+            return try await group.reduce(0, +)
         }
-        return due.count
+    }
+
+    /// The route's due notifications one at a time, each claimed just before it is sent (so a claim never outlives
+    /// its attempt), at most 20 a pass.
+    private func deliverDue(on route: AlertRoute) async throws -> Int {
+        var tried = 0
+        while tried < 20 {
+            let now = clock.now
+            guard
+                let queued = try await store.claimDueAlertNotification(
+                    route: route.rawValue, at: now, claimUntil: now.addingTimeInterval(Self.claimDuration))
+            else { break }
+            try await deliver(queued)
+            tried += 1
+        }
+        return tried
     }
 
     private func deliver(_ queued: QueuedAlertNotification) async throws {
-        guard let notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(queued.content.utf8)),
-            let destination = destinations.destination(for: notification.route)
+        guard let notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(queued.content.utf8))
         else {
-            // The configuration lost the route since this was queued (or the row is unreadable): nothing to send to.
             metrics.alertNotification(route: queued.route, outcome: "failed")
-            logger.error(
-                "alert notification dropped: its route has no destination now",
-                metadata: ["alert.route": "\(queued.route)"])
+            logger.error("alert notification unreadable, dropped", metadata: ["alert.route": "\(queued.route)"])
             try await store.recordAlertDelivery(
-                id: queued.id, outcome: .failed(error: "route not configured"), at: clock.now)
+                id: queued.id, outcome: .failed(error: "unreadable notification"), at: clock.now)
             return
         }
         let attempt = queued.attempts + 1
-        let result = await sender.send(notification, to: destination)
+        let result: AlertSendResult
+        if let destination = destinations.destination(for: notification.route) {
+            result = await sender.send(notification, to: destination)
+        } else {
+            // Queued by an instance whose configuration has the route (a rolling change): left for one that has it.
+            result = .retryable(reason: "no destination for this route on this instance", retryAfter: nil)
+        }
         var details = metadata(notification)
         details["alert.attempt"] = "\(attempt)"
         let outcome: AlertDeliveryOutcome
@@ -91,7 +111,8 @@ package struct AlertNotifier: Sendable {
             metrics.alertNotification(route: queued.route, outcome: "delivered")
             logger.info("alert notification delivered", metadata: details)
         case .retryable(let reason, let retryAfter) where attempt < maxAttempts:
-            let delay = max(Self.backoff(afterAttempt: attempt), retryAfter ?? 0)
+            // A receiver's Retry-After is honoured up to the backoff's ceiling: everything for this rule waits on it.
+            let delay = max(Self.backoff(afterAttempt: attempt), min(retryAfter ?? 0, Self.maxDelay))
             outcome = .retry(next: clock.now.addingTimeInterval(delay), error: reason)
             metrics.alertNotification(route: queued.route, outcome: "retry")
             details["error"] = "\(reason)"
@@ -106,9 +127,12 @@ package struct AlertNotifier: Sendable {
         try await store.recordAlertDelivery(id: queued.id, outcome: outcome, at: clock.now)
     }
 
+    /// The longest wait between two attempts.
+    static let maxDelay: TimeInterval = 300
+
     /// Seconds before the next attempt after `attempt` failed: 1, 2, 4 … capped at 5 minutes.
     static func backoff(afterAttempt attempt: Int) -> TimeInterval {
-        min(pow(2, Double(attempt - 1)), 300)
+        min(pow(2, Double(attempt - 1)), maxDelay)
     }
 
     private func metadata(_ notification: AlertNotification) -> Logger.Metadata {

@@ -57,8 +57,9 @@ package enum AlertRulesFile {
         }
         let at = line(node)
         let name = try text(fields, "name", at)
-        guard name.range(of: #"^[A-Za-z][A-Za-z0-9_-]*$"#, options: .regularExpression) != nil else {
-            throw AlertRulesError(line: at, reason: "name must be letters, digits, - and _")
+        // At most 100 characters: with `alerts.source` it makes PagerDuty's dedup_key, which takes 255.
+        guard name.range(of: #"^[A-Za-z][A-Za-z0-9_-]{0,99}$"#, options: .regularExpression) != nil else {
+            throw AlertRulesError(line: at, reason: "name must be letters, digits, - and _ (at most 100)")
         }
         let kind = try choice(fields, "kind", at, AlertRule.Kind.self)
         let metric = try text(fields, "metric", at)

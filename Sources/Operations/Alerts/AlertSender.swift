@@ -47,11 +47,12 @@ package struct AlertSender: Sendable {
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-            let answer = try await response.body.collect(upTo: 64 * 1024)
             let status = Int(response.status.code)
+            // The status decides; the body only explains a failure (and a large one must not turn a 2xx into a retry).
+            let answer = try? await response.body.collect(upTo: 64 * 1024)
             if (200..<300).contains(status) { return .delivered(status: status) }
             // The receiver's own words (PagerDuty's JSON errors, Slack's `invalid_payload`), short; never our URL.
-            let reason = "HTTP \(status): " + String(String(buffer: answer).prefix(200))
+            let reason = "HTTP \(status): " + String(answer.map { String(buffer: $0) }?.prefix(200) ?? "")
             if status == 429 || status >= 500 {
                 return .retryable(
                     reason: reason, retryAfter: response.headers.first(name: "Retry-After").flatMap(TimeInterval.init))

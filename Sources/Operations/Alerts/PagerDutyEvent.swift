@@ -59,7 +59,7 @@ struct PagerDutyEvent: Encodable, Equatable {
                 "threshold": notification.thresholdText, "runbook": notification.runbook,
                 "state": notification.title,
             ])
-        if let url = URL(string: notification.runbook), url.scheme?.hasPrefix("http") == true {
+        if notification.runbookURL != nil {
             links = [Link(href: notification.runbook, text: "Runbook: \(notification.rule)")]
         }
     }

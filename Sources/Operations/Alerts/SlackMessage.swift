@@ -23,12 +23,15 @@ struct SlackMessage: Encodable, Equatable {
     init(_ notification: AlertNotification) {
         text = Self.escape(notification.line)
         let runbook =
-            notification.runbook.hasPrefix("http")
+            notification.runbookURL != nil
             ? "<\(Self.escape(notification.runbook))|\(Self.escape(notification.rule)) runbook>"
             : Self.escape(notification.runbook)
         blocks = [
             Block(type: "header", text: Text(type: "plain_text", text: String(notification.title.prefix(150)))),
-            Block(type: "section", text: Text(type: "mrkdwn", text: Self.escape(notification.summary))),
+            // Slack refuses a section text over 3000 characters.
+            Block(
+                type: "section",
+                text: Text(type: "mrkdwn", text: String(Self.escape(notification.summary).prefix(3000)))),
             Block(
                 type: "section",
                 fields: [

@@ -141,7 +141,10 @@ struct SQLiteMigration: Sendable {
                     last_error TEXT
                 )
                 """,
-                "CREATE INDEX alert_notifications_pending ON alert_notifications (status, next_attempt_at)",
+                """
+                CREATE INDEX alert_notifications_pending ON alert_notifications (route, dedup_key, id)
+                WHERE status = 'pending'
+                """,
                 """
                 CREATE TABLE alert_lease (
                     id INTEGER PRIMARY KEY CHECK (id = 1),

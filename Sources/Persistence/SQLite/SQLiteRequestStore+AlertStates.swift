@@ -35,32 +35,29 @@ extension SQLiteRequestStore: AlertStateStore {
         }
     }
 
-    package func claimDueAlertNotifications(
-        at now: Date, claimUntil: Date, limit: Int
-    ) async throws -> [QueuedAlertNotification] {
+    package func claimDueAlertNotification(
+        route: String, at now: Date, claimUntil: Date
+    ) async throws -> QueuedAlertNotification? {
         try await transaction { connection in
             let rows = try await connection.query(
                 """
                 SELECT id, route, dedup_key, content, attempts, created_at FROM alert_notifications AS n
-                WHERE status = 'pending' AND next_attempt_at <= ?1
+                WHERE status = 'pending' AND route = ?1 AND next_attempt_at <= ?2
                   AND NOT EXISTS (
                     SELECT 1 FROM alert_notifications AS earlier
                     WHERE earlier.status = 'pending' AND earlier.route = n.route AND earlier.dedup_key = n.dedup_key
                       AND earlier.id < n.id)
-                ORDER BY id LIMIT ?2
-                """, [.date(now), .integer(limit)])
-            let claimed = try rows.map { row in
-                let reader = SQLiteRowReader(row: row)
-                return QueuedAlertNotification(
-                    id: Int64(try reader.integer("id")), route: try reader.text("route"),
-                    dedupKey: try reader.text("dedup_key"), content: try reader.text("content"),
-                    attempts: try reader.integer("attempts"), createdAt: try reader.date("created_at"))
-            }
-            for notification in claimed {
-                _ = try await connection.query(
-                    "UPDATE alert_notifications SET next_attempt_at = ?1 WHERE id = ?2",
-                    [.date(claimUntil), .integer(Int(notification.id))])
-            }
+                ORDER BY id LIMIT 1
+                """, [.text(route), .date(now)])
+            guard let row = rows.first else { return nil }
+            let reader = SQLiteRowReader(row: row)
+            let claimed = QueuedAlertNotification(
+                id: Int64(try reader.integer("id")), route: try reader.text("route"),
+                dedupKey: try reader.text("dedup_key"), content: try reader.text("content"),
+                attempts: try reader.integer("attempts"), createdAt: try reader.date("created_at"))
+            _ = try await connection.query(
+                "UPDATE alert_notifications SET next_attempt_at = ?1 WHERE id = ?2",
+                [.date(claimUntil), .integer(Int(claimed.id))])
             return claimed
         }
     }
@@ -77,8 +74,13 @@ extension SQLiteRequestStore: AlertStateStore {
             UPDATE alert_notifications
             SET status = ?1, attempts = attempts + 1, next_attempt_at = COALESCE(?2, next_attempt_at),
                 finished_at = CASE WHEN ?1 = 'pending' THEN NULL ELSE ?3 END, last_error = ?4
-            WHERE id = ?5
+            WHERE id = ?5 AND status = 'pending'
             """, [.text(status), .date(next), .date(now), .text(error), .integer(Int(id))])
+    }
+
+    package func deleteFinishedAlertNotifications(before date: Date) async throws {
+        _ = try await rows(
+            "DELETE FROM alert_notifications WHERE status <> 'pending' AND finished_at < ?1", [.date(date)])
     }
 
     package func pendingAlertNotificationCount() async throws -> Int {
@@ -87,7 +89,7 @@ extension SQLiteRequestStore: AlertStateStore {
     }
 
     package func acquireAlertLease(holder: String, until: Date, at now: Date) async throws -> Bool {
-        // The same statement works on PostgreSQL: the row is taken when free, expired or already ours.
+        // The row is taken when free, expired or already ours (PostgreSQL reads the same statement, with $n binds).
         let rows = try await rows(
             """
             INSERT INTO alert_lease (id, holder, expires_at) VALUES (1, ?1, ?2)
