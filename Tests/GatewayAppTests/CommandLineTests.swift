@@ -109,7 +109,8 @@ import TestSupport
                     #"{"processor":{"workspace_key":"k","workspace_secret":"s3cr3t-value"},"api_keys":[""#
                         + key + #""],"callbacks":{"trust_roots_file":""# + roots + #""},"store":{"sqlite_path":""#
                         + files.directory.path + #""},"results":{"directory":""#
-                        + files.directory.directory.appendingPathComponent("results").path + #""}}"#)
+                        + files.directory.directory.appendingPathComponent("results").path + #""},"#
+                        + #""alerts":{"slack":{"webhook_url":"https://hooks.example.com/services/s3cr3t-hook"}}}"#)
             }
             let bad = try CommandLineRunner.run(["check-config", "--config", try config(roots)])
             #expect(bad.status == 1)
@@ -120,7 +121,9 @@ import TestSupport
             #expect(good.status == 0, "\(good.output)")
             #expect(good.output.hasPrefix("configuration OK"))
             #expect(good.output.contains("api keys: support (requests:read)"))
+            #expect(good.output.contains("alerts: 8 rules, routes with a destination: slack, slack-security"))
             #expect(!(good.output + good.errors).contains("s3cr3t-value"))
+            #expect(!(good.output + good.errors).contains("s3cr3t-hook"))
         }
     }
 

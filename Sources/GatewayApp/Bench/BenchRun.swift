@@ -18,7 +18,7 @@ struct BenchRun {
     var pacingLimit: Int
     var pacingSeconds: Double
 
-    func run() async throws -> (phases: [PhaseResult], pacing: PacingResult) {
+    func run() async throws -> (phases: [PhaseResult], alerts: AlertEvaluationBench.Result, pacing: PacingResult) {
         let directory = try TemporaryDirectory(prefix: "dsr-gateway-bench")
         defer { directory.remove() }
         var logger = Logger(label: "bench")
@@ -33,8 +33,9 @@ struct BenchRun {
                 connectionPool: .init(
                     idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
         let phases: [PhaseResult]
+        let exposition: String
         do {
-            phases = try await withThrowingTaskGroup(of: Void.self) { group in
+            (phases, exposition) = try await withThrowingTaskGroup(of: Void.self) { group in
                 let simulatorServices = ServiceGroup(services: [simulator], gracefulShutdownSignals: [], logger: logger)
                 group.addTask { try await simulatorServices.run() }
                 let secret = DevEnvironment.randomSecret()
@@ -53,20 +54,23 @@ struct BenchRun {
                     baseURL: "http://127.0.0.1:\(port)", apiKey: secret, httpClient: httpClient,
                     signer: simulator.certificateChain.signer, domain: simulator.configuration.processorDomain)
                 let phases = try await measure(target)
+                let exposition = try await target.metrics()
                 // Idle keep-alive connections would hold the server's graceful shutdown open.
                 try await httpClient.shutdown()
                 await services.triggerGracefulShutdown()
                 await simulatorServices.triggerGracefulShutdown()
                 try await group.waitForAll()
-                return phases
+                return (phases, exposition)
             }
         } catch {
             try? await httpClient.shutdown()
             throw error
         }
+        announce("alert evaluation over the scrape after the load …")
+        let alerts = AlertEvaluationBench.run(exposition: exposition)
         announce("pacing: \(pacingLimit) calls/min for \(Int(pacingSeconds)) s …")
         let pacing = try await PacingBench.run(limit: pacingLimit, seconds: pacingSeconds, logger: logger)
-        return (phases, pacing)
+        return (phases, alerts, pacing)
     }
 
     private func measure(_ target: BenchTarget) async throws -> [PhaseResult] {

@@ -37,6 +37,12 @@ struct BenchTarget: Sendable {
             ])
     }
 
+    /// The `/metrics` exposition as a scraper reads it.
+    func metrics() async throws -> String {
+        let response = try await httpClient.execute(HTTPClientRequest(url: baseURL + "/metrics"), timeout: .seconds(30))
+        return String(buffer: try await response.body.collect(upTo: 16 << 20))
+    }
+
     /// A `pending` callback for a request the gateway holds (the first one moves it, the rest change nothing but are
     /// verified and answered all the same).
     func signedCallback(id: String) throws -> SignedCallback {

@@ -27,7 +27,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (phases, pacing) = try await BenchRun(
+        let (phases, alerts, pacing) = try await BenchRun(
             seconds: seconds, concurrency: concurrency, pacingLimit: pacingLimit, pacingSeconds: pacingSeconds
         ).run()
         let info = ProcessInfo.processInfo
@@ -43,6 +43,11 @@ struct BenchCommand: AsyncParsableCommand {
                     + [0.5, 0.9, 0.99].map { String(format: "%.2f", phase.percentile($0)) }.joined(separator: " | ")
                     + " | \(phase.errors) |")
         }
+        announce(
+            "\nalert evaluation: \(alerts.rules) rules over a \(alerts.lines)-line scrape: "
+                + String(format: "%.2f ms a round", alerts.seconds / Double(alerts.rounds) * 1000)
+                + " (parse, record, evaluate); \(alerts.rounds) rounds (a day at 30 s) in "
+                + String(format: "%.1f s", alerts.seconds))
         let share = Double(pacing.busiestMinute) / Double(pacing.limit) * 100
         announce(
             "\npacing: limit \(pacing.limit)/min, \(Int(pacing.seconds)) s of callers with endless work: "

@@ -12,11 +12,20 @@ package struct MetricsHistory: Sendable {
 
     package mutating func record(_ metrics: MetricsText, at now: Date) {
         samples.append((now, metrics))
-        let cutoff = now.addingTimeInterval(-retention)
         // Keep the newest sample at or before the cutoff: a window reaching back that far needs a start.
-        if let keepFrom = samples.lastIndex(where: { $0.at <= cutoff }), keepFrom > 0 {
-            samples.removeFirst(keepFrom)
+        let keepFrom = countAtOrBefore(now.addingTimeInterval(-retention)) - 1
+        if keepFrom > 0 { samples.removeFirst(keepFrom) }
+    }
+
+    /// How many samples were taken at or before `date` (samples are in time order: a binary search).
+    private func countAtOrBefore(_ date: Date) -> Int {
+        var low = 0
+        var high = samples.count
+        while low < high {
+            let middle = (low + high) / 2
+            if samples[middle].at <= date { low = middle + 1 } else { high = middle }
         }
+        return low
     }
 
     package var latest: MetricsText? { samples.last?.metrics }
@@ -28,13 +37,8 @@ package struct MetricsHistory: Sendable {
 
     /// The newest sample at or before `date`, else the oldest one (a window longer than the history so far).
     package func sample(at date: Date) -> MetricsText? {
-        var low = 0
-        var high = samples.count
-        while low < high {
-            let middle = (low + high) / 2
-            if samples[middle].at <= date { low = middle + 1 } else { high = middle }
-        }
-        return low > 0 ? samples[low - 1].metrics : samples.first?.metrics
+        let count = countAtOrBefore(date)
+        return count > 0 ? samples[count - 1].metrics : samples.first?.metrics
     }
 
     /// How much the matching series of `name` grew from `start` to `end` (counter resets count from zero).
