@@ -52,12 +52,23 @@ package enum AlertDeliveryOutcome: Sendable, Equatable {
     case failed(error: String)
 }
 
+/// The evaluator lease passed to another instance before this one could store its round.
+package struct AlertLeaseLostError: Error, CustomStringConvertible {
+    package init() {}
+
+    package var description: String { "the evaluator lease passed to another instance; nothing stored" }
+}
+
 /// Where the alert evaluator keeps its states, its notification outbox and the lease that lets one instance evaluate.
 package protocol AlertStateStore: Sendable {
     func alertStates() async throws -> [StoredAlertState]
     /// Replaces every stored state with `states` and queues `notifications`, in one transaction: a transition is never
     /// stored without its notification, nor notified without being stored. The notifications are due at `now`.
-    func saveAlertStates(_ states: [StoredAlertState], notifications: [NewAlertNotification], at now: Date) async throws
+    /// Only while `holder` holds the evaluator lease (checked in the same transaction): an instance that stalled past
+    /// its lease gets ``AlertLeaseLostError`` and writes nothing over its successor's states.
+    func saveAlertStates(
+        _ states: [StoredAlertState], notifications: [NewAlertNotification], holder: String, at now: Date
+    ) async throws
     /// The route's oldest due notification that is the first undelivered one of its dedup key, claimed until
     /// `claimUntil` so no other instance sends it meanwhile; nil when none is due.
     func claimDueAlertNotification(route: String, at now: Date, claimUntil: Date) async throws

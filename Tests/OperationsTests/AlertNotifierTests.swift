@@ -37,9 +37,11 @@ import Testing
         /// Queues the notification of `kind` for `rule`, as an evaluation round would.
         func queue(_ rule: String, _ kind: AlertTransition.Kind) async throws {
             let rule = try #require(DefaultAlertRules.rules.first { $0.name == rule })
-            let entries = notifier.outboxEntries(for: [AlertTransition(rule: rule, kind: kind, value: 1, at: clock.now)]
-            )
-            try await store.saveAlertStates([], notifications: entries, at: clock.now)
+            _ = try await store.acquireAlertLease(
+                holder: "test", until: clock.now.addingTimeInterval(90), at: clock.now)
+            try await notifier.save(
+                [], transitions: [AlertTransition(rule: rule, kind: kind, value: 1, at: clock.now)], holder: "test",
+                at: clock.now)
         }
 
         func count(_ route: String, _ outcome: String) -> Double {

@@ -22,8 +22,21 @@ struct AlertStateStoreContractTests {
                 StoredAlertState(rule: "B", phase: "inactive", since: Self.t0, value: nil),
             ]
             let entry = NewAlertNotification(route: "pagerduty", dedupKey: "dsr-gateway/A", content: "{}")
-            try await store.saveAlertStates(states, notifications: [entry], at: Self.t0)
+            // Only the lease holder may write, and only while its lease lasts.
+            await #expect(throws: AlertLeaseLostError.self) {
+                try await store.saveAlertStates(states, notifications: [entry], holder: "one", at: Self.t0)
+            }
+            #expect(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 90, at: Self.t0))
+            await #expect(throws: AlertLeaseLostError.self) {
+                try await store.saveAlertStates(states, notifications: [entry], holder: "two", at: Self.t0)
+            }
+            #expect(try await store.alertStates().isEmpty)
+            #expect(try await store.pendingAlertNotificationCount() == 0)
+            try await store.saveAlertStates(states, notifications: [entry], holder: "one", at: Self.t0)
             #expect(try await store.alertStates() == states)
+            await #expect(throws: AlertLeaseLostError.self) {
+                try await store.saveAlertStates(states, notifications: [], holder: "one", at: Self.t0 + 90)
+            }
 
             let claimed = try #require(
                 try await store.claimDueAlertNotification(route: "pagerduty", at: Self.t0, claimUntil: Self.t0 + 60))

@@ -59,10 +59,17 @@ package final class AlertEvaluation: Sendable {
                     "alert.value": "\(transition.value.map { String($0) } ?? "none")",
                 ])
         }
-        // A failed write keeps the changes for the next round: a transition is never dropped unnotified.
+        // A failed write keeps the changes for the next round: a transition is never dropped unnotified. A lease
+        // lost meanwhile (this instance stalled past it) leaves the round to the new holder.
         if let changes = monitor.unsavedChanges() {
-            try await store.saveAlertStates(
-                changes.states, notifications: notifier.outboxEntries(for: changes.transitions), at: now)
+            do {
+                try await notifier.save(changes.states, transitions: changes.transitions, holder: holder, at: now)
+            } catch is AlertLeaseLostError {
+                leading.withLock { $0 = false }
+                monitor.adopt(try await store.alertStates())
+                logger.notice("alert evaluator lease passed to another instance")
+                return
+            }
             monitor.saved(changes.states, transitions: changes.transitions.count)
         }
         try await store.deleteFinishedAlertNotifications(before: now.addingTimeInterval(-Self.notificationRetention))

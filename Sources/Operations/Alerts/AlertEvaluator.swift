@@ -78,9 +78,12 @@ package struct AlertEvaluator: Sendable {
         histories = retention.mapValues { MetricsHistory(retention: $0) }
     }
 
-    /// Replaces the states of the rules `states` names (another instance's, read from the store).
+    /// Takes the phases of the rules `states` names (another instance's, read from the store); the values stay this
+    /// evaluator's own, computed from its latest scrape rather than stored at the holder's last phase change.
     package mutating func restore(_ states: [AlertState]) {
-        for state in states where self.states[state.rule] != nil {
+        for var state in states {
+            guard let current = self.states[state.rule] else { continue }
+            state.value = current.value ?? state.value
             self.states[state.rule] = state
         }
     }

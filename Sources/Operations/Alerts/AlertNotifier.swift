@@ -36,23 +36,32 @@ package struct AlertNotifier: Sendable {
     /// A delivery holds its notification this long; another instance may take it over afterwards.
     static let claimDuration: TimeInterval = 60
 
-    /// The outbox entries for `transitions`; a transition whose route reaches nowhere is counted and logged instead.
-    package func outboxEntries(for transitions: [AlertTransition]) -> [NewAlertNotification] {
+    /// Stores `states` and queues the notifications of `transitions` in one transaction, while `holder` holds the
+    /// evaluator lease; a transition whose route reaches nowhere is counted and logged (once it is stored) instead.
+    package func save(
+        _ states: [StoredAlertState], transitions: [AlertTransition], holder: String, at now: Date
+    ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return transitions.compactMap { transition in
+        var entries: [NewAlertNotification] = []
+        var unrouted: [AlertNotification] = []
+        for transition in transitions {
             let notification = AlertNotification(transition, source: source, runbookBaseURL: runbookBaseURL)
             guard destinations.destination(for: notification.route) != nil,
                 let content = try? encoder.encode(notification)
             else {
-                metrics.alertNotification(route: notification.route.rawValue, outcome: "unrouted")
-                logger.warning(
-                    "alert not sent: its route has no destination configured", metadata: metadata(notification))
-                return nil
+                unrouted.append(notification)
+                continue
             }
-            return NewAlertNotification(
-                route: notification.route.rawValue, dedupKey: notification.dedupKey,
-                content: String(decoding: content, as: UTF8.self))
+            entries.append(
+                NewAlertNotification(
+                    route: notification.route.rawValue, dedupKey: notification.dedupKey,
+                    content: String(decoding: content, as: UTF8.self)))
+        }
+        try await store.saveAlertStates(states, notifications: entries, holder: holder, at: now)
+        for notification in unrouted {
+            metrics.alertNotification(route: notification.route.rawValue, outcome: "unrouted")
+            logger.warning("alert not sent: its route has no destination configured", metadata: metadata(notification))
         }
     }
 

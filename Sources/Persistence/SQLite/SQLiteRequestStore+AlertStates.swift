@@ -12,9 +12,13 @@ extension SQLiteRequestStore: AlertStateStore {
     }
 
     package func saveAlertStates(
-        _ states: [StoredAlertState], notifications: [NewAlertNotification], at now: Date
+        _ states: [StoredAlertState], notifications: [NewAlertNotification], holder: String, at now: Date
     ) async throws {
         try await transaction { connection in
+            let held = try await connection.query(
+                "SELECT holder FROM alert_lease WHERE id = 1 AND holder = ?1 AND expires_at > ?2",
+                [.text(holder), .date(now)])
+            guard !held.isEmpty else { throw AlertLeaseLostError() }
             _ = try await connection.query("DELETE FROM alert_states")
             for state in states {
                 _ = try await connection.query(
