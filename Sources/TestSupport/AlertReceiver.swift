@@ -25,6 +25,9 @@ package final class AlertReceiver: Sendable {
         var deliveries: [Delivery] = []
         var failures: [(status: Int, retryAfter: Int?)] = []
         var baseURL = ""
+        /// While holding, requests are recorded and then wait here for ``release()``.
+        var holding = false
+        var held: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
@@ -45,6 +48,24 @@ package final class AlertReceiver: Sendable {
             slackSecurityWebhookURL: baseURL + "/slack/security")
     }
 
+    /// Requests from now on are recorded but not answered until ``release()``: a receiver that hangs.
+    package func hold() {
+        state.withLock { $0.holding = true }
+    }
+
+    /// How many requests are waiting for an answer.
+    package var waiting: Int { state.withLock { $0.held.count } }
+
+    /// Answers every waiting request and stops holding.
+    package func release() {
+        let held = state.withLock { state in
+            state.holding = false
+            defer { state.held = [] }
+            return state.held
+        }
+        for continuation in held { continuation.resume() }
+    }
+
     /// The next `statuses.count` requests are answered with these statuses (and `Retry-After` when given).
     package func failNext(_ statuses: [Int], retryAfter: Int? = nil) {
         state.withLock { $0.failures += statuses.map { ($0, retryAfter) } }
@@ -56,12 +77,22 @@ package final class AlertReceiver: Sendable {
         let router = Router()
         router.post("**") { request, _ -> Response in
             let bytes = try await request.body.collect(upTo: 1 << 20)
-            return receiver.answer(path: request.uri.path, body: String(buffer: bytes))
+            let answer = receiver.answer(path: request.uri.path, body: String(buffer: bytes))
+            await withCheckedContinuation { continuation in
+                let wait = receiver.state.withLock { state in
+                    if state.holding { state.held.append(continuation) }
+                    return state.holding
+                }
+                if !wait { continuation.resume() }
+            }
+            return answer
         }
         var logger = Logger(label: "alert-receiver")
         logger.logLevel = .critical
         return try await Application(router: router, logger: logger).test(.live) { client in
             receiver.state.withLock { $0.baseURL = "http://127.0.0.1:\(client.port ?? 0)" }
+            // A test that fails while requests are held must not leave the server waiting on them at shutdown.
+            defer { receiver.release() }
             return try await body(receiver)
         }
     }
