@@ -41,6 +41,21 @@ package struct QueuedAlertNotification: Sendable, Equatable {
     /// Attempts made before this one.
     package var attempts: Int
     package var createdAt: Date
+    /// Until when this claim holds it; also the token that records the attempt (a stale claim's record is ignored).
+    package var claimedUntil: Date
+}
+
+/// What asking for the evaluator lease came to.
+package enum AlertLease: Sendable, Equatable {
+    /// Still ours: it had not expired since the last renewal.
+    case renewed
+    /// Ours now, but not a moment ago (first round, taken over, or renewed too late): another instance may have
+    /// stored newer states meanwhile.
+    case taken
+    /// Another instance holds it.
+    case heldByAnother
+
+    package var held: Bool { self != .heldByAnother }
 }
 
 /// What became of one delivery attempt.
@@ -73,15 +88,16 @@ package protocol AlertStateStore: Sendable {
     /// `claimUntil` so no other instance sends it meanwhile; nil when none is due.
     func claimDueAlertNotification(route: String, at now: Date, claimUntil: Date) async throws
         -> QueuedAlertNotification?
-    /// Records an attempt on a notification still pending (a late record of a stale claim changes nothing).
-    func recordAlertDelivery(id: Int64, outcome: AlertDeliveryOutcome, at now: Date) async throws
+    /// Records the attempt made under `claim` (a late record of a claim that expired and was taken again, or of a
+    /// notification already finished, changes nothing).
+    func recordAlertDelivery(_ claim: QueuedAlertNotification, outcome: AlertDeliveryOutcome, at now: Date) async throws
     /// Deletes delivered and given-up notifications finished before `date`.
     func deleteFinishedAlertNotifications(before date: Date) async throws
     /// Notifications not yet delivered nor given up.
     func pendingAlertNotificationCount() async throws -> Int
-    /// Takes or renews the evaluator lease until `until`; true when `holder` holds it (it was free, expired, or
-    /// already its own). With several instances on one database only the holder evaluates and notifies.
-    func acquireAlertLease(holder: String, until: Date, at now: Date) async throws -> Bool
+    /// Takes or renews the evaluator lease until `until` for `holder` when it is free, expired, or already its own.
+    /// With several instances on one database only the holder evaluates and queues notifications.
+    func acquireAlertLease(holder: String, until: Date, at now: Date) async throws -> AlertLease
     /// Gives the lease up (at graceful shutdown) so the next instance need not wait for it to expire.
     func releaseAlertLease(holder: String) async throws
 }

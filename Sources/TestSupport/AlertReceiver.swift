@@ -25,8 +25,8 @@ package final class AlertReceiver: Sendable {
         var deliveries: [Delivery] = []
         var failures: [(status: Int, retryAfter: Int?)] = []
         var baseURL = ""
-        /// While holding, requests are recorded and then wait here for ``release()``.
-        var holding = false
+        /// While set, requests to paths starting with it are recorded and then wait here for ``release()``.
+        var holding: String?
         var held: [CheckedContinuation<Void, Never>] = []
     }
 
@@ -48,9 +48,10 @@ package final class AlertReceiver: Sendable {
             slackSecurityWebhookURL: baseURL + "/slack/security")
     }
 
-    /// Requests from now on are recorded but not answered until ``release()``: a receiver that hangs.
-    package func hold() {
-        state.withLock { $0.holding = true }
+    /// Requests from now on to paths starting with `pathPrefix` are recorded but not answered until ``release()``:
+    /// a receiver that hangs.
+    package func hold(_ pathPrefix: String) {
+        state.withLock { $0.holding = pathPrefix }
     }
 
     /// How many requests are waiting for an answer.
@@ -59,7 +60,7 @@ package final class AlertReceiver: Sendable {
     /// Answers every waiting request and stops holding.
     package func release() {
         let held = state.withLock { state in
-            state.holding = false
+            state.holding = nil
             defer { state.held = [] }
             return state.held
         }
@@ -77,11 +78,13 @@ package final class AlertReceiver: Sendable {
         let router = Router()
         router.post("**") { request, _ -> Response in
             let bytes = try await request.body.collect(upTo: 1 << 20)
-            let answer = receiver.answer(path: request.uri.path, body: String(buffer: bytes))
+            let path = request.uri.path
+            let answer = receiver.answer(path: path, body: String(buffer: bytes))
             await withCheckedContinuation { continuation in
                 let wait = receiver.state.withLock { state in
-                    if state.holding { state.held.append(continuation) }
-                    return state.holding
+                    let holds = state.holding.map { path.hasPrefix($0) } ?? false
+                    if holds { state.held.append(continuation) }
+                    return holds
                 }
                 if !wait { continuation.resume() }
             }

@@ -133,7 +133,14 @@ package actor GatewayHarness {
     }
 
     /// Polls `condition` (real time, every 10 ms) until it holds; fails after `timeout`.
-    package func eventually(
+    package nonisolated func eventually(
+        timeout: Duration = .seconds(30), _ what: String, _ condition: @Sendable () async throws -> Bool
+    ) async throws {
+        try await Self.eventually(timeout: timeout, what, condition)
+    }
+
+    /// ``eventually(timeout:_:_:)`` for tests without a harness.
+    package static func eventually(
         timeout: Duration = .seconds(30), _ what: String, _ condition: @Sendable () async throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + timeout

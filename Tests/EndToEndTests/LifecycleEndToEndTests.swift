@@ -148,10 +148,10 @@ extension Array where Element: Sendable {
             let api = try await harness.api
             let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "lost-callbacks")
             try await harness.waitFor(id, state: "pending")
-            // Days pass until a re-read finds it done (a re-read between the clock moving and the simulator applying
-            // that day sees it still pending, and the next one is due 6 hours later: time has to keep moving).
+            // Time passes until a re-read finds it done (a re-read between the clock moving and the simulator applying
+            // that step sees it still pending, and the next one is due 6 hours later: time has to keep moving).
             try await harness.eventually("the poller finds it completed") {
-                try await harness.advance(by: 86_400)
+                try await harness.advance(by: 6 * 3600)
                 return try await api.request(id).state == "completed"
             }
             let completed = try await api.request(id)

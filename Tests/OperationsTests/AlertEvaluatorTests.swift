@@ -97,6 +97,20 @@ import Testing
         #expect(recovered.map(\.kind) == [.resolved])
     }
 
+    @Test func anotherInstancesStatesBringTheirPhaseNotTheirStaleValue() {
+        var evaluator = AlertEvaluator(rules: AlertEvaluatorTests.rules, start: AlertEvaluatorTests.start)
+        var workload = AlertWorkload()
+        var clock = AlertEvaluatorTests.start
+        _ = AlertEvaluatorTests.run(&evaluator, &workload, clock: &clock, steps: 1, breaching: "DispatcherStalled")
+        let holders = AlertState(
+            rule: "DispatcherStalled", phase: .firing, since: AlertEvaluatorTests.start, value: 700,
+            notifiedAt: AlertEvaluatorTests.start)
+        evaluator.restore([holders])
+        #expect(evaluator.states["DispatcherStalled"]?.phase == .firing)
+        #expect(evaluator.states["DispatcherStalled"]?.notifiedAt == AlertEvaluatorTests.start)
+        #expect(evaluator.states["DispatcherStalled"]?.value == 900)
+    }
+
     @Test func aRestartHoldsAFiringWindowRuleUntilAWholeWindowIsBehindIt() throws {
         var evaluator = AlertEvaluator(rules: AlertEvaluatorTests.rules, start: AlertEvaluatorTests.start)
         var workload = AlertWorkload()

@@ -72,12 +72,12 @@ import Testing
             }
             for _ in 0..<40 { try await gateway.round() }
             #expect(wasPending)
-            #expect(try await setup.notifier.deliverDue() == 0)
+            #expect(try await setup.deliverDue() == 0)
             #expect(receiver.deliveries.isEmpty)
 
             // Sustained: exactly one trigger, on the rule's route.
             for _ in 0..<60 { try await gateway.round(breaching: name) }
-            #expect(try await setup.notifier.deliverDue() == 1)
+            #expect(try await setup.deliverDue() == 1)
             #expect(receiver.deliveries.map(\.path) == [arrival.path])
             let trigger = try #require(receiver.deliveries.first).json
             if let routingKey = arrival.routingKey {
@@ -94,7 +94,7 @@ import Testing
             gateway = Gateway(setup, stored: try await setup.store.alertStates())
             for _ in 0..<60 { try await gateway.round(breaching: name) }
             #expect(gateway.phase(name) == .firing)
-            #expect(try await setup.notifier.deliverDue() == 0)
+            #expect(try await setup.deliverDue() == 0)
             #expect(receiver.deliveries.count == 1)
 
             // Recovery: exactly one resolve, with the trigger's dedup key (the volume rule waits for a whole
@@ -105,7 +105,7 @@ import Testing
                 rounds += 1
             }
             for _ in 0..<10 { try await gateway.round() }
-            #expect(try await setup.notifier.deliverDue() == 1)
+            #expect(try await setup.deliverDue() == 1)
             #expect(receiver.deliveries.map(\.path) == [arrival.path, arrival.path])
             let resolve = try #require(receiver.deliveries.last).json
             if arrival.routingKey != nil {

@@ -26,7 +26,7 @@ struct AlertStateStoreContractTests {
             await #expect(throws: AlertLeaseLostError.self) {
                 try await store.saveAlertStates(states, notifications: [entry], holder: "one", at: Self.t0)
             }
-            #expect(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 90, at: Self.t0))
+            #expect(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 90, at: Self.t0) == .taken)
             await #expect(throws: AlertLeaseLostError.self) {
                 try await store.saveAlertStates(states, notifications: [entry], holder: "two", at: Self.t0)
             }
@@ -51,11 +51,14 @@ struct AlertStateStoreContractTests {
             // A claimer that died without a word: the notification comes back once the claim ends.
             let again = try await store.claimDueAlertNotification(
                 route: "pagerduty", at: Self.t0 + 60, claimUntil: Self.t0 + 120)
-            #expect(again?.id == claimed.id)
-            try await store.recordAlertDelivery(id: claimed.id, outcome: .delivered, at: Self.t0 + 61)
-            // The first claimer's late word changes nothing: delivered stays delivered.
+            let second = try #require(again)
+            #expect(second.id == claimed.id)
+            // The first claimer's late word changes nothing while the second claim holds, nor once it recorded.
+            try await store.recordAlertDelivery(claimed, outcome: .failed(error: "late"), at: Self.t0 + 61)
+            #expect(try await store.pendingAlertNotificationCount() == 1)
+            try await store.recordAlertDelivery(second, outcome: .delivered, at: Self.t0 + 62)
             try await store.recordAlertDelivery(
-                id: claimed.id, outcome: .retry(next: Self.t0 + 62, error: "late"), at: Self.t0 + 62)
+                claimed, outcome: .retry(next: Self.t0 + 63, error: "late"), at: Self.t0 + 63)
             #expect(try await store.pendingAlertNotificationCount() == 0)
             #expect(
                 try await store.claimDueAlertNotification(
@@ -67,16 +70,25 @@ struct AlertStateStoreContractTests {
     @Test(arguments: StoreEngine.allCases)
     func theLeaseIsHeldByOneHolderUntilItExpiresOrIsReleased(engine: StoreEngine) async throws {
         try await Self.withAlertStore(engine) { store in
-            #expect(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 90, at: Self.t0))
-            #expect(!(try await store.acquireAlertLease(holder: "two", until: Self.t0 + 120, at: Self.t0 + 30)))
+            #expect(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 90, at: Self.t0) == .taken)
+            #expect(
+                try await store.acquireAlertLease(holder: "two", until: Self.t0 + 120, at: Self.t0 + 30)
+                    == .heldByAnother)
             // The holder renews; the other waits until a renewal is missed.
-            #expect(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 120, at: Self.t0 + 30))
-            #expect(!(try await store.acquireAlertLease(holder: "two", until: Self.t0 + 150, at: Self.t0 + 119)))
-            #expect(try await store.acquireAlertLease(holder: "two", until: Self.t0 + 210, at: Self.t0 + 120))
-            #expect(!(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 240, at: Self.t0 + 150)))
+            #expect(
+                try await store.acquireAlertLease(holder: "one", until: Self.t0 + 120, at: Self.t0 + 30) == .renewed)
+            #expect(
+                try await store.acquireAlertLease(holder: "two", until: Self.t0 + 150, at: Self.t0 + 119)
+                    == .heldByAnother)
+            #expect(try await store.acquireAlertLease(holder: "two", until: Self.t0 + 210, at: Self.t0 + 120) == .taken)
+            #expect(
+                try await store.acquireAlertLease(holder: "one", until: Self.t0 + 240, at: Self.t0 + 150)
+                    == .heldByAnother)
             // Released at shutdown, it is free at once.
             try await store.releaseAlertLease(holder: "two")
-            #expect(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 270, at: Self.t0 + 180))
+            #expect(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 270, at: Self.t0 + 180) == .taken)
+            // Renewed after it ran out, it counts as taken: someone may have held it in between.
+            #expect(try await store.acquireAlertLease(holder: "one", until: Self.t0 + 400, at: Self.t0 + 300) == .taken)
         }
     }
 }

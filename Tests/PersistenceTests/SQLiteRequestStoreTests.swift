@@ -76,11 +76,11 @@ struct SQLiteRequestStoreTests {
         try await withStoreAndRawConnection { store, raw, _ in
             let t0 = Date(timeIntervalSinceReferenceDate: 800_000_000)
             let entry = NewAlertNotification(route: "slack", dedupKey: "dsr-gateway/A", content: "{}")
-            #expect(try await store.acquireAlertLease(holder: "test", until: t0 + 90, at: t0))
+            #expect(try await store.acquireAlertLease(holder: "test", until: t0 + 90, at: t0) == .taken)
             try await store.saveAlertStates([], notifications: [entry, entry], holder: "test", at: t0)
             let first = try #require(
                 try await store.claimDueAlertNotification(route: "slack", at: t0, claimUntil: t0 + 60))
-            try await store.recordAlertDelivery(id: first.id, outcome: .delivered, at: t0 + 1)
+            try await store.recordAlertDelivery(first, outcome: .delivered, at: t0 + 1)
             @Sendable func rows() async throws -> Int {
                 try await raw.query("SELECT COUNT(*) AS n FROM alert_notifications").first?.column("n")?.integer ?? -1
             }

@@ -1,14 +1,13 @@
 import Foundation
 import Logging
 import Persistence
-import Synchronization
 
 /// One evaluation round as the gateway runs it every interval. The instance holding the store's evaluator lease logs
 /// each transition (rule, severity, value — never subject data) and stores the changed states together with their
 /// notifications, so a restart resumes where it stopped; any other instance on the same database only records
 /// history and shows the holder's states. Taking the lease over, an instance first reads what the last holder stored,
 /// so a hand-over neither repeats nor drops a transition.
-package final class AlertEvaluation: Sendable {
+package struct AlertEvaluation: Sendable {
     let monitor: AlertMonitor
     let store: any AlertStateStore
     let notifier: AlertNotifier
@@ -17,8 +16,6 @@ package final class AlertEvaluation: Sendable {
     let logger: Logger
     /// This process's name in the lease.
     package let holder = UUID().uuidString
-    /// Whether this instance held the lease after its last round.
-    private let leading = Mutex(false)
     /// Finished notifications are kept this long, then deleted.
     static let notificationRetention: TimeInterval = 30 * 86_400
 
@@ -35,17 +32,21 @@ package final class AlertEvaluation: Sendable {
 
     /// One round over `metrics`, scraped at `now`.
     package func evaluate(_ metrics: MetricsText, at now: Date) async throws {
-        let holds = try await store.acquireAlertLease(
+        let lease = try await store.acquireAlertLease(
             holder: holder, until: now.addingTimeInterval(leaseDuration), at: now)
-        let wasLeading = leading.withLock { leading in
-            defer { leading = holds }
-            return leading
+        // Not held a moment ago (first round, taken over, renewed too late): start from what the store holds, which
+        // may be newer than this instance's copy.
+        if lease == .taken {
+            do {
+                monitor.adopt(try await store.alertStates())
+            } catch {
+                // Let it go, so the next round takes it afresh and reads again instead of renewing a stale copy.
+                await releaseLease()
+                throw error
+            }
         }
-        // Just taken over (or never led): start from what the last holder stored, which may be newer than the copy
-        // this instance took on its previous round.
-        if holds && !wasLeading { monitor.adopt(try await store.alertStates()) }
         let transitions = monitor.evaluate(metrics, at: now)
-        guard holds else {
+        guard lease.held else {
             monitor.adopt(try await store.alertStates())
             return
         }
@@ -65,7 +66,6 @@ package final class AlertEvaluation: Sendable {
             do {
                 try await notifier.save(changes.states, transitions: changes.transitions, holder: holder, at: now)
             } catch is AlertLeaseLostError {
-                leading.withLock { $0 = false }
                 monitor.adopt(try await store.alertStates())
                 logger.notice("alert evaluator lease passed to another instance")
                 return

@@ -65,22 +65,14 @@ package struct AlertNotifier: Sendable {
         }
     }
 
-    /// Sends every due notification once, each route on its own (a hanging webhook holds up no page); returns how
-    /// many it tried.
-    package func deliverDue() async throws -> Int {
-        // One read when the outbox is empty (nearly always), rather than a write transaction per route every second.
-        guard try await store.pendingAlertNotificationCount() > 0 else { return 0 }
-        return try await withThrowingTaskGroup(of: Int.self) { group in
-            for route in AlertRoute.allCases {
-                group.addTask { try await self.deliverDue(on: route) }
-            }
-            return try await group.reduce(0, +)
-        }
-    }
-
     /// The route's due notifications one at a time, each claimed just before it is sent (so a claim never outlives
-    /// its attempt), at most 20 a pass.
-    private func deliverDue(on route: AlertRoute) async throws -> Int {
+    /// its attempt), at most 20 a pass; returns how many it tried. An instance whose configuration has no
+    /// destination for the route claims none, leaving them to one that has. Each route runs in its own loop (see
+    /// `AlertNotificationService`), so a hanging webhook holds up no page.
+    package func deliverDue(on route: AlertRoute) async throws -> Int {
+        guard let destination = destinations.destination(for: route),
+            try await store.pendingAlertNotificationCount() > 0
+        else { return 0 }
         var tried = 0
         while tried < 20 {
             let now = clock.now
@@ -88,29 +80,23 @@ package struct AlertNotifier: Sendable {
                 let queued = try await store.claimDueAlertNotification(
                     route: route.rawValue, at: now, claimUntil: now.addingTimeInterval(Self.claimDuration))
             else { break }
-            try await deliver(queued)
+            try await deliver(queued, to: destination)
             tried += 1
         }
         return tried
     }
 
-    private func deliver(_ queued: QueuedAlertNotification) async throws {
+    private func deliver(_ queued: QueuedAlertNotification, to destination: AlertDestination) async throws {
         guard let notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(queued.content.utf8))
         else {
             metrics.alertNotification(route: queued.route, outcome: "failed")
             logger.error("alert notification unreadable, dropped", metadata: ["alert.route": "\(queued.route)"])
             try await store.recordAlertDelivery(
-                id: queued.id, outcome: .failed(error: "unreadable notification"), at: clock.now)
+                queued, outcome: .failed(error: "unreadable notification"), at: clock.now)
             return
         }
         let attempt = queued.attempts + 1
-        let result: AlertSendResult
-        if let destination = destinations.destination(for: notification.route) {
-            result = await sender.send(notification, to: destination)
-        } else {
-            // Queued by an instance whose configuration has the route (a rolling change): left for one that has it.
-            result = .retryable(reason: "no destination for this route on this instance", retryAfter: nil)
-        }
+        let result = await sender.send(notification, to: destination)
         var details = metadata(notification)
         details["alert.attempt"] = "\(attempt)"
         let outcome: AlertDeliveryOutcome
@@ -133,7 +119,7 @@ package struct AlertNotifier: Sendable {
             details["error"] = "\(reason)"
             logger.error("alert notification failed for good", metadata: details)
         }
-        try await store.recordAlertDelivery(id: queued.id, outcome: outcome, at: clock.now)
+        try await store.recordAlertDelivery(queued, outcome: outcome, at: clock.now)
     }
 
     /// The longest wait between two attempts.

@@ -58,7 +58,8 @@ extension SQLiteRequestStore: AlertStateStore {
             let claimed = QueuedAlertNotification(
                 id: Int64(try reader.integer("id")), route: try reader.text("route"),
                 dedupKey: try reader.text("dedup_key"), content: try reader.text("content"),
-                attempts: try reader.integer("attempts"), createdAt: try reader.date("created_at"))
+                attempts: try reader.integer("attempts"), createdAt: try reader.date("created_at"),
+                claimedUntil: claimUntil)
             _ = try await connection.query(
                 "UPDATE alert_notifications SET next_attempt_at = ?1 WHERE id = ?2",
                 [.date(claimUntil), .integer(Int(claimed.id))])
@@ -66,7 +67,9 @@ extension SQLiteRequestStore: AlertStateStore {
         }
     }
 
-    package func recordAlertDelivery(id: Int64, outcome: AlertDeliveryOutcome, at now: Date) async throws {
+    package func recordAlertDelivery(
+        _ claim: QueuedAlertNotification, outcome: AlertDeliveryOutcome, at now: Date
+    ) async throws {
         let (status, next, error): (String, Date?, String?) =
             switch outcome {
             case .delivered: ("delivered", nil, nil)
@@ -78,8 +81,12 @@ extension SQLiteRequestStore: AlertStateStore {
             UPDATE alert_notifications
             SET status = ?1, attempts = attempts + 1, next_attempt_at = COALESCE(?2, next_attempt_at),
                 finished_at = CASE WHEN ?1 = 'pending' THEN NULL ELSE ?3 END, last_error = ?4
-            WHERE id = ?5 AND status = 'pending'
-            """, [.text(status), .date(next), .date(now), .text(error), .integer(Int(id))])
+            WHERE id = ?5 AND status = 'pending' AND next_attempt_at = ?6
+            """,
+            [
+                .text(status), .date(next), .date(now), .text(error), .integer(Int(claim.id)),
+                .date(claim.claimedUntil),
+            ])
     }
 
     package func deleteFinishedAlertNotifications(before date: Date) async throws {
@@ -92,16 +99,21 @@ extension SQLiteRequestStore: AlertStateStore {
         return try rows.first.map { try SQLiteRowReader(row: $0).integer("pending") } ?? 0
     }
 
-    package func acquireAlertLease(holder: String, until: Date, at now: Date) async throws -> Bool {
-        // The row is taken when free, expired or already ours (PostgreSQL reads the same statement, with $n binds).
-        let rows = try await rows(
-            """
-            INSERT INTO alert_lease (id, holder, expires_at) VALUES (1, ?1, ?2)
-            ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-            WHERE alert_lease.holder = excluded.holder OR alert_lease.expires_at <= ?3
-            RETURNING holder
-            """, [.text(holder), .date(until), .date(now)])
-        return !rows.isEmpty
+    package func acquireAlertLease(holder: String, until: Date, at now: Date) async throws -> AlertLease {
+        try await transaction { connection in
+            let renewing = try await connection.query(
+                "SELECT holder FROM alert_lease WHERE id = 1 AND holder = ?1 AND expires_at > ?2",
+                [.text(holder), .date(now)])
+            // The row is taken when free, expired or still ours (PostgreSQL reads the same statement, $n binds).
+            let taken = try await connection.query(
+                """
+                INSERT INTO alert_lease (id, holder, expires_at) VALUES (1, ?1, ?2)
+                ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE alert_lease.holder = excluded.holder OR alert_lease.expires_at <= ?3
+                RETURNING holder
+                """, [.text(holder), .date(until), .date(now)])
+            return taken.isEmpty ? .heldByAnother : renewing.isEmpty ? .taken : .renewed
+        }
     }
 
     package func releaseAlertLease(holder: String) async throws {
