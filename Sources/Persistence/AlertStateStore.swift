@@ -1,15 +1,26 @@
 import Foundation
 
-/// One alert rule's state as stored, so a restart neither re-notifies nor forgets.
-package struct StoredAlertState: Sendable, Equatable {
+/// Where one alert rule stands; stored, so a restart neither re-notifies nor forgets.
+package struct AlertState: Sendable, Equatable {
+    package enum Phase: String, Sendable {
+        /// Not breached.
+        case inactive
+        /// Breached, for less than the rule's `for`.
+        case pending
+        /// Breached for at least `for`: notified.
+        case firing
+    }
+
     package var rule: String
-    package var phase: String
+    package var phase: Phase
+    /// When the current phase began.
     package var since: Date
+    /// The last value computed (nil when there was nothing to compute from).
     package var value: Double?
-    /// While firing: when it was last notified.
+    /// While firing: when it was last notified (the trigger, then each repeat).
     package var notifiedAt: Date?
 
-    package init(rule: String, phase: String, since: Date, value: Double?, notifiedAt: Date? = nil) {
+    package init(rule: String, phase: Phase, since: Date, value: Double?, notifiedAt: Date? = nil) {
         self.rule = rule
         self.phase = phase
         self.since = since
@@ -76,13 +87,13 @@ package struct AlertLeaseLostError: Error, CustomStringConvertible {
 
 /// Where the alert evaluator keeps its states, its notification outbox and the lease that lets one instance evaluate.
 package protocol AlertStateStore: Sendable {
-    func alertStates() async throws -> [StoredAlertState]
+    func alertStates() async throws -> [AlertState]
     /// Replaces every stored state with `states` and queues `notifications`, in one transaction: a transition is never
     /// stored without its notification, nor notified without being stored. The notifications are due at `now`.
     /// Only while `holder` holds the evaluator lease (checked in the same transaction): an instance that stalled past
     /// its lease gets ``AlertLeaseLostError`` and writes nothing over its successor's states.
     func saveAlertStates(
-        _ states: [StoredAlertState], notifications: [NewAlertNotification], holder: String, at now: Date
+        _ states: [AlertState], notifications: [NewAlertNotification], holder: String, at now: Date
     ) async throws
     /// The route's oldest due notification that is the first undelivered one of its dedup key, claimed until
     /// `claimUntil` so no other instance sends it meanwhile; nil when none is due.

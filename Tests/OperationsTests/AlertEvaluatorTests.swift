@@ -1,7 +1,8 @@
 import Foundation
 import Operations
-import TestSupport
+import Persistence
 import Testing
+import TestSupport
 
 /// The evaluator on a fake clock: pending → firing → resolved, one transition each, and what a restart keeps.
 @Suite struct AlertEvaluatorTests {

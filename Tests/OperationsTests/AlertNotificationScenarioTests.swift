@@ -2,8 +2,8 @@ import DSRCore
 import Foundation
 import Operations
 import Persistence
-import TestSupport
 import Testing
+import TestSupport
 
 /// Every default rule from metrics to a receiver, as the gateway runs it: evaluation rounds on a manual clock, states
 /// and notifications in SQLite, deliveries over loopback HTTP to a recorder of PagerDuty and Slack payloads.
@@ -15,7 +15,7 @@ import Testing
         var workload = AlertWorkload()
         let setup: AlertNotifierTests.Setup
 
-        init(_ setup: AlertNotifierTests.Setup, stored: [StoredAlertState] = []) {
+        init(_ setup: AlertNotifierTests.Setup, stored: [AlertState] = []) {
             self.setup = setup
             monitor = AlertMonitor(rules: DefaultAlertRules.rules, stored: stored, start: setup.clock.now)
             evaluation = AlertEvaluation(

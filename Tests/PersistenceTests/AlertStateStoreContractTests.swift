@@ -18,8 +18,8 @@ struct AlertStateStoreContractTests {
     func statesRoundTripAndClaimedNotificationsWaitForTheirClaimToEnd(engine: StoreEngine) async throws {
         try await Self.withAlertStore(engine) { store in
             let states = [
-                StoredAlertState(rule: "A", phase: "firing", since: Self.t0, value: 0.25, notifiedAt: Self.t0 + 60),
-                StoredAlertState(rule: "B", phase: "inactive", since: Self.t0, value: nil),
+                AlertState(rule: "A", phase: .firing, since: Self.t0, value: 0.25, notifiedAt: Self.t0 + 60),
+                AlertState(rule: "B", phase: .inactive, since: Self.t0, value: nil),
             ]
             let entry = NewAlertNotification(route: "pagerduty", dedupKey: "dsr-gateway/A", content: "{}")
             // Only the lease holder may write, and only while its lease lasts.

@@ -2,6 +2,7 @@ import DSRCore
 import Foundation
 import Hummingbird
 import Operations
+import Persistence
 
 /// `GET /alerts` (scope `requests:read`): every alert rule and where it stands.
 package struct AlertsController: Sendable {

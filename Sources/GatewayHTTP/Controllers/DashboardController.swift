@@ -1,5 +1,6 @@
 import Hummingbird
 import Operations
+import Persistence
 
 /// `GET /dashboard`: the operations dashboard (scope `requests:read`; a browser signs in with HTTP Basic, any user
 /// name and the API key as password).

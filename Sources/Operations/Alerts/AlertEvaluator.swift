@@ -1,33 +1,5 @@
 import Foundation
-
-/// Where one rule stands.
-package struct AlertState: Sendable, Equatable, Codable {
-    package enum Phase: String, Sendable, Codable {
-        /// Not breached.
-        case inactive
-        /// Breached, for less than the rule's `for`.
-        case pending
-        /// Breached for at least `for`: notified.
-        case firing
-    }
-
-    package var rule: String
-    package var phase: Phase
-    /// When the current phase began.
-    package var since: Date
-    /// The last value computed (nil when there was nothing to compute from).
-    package var value: Double?
-    /// While firing: when it was last notified (the trigger, then each repeat).
-    package var notifiedAt: Date?
-
-    package init(rule: String, phase: Phase, since: Date, value: Double?, notifiedAt: Date? = nil) {
-        self.rule = rule
-        self.phase = phase
-        self.since = since
-        self.value = value
-        self.notifiedAt = notifiedAt
-    }
-}
+import Persistence
 
 /// A notification-worthy change: a rule started firing, is still firing after the repeat interval, or stopped.
 package struct AlertTransition: Sendable, Equatable {

@@ -7,7 +7,7 @@ package final class AlertMonitor: Sendable {
     private struct Running {
         var evaluator: AlertEvaluator
         /// What the store holds, so states are written when they change rather than every pass.
-        var stored: [StoredAlertState]
+        var stored: [AlertState]
         /// Transitions not yet stored with their notifications (a failed write keeps them for the next pass).
         var unsaved: [AlertTransition] = []
     }
@@ -16,21 +16,13 @@ package final class AlertMonitor: Sendable {
 
     /// `stored` are the states a previous run saved (see ``unsavedChanges()``).
     package init(
-        rules: [AlertRule], stored: [StoredAlertState] = [], start: Date, repeatInterval: TimeInterval = 4 * 3600
+        rules: [AlertRule], stored: [AlertState] = [], start: Date, repeatInterval: TimeInterval = 4 * 3600
     ) {
         running = Mutex(
             Running(
                 evaluator: AlertEvaluator(
-                    rules: rules, states: Self.states(stored), start: start, repeatInterval: repeatInterval),
+                    rules: rules, states: stored, start: start, repeatInterval: repeatInterval),
                 stored: stored))
-    }
-
-    private static func states(_ stored: [StoredAlertState]) -> [AlertState] {
-        stored.compactMap { row in
-            AlertState.Phase(rawValue: row.phase).map {
-                AlertState(rule: row.rule, phase: $0, since: row.since, value: row.value, notifiedAt: row.notifiedAt)
-            }
-        }
     }
 
     /// Records a scrape and returns the transitions it caused.
@@ -44,13 +36,9 @@ package final class AlertMonitor: Sendable {
 
     /// What the store lacks: every rule's state, when a phase or a notification time changed since the last
     /// ``saved(_:transitions:)``, and the transitions since then (their notifications go in the same write); nil when nothing.
-    package func unsavedChanges() -> (states: [StoredAlertState], transitions: [AlertTransition])? {
+    package func unsavedChanges() -> (states: [AlertState], transitions: [AlertTransition])? {
         running.withLock { running in
-            let states = running.evaluator.states.values.sorted { $0.rule < $1.rule }.map {
-                StoredAlertState(
-                    rule: $0.rule, phase: $0.phase.rawValue, since: $0.since, value: $0.value, notifiedAt: $0.notifiedAt
-                )
-            }
+            let states = running.evaluator.states.values.sorted { $0.rule < $1.rule }
             let unchanged = states.elementsEqual(running.stored) {
                 $0.rule == $1.rule && $0.phase == $1.phase && $0.since == $1.since && $0.notifiedAt == $1.notifiedAt
             }
@@ -59,7 +47,7 @@ package final class AlertMonitor: Sendable {
     }
 
     /// The store now holds `states` and the notifications of every transition ``unsavedChanges()`` returned.
-    package func saved(_ states: [StoredAlertState], transitions: Int) {
+    package func saved(_ states: [AlertState], transitions: Int) {
         running.withLock { running in
             running.stored = states
             running.unsaved.removeFirst(min(transitions, running.unsaved.count))
@@ -67,9 +55,9 @@ package final class AlertMonitor: Sendable {
     }
 
     /// Takes the states another instance (the lease holder) stored, so this one shows them and could take over.
-    package func adopt(_ stored: [StoredAlertState]) {
+    package func adopt(_ stored: [AlertState]) {
         running.withLock { running in
-            running.evaluator.restore(Self.states(stored))
+            running.evaluator.restore(stored)
             running.stored = stored
             running.unsaved = []
         }

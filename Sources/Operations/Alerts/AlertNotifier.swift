@@ -39,7 +39,7 @@ package struct AlertNotifier: Sendable {
     /// Stores `states` and queues the notifications of `transitions` in one transaction, while `holder` holds the
     /// evaluator lease; a transition whose route reaches nowhere is counted and logged (once it is stored) instead.
     package func save(
-        _ states: [StoredAlertState], transitions: [AlertTransition], holder: String, at now: Date
+        _ states: [AlertState], transitions: [AlertTransition], holder: String, at now: Date
     ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

@@ -1,5 +1,6 @@
 import DSRCore
 import Foundation
+import Persistence
 
 /// The operations dashboard as one self-contained HTML page (inline CSS and SVG, no scripts, no external resources),
 /// computed from the same exposition `/metrics` serves and the health report. Every number sits in an element with

@@ -2,17 +2,17 @@ import Foundation
 import SQLiteNIO
 
 extension SQLiteRequestStore: AlertStateStore {
-    package func alertStates() async throws -> [StoredAlertState] {
+    package func alertStates() async throws -> [AlertState] {
         try await read("SELECT rule, phase, since, value, notified_at FROM alert_states ORDER BY rule").map { row in
             let reader = SQLiteRowReader(row: row)
-            return StoredAlertState(
-                rule: try reader.text("rule"), phase: try reader.text("phase"), since: try reader.date("since"),
+            return AlertState(
+                rule: try reader.text("rule"), phase: try reader.value("phase"), since: try reader.date("since"),
                 value: row.column("value")?.double, notifiedAt: try reader.optionalDate("notified_at"))
         }
     }
 
     package func saveAlertStates(
-        _ states: [StoredAlertState], notifications: [NewAlertNotification], holder: String, at now: Date
+        _ states: [AlertState], notifications: [NewAlertNotification], holder: String, at now: Date
     ) async throws {
         try await transaction { connection in
             let held = try await connection.query(
@@ -24,7 +24,7 @@ extension SQLiteRequestStore: AlertStateStore {
                 _ = try await connection.query(
                     "INSERT INTO alert_states (rule, phase, since, value, notified_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                     [
-                        .text(state.rule), .text(state.phase), .date(state.since),
+                        .text(state.rule), .value(state.phase), .date(state.since),
                         state.value.map { .float($0) } ?? .null, .date(state.notifiedAt),
                     ])
             }
