@@ -51,10 +51,7 @@ package actor ProcessorCertificateCache {
         if let inFlight = entry.inFlight {
             return try await inFlight.value.get()
         }
-        if let failure = entry.lastFailure, let last = entry.lastFetch {
-            let wait = failure.code == .certificateUnavailable ? unavailableRetryInterval : rotationRefetchInterval
-            if now.timeIntervalSince(last) < wait { throw failure }
-        }
+        if let failure = entry.lastFailure, tooSoon(entry, now: now) { throw failure }
         return try await fetch(key).get()
     }
 
@@ -73,7 +70,7 @@ package actor ProcessorCertificateCache {
         let result: Result<ValidatedCertificate, CallbackVerificationError>
         if let inFlight = entry.inFlight {
             result = await inFlight.value
-        } else if let last = entry.lastFetch, !intervalElapsed(since: last, now: clock.now) {
+        } else if tooSoon(entry, now: clock.now) {
             return nil
         } else {
             result = await fetch(key)
@@ -97,8 +94,13 @@ package actor ProcessorCertificateCache {
         }
     }
 
-    private func intervalElapsed(since last: Date, now: Date) -> Bool {
-        now.timeIntervalSince(last) >= rotationRefetchInterval
+    /// Whether the last fetch was too recent for another: after a fetch that could not reach the processor, a few
+    /// seconds; otherwise (a chain fetched, valid or not) the rotation interval.
+    private func tooSoon(_ entry: Entry, now: Date) -> Bool {
+        guard let last = entry.lastFetch else { return false }
+        let wait =
+            entry.lastFailure?.code == .certificateUnavailable ? unavailableRetryInterval : rotationRefetchInterval
+        return now.timeIntervalSince(last) < wait
     }
 
     /// Runs one fetch+validation for `key`, publishing it as in flight so concurrent callers await the same one.

@@ -49,9 +49,13 @@ extension ResultsWorker {
             ) { $0.results.status = .noData }
         case .gone:
             try await refreshExpiredLink(request, logger: logger)
-        case .held(_, let retryAfter), .rateLimited(let retryAfter?):
+        case .held(_, let retryAfter):
             // Not the download's fault: wait as the pacer says, without spending the budget.
             try await store.setNextAttempt(id: request.id, at: clock.now.addingTimeInterval(retryAfter))
+        case .rateLimited(let retryAfter):
+            // Nor is a 429, with or without Retry-After: the pacer pauses every call as long.
+            try await store.setNextAttempt(
+                id: request.id, at: clock.now.addingTimeInterval(retryAfter ?? ProcessorPacer.defaultPause))
         case .rejected, .unauthorized:
             try await giveUp(request.id, reason: outcome.summary)
         default:
