@@ -75,8 +75,10 @@ package struct HealthChecks: Sendable {
 
     private func storeCheck() async throws -> HealthCheck {
         let started = ContinuousClock.now
-        try await store.probeWrite(at: clock.now)
-        _ = try await store.countByState()
+        let now = clock.now
+        guard try await store.probe(at: now) == now else {
+            return HealthCheck(.fail, "the probe written was not read back")
+        }
         var check = HealthCheck(.pass, "read and write committed")
         check.latencyMs = Int((ContinuousClock.now - started).milliseconds)
         return check
@@ -167,18 +169,21 @@ package struct HealthChecks: Sendable {
     }
 }
 
-/// One check's result and when it was taken, reused while it is fresh.
+/// One check and when it started, reused while it is fresh; concurrent callers share the one in flight, so a burst
+/// of `/health` requests makes one call, not one each.
 final class RecentCheck: Sendable {
-    private let last = Mutex<(at: Date, check: HealthCheck)?>(nil)
+    private let last = Mutex<(at: Date, check: Task<HealthCheck, Never>)?>(nil)
 
     func check(
-        at now: Date, maxAge: TimeInterval, _ run: () async -> HealthCheck
+        at now: Date, maxAge: TimeInterval, _ run: @escaping @Sendable () async -> HealthCheck
     ) async -> HealthCheck {
-        if let last = last.withLock({ $0 }), now.timeIntervalSince(last.at) < maxAge, now >= last.at {
-            return last.check
+        let check = last.withLock { last in
+            if let last, now.timeIntervalSince(last.at) < maxAge, now >= last.at { return last.check }
+            // Owned by the cache and awaited by every caller until the next one replaces it.
+            let check = Task { await run() }
+            last = (now, check)
+            return check
         }
-        let fresh = await run()
-        last.withLock { $0 = (now, fresh) }
-        return fresh
+        return await check.value
     }
 }

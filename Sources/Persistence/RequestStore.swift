@@ -69,8 +69,9 @@ package protocol RequestStore: Sendable {
     func deadlineCounts(at now: Date, atRiskWithin: TimeInterval, imminentWithin: TimeInterval) async throws
         -> DeadlineCounts
 
-    /// Proves the store can still commit: rewrites a one-row probe table in a transaction.
-    func probeWrite(at now: Date) async throws
+    /// Proves the store can still commit and read back: rewrites a one-row probe table with `now` and returns the
+    /// instant a reader then sees (equal to `now` when both work).
+    func probe(at now: Date) async throws -> Date?
 }
 
 /// The result of ``RequestStore/create(_:audit:)``.

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayApp
 import NIOHTTP1
+import Operations
 import ProcessorSimulator
 import Testing
 import TestSupport
@@ -44,7 +45,23 @@ import TestSupport
             harness.simulator.setFaults(.none)
             try await harness.advance(by: 30)
             #expect(try await Self.health(harness).status == 200)
+
+            // Once the result is stale, a burst of callers makes one discovery call between them.
+            try await harness.advance(by: 30)
+            let before = try await Self.discoveryCalls(harness)
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 { group.addTask { try await Self.health(harness).status } }
+                for try await status in group { #expect(status == 200) }
+            }
+            #expect(try await Self.discoveryCalls(harness) == before + 1)
         }
+    }
+
+    /// Discovery calls the gateway has made, as `/metrics` counts them.
+    static func discoveryCalls(_ harness: GatewayHarness) async throws -> Double {
+        let text = String(decoding: try await harness.api.send(.GET, "/metrics").body, as: UTF8.self)
+        return MetricsText(text).sum(
+            MetricsCatalogue.processorDuration.name + "_count", ["operation": "discovery"])
     }
 
     @Test func degradedWhileA429PauseHoldsProcessorCalls() async throws {

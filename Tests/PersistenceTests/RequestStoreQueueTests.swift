@@ -47,9 +47,9 @@ struct RequestStoreQueueTests {
             _ = try await store.seed(.pending, receivedAt: F.t0 - 20, updatedAt: F.t0)
             _ = try await store.seed(.failed, receivedAt: F.t0 - 30, updatedAt: F.t0)
             #expect(try await store.queueSummary() == QueueSummary(depth: 2, oldestReceivedAt: F.t0 + 2))
-            // The health probe commits (twice: the row is rewritten, not added) and touches no request.
-            try await store.probeWrite(at: F.t0)
-            try await store.probeWrite(at: F.t0 + 1)
+            // The health probe commits and reads back (twice: the row is rewritten, not added), touching no request.
+            #expect(try await store.probe(at: F.t0) == F.t0)
+            #expect(try await store.probe(at: F.t0 + 1) == F.t0 + 1)
             #expect(try await store.queueSummary() == QueueSummary(depth: 2, oldestReceivedAt: F.t0 + 2))
             #expect(try await store.countByState()[.queued] == 2)
         }

@@ -137,11 +137,11 @@ extension SQLiteRequestStore {
         _ = try await rows("UPDATE requests SET next_attempt_at = ?1 WHERE id = ?2", [.date(time), .id(id)])
     }
 
-    package func probeWrite(at now: Date) async throws {
-        try await transaction { connection in
-            _ = try await connection.query(
-                "INSERT INTO health_probe (id, checked_at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET checked_at = ?1",
-                [.date(now)])
-        }
+    package func probe(at now: Date) async throws -> Date? {
+        _ = try await rows(
+            "INSERT INTO health_probe (id, checked_at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET checked_at = ?1",
+            [.date(now)])
+        let rows = try await read("SELECT checked_at FROM health_probe WHERE id = 1")
+        return try rows.first.map { try SQLiteRowReader(row: $0).date("checked_at") }
     }
 }
