@@ -1,7 +1,6 @@
 import DSRCore
 import Foundation
 import Logging
-import Synchronization
 import OpenDSR
 import Persistence
 import ServiceLifecycle
@@ -83,21 +82,21 @@ package struct Dispatcher: Service {
                 $0.fail(reason: outcome.summary, actor: .dispatcher, at: clock.now)
             }
         case .rateLimited(let retryAfter):
-            try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: false, after: retryAfter)
+            try await scheduleRetry(request, reason: outcome.summary, countsAttempt: false, after: retryAfter)
         case .held(let reason, let retryAfter):
             // Nothing was sent: the request waits, without spending its budget (degraded mode).
-            try await scheduleRetry(request.id, reason: "not sent, \(reason)", countsAttempt: false, after: retryAfter)
+            try await scheduleRetry(request, reason: "not sent, \(reason)", countsAttempt: false, after: retryAfter)
         case .unauthorized:
             // Our credentials, not the request: retry without spending its budget, at the slowest pace.
             try await scheduleRetry(
-                request.id, reason: outcome.summary, countsAttempt: false, after: configuration.retry.maxDelay)
+                request, reason: outcome.summary, countsAttempt: false, after: configuration.retry.maxDelay)
         case .unavailable, .notFound, .gone:
             if request.attempts + 1 >= configuration.retry.maxAttempts {
                 // A timed-out attempt may have reached the processor: ask before giving up on the request.
                 try await adoptExisting(request, logger: logger)
                 return
             }
-            try await scheduleRetry(request.id, reason: outcome.summary, countsAttempt: true, after: nil)
+            try await scheduleRetry(request, reason: outcome.summary, countsAttempt: true, after: nil)
         }
     }
 
@@ -108,13 +107,13 @@ package struct Dispatcher: Service {
         switch await client.status(subjectRequestId: request.subjectRequestId, logger: logger) {
         case .success(let status):
             guard let state = RequestState(processorStatus: status.requestStatus) else {
-                try await scheduleRetry(request.id, reason: "unknown processor status", countsAttempt: true, after: nil)
+                try await scheduleRetry(request, reason: "unknown processor status", countsAttempt: true, after: nil)
                 return nil
             }
             return try await record(
                 state, fields: status.processorFields, for: request.id, detail: "processor already had this id")
         case let other:
-            try await scheduleRetry(request.id, reason: other.summary, countsAttempt: true, after: nil)
+            try await scheduleRetry(request, reason: other.summary, countsAttempt: true, after: nil)
             return nil
         }
     }
@@ -143,21 +142,20 @@ package struct Dispatcher: Service {
         logger.notice("cancelled at processor after local cancel", metadata: ["dsr.outcome": "\(outcome.summary)"])
     }
 
-    /// Schedules the next delivery attempt; fails the request once the budget is spent. A hold repeating the reason
-    /// already recorded (every pass of an outage) only moves the next attempt, so the audit trail does not grow with
-    /// the outage's length.
-    private func scheduleRetry(_ id: UUID, reason: String, countsAttempt: Bool, after retryAfter: TimeInterval?)
-        async throws
-    {
+    /// Schedules the next delivery attempt of `request` (as claimed); fails it once the budget is spent. A hold
+    /// repeating the reason already recorded (every pass of an outage) only moves the next attempt, so the audit trail
+    /// does not grow with the outage's length.
+    private func scheduleRetry(
+        _ request: DSRRequest, reason: String, countsAttempt: Bool, after retryAfter: TimeInterval?
+    ) async throws {
         let policy = configuration.retry
         let now = clock.now
-        let repeated = Mutex(false)
-        let stored = try await store.update(id: id) { request in
+        if !countsAttempt && request.lastError == reason {
+            let delay = retryAfter ?? policy.delay(afterAttempt: max(1, request.attempts))
+            return try await store.setNextAttempt(id: request.id, at: now.addingTimeInterval(delay))
+        }
+        try await store.update(id: request.id) { request in
             guard request.state == .queued else { return [] }
-            if !countsAttempt && request.lastError == reason {
-                repeated.withLock { $0 = true }
-                return []
-            }
             if countsAttempt { request.attempts += 1 }
             if request.attempts >= policy.maxAttempts {
                 return request.fail(
@@ -167,10 +165,6 @@ package struct Dispatcher: Service {
             return request.scheduleRetry(
                 after: retryAfter ?? policy.delay(afterAttempt: max(1, request.attempts)), reason: reason,
                 event: "delivery_retry_scheduled", actor: .dispatcher, at: now)
-        }
-        if repeated.withLock({ $0 }), let stored {
-            let delay = retryAfter ?? policy.delay(afterAttempt: max(1, stored.attempts))
-            try await store.setNextAttempt(id: id, at: now.addingTimeInterval(delay))
         }
     }
 }

@@ -106,10 +106,14 @@ import Workers
             let accepted = try await api.send(
                 .POST, "/data-subject-requests", json: ["regulation": "gdpr", "type": "access", "subjectId": "late"])
             #expect(accepted.status == 202)
-            // The outage lasts a few more circuit periods: every pass holds the queue again.
+            // The outage lasts a few more circuit periods: every pass holds the queue again (seen as the next attempt
+            // moving on).
             for _ in 0..<4 {
+                let before = try await api.request(submitted[0]).nextAttemptAt
                 try await harness.advance(by: 31)
-                try await Task.sleep(for: .milliseconds(50))
+                try await harness.eventually("the dispatcher held the queue again") {
+                    try await api.request(submitted[0]).nextAttemptAt != before
+                }
             }
             harness.simulator.setFaults(.none)
             // Time moves on as in production: the circuit's probe succeeds and the held requests follow.

@@ -40,7 +40,7 @@ import Testing
         pacer.observe(percentageUsed: 99)
         #expect(pacer.admit() == nil)
         let held = try #require(pacer.admit())
-        #expect(held.reason == "processor reports 99% of its rate limit used")
+        #expect(held.reason == "processor reports 80 % or more of its rate limit used")
         #expect(abs(held.wait - 1.2) < 0.001)
         clock.advance(by: 60)
         #expect(pacer.reportedUsage == nil)

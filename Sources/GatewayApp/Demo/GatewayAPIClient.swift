@@ -75,6 +75,8 @@ package struct RequestSnapshot: Decodable, Sendable {
     package var resultLocation: String?
     package var resultsStatus: String?
     package var lastError: String?
+    /// While queued, the next delivery attempt.
+    package var nextAttemptAt: Date?
     package var audit: [Entry]
 
     /// One audit entry.

@@ -181,7 +181,9 @@ package final class ProcessorPacer: Sendable {
                 fullRateSpacing * Double(100 - slowDownFrom) / Double(100 - percent))
         }
         guard next > now else { return nil }
-        return ("processor reports \(percent)% of its rate limit used", next.timeIntervalSince(now))
+        // The same words whatever the percentage, so a request held pass after pass records it once (the figure is in
+        // `/health` and the usage gauge).
+        return ("processor reports \(slowDownFrom) % or more of its rate limit used", next.timeIntervalSince(now))
     }
 
     /// The breaker's answer: nil lets the call through (reserving the probe when half-open).
