@@ -89,7 +89,7 @@ package func buildApplication(
             evaluation: AlertEvaluation(
                 monitor: alerts, store: store, notifier: notifier, interval: configuration.alerts.evaluationInterval,
                 logger: logger),
-            sampler: sampler, interval: configuration.alerts.evaluationInterval, clock: clock, logger: logger),
+            sampler: sampler, clock: clock, logger: logger),
         AlertNotificationService(
             notifier: notifier, routes: configuration.alerts.destinations.configuredRoutes, logger: logger),
     ]

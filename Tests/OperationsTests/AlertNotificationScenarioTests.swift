@@ -13,9 +13,9 @@ import TestSupport
         var monitor: AlertMonitor
         var evaluation: AlertEvaluation
         var workload = AlertWorkload()
-        let setup: AlertNotifierTests.Setup
+        let setup: AlertNotifierHarness
 
-        init(_ setup: AlertNotifierTests.Setup, stored: [AlertState] = []) {
+        init(_ setup: AlertNotifierHarness, stored: [AlertState] = []) {
             self.setup = setup
             monitor = AlertMonitor(rules: DefaultAlertRules.rules, stored: stored, start: setup.clock.now)
             evaluation = AlertEvaluation(
@@ -50,7 +50,7 @@ import TestSupport
     func shortBreachNothingSustainedOneTriggerRestartNoRepeatRecoveryOneResolve(rule name: String) async throws {
         let rule = try #require(DefaultAlertRules.rules.first { $0.name == name })
         let arrival = Self.arrival(rule.route)
-        try await AlertNotifierTests.with { setup, receiver in
+        try await AlertNotifierHarness.with { setup, receiver in
             var gateway = Gateway(setup)
             // Normal traffic straight into the evaluator until the rule's window (and baseline: a day for the volume
             // rule) has history, and 20 minutes more (nothing can fire on it: checked). Yielding, so the other

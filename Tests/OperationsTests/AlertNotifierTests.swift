@@ -1,8 +1,5 @@
-import AsyncHTTPClient
 import DSRCore
 import Foundation
-import Logging
-import NIOPosix
 import Operations
 import Persistence
 import TestSupport
@@ -11,78 +8,8 @@ import Testing
 /// The notification outbox on a real SQLite file, delivered to a loopback receiver on a manual clock: retries with
 /// backoff, giving up, order per dedup key, what is counted and logged, and the evaluator lease.
 @Suite struct AlertNotifierTests {
-    /// A notifier whose every route leads to `receiver`, with a store, clock, metrics and logs to look at.
-    struct Setup {
-        let store: SQLiteRequestStore
-        let clock: ManualWallClock
-        let metrics = GatewayMetrics()
-        let logs = CapturedLogs()
-        let sender: AlertSender
-        let notifier: AlertNotifier
-
-        init(
-            store: SQLiteRequestStore, receiver: AlertReceiver, httpClient: HTTPClient, maxAttempts: Int = 10,
-            destinations: AlertDestinations? = nil
-        ) {
-            self.store = store
-            clock = ManualWallClock(AlertSenderTests.at)
-            sender = AlertSender(httpClient: httpClient, timeout: 5)
-            notifier = AlertNotifier(
-                store: store, sender: sender,
-                destinations: destinations ?? receiver.destinations, source: "dsr-gateway",
-                runbookBaseURL: nil, maxAttempts: maxAttempts, metrics: metrics, clock: clock,
-                logger: logs.logger())
-        }
-
-        /// Queues the notification of `kind` for `rule`, as an evaluation round would.
-        func queue(_ rule: String, _ kind: AlertTransition.Kind) async throws {
-            let rule = try #require(DefaultAlertRules.rules.first { $0.name == rule })
-            _ = try await store.acquireAlertLease(
-                holder: "test", until: clock.now.addingTimeInterval(90), at: clock.now)
-            try await notifier.save(
-                [], transitions: [AlertTransition(rule: rule, kind: kind, value: 1, at: clock.now)], holder: "test",
-                at: clock.now)
-        }
-
-        /// One delivery pass over every route, one route after another; how many were tried.
-        func deliverDue() async throws -> Int {
-            var tried = 0
-            for route in AlertRoute.allCases { tried += try await notifier.deliverDue(on: route) }
-            return tried
-        }
-
-        func count(_ route: String, _ outcome: String) -> Double {
-            MetricsText(metrics.exposition()).value(
-                MetricsCatalogue.alertNotifications.name, ["route": route, "outcome": outcome]) ?? -1
-        }
-    }
-
-    static func with(
-        maxAttempts: Int = 10, destinations: (@Sendable (AlertReceiver) -> AlertDestinations)? = nil,
-        _ body: @Sendable (Setup, AlertReceiver) async throws -> Void
-    ) async throws {
-        try await AlertReceiver.with { receiver in
-            try await TemporaryDatabase.with { database in
-                let store = try await SQLiteRequestStore.open(path: database.path, logger: GatewayHarness.quietLogger)
-                let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
-                let setup = Setup(
-                    store: store, receiver: receiver, httpClient: httpClient, maxAttempts: maxAttempts,
-                    destinations: destinations?(receiver))
-                do {
-                    try await body(setup, receiver)
-                } catch {
-                    try? await httpClient.shutdown()
-                    try? await store.close()
-                    throw error
-                }
-                try await httpClient.shutdown()
-                try await store.close()
-            }
-        }
-    }
-
     @Test func aFailedDeliveryIsRetriedWithBackoffCountedAndLogged() async throws {
-        try await Self.with { setup, receiver in
+        try await AlertNotifierHarness.with { setup, receiver in
             receiver.failNext([503, 503])
             try await setup.queue("DispatcherStalled", .firing)
             #expect(try await setup.deliverDue() == 1)
@@ -96,8 +23,8 @@ import Testing
             #expect(try await setup.deliverDue() == 1)
             #expect(receiver.pagerDuty.count == 3)
             #expect(try await setup.store.pendingAlertNotificationCount() == 0)
-            #expect(setup.count("pagerduty", "retry") == 2)
-            #expect(setup.count("pagerduty", "delivered") == 1)
+            #expect(setup.count(.pagerDuty, .retry) == 2)
+            #expect(setup.count(.pagerDuty, .delivered) == 1)
             let retries = setup.logs.all.filter { $0.contains("will retry") }
             #expect(retries.count == 2)
             #expect(
@@ -106,7 +33,7 @@ import Testing
     }
 
     @Test func aReceiversRetryAfterIsHonouredUpToFiveMinutes() async throws {
-        try await Self.with { setup, receiver in
+        try await AlertNotifierHarness.with { setup, receiver in
             receiver.failNext([429], retryAfter: 86_400)
             try await setup.queue("HighLatency", .firing)
             #expect(try await setup.deliverDue() == 1)
@@ -115,12 +42,12 @@ import Testing
             setup.clock.advance(by: 1)
             #expect(try await setup.deliverDue() == 1)
             #expect(receiver.slack.count == 2)
-            #expect(setup.count("slack", "delivered") == 1)
+            #expect(setup.count(.slack, .delivered) == 1)
         }
     }
 
     @Test func aRouteThisInstanceCannotReachIsLeftForOneThatCan() async throws {
-        try await Self.with { setup, receiver in
+        try await AlertNotifierHarness.with { setup, receiver in
             try await setup.queue("HighLatency", .firing)
             // Another instance, whose configuration lacks Slack, does not claim it: it stays for one that can send.
             let other = AlertNotifier(
@@ -137,21 +64,21 @@ import Testing
     }
 
     @Test func aRefusedNotificationIsGivenUpAndDoesNotHoldTheResolveBehindIt() async throws {
-        try await Self.with { setup, receiver in
+        try await AlertNotifierHarness.with { setup, receiver in
             receiver.failNext([400])
             try await setup.queue("HighErrorRate", .firing)
             try await setup.queue("HighErrorRate", .resolved)
             // The resolve waits for its trigger; the trigger is refused for good; then the resolve goes.
             #expect(try await setup.deliverDue() == 2)
             #expect(receiver.pagerDuty.map { $0.json["event_action"] as? String } == ["trigger", "resolve"])
-            #expect(setup.count("pagerduty", "failed") == 1)
-            #expect(setup.count("pagerduty", "delivered") == 1)
+            #expect(setup.count(.pagerDuty, .failed) == 1)
+            #expect(setup.count(.pagerDuty, .delivered) == 1)
             #expect(setup.logs.all.contains { $0.contains("failed for good") && $0.contains("HTTP 400") })
         }
     }
 
     @Test func aResolveNeverOvertakesItsRetryingTrigger() async throws {
-        try await Self.with { setup, receiver in
+        try await AlertNotifierHarness.with { setup, receiver in
             receiver.failNext([503])
             try await setup.queue("HighErrorRate", .firing)
             try await setup.queue("HighErrorRate", .resolved)
@@ -173,7 +100,7 @@ import Testing
     }
 
     @Test func outOfAttemptsANotificationIsGivenUp() async throws {
-        try await Self.with(maxAttempts: 3) { setup, receiver in
+        try await AlertNotifierHarness.with(maxAttempts: 3) { setup, receiver in
             receiver.failNext([500, 500, 500, 500])
             try await setup.queue("CertExpiry", .firing)
             for _ in 0..<3 {
@@ -183,17 +110,18 @@ import Testing
             #expect(try await setup.deliverDue() == 0)
             #expect(receiver.slack.count == 3)
             #expect(try await setup.store.pendingAlertNotificationCount() == 0)
-            #expect(setup.count("slack-security", "retry") == 2)
-            #expect(setup.count("slack-security", "failed") == 1)
+            #expect(setup.count(.slackSecurity, .retry) == 2)
+            #expect(setup.count(.slackSecurity, .failed) == 1)
         }
     }
 
     @Test func aRouteWithoutDestinationIsCountedAndLoggedNotQueued() async throws {
-        try await Self.with(destinations: { AlertDestinations(pagerDutyURL: $0.baseURL + "/pagerduty") }) {
+        try await AlertNotifierHarness.with(destinations: { AlertDestinations(pagerDutyURL: $0.baseURL + "/pagerduty") }
+        ) {
             setup, receiver in
             try await setup.queue("HighLatency", .firing)
             #expect(try await setup.store.pendingAlertNotificationCount() == 0)
-            #expect(setup.count("slack", "unrouted") == 1)
+            #expect(setup.count(.slack, .unrouted) == 1)
             #expect(setup.logs.all.contains { $0.contains("no destination configured") && $0.contains("HighLatency") })
         }
     }
@@ -208,7 +136,7 @@ import Testing
     }
 
     @Test func onlyTheLeaseHolderEvaluatesAndNotifiesTheOtherShowsItsStates() async throws {
-        try await Self.with { setup, receiver in
+        try await AlertNotifierHarness.with { setup, receiver in
             let rules = DefaultAlertRules.rules
             let first = AlertEvaluation(
                 monitor: AlertMonitor(rules: rules, start: setup.clock.now), store: setup.store,

@@ -11,8 +11,8 @@ package struct AlertEvaluation: Sendable {
     let monitor: AlertMonitor
     let store: any AlertStateStore
     let notifier: AlertNotifier
-    /// How long a taken lease lasts: three evaluation intervals.
-    let leaseDuration: TimeInterval
+    /// Seconds between rounds; a taken lease lasts three.
+    package let interval: TimeInterval
     let logger: Logger
     /// This process's name in the lease.
     package let holder = UUID().uuidString
@@ -26,14 +26,14 @@ package struct AlertEvaluation: Sendable {
         self.monitor = monitor
         self.store = store
         self.notifier = notifier
-        leaseDuration = 3 * interval
+        self.interval = interval
         self.logger = logger
     }
 
     /// One round over `metrics`, scraped at `now`.
     package func evaluate(_ metrics: MetricsText, at now: Date) async throws {
         let lease = try await store.acquireAlertLease(
-            holder: holder, until: now.addingTimeInterval(leaseDuration), at: now)
+            holder: holder, until: now.addingTimeInterval(3 * interval), at: now)
         // Not held a moment ago (first round, taken over, renewed too late): start from what the store holds, which
         // may be newer than this instance's copy.
         if lease == .taken {

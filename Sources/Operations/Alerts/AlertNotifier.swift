@@ -3,6 +3,13 @@ import Foundation
 import Logging
 import Persistence
 
+/// What became of one notification attempt, as `dsr_gateway_alert_notifications_total` counts it.
+package enum AlertNotificationOutcome: String, Sendable, CaseIterable {
+    case delivered, retry, failed
+    /// The transition's route has no destination: nothing was queued.
+    case unrouted
+}
+
 /// Turns transitions into outbox entries and delivers the outbox at least once: each due notification sent once per
 /// pass, retried with exponential backoff (1 s doubling to 5 min, or the receiver's `Retry-After` when longer, up to
 /// 5 min) until delivered, refused for good, or out of attempts. Every outcome is counted and logged (rule, route, event; never subject data).
@@ -60,7 +67,7 @@ package struct AlertNotifier: Sendable {
         }
         try await store.saveAlertStates(states, notifications: entries, holder: holder, at: now)
         for notification in unrouted {
-            metrics.alertNotification(route: notification.route.rawValue, outcome: "unrouted")
+            metrics.alertNotification(route: notification.route.rawValue, outcome: .unrouted)
             logger.warning("alert not sent: its route has no destination configured", metadata: metadata(notification))
         }
     }
@@ -70,9 +77,7 @@ package struct AlertNotifier: Sendable {
     /// destination for the route claims none, leaving them to one that has. Each route runs in its own loop (see
     /// `AlertNotificationService`), so a hanging webhook holds up no page.
     package func deliverDue(on route: AlertRoute) async throws -> Int {
-        guard let destination = destinations.destination(for: route),
-            try await store.pendingAlertNotificationCount() > 0
-        else { return 0 }
+        guard let destination = destinations.destination(for: route) else { return 0 }
         var tried = 0
         while tried < 20 {
             let now = clock.now
@@ -89,7 +94,7 @@ package struct AlertNotifier: Sendable {
     private func deliver(_ queued: QueuedAlertNotification, to destination: AlertDestination) async throws {
         guard let notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(queued.content.utf8))
         else {
-            metrics.alertNotification(route: queued.route, outcome: "failed")
+            metrics.alertNotification(route: queued.route, outcome: .failed)
             logger.error("alert notification unreadable, dropped", metadata: ["alert.route": "\(queued.route)"])
             try await store.recordAlertDelivery(
                 queued, outcome: .failed(error: "unreadable notification"), at: clock.now)
@@ -103,19 +108,19 @@ package struct AlertNotifier: Sendable {
         switch result {
         case .delivered:
             outcome = .delivered
-            metrics.alertNotification(route: queued.route, outcome: "delivered")
+            metrics.alertNotification(route: queued.route, outcome: .delivered)
             logger.info("alert notification delivered", metadata: details)
         case .retryable(let reason, let retryAfter) where attempt < maxAttempts:
             // A receiver's Retry-After is honoured up to the backoff's ceiling: everything for this rule waits on it.
             let delay = max(Self.backoff(afterAttempt: attempt), min(retryAfter ?? 0, Self.maxDelay))
             outcome = .retry(next: clock.now.addingTimeInterval(delay), error: reason)
-            metrics.alertNotification(route: queued.route, outcome: "retry")
+            metrics.alertNotification(route: queued.route, outcome: .retry)
             details["error"] = "\(reason)"
             details["retry_in_seconds"] = "\(Int(delay))"
             logger.warning("alert notification failed, will retry", metadata: details)
         case .retryable(let reason, _), .rejected(let reason):
             outcome = .failed(error: reason)
-            metrics.alertNotification(route: queued.route, outcome: "failed")
+            metrics.alertNotification(route: queued.route, outcome: .failed)
             details["error"] = "\(reason)"
             logger.error("alert notification failed for good", metadata: details)
         }

@@ -41,8 +41,8 @@ extension GatewayMetrics {
     }
 
     /// One alert notification attempt, or a transition no route could take (`unrouted`).
-    package func alertNotification(route: String, outcome: String) {
-        counter(MetricsCatalogue.alertNotifications, [route, outcome]).increment()
+    package func alertNotification(route: String, outcome: AlertNotificationOutcome) {
+        counter(MetricsCatalogue.alertNotifications, [route, outcome.rawValue]).increment()
     }
 
     /// A served HTTP request; `route` is the route template (never a path with ids).

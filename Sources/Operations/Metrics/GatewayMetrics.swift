@@ -30,8 +30,8 @@ package final class GatewayMetrics: Sendable {
             counter(MetricsCatalogue.certificateValidations, [result]).increment(by: 0)
         }
         for route in AlertRoute.allCases {
-            for outcome in ["delivered", "retry", "failed", "unrouted"] {
-                counter(MetricsCatalogue.alertNotifications, [route.rawValue, outcome]).increment(by: 0)
+            for outcome in AlertNotificationOutcome.allCases {
+                counter(MetricsCatalogue.alertNotifications, [route.rawValue, outcome.rawValue]).increment(by: 0)
             }
         }
     }

@@ -66,12 +66,15 @@ package enum MetricsCatalogue {
     package static let alertNotifications = MetricDefinition(
         name: "dsr_gateway_alert_notifications_total", labels: ["route", "outcome"],
         help: "Alert notification attempts by route and outcome (delivered, retry, failed, unrouted).")
+    package static let alertNotificationsPending = MetricDefinition(
+        name: "dsr_gateway_alert_notifications_pending", labels: [],
+        help: "Alert notifications queued and not yet delivered or given up (a backlog means a receiver is failing).")
 
     package static let all: [MetricDefinition] = [
         requestsSubmitted, requestsCompleted, requestsFailed, retryBudgetSpent, certificateValidations,
         certificateExpiry, batonCalls, processorDuration, httpRequests, httpDuration, requestsByState, queueDepth,
         queueOldestAge, deadlineAtRisk, deadlinePassed, deadlineImminent, circuitOpen, processorUsage,
-        alertNotifications,
+        alertNotifications, alertNotificationsPending,
     ]
 
     /// Histogram buckets from 1 ms to 10 s, close enough together that P50/P90/P95/P99 read off them are meaningful.

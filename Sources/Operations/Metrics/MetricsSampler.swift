@@ -9,7 +9,7 @@ import Persistence
 /// the processor circuit and usage) from the store and the live components, right before each scrape.
 package struct MetricsSampler: Sendable {
     package let metrics: GatewayMetrics
-    let store: any RequestStore
+    let store: any RequestStore & AlertStateStore
     let pacer: ProcessorPacer
     let certificates: ProcessorCertificateCache
     let clock: any WallClock
@@ -17,7 +17,7 @@ package struct MetricsSampler: Sendable {
     let atRiskWithin: TimeInterval
 
     package init(
-        metrics: GatewayMetrics, store: any RequestStore, pacer: ProcessorPacer,
+        metrics: GatewayMetrics, store: any RequestStore & AlertStateStore, pacer: ProcessorPacer,
         certificates: ProcessorCertificateCache,
         clock: any WallClock, atRiskWithin: TimeInterval = 7 * 86_400
     ) {
@@ -47,6 +47,8 @@ package struct MetricsSampler: Sendable {
             guard let seconds = status.secondsRemaining else { continue }
             metrics.gauge(MetricsCatalogue.certificateExpiry, [status.domain]).record(seconds)
         }
+        metrics.gauge(MetricsCatalogue.alertNotificationsPending).record(
+            try await store.pendingAlertNotificationCount())
         metrics.gauge(MetricsCatalogue.circuitOpen).record(pacer.circuit == .closed ? 0 : 1)
         metrics.gauge(MetricsCatalogue.processorUsage).record(pacer.reportedUsage ?? 0)
         return metrics.exposition()

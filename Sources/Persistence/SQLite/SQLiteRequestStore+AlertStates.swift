@@ -42,18 +42,19 @@ extension SQLiteRequestStore: AlertStateStore {
     package func claimDueAlertNotification(
         route: String, at now: Date, claimUntil: Date
     ) async throws -> QueuedAlertNotification? {
-        try await transaction { connection in
-            let rows = try await connection.query(
-                """
-                SELECT id, route, dedup_key, content, attempts, created_at FROM alert_notifications AS n
-                WHERE status = 'pending' AND route = ?1 AND next_attempt_at <= ?2
-                  AND NOT EXISTS (
-                    SELECT 1 FROM alert_notifications AS earlier
-                    WHERE earlier.status = 'pending' AND earlier.route = n.route AND earlier.dedup_key = n.dedup_key
-                      AND earlier.id < n.id)
-                ORDER BY id LIMIT 1
-                """, [.text(route), .date(now)])
-            guard let row = rows.first else { return nil }
+        // Nearly always nothing is due: found out on a reader, without taking the writer for a transaction.
+        let due = """
+            SELECT id, route, dedup_key, content, attempts, created_at FROM alert_notifications AS n
+            WHERE status = 'pending' AND route = ?1 AND next_attempt_at <= ?2
+              AND NOT EXISTS (
+                SELECT 1 FROM alert_notifications AS earlier
+                WHERE earlier.status = 'pending' AND earlier.route = n.route AND earlier.dedup_key = n.dedup_key
+                  AND earlier.id < n.id)
+            ORDER BY id LIMIT 1
+            """
+        guard try await !read(due, [.text(route), .date(now)]).isEmpty else { return nil }
+        return try await transaction { connection in
+            guard let row = try await connection.query(due, [.text(route), .date(now)]).first else { return nil }
             let reader = SQLiteRowReader(row: row)
             let claimed = QueuedAlertNotification(
                 id: Int64(try reader.integer("id")), route: try reader.text("route"),
