@@ -109,7 +109,8 @@ import TestSupport
                     #"{"processor":{"workspace_key":"k","workspace_secret":"s3cr3t-value"},"api_keys":[""#
                         + key + #""],"callbacks":{"trust_roots_file":""# + roots + #""},"store":{"sqlite_path":""#
                         + files.directory.path + #""},"results":{"directory":""#
-                        + files.directory.directory.appendingPathComponent("results").path + #""},"#
+                        // Two levels that do not exist yet: serve creates them, so they are no problem.
+                        + files.directory.directory.appendingPathComponent("results/archives").path + #""},"#
                         + #""alerts":{"slack":{"webhook_url":"https://hooks.example.com/services/s3cr3t-hook"}}}"#)
             }
             let bad = try CommandLineRunner.run(["check-config", "--config", try config(roots)])

@@ -22,6 +22,6 @@ enum AlertEvaluationBench {
         let elapsed = clock.now - began
         return Result(
             rules: DefaultAlertRules.rules.count, lines: exposition.split(separator: "\n").count, rounds: rounds,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            seconds: elapsed / .seconds(1))
     }
 }

@@ -35,9 +35,7 @@ enum LoadGenerator {
                         let succeeded = await operation(sequence)
                         sequence += concurrency
                         if succeeded {
-                            let elapsed = (ContinuousClock.now - began).components
-                            latencies.append(
-                                Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15)
+                            latencies.append((ContinuousClock.now - began) / .milliseconds(1))
                         } else {
                             errors += 1
                         }
@@ -47,10 +45,10 @@ enum LoadGenerator {
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
-        let elapsed = (ContinuousClock.now - start).components
+        let elapsed = ContinuousClock.now - start
         let latencies = perWorker.flatMap(\.latencies).sorted()
         return PhaseResult(
             name: name, operations: latencies.count, errors: perWorker.map(\.errors).reduce(0, +),
-            seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18, latencies: latencies)
+            seconds: elapsed / .seconds(1), latencies: latencies)
     }
 }

@@ -40,9 +40,12 @@ struct CheckConfigCommand: AsyncParsableCommand {
         if !FileManager.default.isWritableFile(atPath: storeDirectory) {
             problems.append("store.sqlite_path: the directory \(storeDirectory) is not writable")
         }
+        // The results store creates its directory with any missing parents: the nearest one that exists decides.
         let results = URL(fileURLWithPath: configuration.results.directory)
-        let existing =
-            FileManager.default.fileExists(atPath: results.path) ? results : results.deletingLastPathComponent()
+        var existing = results
+        while !FileManager.default.fileExists(atPath: existing.path) && existing.path != "/" {
+            existing.deleteLastPathComponent()
+        }
         if !FileManager.default.isWritableFile(atPath: existing.path) {
             problems.append("results.directory: \(results.path) cannot be created or written")
         }

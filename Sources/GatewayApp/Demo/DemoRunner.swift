@@ -35,7 +35,7 @@ struct DemoRunner {
                 httpClient: httpClient, logger: logger)
             try await httpClient.shutdown()
             print(
-                "\nDemo finished in \(String(format: "%.1f", Double((ContinuousClock.now - wallStart).milliseconds) / 1000)) s wall time."
+                "\nDemo finished in \(String(format: "%.1f", (ContinuousClock.now - wallStart) / .seconds(1))) s wall time."
             )
             return summary
         } catch {

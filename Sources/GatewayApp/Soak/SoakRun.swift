@@ -58,7 +58,7 @@ struct SoakRun {
             let states = await drain(api, ids: offers.filter(\.accepted).map(\.id), since: wallStart)
             var report = SoakReport(offered: offers, gateway: states, processor: await simulator.snapshot())
             report.gatewayRestarts = restarts
-            report.wallSeconds = Double((ContinuousClock.now - wallStart).components.seconds)
+            report.wallSeconds = (ContinuousClock.now - wallStart) / .seconds(1)
             return report
         }
     }
@@ -123,7 +123,7 @@ struct SoakRun {
     }
 
     private static func elapsed(since start: ContinuousClock.Instant) -> String {
-        String(format: "[%6.1f s]", Double((ContinuousClock.now - start).milliseconds) / 1000)
+        String(format: "[%6.1f s]", (ContinuousClock.now - start) / .seconds(1))
     }
 
     /// mParticle's rules with a lifecycle of seconds instead of days, callbacks batched every second.
