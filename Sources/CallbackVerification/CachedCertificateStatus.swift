@@ -27,6 +27,6 @@ package struct CachedCertificateStatus: Sendable, Equatable {
 
     /// Whole days until expiry, rounded down (negative once expired).
     package var daysRemaining: Int? {
-        secondsRemaining.map { Int(($0 / 86_400).rounded(.down)) }
+        secondsRemaining.map(ValidatedCertificate.wholeDays)
     }
 }

@@ -26,3 +26,15 @@ package struct ValidatedCertificate: Sendable, Equatable {
         lhs.domain == rhs.domain && lhs.chain == rhs.chain
     }
 }
+
+extension ValidatedCertificate {
+    /// Whole days until expiry at `now` (rounded down; negative once expired).
+    package func daysRemaining(at now: Date) -> Int {
+        Self.wholeDays(expiresAt.timeIntervalSince(now))
+    }
+
+    /// Whole days in `seconds`, rounded down: how every report of a certificate's days left counts them.
+    package static func wholeDays(_ seconds: TimeInterval) -> Int {
+        Int((seconds / 86_400).rounded(.down))
+    }
+}

@@ -124,7 +124,7 @@ package struct HealthChecks: Sendable {
         for domain in processorDomains.sorted() {
             do {
                 let certificate = try await certificates.certificate(for: domain)
-                let days = Int(certificate.expiresAt.timeIntervalSince(clock.now) / 86_400)
+                let days = certificate.daysRemaining(at: clock.now)
                 var check = HealthCheck(
                     days < certificateWarningDays ? .warn : .pass, "\(domain): valid, \(days) days left")
                 check.daysLeft = days

@@ -50,7 +50,7 @@ import TestSupport
             let png = try Data(contentsOf: screenshot)
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
             #expect(png.count > 20_000)
-            for (panel, _) in DashboardPage.panels {
+            for panel in DashboardPage.Panel.allCases.map(\.rawValue) {
                 #expect(dom.contains("data-panel=\"\(panel)\""), "panel \(panel)")
             }
             let shown = try Self.numbers(in: dom)

@@ -1,3 +1,4 @@
+import CallbackVerification
 import DSRCore
 import Foundation
 import Persistence
@@ -17,17 +18,30 @@ package struct DashboardPage: Sendable {
         self.alerts = alerts
     }
 
-    /// The panels in page order, with their titles.
-    package static let panels = [
-        ("status", "Status"), ("alerts", "Alerts"), ("volume", "Request volume"), ("errors", "Error rates"),
-        ("latency", "HTTP latency"),
-        ("processor", "Processor"), ("certificate", "Callback certificate"), ("baton", "Baton calls"),
-        ("states", "Requests by state"), ("deadlines", "Deadlines"), ("queue", "Dispatcher queue"),
-    ]
+    /// The panels in page order; the raw value is the section's `data-panel`.
+    package enum Panel: String, CaseIterable, Sendable {
+        case status, alerts, volume, errors, latency, processor, certificate, baton, states, deadlines, queue
+
+        var title: String {
+            switch self {
+            case .status: "Status"
+            case .alerts: "Alerts"
+            case .volume: "Request volume"
+            case .errors: "Error rates"
+            case .latency: "HTTP latency"
+            case .processor: "Processor"
+            case .certificate: "Callback certificate"
+            case .baton: "Baton calls"
+            case .states: "Requests by state"
+            case .deadlines: "Deadlines"
+            case .queue: "Dispatcher queue"
+            }
+        }
+    }
 
     package var html: String {
-        let body = Self.panels.map { id, title in
-            "<section data-panel=\"\(id)\"><h2>\(title)</h2>\(panel(id))</section>"
+        let body = Panel.allCases.map { panel in
+            "<section data-panel=\"\(panel.rawValue)\"><h2>\(panel.title)</h2>\(content(panel))</section>"
         }.joined(separator: "\n")
         return """
             <!doctype html>
@@ -49,9 +63,9 @@ package struct DashboardPage: Sendable {
             """
     }
 
-    private func panel(_ id: String) -> String {
-        switch id {
-        case "status":
+    private func content(_ panel: Panel) -> String {
+        switch panel {
+        case .status:
             let processor = health.checks["processor"]
             return big("health", health.status)
                 + table([
@@ -59,7 +73,7 @@ package struct DashboardPage: Sendable {
                     ("processor check", "processor_check", processor?.status.rawValue ?? "unknown"),
                     ("store check", "store_check", health.checks["store"]?.status.rawValue ?? "unknown"),
                 ])
-        case "alerts":
+        case .alerts:
             let firing = alerts.filter { $0.state.phase == .firing }.count
             guard !alerts.isEmpty else { return big("alerts_firing", "0") + "<div>no alert firing or pending</div>" }
             return big("alerts_firing", String(firing)) + "<div>firing</div><table>"
@@ -70,14 +84,14 @@ package struct DashboardPage: Sendable {
                         + "<td data-metric=\"alert:\(escape(rule.name))\">\(state.phase.rawValue)</td>"
                         + "<td>since \(since)</td></tr>"
                 }.joined() + "</table>"
-        case "volume":
+        case .volume:
             let submitted = metrics.matching(MetricsCatalogue.requestsSubmitted.name)
             return big("http_requests", number(metrics.sum(MetricsCatalogue.httpRequests.name)))
                 + "<div>HTTP requests served</div>"
                 + bars(
                     submitted.map { ("\($0.labels["type"] ?? "") \($0.labels["regulation"] ?? "")", $0.value) },
                     key: "submitted")
-        case "errors":
+        case .errors:
             let total = metrics.sum(MetricsCatalogue.httpRequests.name)
             let rate = { (statusClass: String) in
                 total == 0 ? 0 : metrics.sum(MetricsCatalogue.httpRequests.name, ["status_class": statusClass]) / total
@@ -85,12 +99,12 @@ package struct DashboardPage: Sendable {
             return table([
                 ("4xx", "rate_4xx", percent(rate("4xx"))), ("5xx", "rate_5xx", percent(rate("5xx"))),
             ])
-        case "latency":
+        case .latency:
             let quantiles = [("P50", 0.5), ("P90", 0.9), ("P95", 0.95), ("P99", 0.99)].map { label, q in
                 (label, (metrics.quantile(q, of: MetricsCatalogue.httpDuration.name) ?? 0) * 1000)
             }
             return bars(quantiles, key: "latency", unit: " ms")
-        case "processor":
+        case .processor:
             let name = MetricsCatalogue.processorDuration.name
             let calls = metrics.sum(name + "_count")
             let succeeded = metrics.sum(name + "_count", ["outcome": "success"])
@@ -103,9 +117,9 @@ package struct DashboardPage: Sendable {
                     percent((metrics.value(MetricsCatalogue.processorUsage.name) ?? 0) / 100)
                 ),
             ])
-        case "certificate":
+        case .certificate:
             let seconds = metrics.matching(MetricsCatalogue.certificateExpiry.name).map(\.value).min()
-            return big("certificate_days_left", seconds.map { "\(Int(($0 / 86_400).rounded(.down)))" } ?? "unknown")
+            return big("certificate_days_left", seconds.map { "\(ValidatedCertificate.wholeDays($0))" } ?? "unknown")
                 + "<div>days left (\(health.checks["certificate"]?.status.rawValue ?? "unknown"))</div>"
                 + table([
                     (
@@ -117,16 +131,16 @@ package struct DashboardPage: Sendable {
                         number(metrics.sum(MetricsCatalogue.certificateValidations.name, ["result": "failure"]))
                     ),
                 ])
-        case "baton":
+        case .baton:
             return bars(
                 metrics.matching(MetricsCatalogue.batonCalls.name).map {
                     ("\($0.labels["request_type"] ?? "") \($0.labels["action"] ?? "")", $0.value)
                 }, key: "baton")
-        case "states":
+        case .states:
             return bars(
                 metrics.matching(MetricsCatalogue.requestsByState.name).map { ($0.labels["state"] ?? "", $0.value) }
                     .sorted { $0.0 < $1.0 }, key: "state")
-        case "deadlines":
+        case .deadlines:
             return table([
                 (
                     "at risk (< 7 days)", "deadline_at_risk",
@@ -134,7 +148,7 @@ package struct DashboardPage: Sendable {
                 ),
                 ("past deadline", "deadline_passed", number(metrics.value(MetricsCatalogue.deadlinePassed.name))),
             ])
-        default:
+        case .queue:
             return big("queue_depth", number(metrics.value(MetricsCatalogue.queueDepth.name))) + "<div>queued</div>"
                 + table([
                     (

@@ -1,3 +1,4 @@
+import CallbackVerification
 import Foundation
 
 /// The operations guide's CloudWatch metrics as Embedded Metric Format log lines, for AWS deployments: namespace
@@ -44,7 +45,7 @@ package struct CloudWatchEMF: Sendable {
         let calls = delta(latency + "_count")
         if calls > 0 { other.append(("MParticleAPILatency", "Milliseconds", delta(latency + "_sum") / calls * 1000)) }
         if let seconds = current.matching(MetricsCatalogue.certificateExpiry.name).map(\.value).min() {
-            other.append(("CertificateExpiryDays", "None", (seconds / 86_400).rounded(.down)))
+            other.append(("CertificateExpiryDays", "None", Double(ValidatedCertificate.wholeDays(seconds))))
         }
         lines.append(line(at: now, dimensions: [:], metrics: other))
         return lines
