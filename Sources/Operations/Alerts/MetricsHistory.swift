@@ -1,16 +1,16 @@
 import Foundation
 
 /// Scrapes kept for as long as the longest rule looks back, so counters can be read as increases over a window.
-package struct MetricsHistory: Sendable {
+struct MetricsHistory: Sendable {
     private var samples: [(at: Date, metrics: MetricsText)] = []
     /// How far back samples are kept.
     let retention: TimeInterval
 
-    package init(retention: TimeInterval) {
+    init(retention: TimeInterval) {
         self.retention = retention
     }
 
-    package mutating func record(_ metrics: MetricsText, at now: Date) {
+    mutating func record(_ metrics: MetricsText, at now: Date) {
         samples.append((now, metrics))
         // Keep the newest sample at or before the cutoff: a window reaching back that far needs a start.
         let keepFrom = countAtOrBefore(now.addingTimeInterval(-retention)) - 1
@@ -28,21 +28,21 @@ package struct MetricsHistory: Sendable {
         return low
     }
 
-    package var latest: MetricsText? { samples.last?.metrics }
+    var latest: MetricsText? { samples.last?.metrics }
 
     /// Whether the history reaches back to `date`.
-    package func covers(_ date: Date) -> Bool {
+    func covers(_ date: Date) -> Bool {
         samples.first.map { $0.at <= date } ?? false
     }
 
     /// The newest sample at or before `date`, else the oldest one (a window longer than the history so far).
-    package func sample(at date: Date) -> MetricsText? {
+    private func sample(at date: Date) -> MetricsText? {
         let count = countAtOrBefore(date)
         return count > 0 ? samples[count - 1].metrics : samples.first?.metrics
     }
 
     /// How much the matching series of `name` grew from `start` to `end` (counter resets count from zero).
-    package func increase(_ name: String, _ labels: [String: String], from start: Date, to end: Date) -> Double {
+    func increase(_ name: String, _ labels: [String: String], from start: Date, to end: Date) -> Double {
         guard let last = sample(at: end) else { return 0 }
         let first = sample(at: start)
         var total = 0.0

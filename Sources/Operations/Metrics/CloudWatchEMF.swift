@@ -5,7 +5,7 @@ import Foundation
 /// `MParticleAPI`, dimensions `Environment` and (for request counts) `RequestType` such as `gdpr_delete`. Counters are
 /// reported as what changed since the previous report, so CloudWatch sums them.
 package struct CloudWatchEMF: Sendable {
-    package static let namespace = "MParticleAPI"
+    static let namespace = "MParticleAPI"
     let environment: String
 
     package init(environment: String) {

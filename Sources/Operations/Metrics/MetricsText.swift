@@ -12,7 +12,7 @@ package struct MetricsText: Sendable {
     package private(set) var samples: [Sample] = []
 
     /// Samples without their text (what the alert history keeps).
-    package init(samples: [Sample]) {
+    private init(samples: [Sample]) {
         text = ""
         self.samples = samples
     }
