@@ -7,7 +7,6 @@ import NIOHTTP1
 import NIOPosix
 import OpenDSR
 import ProcessorSimulator
-import ServiceLifecycle
 import Synchronization
 
 /// `dsr-gateway bench`: the gateway in this process on loopback (SQLite file, the simulator as its processor) under
@@ -35,21 +34,11 @@ struct BenchRun {
         let phases: [PhaseResult]
         let exposition: String
         do {
-            (phases, exposition) = try await withThrowingTaskGroup(of: Void.self) { group in
-                let simulatorServices = ServiceGroup(services: [simulator], gracefulShutdownSignals: [], logger: logger)
-                group.addTask { try await simulatorServices.run() }
-                let secret = DevEnvironment.randomSecret()
-                let configuration = DevEnvironment.gatewayConfiguration(
-                    simulator: simulator, simulatorURL: try await simulator.waitUntilListening(),
-                    dataDirectory: directory.url, port: 0, apiKeySecret: secret)
-                let (ports, portSink) = AsyncStream<Int>.makeStream()
-                let app = try await buildApplication(
-                    configuration: configuration, clock: SystemWallClock(), logger: logger,
-                    onListening: { portSink.yield($0) })
-                let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-                group.addTask { try await services.run() }
-                var portIterator = ports.makeAsyncIterator()
-                guard let port = await portIterator.next() else { throw CancellationError() }
+            let secret = DevEnvironment.randomSecret()
+            (phases, exposition) = try await DevEnvironment.withGateway(
+                simulator: simulator, clock: SystemWallClock(), directory: directory.url, secret: secret,
+                pollInterval: 0.2, logger: logger
+            ) { port in
                 let target = BenchTarget(
                     baseURL: "http://127.0.0.1:\(port)", apiKey: secret, httpClient: httpClient,
                     signer: simulator.certificateChain.signer, domain: simulator.configuration.processorDomain)
@@ -57,9 +46,6 @@ struct BenchRun {
                 let exposition = try await target.metrics()
                 // Idle keep-alive connections would hold the server's graceful shutdown open.
                 try await httpClient.shutdown()
-                await services.triggerGracefulShutdown()
-                await simulatorServices.triggerGracefulShutdown()
-                try await group.waitForAll()
                 return (phases, exposition)
             }
         } catch {

@@ -5,7 +5,6 @@ import Logging
 import NIOPosix
 import OpenDSR
 import ProcessorSimulator
-import ServiceLifecycle
 import Workers
 
 /// The `demo` command's script: the simulator (real mParticle timings) and the gateway run on loopback sharing a
@@ -48,26 +47,12 @@ struct DemoRunner {
         simulator: ProcessorSimulator, clock: ManualWallClock, directory: TemporaryDirectory, secret: String,
         httpClient: HTTPClient, logger: Logger
     ) async throws -> Summary {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let simulatorServices = ServiceGroup(services: [simulator], gracefulShutdownSignals: [], logger: logger)
-            group.addTask { try await simulatorServices.run() }
-            let configuration = DevEnvironment.gatewayConfiguration(
-                simulator: simulator, simulatorURL: try await simulator.waitUntilListening(),
-                dataDirectory: directory.url, port: 0, apiKeySecret: secret, pollInterval: 0.02)
-            let (ports, portSink) = AsyncStream<Int>.makeStream()
-            let app = try await buildApplication(
-                configuration: configuration, clock: clock, logger: logger, onListening: { portSink.yield($0) })
-            let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-            group.addTask { try await services.run() }
-            var portIterator = ports.makeAsyncIterator()
-            guard let port = await portIterator.next() else { throw CancellationError() }
+        try await DevEnvironment.withGateway(
+            simulator: simulator, clock: clock, directory: directory.url, secret: secret, pollInterval: 0.02,
+            logger: logger
+        ) { port in
             let api = GatewayAPIClient(baseURL: "http://127.0.0.1:\(port)", apiKey: secret, httpClient: httpClient)
-            let summary = try await DemoScript(api: api, simulator: simulator, clock: clock).run()
-            await services.triggerGracefulShutdown()
-            try await group.next()
-            await simulatorServices.triggerGracefulShutdown()
-            try await group.waitForAll()
-            return summary
+            return try await DemoScript(api: api, simulator: simulator, clock: clock).run()
         }
     }
 }
