@@ -54,7 +54,9 @@ package func buildApplication(
     let certificates = ProcessorCertificateCache(
         fetchChainPEM: { _ in try await client.processorCertificateChain(logger: logger) }, trustRoots: trustRoots,
         clock: clock)
-    let events = configuration.events.map { EventsClient(httpClient: httpClient, configuration: $0.client) }
+    let events = configuration.events.map {
+        EventsClient(httpClient: httpClient, configuration: $0.client, clock: clock)
+    }
     let sampler = MetricsSampler(
         metrics: metrics, store: store, pacer: client.pacer, certificates: certificates, clock: clock)
     let router = buildRouter(

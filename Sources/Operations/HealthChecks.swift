@@ -102,14 +102,14 @@ package struct HealthChecks: Sendable {
         }
         check.circuit = circuit.rawValue
         check.usagePercent = pacer.reportedUsage
-        check.pauseSeconds = pause.map { Int($0.rounded(.up)) }
+        check.pauseSeconds = pause.map(\.wholeSecondsForDisplay)
         guard check.status == .pass else { return check }
         if circuit != .closed {
             check.status = .warn
             check.detail = "circuit \(circuit.rawValue): processor calls are held, submissions are queued"
         } else if let pause {
             check.status = .warn
-            check.detail = "paused after a 429 for \(Int(pause.rounded(.up))) s more"
+            check.detail = "paused after a 429 for \(pause.wholeSecondsForDisplay) s more"
         } else if let usage = pacer.reportedUsage, usage >= 80 {
             check.status = .warn
             check.detail = "the processor reports \(usage) % of its rate limit used; calls are slowed down"

@@ -90,7 +90,7 @@ package struct Dispatcher: Service {
             // Our credentials, not the request: retry without spending its budget, at the slowest pace.
             try await scheduleRetry(
                 request, reason: outcome.summary, countsAttempt: false, after: configuration.retry.maxDelay)
-        case .unavailable, .notFound, .gone:
+        case .unavailable, .badAnswer, .notFound, .gone:
             if request.attempts + 1 >= configuration.retry.maxAttempts {
                 // A timed-out attempt may have reached the processor: ask before giving up on the request.
                 try await adoptExisting(request, logger: logger)

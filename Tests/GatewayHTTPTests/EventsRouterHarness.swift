@@ -39,7 +39,8 @@ struct EventsRouterHarness {
         let client = EventsClient(
             httpClient: .shared,
             configuration: EventsClientConfiguration(
-                baseURL: upstream, inputKey: "sim-input-key", inputSecret: "sim-input-secret"))
+                baseURL: upstream, inputKey: "sim-input-key", inputSecret: "sim-input-secret"),
+            clock: SystemWallClock())
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.group()

@@ -26,7 +26,8 @@ import Testing
             let client = EventsClient(
                 httpClient: .shared,
                 configuration: EventsClientConfiguration(
-                    baseURL: baseURL.absoluteString + "/v2/", inputKey: "sim-input-key", inputSecret: inputSecret))
+                    baseURL: baseURL.absoluteString + "/v2/", inputKey: "sim-input-key", inputSecret: inputSecret),
+                clock: SystemWallClock())
             try await body(simulator, client)
             group.cancelAll()
         }
@@ -70,7 +71,8 @@ import Testing
         let client = EventsClient(
             httpClient: .shared,
             configuration: EventsClientConfiguration(
-                baseURL: "http://127.0.0.1:9/v2", inputKey: "k", inputSecret: "s", timeout: 1))
+                baseURL: "http://127.0.0.1:9/v2", inputKey: "k", inputSecret: "s", timeout: 1),
+            clock: SystemWallClock())
         guard case .unavailable = await client.upload(Self.erasure, logger: Self.logger) else {
             Issue.record("expected unavailable")
             return

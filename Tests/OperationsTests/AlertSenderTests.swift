@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOPosix
 import Operations
 import TestSupport
@@ -22,7 +23,8 @@ import Testing
         _ notification: AlertNotification, _ destination: AlertDestination, timeout: TimeInterval = 5
     ) async throws -> AlertSendResult {
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
-        let result = await AlertSender(httpClient: client, timeout: timeout).send(notification, to: destination)
+        let result = await AlertSender(httpClient: client, timeout: timeout).send(
+            notification, to: destination, now: at, logger: Logger(label: "test"))
         try await client.shutdown()
         return result
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOPosix
 import Operations
 
@@ -44,7 +45,8 @@ struct AlertsTestCommand: AsyncParsableCommand {
             AlertTransition(rule: rule, kind: resolve ? .resolved : .firing, value: nil, at: Date()),
             source: alerts.source, runbookBaseURL: alerts.runbookBaseURL, isTest: true)
         let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
-        let result = await AlertSender(httpClient: httpClient).send(notification, to: destination)
+        let result = await AlertSender(httpClient: httpClient).send(
+            notification, to: destination, now: Date(), logger: Logger(label: "dsr-gateway.alerts"))
         try await httpClient.shutdown()
         let receiver = if case .pagerDuty = destination { "PagerDuty" } else { "Slack" }
         switch result {

@@ -56,7 +56,7 @@ package struct EventsController: Sendable {
                 message: "mParticle's Events API did not accept the batch; nothing was sent. Try again later."
             ).response(from: request, context: context)
             if case .rateLimited(let retryAfter?) = outcome {
-                response.headers[.retryAfter] = String(Int(retryAfter.rounded(.up)))
+                response.headers[.retryAfter] = String(retryAfter.wholeSecondsForDisplay)
             }
             return response
         }

@@ -15,6 +15,7 @@ enum JSONExchange {
 extension HTTPClient {
     /// Sends a JSON request with Basic credentials, reads at most `maxBytes` of the answer and logs its status and
     /// duration at debug under `api` (e.g. `processor`, `events`). Shared by the DSR and Events API clients.
+    /// `timeout` bounds the whole exchange, the body included: a server that drips its answer cannot hold a caller.
     func jsonExchange(
         _ method: HTTPMethod, url: String, authorization: String, body: Data?, timeout: TimeInterval, maxBytes: Int,
         api: String, logger: Logger
@@ -29,8 +30,7 @@ extension HTTPClient {
         }
         let started = ContinuousClock.now
         do {
-            let response = try await execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-            let buffer = try await response.body.collect(upTo: maxBytes)
+            let (response, buffer) = try await exchange(request, timeout: timeout, maxBytes: maxBytes)
             logger.debug(
                 "\(api) call",
                 metadata: [
@@ -42,4 +42,35 @@ extension HTTPClient {
             return .failed(reason: "\(type(of: error))")
         }
     }
+
+    /// Sends `request` and collects at most `maxBytes` of its answer, all within `timeout` seconds. AsyncHTTPClient's
+    /// own deadline ends with the response head, so the body is bounded here.
+    package func exchange(
+        _ request: HTTPClientRequest, timeout: TimeInterval, maxBytes: Int
+    ) async throws -> (HTTPClientResponse, ByteBuffer) {
+        let limit = Duration.milliseconds(Int64(timeout * 1000))
+        return try await withDeadline(limit) {
+            let response = try await self.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            return (response, try await response.body.collect(upTo: maxBytes))
+        }
+    }
 }
+
+/// Runs `operation`, cancelling it and throwing ``DeadlineExceeded`` if it has not finished within `limit`.
+package func withDeadline<T: Sendable>(
+    _ limit: Duration, _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw DeadlineExceeded()
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next() else { throw DeadlineExceeded() }
+        return first
+    }
+}
+
+/// An upstream call took longer than its deadline.
+package struct DeadlineExceeded: Error {}

@@ -31,38 +31,54 @@ extension OpenDSRClient {
     private func stream(
         from url: String, to file: URL, maxBytes: Int, logger: Logger
     ) async -> ProcessorOutcome<DownloadedResults> {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Authorization", value: configuration.basicAuthorization)
+        var prepared = HTTPClientRequest(url: url)
+        prepared.headers.add(name: "Authorization", value: configuration.basicAuthorization)
+        let request = prepared
+        let configuration = configuration
+        let now = pacer.now
         do {
-            // An archive takes longer than a JSON answer: six per-call timeouts for the whole download.
-            let response = try await httpClient.execute(
-                request, timeout: .milliseconds(Int64(configuration.timeout * 6000)))
-            guard response.status == .ok else {
-                let body = try await response.body.collect(upTo: configuration.maxResponseBytes)
-                return Self.failure(status: Int(response.status.code), headers: response.headers, body: body)
-            }
-            guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-                return .unavailable(reason: "cannot create the results file")
-            }
-            let handle = try FileHandle(forWritingTo: file)
-            defer { try? handle.close() }
-            var hasher = SHA256()
-            var bytes = 0
-            for try await chunk in response.body {
-                bytes += chunk.readableBytes
-                guard bytes <= maxBytes else {
-                    return .rejected(status: 200, message: "results archive larger than \(maxBytes) bytes")
+            // An archive takes longer than a JSON answer: six per-call timeouts plus a second per MiB of the cap, for
+            // the whole download, so a processor that drips its answer cannot hold a download slot for ever.
+            let limit = configuration.timeout * 6 + Double(maxBytes) / 1_048_576
+            return try await withDeadline(.milliseconds(Int64(limit * 1000))) { [httpClient] in
+                let response = try await httpClient.execute(
+                    request, timeout: .milliseconds(Int64(configuration.timeout * 6000)))
+                guard response.status == .ok else {
+                    let body = try await response.body.collect(upTo: configuration.maxResponseBytes)
+                    return Self.failure(
+                        status: Int(response.status.code), headers: response.headers, body: body, now: now,
+                        logger: logger)
                 }
-                let data = Data(buffer: chunk)
-                hasher.update(data: data)
-                try handle.write(contentsOf: data)
+                return try await Self.write(response.body, to: file, maxBytes: maxBytes)
             }
-            try handle.synchronize()
-            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-            return .success(DownloadedResults(bytes: bytes, sha256: digest))
         } catch {
             logger.warning("results download failed", metadata: ["error.type": "\(type(of: error))"])
             return .unavailable(reason: "\(type(of: error))")
         }
+    }
+
+    /// Streams `body` into `file`, hashing as it goes and stopping at `maxBytes`.
+    private static func write(
+        _ body: HTTPClientResponse.Body, to file: URL, maxBytes: Int
+    ) async throws -> ProcessorOutcome<DownloadedResults> {
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+            return .unavailable(reason: "cannot create the results file")
+        }
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var bytes = 0
+        for try await chunk in body {
+            bytes += chunk.readableBytes
+            guard bytes <= maxBytes else {
+                return .rejected(status: 200, message: "results archive larger than \(maxBytes) bytes")
+            }
+            let data = Data(buffer: chunk)
+            hasher.update(data: data)
+            try handle.write(contentsOf: data)
+        }
+        try handle.synchronize()
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return .success(DownloadedResults(bytes: bytes, sha256: digest))
     }
 }

@@ -63,12 +63,11 @@ package struct OpenDSRClient: Sendable {
     package func certificateChainPEM(at url: String, logger: Logger) async throws -> String {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
-        let response = try await httpClient.execute(
-            request, timeout: .milliseconds(Int64(configuration.timeout * 1000)))
+        let (response, body) = try await httpClient.exchange(
+            request, timeout: configuration.timeout, maxBytes: 256 * 1024)
         guard response.status == .ok else {
             throw OpenDSRClientError(message: "certificate download answered \(response.status.code)")
         }
-        let body = try await response.body.collect(upTo: 256 * 1024)
         return String(buffer: body)
     }
 
@@ -93,7 +92,19 @@ package struct OpenDSRClient: Sendable {
                 {
                     pacer.observe(percentageUsed: used)
                 }
-                return Self.outcome(status: status, headers: headers, body: body)
+                let outcome: ProcessorOutcome<Value> = Self.outcome(
+                    status: status, headers: headers, body: body, now: pacer.now, logger: logger)
+                if case .badAnswer = outcome {
+                    // Never the body: an answer may quote identities.
+                    logger.warning(
+                        "processor answer unreadable",
+                        metadata: [
+                            "processor.operation": "\(operation)", "processor.status": "\(status)",
+                            "processor.content_type": "\(headers.first(name: "Content-Type")?.prefix(60) ?? "none")",
+                            "processor.body_bytes": "\(body.readableBytes)",
+                        ])
+                }
+                return outcome
             case .failed(let reason):
                 return .unavailable(reason: reason)
             }
@@ -117,19 +128,23 @@ package struct OpenDSRClient: Sendable {
         return outcome
     }
 
-    static func outcome<Value: Decodable>(status: Int, headers: HTTPHeaders, body: ByteBuffer) -> ProcessorOutcome<
-        Value
-    > {
-        guard (200..<300).contains(status) else { return failure(status: status, headers: headers, body: body) }
-        if Value.self == EmptyBody.self { return .success(EmptyBody() as! Value) }
+    static func outcome<Value: Decodable>(
+        status: Int, headers: HTTPHeaders, body: ByteBuffer, now: Date, logger: Logger
+    ) -> ProcessorOutcome<Value> {
+        guard (200..<300).contains(status) else {
+            return failure(status: status, headers: headers, body: body, now: now, logger: logger)
+        }
+        if let empty = EmptyBody() as? Value { return .success(empty) }
         guard let value = try? JSONDecoder().decode(Value.self, from: body) else {
-            return .unavailable(reason: "unreadable \(status) answer")
+            return .badAnswer(reason: "a \(status) answer that is not the expected JSON")
         }
         return .success(value)
     }
 
-    /// Maps a non-2xx answer (external-apis §1.9).
-    static func failure<Value>(status: Int, headers: HTTPHeaders, body: ByteBuffer) -> ProcessorOutcome<Value> {
+    /// Maps a non-2xx answer (docs/upstream-apis.md, "Errors").
+    static func failure<Value>(
+        status: Int, headers: HTTPHeaders, body: ByteBuffer, now: Date, logger: Logger
+    ) -> ProcessorOutcome<Value> {
         switch status {
         case 400:
             let message = (try? JSONDecoder().decode(ProcessorErrorBody.self, from: body))?.message ?? "invalid request"
@@ -139,7 +154,8 @@ package struct OpenDSRClient: Sendable {
         case 404: return .notFound
         case 409: return .inProgressDuplicate
         case 410: return .gone
-        default: return .failure(status: status, headers: headers, message: "unexpected status")
+        default:
+            return .failure(status: status, headers: headers, message: "unexpected status", now: now, logger: logger)
         }
     }
 }
@@ -174,6 +190,7 @@ extension ProcessorOutcome {
         case .unauthorized(let status): .unauthorized(status: status)
         case .rateLimited(let retryAfter): .rateLimited(retryAfter: retryAfter)
         case .unavailable(let reason): .unavailable(reason: reason)
+        case .badAnswer(let reason): .badAnswer(reason: reason)
         case .held(let reason, let retryAfter): .held(reason: reason, retryAfter: retryAfter)
         }
     }

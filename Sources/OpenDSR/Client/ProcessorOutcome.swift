@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a processor call came to, mapped from HTTP statuses as external-apis §1.9 says.
+/// What a processor call came to, mapped from HTTP statuses as docs/upstream-apis.md ("Errors") says.
 package enum ProcessorOutcome<Value: Sendable>: Sendable {
     /// 2xx with a decodable body.
     case success(Value)
@@ -18,8 +18,11 @@ package enum ProcessorOutcome<Value: Sendable>: Sendable {
     case unauthorized(status: Int)
     /// 429: wait `retryAfter` seconds (nil when the header was missing).
     case rateLimited(retryAfter: TimeInterval?)
-    /// 5xx, timeout, connection failure or an unreadable answer: worth retrying.
+    /// 5xx, timeout or connection failure: worth retrying; what the circuit breaker counts.
     case unavailable(reason: String)
+    /// A 2xx whose body could not be read as the API's JSON (truncated, wrongly shaped, another content type): the
+    /// processor answered, so the circuit breaker does not count it, but the call is retried with backoff.
+    case badAnswer(reason: String)
     /// Not sent: the shared pacer holds calls back (a 429 pause or an open circuit) for `retryAfter` seconds.
     case held(reason: String, retryAfter: TimeInterval)
 }
@@ -36,9 +39,10 @@ extension ProcessorOutcome {
         case .rejected(let status, let message): "rejected (\(status)): \(message)"
         case .unauthorized(let status): "processor refused our credentials (\(status))"
         case .rateLimited(let retryAfter):
-            "rate limited (429), retry after \(retryAfter.map { "\(Int($0)) s" } ?? "unknown")"
+            "rate limited (429), retry after \(retryAfter.map { "\($0.wholeSecondsForDisplay) s" } ?? "unknown")"
         case .unavailable(let reason): "processor unavailable: \(reason)"
-        case .held(let reason, let retryAfter): "not sent, \(reason); retry in \(Int(retryAfter.rounded(.up))) s"
+        case .badAnswer(let reason): "unreadable answer: \(reason)"
+        case .held(let reason, let retryAfter): "not sent, \(reason); retry in \(retryAfter.wholeSecondsForDisplay) s"
         }
     }
 }
@@ -56,6 +60,7 @@ extension ProcessorOutcome {
         case .unauthorized: "unauthorized"
         case .rateLimited: "rate_limited"
         case .unavailable: "unavailable"
+        case .badAnswer: "bad_answer"
         case .held: "held"
         }
     }

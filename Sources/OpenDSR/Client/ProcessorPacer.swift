@@ -17,7 +17,7 @@ package enum CallPriority: Sendable {
 /// Decides, for every call to the processor, whether it may go out now. The rules, shared by every caller
 /// (dispatcher, poller, downloads, cancels), all on the injected clock:
 /// - the workspace rate limit: at most `requestsPerMinute` calls in any rolling minute (default 1000) and at most
-///   `submissionsPerDay` new requests per UTC day (default 80,000), external-apis §1.10;
+///   `submissionsPerDay` new requests per UTC day (default 80,000), docs/upstream-apis.md, "Rate limits";
 /// - after a 429, nothing is sent until its `Retry-After` has passed;
 /// - before a 429: once a 2xx answer's `X-mp-rate-limit-percentage-used` reaches `slowDownFrom` (default 80), calls
 ///   other than urgent ones are spaced out in proportion to the headroom left: at 90 % half the configured rate, at
@@ -90,9 +90,14 @@ package final class ProcessorPacer: Sendable {
     /// The circuit breaker's current state (for health and the dashboard).
     package var circuit: CircuitState { state.withLock { $0.circuit } }
 
-    /// Holds every call back for `seconds` from now (never shortening a longer pause already in force).
+    /// The pacer's clock reading: answers are judged at the same time their calls were admitted.
+    package var now: Date { clock.now }
+
+    /// Holds every call back for `seconds` from now (never shortening a longer pause already in force), at most
+    /// ``RetryAfter/maximum``: one answer cannot stop the gateway for longer.
     package func pause(for seconds: TimeInterval?) {
-        let until = clock.now.addingTimeInterval(seconds ?? Self.defaultPause)
+        let wait = seconds.map { $0.isFinite ? min(max($0, 0), RetryAfter.maximum) : Self.defaultPause }
+        let until = clock.now.addingTimeInterval(wait ?? Self.defaultPause)
         state.withLock { state in state.pausedUntil = max(state.pausedUntil ?? until, until) }
     }
 
@@ -151,7 +156,7 @@ package final class ProcessorPacer: Sendable {
     /// Records the processor's `X-mp-rate-limit-percentage-used` from a 2xx answer.
     package func observe(percentageUsed: Int) {
         let now = clock.now
-        state.withLock { $0.usage = (percentageUsed, now) }
+        state.withLock { $0.usage = (min(max(percentageUsed, 0), 100), now) }
     }
 
     /// The processor's latest fresh usage reading in percent (for metrics and health), nil when none is fresh.

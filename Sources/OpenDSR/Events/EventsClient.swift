@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DSRCore
 import Foundation
 import Logging
 import NIOCore
@@ -10,10 +11,12 @@ import NIOHTTP1
 package struct EventsClient: Sendable {
     package let configuration: EventsClientConfiguration
     let httpClient: HTTPClient
+    let clock: any WallClock
 
-    package init(httpClient: HTTPClient, configuration: EventsClientConfiguration) {
+    package init(httpClient: HTTPClient, configuration: EventsClientConfiguration, clock: any WallClock) {
         self.httpClient = httpClient
         self.configuration = configuration
+        self.clock = clock
     }
 
     /// `POST /events`: 2xx (mParticle answers 202) is `.success`; 400 `.rejected`; 401/403 `.unauthorized`;
@@ -25,16 +28,17 @@ package struct EventsClient: Sendable {
             body: Data(body), timeout: configuration.timeout, maxBytes: configuration.maxResponseBytes, api: "events",
             logger: logger)
         switch exchange {
-        case .answered(let status, let headers, let body):
-            return Self.outcome(status: status, headers: headers, body: body)
+        case .answered(let status, let headers, _):
+            return Self.outcome(status: status, headers: headers, now: clock.now, logger: logger)
         case .failed(let reason): return .unavailable(reason: reason)
         }
     }
 
-    /// Maps the answer (external-apis §2). A 400's free text may quote identity values, so it is not kept.
-    static func outcome(status: Int, headers: HTTPHeaders, body: ByteBuffer) -> ProcessorOutcome<Void> {
+    /// Maps the answer (docs/upstream-apis.md, "Events API"); the body is not read: a 400's free text may quote
+    /// identity values, so it is not kept.
+    static func outcome(status: Int, headers: HTTPHeaders, now: Date, logger: Logger) -> ProcessorOutcome<Void> {
         guard !(200..<300).contains(status) else { return .success(()) }
         let message = status == 400 ? "mParticle refused the batch as invalid" : "unexpected status"
-        return .failure(status: status, headers: headers, message: message)
+        return .failure(status: status, headers: headers, message: message, now: now, logger: logger)
     }
 }

@@ -1,6 +1,7 @@
 import DSRCore
 import Foundation
 import Logging
+import OpenDSR
 import Persistence
 
 /// What became of one notification attempt, as `dsr_gateway_alert_notifications_total` counts it.
@@ -101,7 +102,7 @@ package struct AlertNotifier: Sendable {
             return
         }
         let attempt = queued.attempts + 1
-        let result = await sender.send(notification, to: destination)
+        let result = await sender.send(notification, to: destination, now: clock.now, logger: logger)
         var details = metadata(notification)
         details["alert.attempt"] = "\(attempt)"
         let outcome: AlertDeliveryOutcome
@@ -116,7 +117,7 @@ package struct AlertNotifier: Sendable {
             outcome = .retry(next: clock.now.addingTimeInterval(delay), error: reason)
             metrics.alertNotification(route: queued.route, outcome: .retry)
             details["error"] = "\(reason)"
-            details["retry_in_seconds"] = "\(Int(delay))"
+            details["retry_in_seconds"] = "\(delay.wholeSecondsForDisplay)"
             logger.warning("alert notification failed, will retry", metadata: details)
         case .retryable(let reason, _), .rejected(let reason):
             outcome = .failed(error: reason)

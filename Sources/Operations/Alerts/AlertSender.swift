@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
+import OpenDSR
 
 /// What one delivery attempt came to.
 package enum AlertSendResult: Sendable, Equatable {
@@ -23,7 +25,10 @@ package struct AlertSender: Sendable {
         self.timeout = timeout
     }
 
-    package func send(_ notification: AlertNotification, to destination: AlertDestination) async -> AlertSendResult {
+    /// Sends once; `now` judges an HTTP-date `Retry-After`, `logger` hears of an unusable one.
+    package func send(
+        _ notification: AlertNotification, to destination: AlertDestination, now: Date, logger: Logger
+    ) async -> AlertSendResult {
         let url: String
         let body: Data
         let encoder = JSONEncoder()
@@ -46,16 +51,16 @@ package struct AlertSender: Sendable {
         request.headers.add(name: "User-Agent", value: "dsr-gateway")
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-            let status = Int(response.status.code)
             // The status decides; the body only explains a failure (and a large one must not turn a 2xx into a retry).
-            let answer = try? await response.body.collect(upTo: 64 * 1024)
+            // The whole exchange is bounded: a receiver that drips its answer cannot hold the route's delivery loop.
+            let (response, answer) = try await httpClient.exchange(request, timeout: timeout, maxBytes: 64 * 1024)
+            let status = Int(response.status.code)
             if (200..<300).contains(status) { return .delivered(status: status) }
             // The receiver's own words (PagerDuty's JSON errors, Slack's `invalid_payload`), short; never our URL.
-            let reason = "HTTP \(status): " + String(answer.map { String(buffer: $0) }?.prefix(200) ?? "")
+            let reason = "HTTP \(status): " + String(String(buffer: answer).prefix(200))
             if status == 429 || status >= 500 {
                 return .retryable(
-                    reason: reason, retryAfter: response.headers.first(name: "Retry-After").flatMap(TimeInterval.init))
+                    reason: reason, retryAfter: RetryAfter.read(response.headers, now: now, logger: logger))
             }
             return .rejected(reason: reason)
         } catch {

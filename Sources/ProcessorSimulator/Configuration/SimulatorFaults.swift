@@ -16,6 +16,12 @@ package struct SimulatorFaults: Codable, Sendable, Equatable {
     package var dropCallbackFraction: Double
     /// Every `POST /v2/events` is answered 503 while set. JSON `events_unavailable`.
     package var eventsUnavailable: Bool
+    /// Every `/v3` answer misbehaves on the wire while set, each kind in turn (`HostileAnswer`): 429s with
+    /// `Retry-After: inf`, `nan`, `1e30`, `-5`, `1.5` or `soon`; 2xx answers truncated, wrongly shaped, in HTML,
+    /// dripped a byte at a time, or with a garbage usage header. JSON `hostile`.
+    package var hostile: Bool
+    /// Pause between the bytes of a dripped answer, in milliseconds. JSON `hostile_drip_ms`, default 200.
+    package var hostileDripMilliseconds: Int
 
     /// No faults.
     package static let none = SimulatorFaults()
@@ -23,7 +29,7 @@ package struct SimulatorFaults: Codable, Sendable, Equatable {
     package init(
         latencyMilliseconds: Int = 0, serverErrorFraction: Double = 0, serverErrorCount: Int = 0,
         rateLimitStorm: Bool = false, rateLimitStormRetryAfter: Int = 30, dropCallbackFraction: Double = 0,
-        eventsUnavailable: Bool = false
+        eventsUnavailable: Bool = false, hostile: Bool = false, hostileDripMilliseconds: Int = 200
     ) {
         self.latencyMilliseconds = latencyMilliseconds
         self.serverErrorFraction = serverErrorFraction
@@ -32,6 +38,8 @@ package struct SimulatorFaults: Codable, Sendable, Equatable {
         self.rateLimitStormRetryAfter = rateLimitStormRetryAfter
         self.dropCallbackFraction = dropCallbackFraction
         self.eventsUnavailable = eventsUnavailable
+        self.hostile = hostile
+        self.hostileDripMilliseconds = hostileDripMilliseconds
     }
 
     enum CodingKeys: String, CodingKey {
@@ -42,6 +50,8 @@ package struct SimulatorFaults: Codable, Sendable, Equatable {
         case rateLimitStormRetryAfter = "rate_limit_storm_retry_after"
         case dropCallbackFraction = "drop_callback_fraction"
         case eventsUnavailable = "events_unavailable"
+        case hostile
+        case hostileDripMilliseconds = "hostile_drip_ms"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -55,5 +65,9 @@ package struct SimulatorFaults: Codable, Sendable, Equatable {
             ?? SimulatorFaults.none.rateLimitStormRetryAfter
         dropCallbackFraction = try container.decodeIfPresent(Double.self, forKey: .dropCallbackFraction) ?? 0
         eventsUnavailable = try container.decodeIfPresent(Bool.self, forKey: .eventsUnavailable) ?? false
+        hostile = try container.decodeIfPresent(Bool.self, forKey: .hostile) ?? false
+        hostileDripMilliseconds =
+            try container.decodeIfPresent(Int.self, forKey: .hostileDripMilliseconds)
+            ?? SimulatorFaults.none.hostileDripMilliseconds
     }
 }

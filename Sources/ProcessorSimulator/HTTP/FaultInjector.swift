@@ -7,9 +7,11 @@ final class FaultInjector: Sendable {
         case proceed
         case serviceUnavailable
         case rateLimitStorm(retryAfter: Int)
+        case hostile(HostileAnswer)
     }
 
     private let state = Mutex(SimulatorFaults.none)
+    private let hostileTurn = Mutex(0)
 
     /// The active faults (with `serverErrorCount` as still remaining).
     var current: SimulatorFaults { state.withLock { $0 } }
@@ -29,6 +31,13 @@ final class FaultInjector: Sendable {
             }
             if faults.serverErrorFraction > 0, Double.random(in: 0..<1) < faults.serverErrorFraction {
                 return (latency, .serviceUnavailable)
+            }
+            if faults.hostile {
+                let turn = hostileTurn.withLock { turn in
+                    defer { turn += 1 }
+                    return turn
+                }
+                return (latency, .hostile(HostileAnswer.allCases[turn % HostileAnswer.allCases.count]))
             }
             if faults.rateLimitStorm {
                 return (latency, .rateLimitStorm(retryAfter: max(1, faults.rateLimitStormRetryAfter)))

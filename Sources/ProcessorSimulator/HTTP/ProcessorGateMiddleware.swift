@@ -27,11 +27,26 @@ struct ProcessorGateMiddleware: RouterMiddleware {
         case .rateLimitStorm(let retryAfter):
             refusals.count(\.injectedRateLimited)
             response = SimulatorError.rateLimited(retryAfter: retryAfter).makeResponse()
+        case .hostile(let kind):
+            refusals.count(\.injectedHostile)
+            if let retryAfter = kind.retryAfter {
+                refusals.count(\.injectedRateLimited)
+                response = kind.rateLimited(retryAfter: retryAfter)
+            } else {
+                response = try await kind.spoil(
+                    admitted(request, context: context, next: next),
+                    dripInterval: .milliseconds(faults.current.hostileDripMilliseconds))
+            }
         case .proceed:
             response = try await admitted(request, context: context, next: next)
         }
-        let used = verdict == .proceed ? rateLimiter.percentageUsed(now: clock.now) : 100
-        response.headers[HTTPField.Name(OpenDSRHeaders.rateLimitPercentageUsed)!] = String(used)
+        let used: String =
+            switch verdict {
+            case .proceed: String(rateLimiter.percentageUsed(now: clock.now))
+            case .hostile(let kind): kind.usageHeader ?? String(rateLimiter.percentageUsed(now: clock.now))
+            case .serviceUnavailable, .rateLimitStorm: "100"
+            }
+        response.headers[HTTPField.Name(OpenDSRHeaders.rateLimitPercentageUsed)!] = used
         return response
     }
 

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// How many `/v3` calls the simulator refused, and why: what a soak run reports as "429s caused".
+/// How many `/v3` calls the simulator refused or spoilt, and why: what a soak run reports as "429s caused".
 package struct RefusalCounts: Codable, Sendable, Equatable {
     /// 429s because a caller exceeded the workspace limits (the gateway's pacing failed).
     package var rateLimited = 0
@@ -8,6 +8,8 @@ package struct RefusalCounts: Codable, Sendable, Equatable {
     package var injectedRateLimited = 0
     /// 503s injected by the server-error faults.
     package var injectedServerErrors = 0
+    /// Answers spoilt by the `hostile` fault, every kind (its 429s are in `injectedRateLimited` too).
+    package var injectedHostile = 0
 
     package init() {}
 
@@ -15,6 +17,7 @@ package struct RefusalCounts: Codable, Sendable, Equatable {
         case rateLimited = "rate_limited"
         case injectedRateLimited = "injected_rate_limited"
         case injectedServerErrors = "injected_server_errors"
+        case injectedHostile = "injected_hostile"
     }
 }
 
