@@ -1,4 +1,4 @@
-/// Lifecycle state of a data subject request (design §2).
+/// Lifecycle state of a data subject request (docs/design.md, "Request lifecycle").
 ///
 /// States only move forward: `queued` → `pending` → `in_progress` → `completed` | `cancelled`,
 /// and `failed` from any non-terminal state. A processor may skip states (e.g. `pending` →

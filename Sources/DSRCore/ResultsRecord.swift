@@ -35,7 +35,8 @@ package enum ResultsStatus: String, Codable, Sendable, CaseIterable {
     case failed
 }
 
-/// Delivery of the Events API "erasure requested" user attributes (external-apis §2) for an erasure.
+/// Delivery of the Events API "erasure requested" user attributes (docs/upstream-apis.md, "Events API") for an
+/// erasure.
 package struct ErasureAttributesRecord: Codable, Sendable, Equatable {
     /// Nil when not applicable (not an erasure, or the Events API is not configured).
     package var status: ErasureAttributesStatus?

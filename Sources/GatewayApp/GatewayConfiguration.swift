@@ -58,7 +58,8 @@ package struct GatewayConfiguration: Sendable {
     }
 }
 
-/// The mParticle Events API (external-apis §2), used for `POST /events` and the erasure attributes.
+/// The mParticle Events API (docs/upstream-apis.md, "Events API"), used for `POST /events` and the erasure
+/// attributes.
 package struct EventsConfiguration: Sendable {
     /// Base URL and Input credentials (keys `events.base_url`, `events.input_key`, `events.input_secret`).
     package var client: EventsClientConfiguration

@@ -4,13 +4,15 @@ import Logging
 import OpenDSR
 import ServiceLifecycle
 
-/// A faithful local mParticle OpenDSR v3 processor served over real HTTP (design §7, external-apis §1 and §7).
+/// A faithful local mParticle OpenDSR v3 processor served over real HTTP (docs/design.md,
+/// "The processor simulator"; docs/upstream-apis.md, "What the simulator reproduces").
 ///
 /// Construct it with a clock, run it (directly or in a `ServiceGroup`), learn its URL with
 /// `waitUntilListening()`, and trust `trustRootPEM`. Requests move through their lifecycle at `clock.now`
 /// whenever `tick()` runs: every `tickInterval` in real time, or explicitly (tests and manual-clock play, with
 /// `tickInterval: nil`). Callbacks are queued and sent in batches every `callbackBatchInterval`.
-/// The same server answers mParticle's Events API (`POST /v2/events`, external-apis §2) on the Input credentials.
+/// The same server answers mParticle's Events API (`POST /v2/events`; docs/upstream-apis.md, "Events API") on the
+/// Input credentials.
 package final class ProcessorSimulator: Service {
     package let configuration: SimulatorConfiguration
     let clock: any WallClock

@@ -31,7 +31,7 @@ package enum PKIFixtures {
     package static let untrusted = try! CertificateAuthority.makeChain(
         notBefore: now - 30 * day, notAfter: now + 60 * day)
 
-    /// A callback body in mParticle's compact key order (§1.11 of external-apis).
+    /// A callback body in mParticle's compact key order (docs/upstream-apis.md, "Callbacks").
     package static let body = Array(
         #"{"controller_id":"1402","expected_completion_time":"2025-06-09T00:00:00Z","subject_request_id":"475974fa-6b42-4370-bb56-b5d845686bb5","request_status":"completed","results_url":null,"extensions":null}"#
             .utf8

@@ -5,9 +5,10 @@ import OpenDSR
 import Persistence
 import ServiceLifecycle
 
-/// Callbacks are a hint, polling is the truth (design §3.4): re-reads the processor's status of requests in flight
-/// that have not moved for `staleAfter` — and, on start-up, of every request in flight — and records what it says.
-/// Each request is then left alone for another `staleAfter`, so polling stays a trickle beside submissions.
+/// Callbacks are a hint, polling is the truth (a principle in docs/design.md): re-reads the processor's status of
+/// requests in flight that have not moved for `staleAfter` — and, on start-up, of every request in flight — and
+/// records what it says. Each request is then left alone for another `staleAfter`, so polling stays a trickle beside
+/// submissions.
 package struct ReconciliationPoller: Service {
     private let store: any RequestStore
     private let client: OpenDSRClient

@@ -1,7 +1,8 @@
 import DSRCore
 import OpenDSR
 
-/// Builds the OpenDSR `POST /requests` body for a stored request (the shape Guardian sends, external-apis §1.2).
+/// Builds the OpenDSR `POST /requests` body for a stored request (the shape Guardian sends; docs/upstream-apis.md,
+/// "Submitting a request").
 package struct SubmitBodyBuilder: Sendable {
     /// Whether to ask mParticle to skip the 7-day cancellable waiting period of erasures.
     package var skipWaitingPeriod: Bool

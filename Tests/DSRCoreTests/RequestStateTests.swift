@@ -3,7 +3,7 @@ import Testing
 
 @Suite("RequestState")
 struct RequestStateTests {
-    /// Every (from, to) pair and whether it is a forward move (design §2).
+    /// Every (from, to) pair and whether it is a forward move (docs/design.md, "Request lifecycle").
     static let moves: [(RequestState, RequestState, Bool)] = RequestState.allCases.flatMap { from in
         RequestState.allCases.map { to in (from, to, expectedMove(from, to)) }
     }

@@ -8,7 +8,8 @@ import OpenDSR
 import TestSupport
 import Workers
 
-/// How the dispatcher answers each processor refusal (external-apis §1.9), over loopback against the simulator.
+/// How the dispatcher answers each processor refusal (docs/upstream-apis.md, "Errors"), over loopback against the
+/// simulator.
 @Suite struct DeliveryOutcomeTests {
     @Test func aSecondInProgressRequestForTheSameSubjectFailsWithTheReason() async throws {
         try await GatewayHarness.with { harness in

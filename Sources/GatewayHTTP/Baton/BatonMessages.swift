@@ -2,7 +2,7 @@ import DSRCore
 import Foundation
 import Hummingbird
 
-/// What Baton sends its data-provider Lambdas (external-apis §5), field for field.
+/// What Baton sends its data-provider Lambdas (docs/baton.md), field for field.
 struct BatonRequest: Decodable {
     var requestType: String
     var action: String

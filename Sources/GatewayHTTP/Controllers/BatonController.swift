@@ -7,7 +7,7 @@ import Persistence
 import Workers
 
 /// `POST /baton`: the data-provider contract Baton's Lambdas implement, byte for byte in field names and values
-/// (external-apis §5). Needs an API key with the `baton` scope.
+/// (docs/baton.md). Needs an API key with the `baton` scope.
 package struct BatonController: Sendable {
     let intake: RequestIntake
     let store: any RequestStore

@@ -27,7 +27,7 @@ package struct DataSubjectRequestsController: Sendable {
         return routes
     }
 
-    /// The submit body (design §4).
+    /// The submit body (openapi.yaml, `SubmitRequest`).
     struct SubmitPayload: Decodable {
         var id: String?
         var regulation: String

@@ -3,7 +3,8 @@ import Foundation
 
 extension EventBatch {
     /// The batch Guardian uploads before submitting an erasure, marking the profile "erasure requested"
-    /// (external-apis §2): three user attributes, the `customer_id` identity and the environment, nothing else.
+    /// (docs/upstream-apis.md, "Events API"): three user attributes, the `customer_id` identity and the
+    /// environment, nothing else.
     package static func erasureRequested(
         customerId: String, submittedAt: Date, environment: Environment
     ) -> EventBatch {

@@ -1,7 +1,8 @@
 import Foundation
 
-/// One batch of the mParticle Events API (`POST /v2/events`, one user per batch; external-apis §2). Every field is
-/// optional; the loosely typed objects are kept as ``JSONValue`` so a batch forwards unchanged.
+/// One batch of the mParticle Events API (`POST /v2/events`, one user per batch; docs/upstream-apis.md,
+/// "Events API"). Every field is optional; the loosely typed objects are kept as ``JSONValue`` so a batch forwards
+/// unchanged.
 package struct EventBatch: Codable, Sendable, Equatable {
     package var events: [Event]?
     package var deviceInfo: JSONValue?

@@ -1,6 +1,6 @@
 import Foundation
 
-/// mParticle's Events API limits (external-apis §2, MPLIM/MPEV), checked before a batch is forwarded.
+/// mParticle's Events API limits (docs/upstream-apis.md, "Events API"), checked before a batch is forwarded.
 package enum EventBatchLimits {
     /// Largest request body, in bytes (256 KB); larger requests are refused with 413.
     package static let maxRequestBytes = 256 * 1024

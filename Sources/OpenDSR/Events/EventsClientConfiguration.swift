@@ -1,7 +1,7 @@
 import Foundation
 
 /// How to reach mParticle's Events API with an Input's credentials, which are separate from the workspace
-/// credentials of the DSR API (external-apis §2).
+/// credentials of the DSR API (docs/upstream-apis.md, "Events API").
 package struct EventsClientConfiguration: Sendable {
     /// Base URL of the pod including the version, e.g. `https://s2s.eu1.mparticle.com/v2`
     /// (key `events.base_url`, default `https://s2s.mparticle.com/v2`).

@@ -1,4 +1,5 @@
-/// The Events API's optional error body: `{"errors":[{"code":"BAD_REQUEST","message":"..."}]}` (external-apis §2).
+/// The Events API's optional error body: `{"errors":[{"code":"BAD_REQUEST","message":"..."}]}`
+/// (docs/upstream-apis.md, "Events API").
 package struct EventsErrorBody: Codable, Sendable, Equatable {
     package var errors: [Detail]
 

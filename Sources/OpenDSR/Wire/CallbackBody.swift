@@ -1,5 +1,5 @@
-/// Body of a processor status callback (external-apis §1.11). `extensions` and `results_url` must be present
-/// (nullable); `api_version` and `group_id` are optional.
+/// Body of a processor status callback (docs/upstream-apis.md, "Callbacks"). `extensions` and `results_url` must
+/// be present (nullable); `api_version` and `group_id` are optional.
 package struct CallbackBody: Codable, Sendable, Equatable {
     package var controllerId: String
     package var expectedCompletionTime: String?

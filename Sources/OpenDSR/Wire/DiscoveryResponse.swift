@@ -1,4 +1,4 @@
-/// Body of `GET /v3/discovery` (external-apis §1.6).
+/// Body of `GET /v3/discovery` (docs/upstream-apis.md, "Discovery and the processor certificate").
 package struct DiscoveryResponse: Codable, Sendable, Equatable {
     package var apiVersion: String
     package var supportedIdentities: [SupportedIdentity]

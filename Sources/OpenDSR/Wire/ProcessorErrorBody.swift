@@ -1,4 +1,5 @@
-/// mParticle's (unwrapped) error body: `{"code": 400, "message": "...", "errors": [...]}` (external-apis §1.9).
+/// mParticle's (unwrapped) error body: `{"code": 400, "message": "...", "errors": [...]}` (docs/upstream-apis.md,
+/// "Errors").
 package struct ProcessorErrorBody: Codable, Sendable, Equatable {
     package var code: Int
     package var message: String

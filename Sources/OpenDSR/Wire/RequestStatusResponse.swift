@@ -1,4 +1,5 @@
-/// Body of `GET /v3/requests/{id}` and each element of `GET /v3/requests?group_id=` (external-apis §1.3).
+/// Body of `GET /v3/requests/{id}` and each element of `GET /v3/requests?group_id=` (docs/upstream-apis.md,
+/// "Request status").
 package struct RequestStatusResponse: Codable, Sendable, Equatable {
     package var controllerId: String
     package var expectedCompletionTime: String?
@@ -36,7 +37,7 @@ package struct RequestStatusResponse: Codable, Sendable, Equatable {
     }
 }
 
-/// Per-partner erasure forwarding state (external-apis §1.8).
+/// Per-partner erasure forwarding state (docs/upstream-apis.md, "Erasure forwarding (extensions)").
 package struct PartnerForwarding: Codable, Sendable, Equatable {
     package var domain: String?
     package var name: String?

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Body of `POST /v3/requests` (external-apis §1.2).
+/// Body of `POST /v3/requests` (docs/upstream-apis.md, "Submitting a request").
 package struct SubmitRequestBody: Codable, Sendable, Equatable {
     package var regulation: String
     package var subjectRequestId: String

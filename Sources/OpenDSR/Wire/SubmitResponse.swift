@@ -1,4 +1,4 @@
-/// Body of the 201 answer to `POST /v3/requests` (external-apis §1.2).
+/// Body of the 201 answer to `POST /v3/requests` (docs/upstream-apis.md, "Submitting a request").
 package struct SubmitResponse: Codable, Sendable, Equatable {
     package var expectedCompletionTime: String?
     package var receivedTime: String

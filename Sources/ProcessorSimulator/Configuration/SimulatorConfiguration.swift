@@ -1,7 +1,7 @@
 import Foundation
 
 /// Settings of the OpenDSR processor simulator (and its Events API endpoint); every default mirrors mParticle's
-/// documented behaviour (external-apis §1, §2 and §7).
+/// documented behaviour (docs/upstream-apis.md, "What the simulator reproduces").
 package struct SimulatorConfiguration: Sendable {
     /// Interface to bind. Default `127.0.0.1`.
     package var host: String

@@ -4,7 +4,8 @@ import Hummingbird
 import NIOCore
 import OpenDSR
 
-/// `GET /v3/discovery` and the certificate download it points at (external-apis §1.6).
+/// `GET /v3/discovery` and the certificate download it points at (docs/upstream-apis.md,
+/// "Discovery and the processor certificate").
 struct DiscoveryController: Sendable {
     /// Path of the PEM chain (leaf, intermediate, root), served without authentication like mParticle's static host.
     static let certificatePath = "static/dsr/opendsr_cert.pem"

@@ -6,9 +6,9 @@ import Logging
 import NIOCore
 import OpenDSR
 
-/// `POST /v2/events`: mParticle's Events API for one batch (external-apis §2), on the Input's credentials. 503 while
-/// the `events_unavailable` fault is set, 401 without credentials, 403 with wrong ones, 400 for a malformed batch or
-/// one over a limit, else 202 once the batch is recorded.
+/// `POST /v2/events`: mParticle's Events API for one batch (docs/upstream-apis.md, "Events API"), on the Input's
+/// credentials. 503 while the `events_unavailable` fault is set, 401 without credentials, 403 with wrong ones, 400
+/// for a malformed batch or one over a limit, else 202 once the batch is recorded.
 struct EventsController: Sendable {
     let authenticator: BasicAuthenticator
     let faults: FaultInjector

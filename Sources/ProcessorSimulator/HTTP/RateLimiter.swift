@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// mParticle's workspace limits on the injected clock: requests per rolling minute (GET, POST and DELETE
-/// together) and new requests (POST) per UTC day (external-apis §1.10).
+/// together) and new requests (POST) per UTC day (docs/upstream-apis.md, "Rate limits").
 final class RateLimiter: Sendable {
     /// The answer for one request.
     enum Decision: Equatable {

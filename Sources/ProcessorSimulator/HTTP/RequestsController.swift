@@ -4,7 +4,8 @@ import Hummingbird
 import Logging
 import OpenDSR
 
-/// `/v3/requests`: submit, status, group listing and cancel (external-apis §1.2–§1.5).
+/// `/v3/requests`: submit, status, group listing and cancel (docs/upstream-apis.md, "Submitting a request" to
+/// "Cancelling").
 struct RequestsController: Sendable {
     let store: SimulatorStore
     let schedule: LifecycleSchedule

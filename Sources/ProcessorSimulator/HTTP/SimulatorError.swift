@@ -4,7 +4,8 @@ import Hummingbird
 import NIOCore
 import OpenDSR
 
-/// An mParticle-style error answer: the unwrapped `{"code","message","errors"}` body (external-apis §1.9).
+/// An mParticle-style error answer: the unwrapped `{"code","message","errors"}` body (docs/upstream-apis.md,
+/// "Errors").
 struct SimulatorError: Error, HTTPResponseError {
     let status: HTTPResponse.Status
     let message: String

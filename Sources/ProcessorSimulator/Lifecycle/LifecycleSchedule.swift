@@ -1,7 +1,7 @@
 import DSRCore
 import Foundation
 
-/// Computes lifecycle plans from the configuration (external-apis §1.7).
+/// Computes lifecycle plans from the configuration (docs/upstream-apis.md, "Lifecycle and timing").
 ///
 /// - Erasure: waiting period (7 days, or 12 hours with `skip_waiting_period`), then `in_progress` for the
 ///   processing duration (48 hours).

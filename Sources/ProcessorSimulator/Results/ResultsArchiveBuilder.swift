@@ -1,7 +1,8 @@
 import Foundation
 import ZIPFoundation
 
-/// Builds the access/portability results archive in memory: a zip of JSON Lines files (external-apis §1.7).
+/// Builds the access/portability results archive in memory: a zip of JSON Lines files (docs/upstream-apis.md,
+/// "Lifecycle and timing").
 ///
 /// A matched profile gives `profile.jsonl` (one line) and `event_batches.jsonl` (three batches); a profile without
 /// data gives only `empty.txt`. Contents are derived from the identities and times only, so they are reproducible.

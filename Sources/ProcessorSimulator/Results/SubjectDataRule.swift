@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 
-/// The simulator's deterministic stand-in for mParticle's identity resolution (external-apis §1.7):
+/// The simulator's deterministic stand-in for mParticle's identity resolution (docs/upstream-apis.md,
+/// "Lifecycle and timing"):
 ///
 /// - every identity value starts with `nodata-` → no profile matches; the results link answers 404;
 /// - every identity value starts with `empty-` → a profile matches but holds no data; the archive holds `empty.txt`;

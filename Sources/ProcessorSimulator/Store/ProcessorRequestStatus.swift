@@ -1,4 +1,5 @@
-/// `request_status` values a processor reports (external-apis §1.3); there is no failure status.
+/// `request_status` values a processor reports (docs/upstream-apis.md, "Request status"); there is no failure
+/// status.
 package enum ProcessorRequestStatus: String, Codable, Sendable, CaseIterable {
     case pending
     case inProgress = "in_progress"

@@ -1,6 +1,7 @@
 import OpenDSR
 
-/// The simulator's wire bodies in mParticle's member order (external-apis §1.2, §1.3, §1.5, §1.11).
+/// The simulator's wire bodies in mParticle's member order (docs/upstream-apis.md: "Submitting a request",
+/// "Request status", "Cancelling" and "Callbacks").
 extension CallbackBody {
     /// The real mParticle callback order: controller_id, expected_completion_time, status_callback_url,
     /// subject_request_id, request_status, results_url, extensions.

@@ -1,4 +1,5 @@
-/// Identity types mParticle's DSR v3 accepts (external-apis §1.2, §1.6).
+/// Identity types mParticle's DSR v3 accepts (docs/upstream-apis.md, "Submitting a request" and
+/// "Discovery and the processor certificate").
 enum IdentityCatalog {
     /// The 11 `subject_identities` types, spelled as `/discovery` lists them.
     static let discoverable: [String] = [

@@ -18,7 +18,8 @@ struct InvalidSubmission: Error, Equatable {
     let message: String
 }
 
-/// Checks `POST /v3/requests` bodies against mParticle's rules (external-apis §1.2, §1.9).
+/// Checks `POST /v3/requests` bodies against mParticle's rules (docs/upstream-apis.md, "Submitting a request" and
+/// "Errors").
 enum SubmissionValidator {
     /// The message mParticle documents for the mpid rule.
     static let mpidAloneMessage = "If an mpid is provided, it must be the only identity in the request."
