@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "dsr-gateway",
             dependencies: [
-                "GatewayApp", "Operations",
+                "GatewayApp", "GatewayTools", "Operations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -44,8 +44,8 @@ let package = Package(
         .target(
             name: "GatewayApp",
             dependencies: [
-                "DSRCore", "Persistence", "OpenDSR", "CallbackVerification", "Workers", "GatewayHTTP",
-                "ProcessorSimulator", "Operations",
+                "DSRCore", "Persistence", "OpenDSR", "CallbackVerification", "RequestUseCases",
+                "Workers", "GatewayHTTP", "ProcessorSimulator", "Operations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -54,24 +54,40 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "GatewayTools",
+            dependencies: [
+                "GatewayApp", "DSRCore", "OpenDSR", "GatewayHTTP", "Operations", "ProcessorSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: upcoming
         ),
         .target(
             name: "Operations",
             dependencies: [
-                "DSRCore", "Persistence", "CallbackVerification", "OpenDSR",
+                "DSRCore", "Persistence", "CallbackVerification", "OpenDSR", "BackgroundWork",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -80,11 +96,13 @@ let package = Package(
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "DSRCore", "Persistence", "CallbackVerification", "OpenDSR", "Operations",
+                "DSRCore", "Persistence", "CallbackVerification", "OpenDSR", "RequestUseCases", "Operations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),
@@ -101,8 +119,6 @@ let package = Package(
                 "DSRCore",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),
@@ -127,6 +143,21 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "BackgroundWork",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "RequestUseCases",
+            dependencies: [
+                "DSRCore", "Persistence", "OpenDSR",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -134,7 +165,7 @@ let package = Package(
         .target(
             name: "Workers",
             dependencies: [
-                "DSRCore", "Persistence", "OpenDSR",
+                "DSRCore", "Persistence", "OpenDSR", "BackgroundWork", "RequestUseCases",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -162,9 +193,11 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "DSRCore", "Persistence", "ProcessorSimulator", "GatewayApp", "Workers", "GatewayHTTP", "OpenDSR",
-                "CallbackVerification", "Operations",
+                "DSRCore", "Persistence", "ProcessorSimulator", "GatewayApp", "GatewayTools", "RequestUseCases",
+                "Workers",
+                "GatewayHTTP", "OpenDSR", "CallbackVerification", "Operations",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -186,7 +219,9 @@ let package = Package(
         ),
         .testTarget(
             name: "DSRCoreTests",
-            dependencies: ["DSRCore", "TestSupport"],
+            dependencies: [
+                "DSRCore"
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -203,7 +238,6 @@ let package = Package(
             dependencies: [
                 "CallbackVerification", "ProcessorSimulator", "TestSupport", "DSRCore",
                 .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: upcoming
@@ -220,10 +254,10 @@ let package = Package(
         .testTarget(
             name: "ProcessorSimulatorTests",
             dependencies: [
-                "ProcessorSimulator", "OpenDSR", "DSRCore", "TestSupport",
+                "ProcessorSimulator", "OpenDSR", "DSRCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -237,7 +271,7 @@ let package = Package(
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
-                "GatewayApp", "GatewayHTTP", "TestSupport", "DSRCore", "ProcessorSimulator", "Persistence", "OpenDSR",
+                "GatewayHTTP", "TestSupport", "DSRCore", "ProcessorSimulator", "Persistence", "OpenDSR",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -264,14 +298,14 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "GatewayApp", "TestSupport", "ProcessorSimulator", "DSRCore", "OpenDSR", "Workers", "Operations",
+                "GatewayApp", "GatewayTools", "TestSupport", "Workers", "BackgroundWork", "ProcessorSimulator",
+                "DSRCore", "OpenDSR", "Operations",
                 "Persistence",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: upcoming

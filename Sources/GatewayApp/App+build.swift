@@ -11,6 +11,7 @@ import OpenDSR
 import Operations
 import Persistence
 import ServiceLifecycle
+import RequestUseCases
 import Workers
 
 /// The gateway application type `buildApplication` returns.

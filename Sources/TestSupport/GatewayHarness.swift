@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import DSRCore
 import Foundation
 import GatewayApp
+import GatewayTools
 import Logging
 import NIOPosix
 import ProcessorSimulator

@@ -10,7 +10,7 @@ import NIOPosix
 import OpenDSR
 import Operations
 import Persistence
-import Workers
+import RequestUseCases
 import X509
 
 /// The gateway's real router on a real SQLite file, driven in-process through `app.test(.router)`.

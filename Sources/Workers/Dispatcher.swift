@@ -1,8 +1,10 @@
+import BackgroundWork
 import DSRCore
 import Foundation
 import Logging
 import OpenDSR
 import Persistence
+import RequestUseCases
 import ServiceLifecycle
 
 /// The outbox dispatcher: delivers queued requests to the processor, at most once per id, retrying with backoff.

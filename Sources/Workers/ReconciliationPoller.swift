@@ -1,8 +1,10 @@
+import BackgroundWork
 import DSRCore
 import Foundation
 import Logging
 import OpenDSR
 import Persistence
+import RequestUseCases
 import ServiceLifecycle
 
 /// Callbacks are a hint, polling is the truth (a principle in docs/design.md): re-reads the processor's status of

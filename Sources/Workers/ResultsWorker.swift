@@ -1,3 +1,4 @@
+import BackgroundWork
 import DSRCore
 import Foundation
 import Logging

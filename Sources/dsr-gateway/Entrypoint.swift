@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayApp
+import GatewayTools
 import Logging
 import Operations
 

@@ -2,6 +2,7 @@ import Crypto
 import DSRCore
 import Foundation
 import GatewayApp
+import GatewayTools
 import NIOHTTP1
 import ProcessorSimulator
 import Testing

@@ -1,6 +1,8 @@
+import BackgroundWork
 import DSRCore
 import Foundation
 import GatewayApp
+import GatewayTools
 import NIOHTTP1
 import ProcessorSimulator
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayApp
+import GatewayTools
 import NIOHTTP1
 import OpenDSR
 import Operations

@@ -2,6 +2,7 @@ import DSRCore
 import Foundation
 import NIOHTTP1
 import GatewayApp
+import GatewayTools
 import OpenDSR
 import ProcessorSimulator
 import Testing

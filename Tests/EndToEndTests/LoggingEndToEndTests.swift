@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GatewayApp
+import GatewayTools
 import NIOCore
 import NIOHTTP1
 import ProcessorSimulator

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import DSRCore
 import Foundation
 import GatewayApp
+import GatewayTools
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1

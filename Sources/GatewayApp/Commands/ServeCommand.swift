@@ -4,6 +4,7 @@ import DSRCore
 import Foundation
 import Hummingbird
 import Logging
+import Operations
 import SystemPackage
 
 /// `dsr-gateway serve`: runs the gateway from a configuration file and the environment, or with `--dev` against an

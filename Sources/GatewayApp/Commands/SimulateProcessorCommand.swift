@@ -2,6 +2,7 @@ import ArgumentParser
 import DSRCore
 import Foundation
 import Logging
+import Operations
 import ProcessorSimulator
 
 /// `dsr-gateway simulate-processor`: runs the OpenDSR/mParticle processor simulator alone.

@@ -9,7 +9,7 @@ extension DevEnvironment {
     /// `directory`, `secret` as its API key), calls `body` with the gateway's port, then stops the gateway and, once it
     /// has stopped, the simulator (its last callbacks have somewhere to go). Callers close their own HTTP clients in
     /// `body`: an idle keep-alive connection would hold the server's graceful shutdown open.
-    static func withGateway<T: Sendable>(
+    package static func withGateway<T: Sendable>(
         simulator: ProcessorSimulator, clock: any WallClock, directory: URL, secret: String, pollInterval: TimeInterval,
         logger: Logger, _ body: (Int) async throws -> T
     ) async throws -> T {

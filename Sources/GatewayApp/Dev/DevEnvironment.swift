@@ -5,6 +5,7 @@ import Hummingbird
 import GatewayHTTP
 import Logging
 import OpenDSR
+import Operations
 import ProcessorSimulator
 import Workers
 
@@ -12,7 +13,7 @@ import Workers
 /// freshly generated API key with every scope. No credentials or network needed.
 package enum DevEnvironment {
     /// The simulator's lifecycle, sped up so a person can watch requests complete in about a minute.
-    static let fastSimulator = SimulatorConfiguration(
+    package static let fastSimulator = SimulatorConfiguration(
         callbackBatchInterval: 5, erasureWaitingPeriod: 20, erasureShortWaitingPeriod: 10,
         erasureProcessingDuration: 20, accessSchedule: .fixedDelay(15), accessCompilationDuration: 10,
         expectedCompletionMargin: 60)

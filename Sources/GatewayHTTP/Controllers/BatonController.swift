@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import Operations
 import Persistence
-import Workers
+import RequestUseCases
 
 /// `POST /baton`: the data-provider contract Baton's Lambdas implement, byte for byte in field names and values
 /// (docs/baton.md). Needs an API key with the `baton` scope.

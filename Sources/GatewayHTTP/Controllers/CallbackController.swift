@@ -6,7 +6,7 @@ import Hummingbird
 import Logging
 import OpenDSR
 import Operations
-import Workers
+import RequestUseCases
 
 /// `POST /data-subject-requests/{id}/callback`: processor status callbacks (public, signature-verified).
 ///

@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import Persistence
-import Workers
+import RequestUseCases
 
 /// `POST/GET/DELETE /data-subject-requests`: submit, read and cancel requests (API key required).
 package struct DataSubjectRequestsController: Sendable {

@@ -1,11 +1,11 @@
 import AsyncHTTPClient
 import DSRCore
 import Foundation
+import GatewayApp
 import Logging
 import NIOPosix
 import OpenDSR
 import ProcessorSimulator
-import Workers
 
 /// The `demo` command's script: the simulator (real mParticle timings) and the gateway run on loopback sharing a
 /// manual clock; the demo submits an erasure and an access request, advances time and prints what happens.

@@ -1,11 +1,13 @@
 import AsyncHTTPClient
 import DSRCore
 import Foundation
+import GatewayApp
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import OpenDSR
+import Operations
 import ProcessorSimulator
 import Synchronization
 

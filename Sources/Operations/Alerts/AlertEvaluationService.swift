@@ -1,19 +1,25 @@
 import DSRCore
 import Foundation
 import Logging
-import Operations
 import ServiceLifecycle
-import Workers
+import BackgroundWork
 
 /// Runs an ``AlertEvaluation`` round every `interval` seconds against a fresh scrape, on the injected clock; gives the
 /// evaluator lease up at graceful shutdown.
-struct AlertEvaluationService: Service {
+package struct AlertEvaluationService: Service {
     let evaluation: AlertEvaluation
     let sampler: MetricsSampler
     let clock: any WallClock
     let logger: Logger
 
-    func run() async throws {
+    package init(evaluation: AlertEvaluation, sampler: MetricsSampler, clock: any WallClock, logger: Logger) {
+        self.evaluation = evaluation
+        self.sampler = sampler
+        self.clock = clock
+        self.logger = logger
+    }
+
+    package func run() async throws {
         await repeatUntilShutdown(every: evaluation.interval, name: "alerts", logger: logger) {
             try await evaluation.evaluate(MetricsText(try await sampler.exposition()), at: clock.now)
             return false

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Operations
 
 /// `dsr-gateway bench`: throughput and latency of the gateway's hot paths on loopback, and the pacer's accuracy.
 struct BenchCommand: AsyncParsableCommand {

@@ -1,7 +1,6 @@
 import Logging
-import Operations
 import ServiceLifecycle
-import Workers
+import BackgroundWork
 
 /// Delivers the alert notification outbox: one loop per route with a destination, each every second sending
 /// everything due (see ``AlertNotifier``), so one route's hanging receiver delays no other. Says at start-up which

@@ -1,9 +1,11 @@
 import AsyncHTTPClient
 import DSRCore
 import Foundation
+import GatewayApp
 import GatewayHTTP
 import Logging
 import OpenDSR
+import Operations
 import ProcessorSimulator
 
 /// One soak run: the processor simulator in this process (real HTTP on loopback, real clock, fast lifecycle), the

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Operations
 
 /// `dsr-gateway soak`: the fault and load harness. Exits 1 unless lost = 0, duplicates = 0 and every offered request
 /// was accepted and completed.

@@ -1,20 +1,29 @@
 import DSRCore
 import Foundation
 import Logging
-import Operations
 import ServiceLifecycle
-import Workers
+import BackgroundWork
 
 /// Writes the operations guide's metrics as CloudWatch Embedded Metric Format lines to standard output every
 /// `interval` seconds (the CloudWatch agent or Lambda runtime turns them into metrics). Off unless configured.
-struct CloudWatchEMFReporter: Service {
+package struct CloudWatchEMFReporter: Service {
     let sampler: MetricsSampler
     let emf: CloudWatchEMF
     let interval: TimeInterval
     let clock: any WallClock
     let logger: Logger
 
-    func run() async throws {
+    package init(
+        sampler: MetricsSampler, emf: CloudWatchEMF, interval: TimeInterval, clock: any WallClock, logger: Logger
+    ) {
+        self.sampler = sampler
+        self.emf = emf
+        self.interval = interval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    package func run() async throws {
         var previous: MetricsText?
         await repeatUntilShutdown(every: interval, name: "cloudwatch-emf", logger: logger) {
             let current = MetricsText(try await sampler.exposition())
