@@ -34,20 +34,18 @@ package struct RouterHarness: Sendable {
             let store = try await SQLiteRequestStore.open(path: database.path, logger: GatewayHarness.quietLogger)
             let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
             let harness = RouterHarness(store: store, clock: ManualWallClock(start))
-            let client = OpenDSRClient(
-                httpClient: httpClient,
-                configuration: .init(baseURL: "http://127.0.0.1:9/v3", workspaceKey: "k", workspaceSecret: "s"),
-                pacer: ProcessorPacer(clock: harness.clock))
-            let certificates = ProcessorCertificateCache(
-                fetchChainPEM: { _ in chainPEM }, trustRoots: trustRoots, clock: harness.clock)
-            let router = buildRouter(
-                store: store, client: client, events: nil, certificates: certificates,
-                publicBaseURL: PublicBaseURL(publicBaseURL), configuration: configuration,
-                sampler: MetricsSampler(
-                    metrics: GatewayMetrics(), store: store, pacer: client.pacer, certificates: certificates,
-                    clock: harness.clock),
-                alerts: AlertMonitor(rules: configuration.alerts.rules, start: harness.clock.now),
-                clock: harness.clock)
+            let router: Router<GatewayRequestContext>
+            do {
+                router = buildRouter(
+                    try await GatewayComponents(
+                        configuration: configuration, clock: harness.clock, store: store, metrics: GatewayMetrics(),
+                        httpClient: httpClient, trustRoots: trustRoots, logger: GatewayHarness.quietLogger,
+                        fetchChainPEM: { _ in chainPEM }))
+            } catch {
+                try? await httpClient.shutdown()
+                try? await store.close()
+                throw error
+            }
             let app = Application(router: router, logger: GatewayHarness.quietLogger)
             do {
                 let result = try await app.test(.router) { client in try await body(harness, client) }
@@ -65,7 +63,8 @@ package struct RouterHarness: Sendable {
     private static var configuration: GatewayConfiguration {
         GatewayConfiguration(
             publicBaseURL: publicBaseURL, sqlitePath: "unused",
-            processor: .init(workspaceKey: "k", workspaceSecret: "s"),
+            // Unreachable: tests of the router never reach the processor.
+            processor: .init(baseURL: "http://127.0.0.1:9/v3", workspaceKey: "k", workspaceSecret: "s"),
             apiKeys: [
                 APIKey(name: "writer", sha256Hex: APIKey.hash(secret: writerKey), scopes: Set(APIScope.allCases))!,
                 APIKey(name: "reader", sha256Hex: APIKey.hash(secret: readerKey), scopes: [.read])!,
