@@ -310,5 +310,15 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .testTarget(
+            name: "WorkersTests",
+            dependencies: [
+                "Workers", "BackgroundWork", "RequestUseCases", "TestSupport", "ProcessorSimulator", "OpenDSR",
+                "Persistence", "DSRCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
     ]
 )

@@ -3,9 +3,11 @@ import Logging
 import ServiceLifecycle
 
 /// Runs `pass` again and again until the task is cancelled or the service group shuts down gracefully. After a pass
-/// that did no work (it returns false) or failed (logged with `name`, then retried), waits `interval` seconds.
+/// that did no work (it returns false) or failed (logged with `name`, then retried), waits `interval` seconds on
+/// `clock`, so a test that steps the clock steps the loop.
 package func repeatUntilShutdown(
-    every interval: TimeInterval, name: String, logger: Logger, _ pass: () async throws -> Bool
+    every interval: TimeInterval, on clock: any Clock<Duration>, name: String, logger: Logger,
+    _ pass: () async throws -> Bool
 ) async {
     let pause = Duration.milliseconds(Int64(interval * 1000))
     while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -17,7 +19,7 @@ package func repeatUntilShutdown(
         }
         if !worked {
             // A long interval (the alert evaluator's 30 s) must not hold a graceful shutdown up.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+            try? await cancelWhenGracefulShutdown { try await clock.sleep(for: pause) }
         }
     }
 }

@@ -1,9 +1,16 @@
 import Foundation
 import Synchronization
 
-/// The source of "now" for every component, injected so time can be moved in tests and in the simulator.
+/// The source of "now" for every component, injected so time can be moved in tests and in the simulator, and the
+/// clock background loops wait on between passes.
 package protocol WallClock: Sendable {
     var now: Date { get }
+    /// What loops sleep on: the continuous clock, unless a test steps time itself (TestSupport's `TestClock`).
+    var timer: any Clock<Duration> { get }
+}
+
+extension WallClock {
+    package var timer: any Clock<Duration> { ContinuousClock() }
 }
 
 /// The real wall clock.
@@ -12,7 +19,8 @@ package struct SystemWallClock: WallClock {
     package var now: Date { Date() }
 }
 
-/// A wall clock that only moves when told to: tests, the demo and the simulator's lifecycle use it.
+/// A wall clock that only moves when told to: tests, the demo and the simulator's lifecycle use it. Loops still wait
+/// in real time on it, so an end-to-end test's workers keep polling while its dates stand still.
 package final class ManualWallClock: WallClock {
     private let current: Mutex<Date>
 

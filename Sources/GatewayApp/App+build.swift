@@ -96,7 +96,8 @@ private func backgroundServices(
                 interval: configuration.alerts.evaluationInterval, logger: logger),
             sampler: components.sampler, clock: clock, logger: logger),
         AlertNotificationService(
-            notifier: notifier, routes: configuration.alerts.destinations.configuredRoutes, logger: logger),
+            notifier: notifier, routes: configuration.alerts.destinations.configuredRoutes, clock: clock,
+            logger: logger),
     ]
     if let emf = configuration.cloudWatchEMF {
         services.append(

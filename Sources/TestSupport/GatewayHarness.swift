@@ -164,5 +164,7 @@ package actor GatewayHarness {
 /// The harness could not do what a test asked.
 package struct HarnessError: Error, CustomStringConvertible {
     package var what: String
+
+    package init(what: String) { self.what = what }
     package var description: String { what }
 }

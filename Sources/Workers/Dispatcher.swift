@@ -35,7 +35,9 @@ package struct Dispatcher: Service {
     }
 
     package func run() async throws {
-        await repeatUntilShutdown(every: configuration.pollInterval, name: "dispatcher", logger: logger) {
+        await repeatUntilShutdown(
+            every: configuration.pollInterval, on: clock.timer, name: "dispatcher", logger: logger
+        ) {
             try await deliverDue() > 0
         }
     }

@@ -32,7 +32,7 @@ package struct ErasureAttributesSender: Service {
     }
 
     package func run() async throws {
-        await repeatUntilShutdown(every: pollInterval, name: "erasure attributes", logger: logger) {
+        await repeatUntilShutdown(every: pollInterval, on: clock.timer, name: "erasure attributes", logger: logger) {
             try await sendDue()
             return false
         }

@@ -34,7 +34,9 @@ package struct ReconciliationPoller: Service {
     package func run() async throws {
         // Start-up: everything in flight, whatever its age (callbacks may have been lost while we were down).
         var startup = true
-        await repeatUntilShutdown(every: configuration.pollInterval, name: "reconciliation", logger: logger) {
+        await repeatUntilShutdown(
+            every: configuration.pollInterval, on: clock.timer, name: "reconciliation", logger: logger
+        ) {
             // The sweep ends when nothing in flight is left to read; a read the pacer held back stays due.
             if try await pollDue(startup: startup) == 0 { startup = false }
             return false

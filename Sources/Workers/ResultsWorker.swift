@@ -30,7 +30,7 @@ package struct ResultsWorker: Service {
     }
 
     package func run() async throws {
-        await repeatUntilShutdown(every: configuration.pollInterval, name: "results", logger: logger) {
+        await repeatUntilShutdown(every: configuration.pollInterval, on: clock.timer, name: "results", logger: logger) {
             try await downloadDue()
             try await deleteExpired()
             return false

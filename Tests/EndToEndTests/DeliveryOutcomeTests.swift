@@ -26,31 +26,6 @@ import Workers
         }
     }
 
-    @Test func a429PausesEveryDeliveryUntilRetryAfterHasPassed() async throws {
-        try await GatewayHarness.with { harness in
-            harness.simulator.setFaults(SimulatorFaults(rateLimitStorm: true, rateLimitStormRetryAfter: 120))
-            let api = try await harness.api
-            let id = try await api.submitted(regulation: "ccpa", type: "access", subjectId: "rate-limited")
-            try await harness.eventually("the 429 is recorded") { try await api.request(id).lastError != nil }
-            let queued = try await api.request(id)
-            #expect(queued.state == "queued")
-            #expect(queued.lastError?.contains("429") == true)
-            #expect(queued.audit.last?.detail?.contains("next attempt in 120 s") == true)
-            harness.simulator.setFaults(.none)
-            // The pause is shared: a request submitted during it is not sent either, though mParticle would take it.
-            let during = try await api.submitted(regulation: "gdpr", type: "access", subjectId: "during-the-pause")
-            try await harness.eventually("the second request is held back") {
-                try await api.request(during).lastError?.contains("429") == true
-            }
-            try await harness.advance(by: 60)
-            #expect(try await api.request(id).state == "queued")
-            #expect(try await api.request(during).state == "queued")
-            try await harness.advance(by: 61)
-            try await harness.waitFor(id, state: "pending")
-            try await harness.waitFor(during, state: "pending")
-        }
-    }
-
     @Test func aRequestWhoseDeliveryMayHaveReachedTheProcessorIsNotCancelledOnlyLocally() async throws {
         try await GatewayHarness.with { harness in
             harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))
@@ -61,30 +36,6 @@ import Workers
             #expect(answer.status == 409)
             #expect((answer.json?["error"] as? [String: any Sendable])?["code"] as? String == "delivery_in_progress")
             #expect(try await api.request(id).state == "queued")
-        }
-    }
-
-    @Test func aRetryBudgetRunsOutIntoFailedNotIntoSilence() async throws {
-        try await GatewayHarness.with(gateway: { $0.dispatcher.retry.maxAttempts = 5 }) { harness in
-            harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))
-            let api = try await harness.api
-            let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "never-delivered")
-            @Sendable func retries() async throws -> Int {
-                try await api.request(id).audit.filter { $0.event == "delivery_retry_scheduled" }.count
-            }
-            try await harness.eventually("the first attempt failed") { try await retries() == 1 }
-            for _ in 0..<40 where try await api.request(id).state == "queued" {
-                let before = try await retries()
-                try await harness.advance(by: 3600)
-                try await harness.eventually("another attempt") {
-                    let moved = try await retries() > before
-                    let state = try await api.request(id).state
-                    return moved || state == "failed"
-                }
-            }
-            let failed = try await api.request(id)
-            #expect(failed.state == "failed")
-            #expect(failed.lastError?.hasPrefix("not delivered after 5 attempts") == true)
         }
     }
 }

@@ -1,3 +1,4 @@
+import DSRCore
 import GatewayApp
 import Operations
 import ServiceLifecycle
@@ -12,7 +13,9 @@ import TestSupport
             let logger = GatewayHarness.quietLogger
             let services = ServiceGroup(
                 services: [
-                    AlertNotificationService(notifier: harness.notifier, routes: AlertRoute.allCases, logger: logger)
+                    AlertNotificationService(
+                        notifier: harness.notifier, routes: AlertRoute.allCases, clock: SystemWallClock(),
+                        logger: logger)
                 ],
                 gracefulShutdownSignals: [], logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in

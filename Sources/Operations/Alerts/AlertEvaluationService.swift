@@ -20,7 +20,7 @@ package struct AlertEvaluationService: Service {
     }
 
     package func run() async throws {
-        await repeatUntilShutdown(every: evaluation.interval, name: "alerts", logger: logger) {
+        await repeatUntilShutdown(every: evaluation.interval, on: clock.timer, name: "alerts", logger: logger) {
             try await evaluation.evaluate(MetricsText(try await sampler.exposition()), at: clock.now)
             return false
         }

@@ -1,3 +1,4 @@
+import DSRCore
 import Logging
 import ServiceLifecycle
 import BackgroundWork
@@ -8,11 +9,13 @@ import BackgroundWork
 package struct AlertNotificationService: Service {
     let notifier: AlertNotifier
     let routes: [AlertRoute]
+    let clock: any WallClock
     let logger: Logger
 
-    package init(notifier: AlertNotifier, routes: [AlertRoute], logger: Logger) {
+    package init(notifier: AlertNotifier, routes: [AlertRoute], clock: any WallClock, logger: Logger) {
         self.notifier = notifier
         self.routes = routes
+        self.clock = clock
         self.logger = logger
     }
 
@@ -28,7 +31,7 @@ package struct AlertNotificationService: Service {
         await withDiscardingTaskGroup { group in
             for route in routes {
                 group.addTask {
-                    await repeatUntilShutdown(every: 1, name: "alert notifications", logger: logger) {
+                    await repeatUntilShutdown(every: 1, on: clock.timer, name: "alert notifications", logger: logger) {
                         try await notifier.deliverDue(on: route) > 0
                     }
                 }

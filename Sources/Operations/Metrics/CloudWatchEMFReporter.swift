@@ -25,7 +25,7 @@ package struct CloudWatchEMFReporter: Service {
 
     package func run() async throws {
         var previous: MetricsText?
-        await repeatUntilShutdown(every: interval, name: "cloudwatch-emf", logger: logger) {
+        await repeatUntilShutdown(every: interval, on: clock.timer, name: "cloudwatch-emf", logger: logger) {
             let current = MetricsText(try await sampler.exposition())
             for line in emf.lines(current: current, previous: previous, at: clock.now) { announce(line) }
             previous = current

@@ -1,0 +1,111 @@
+import BackgroundWork
+import DSRCore
+import Foundation
+import ProcessorSimulator
+import RequestUseCases
+import Testing
+import TestSupport
+import Workers
+
+/// The outbox dispatcher's loop stepped on a test clock: what goes out on which pass, and what waits.
+@Suite struct DispatcherTests {
+    static func dispatcher(_ harness: WorkersHarness, retry: RetryPolicy = RetryPolicy()) -> Dispatcher {
+        Dispatcher(
+            store: harness.store, client: harness.client,
+            configuration: DispatcherConfiguration(pollInterval: 1, retry: retry),
+            publicBaseURL: PublicBaseURL("https://gateway.test"), clock: harness.clock.wall,
+            logger: GatewayHarness.quietLogger)
+    }
+
+    @Test func aRequestAcceptedBetweenPassesGoesOutOnTheNextPassAndOnlyOnce() async throws {
+        try await WorkersHarness.with { harness in
+            try await harness.running(Self.dispatcher(harness)) {
+                await harness.clock.sleeping()
+                let request = try await harness.submit("customer-next-pass")
+                #expect(harness.calls["submit"] == 0)
+                harness.clock.advance(by: .seconds(1))
+                await harness.clock.sleeping()
+                #expect(try await harness.stored(request).state == .pending)
+                #expect(harness.calls["submit"] == 1)
+                harness.clock.advance(by: .seconds(1))
+                await harness.clock.sleeping()
+                #expect(harness.calls["submit"] == 1)
+                #expect(await harness.simulator.snapshot().requests.count == 1)
+            }
+        }
+    }
+
+    @Test func aFailedDeliveryWaitsForItsBackoffOnTheClockThenGoesOut() async throws {
+        try await WorkersHarness.with { harness in
+            harness.simulator.setFaults(SimulatorFaults(serverErrorCount: 1))
+            let request = try await harness.submit("customer-backoff")
+            // The first retry waits between 10 and 20 s (half the cap plus jitter).
+            try await harness.running(Self.dispatcher(harness, retry: RetryPolicy(baseDelay: 20))) {
+                await harness.clock.sleeping()
+                let waiting = try await harness.stored(request)
+                #expect(waiting.state == .queued)
+                #expect(waiting.attempts == 1)
+                for _ in 0..<9 {
+                    harness.clock.advance(by: .seconds(1))
+                    await harness.clock.sleeping()
+                }
+                #expect(harness.calls["submit"] == 1)
+                #expect(try await harness.stored(request).state == .queued)
+                harness.clock.advance(by: .seconds(11))
+                await harness.clock.sleeping()
+                #expect(harness.calls["submit"] == 2)
+                #expect(try await harness.stored(request).state == .pending)
+            }
+        }
+    }
+
+    @Test func a429PausesEveryDeliveryForItsRetryAfterWithoutSpendingTheBudget() async throws {
+        try await WorkersHarness.with { harness in
+            harness.simulator.setFaults(SimulatorFaults(rateLimitStorm: true, rateLimitStormRetryAfter: 120))
+            let request = try await harness.submit("customer-rate-limited")
+            try await harness.running(Self.dispatcher(harness)) {
+                await harness.clock.sleeping()
+                let queued = try await harness.stored(request)
+                #expect(queued.state == .queued)
+                #expect(queued.lastError?.contains("429") == true)
+                #expect(try await harness.audit(request).last?.detail?.contains("next attempt in 120 s") == true)
+                harness.simulator.setFaults(.none)
+                // The pause is shared: a request accepted during it is not sent either, though mParticle would take it.
+                let during = try await harness.submit("customer-during-the-pause")
+                for _ in 0..<119 {
+                    harness.clock.advance(by: .seconds(1))
+                    await harness.clock.sleeping()
+                }
+                #expect(harness.calls["submit"] == 1)
+                #expect(try await harness.stored(request).attempts == 0)
+                #expect(try await harness.stored(during).lastError?.contains("429") == true)
+                harness.clock.advance(by: .seconds(1))
+                await harness.clock.sleeping()
+                #expect(harness.calls["submit"] == 3)
+                let delivered = try await harness.stored(request)
+                #expect(delivered.state == .pending)
+                #expect(delivered.attempts == 1)
+                #expect(try await harness.stored(during).state == .pending)
+            }
+        }
+    }
+
+    @Test func aRetryBudgetRunsOutIntoFailedNotIntoSilence() async throws {
+        try await WorkersHarness.with { harness in
+            harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))
+            let request = try await harness.submit("customer-never-delivered")
+            try await harness.running(Self.dispatcher(harness, retry: RetryPolicy(maxAttempts: 5))) {
+                await harness.clock.sleeping()
+                for _ in 0..<4 {
+                    #expect(try await harness.stored(request).state == .queued)
+                    harness.clock.advance(by: .seconds(3600))
+                    await harness.clock.sleeping()
+                }
+                let failed = try await harness.stored(request)
+                #expect(failed.state == .failed)
+                #expect(failed.lastError?.hasPrefix("not delivered after 5 attempts") == true)
+                #expect(try await harness.audit(request).filter { $0.event == "delivery_retry_scheduled" }.count == 4)
+            }
+        }
+    }
+}
