@@ -45,7 +45,7 @@ let package = Package(
             name: "GatewayApp",
             dependencies: [
                 "DSRCore", "Persistence", "OpenDSR", "CallbackVerification", "RequestUseCases",
-                "Workers", "GatewayHTTP", "ProcessorSimulator", "Operations",
+                "Workers", "GatewayHTTP", "ProcessorSimulator", "Operations", "Settings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -125,7 +125,7 @@ let package = Package(
         .target(
             name: "OpenDSR",
             dependencies: [
-                "DSRCore",
+                "DSRCore", "Settings",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,6 +143,13 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Settings",
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration")
             ],
             swiftSettings: upcoming
         ),
@@ -165,7 +172,7 @@ let package = Package(
         .target(
             name: "Workers",
             dependencies: [
-                "DSRCore", "Persistence", "OpenDSR", "BackgroundWork", "RequestUseCases",
+                "DSRCore", "Persistence", "OpenDSR", "BackgroundWork", "RequestUseCases", "Settings",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -285,8 +292,9 @@ let package = Package(
             name: "GatewayAppTests",
             dependencies: [
                 "GatewayApp", "GatewayHTTP", "TestSupport", "ProcessorSimulator", "DSRCore", "Persistence",
-                "Operations",
+                "Operations", "OpenDSR",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -5,13 +5,13 @@ import Foundation
 package struct AuditEntry: Codable, Sendable, Equatable {
     package var at: Date
     package var actor: Actor
-    package var event: String
+    package var event: AuditEvent
     package var fromState: RequestState?
     package var toState: RequestState?
     package var detail: String?
 
     package init(
-        at: Date, actor: Actor, event: String, fromState: RequestState? = nil, toState: RequestState? = nil,
+        at: Date, actor: Actor, event: AuditEvent, fromState: RequestState? = nil, toState: RequestState? = nil,
         detail: String? = nil
     ) {
         self.at = at
@@ -21,9 +21,6 @@ package struct AuditEntry: Codable, Sendable, Equatable {
         self.toState = toState
         self.detail = detail
     }
-
-    /// The event of a move to `failed` because the delivery retry budget ran out (alert-worthy: counted apart).
-    package static let retryBudgetSpent = "retry_budget_spent"
 
     /// The component (or caller) responsible for an audit entry.
     package enum Actor: String, Codable, Sendable {

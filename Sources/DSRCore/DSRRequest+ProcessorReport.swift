@@ -12,7 +12,7 @@ extension DSRRequest {
             guard mergedFields != processor else { return [] }
             processor = mergedFields
             updatedAt = at
-            return [AuditEntry(at: at, actor: actor, event: "processor_fields_updated", detail: mergedFields.summary)]
+            return [AuditEntry(at: at, actor: actor, event: .processorFieldsUpdated, detail: mergedFields.summary)]
         }
         guard state.canMove(to: reported) else { return [] }
         let previous = state
@@ -23,7 +23,7 @@ extension DSRRequest {
         updatedAt = at
         return [
             AuditEntry(
-                at: at, actor: actor, event: "state_changed", fromState: previous, toState: reported,
+                at: at, actor: actor, event: .stateChanged, fromState: previous, toState: reported,
                 detail: mergedFields.summary)
         ]
     }
@@ -31,7 +31,7 @@ extension DSRRequest {
     /// Puts off the next attempt (delivery while queued, download once completed) by `delay` seconds, keeping
     /// `reason` as the last error, and returns the audit entry that says so.
     package mutating func scheduleRetry(
-        after delay: TimeInterval, reason: String, event: String, actor: AuditEntry.Actor, at: Date
+        after delay: TimeInterval, reason: String, event: AuditEvent, actor: AuditEntry.Actor, at: Date
     ) -> [AuditEntry] {
         nextAttemptAt = at.addingTimeInterval(delay)
         lastError = reason
@@ -44,7 +44,7 @@ extension DSRRequest {
 
     /// Moves a non-terminal request to `failed` with a reason (no personal data in `reason`), audited as `event`.
     package mutating func fail(
-        reason: String, actor: AuditEntry.Actor, at: Date, event: String = "state_changed"
+        reason: String, actor: AuditEntry.Actor, at: Date, event: AuditEvent = .stateChanged
     ) -> [AuditEntry] {
         guard state.canMove(to: .failed) else { return [] }
         let previous = state

@@ -4,151 +4,83 @@ import Foundation
 import GatewayHTTP
 import OpenDSR
 import Operations
+import Settings
 import Workers
 
 extension GatewayConfiguration {
     /// Reads and validates every setting; throws one error listing every problem found.
     package init(reader: ConfigReader) throws {
-        var problems: [String] = []
-        let processorKey = reader.string(forKey: "processor.workspace_key", isSecret: true)
-        let processorSecret = reader.string(forKey: "processor.workspace_secret", isSecret: true)
-        if processorKey == nil { problems.append("processor.workspace_key (PROCESSOR_WORKSPACE_KEY) is required") }
-        if processorSecret == nil {
-            problems.append("processor.workspace_secret (PROCESSOR_WORKSPACE_SECRET) is required")
-        }
-        let baseURL = reader.string(forKey: "processor.base_url", default: "https://opendsr.mparticle.com/v3")
-        if URL(string: baseURL)?.host == nil { problems.append("processor.base_url is not an absolute URL") }
-        let publicBaseURL = reader.string(forKey: "public_base_url")
+        let (configuration, sections) = Self.read(reader)
+        let problems = sections.flatMap(\.problems)
+        guard problems.isEmpty, let configuration else { throw ConfigurationError(problems: problems) }
+        self = configuration
+    }
+
+    /// Every key the gateway reads, with its default and meaning, in reading order: what the README's configuration
+    /// table must say (a test checks it).
+    package static var documentedKeys: [ConfigurationKey] {
+        read(ConfigReader(provider: InMemoryProvider(values: [:]))).sections.flatMap(\.keys)
+    }
+
+    /// Reads every section (each component reads its own); the configuration is nil when a required key is missing.
+    static func read(_ reader: ConfigReader) -> (configuration: GatewayConfiguration?, sections: [ConfigurationSection])
+    {
+        func section(_ prefix: String) -> ConfigurationSection { ConfigurationSection(reader, prefix: prefix) }
+        let (http, top, store) = (section("http"), section(""), section("store"))
+        let host = http.string("host", default: "127.0.0.1", "listen address")
+        let port = http.int("port", default: 8080, in: 0...65535, "listen port (0: any free port)")
+        let publicBaseURL = top.optionalString(
+            "public_base_url", shown: "the listen address",
+            "externally reachable base URL; callbacks go to `{public_base_url}/data-subject-requests/{id}/callback`")
         if let publicBaseURL, URL(string: publicBaseURL)?.host == nil {
-            problems.append("public_base_url is not an absolute URL")
+            top.problem("public_base_url", "is not an absolute URL")
         }
-        let port = reader.int(forKey: "http.port", default: 8080)
-        if !(0...65535).contains(port) { problems.append("http.port must be 0 to 65535") }
-        var apiKeys: [APIKey] = []
-        for (index, entry) in reader.stringArray(forKey: "api_keys", isSecret: true, default: []).enumerated() {
-            do { apiKeys.append(try Self.apiKey(entry)) } catch { problems.append("api_keys[\(index)]: \(error)") }
-        }
-        if apiKeys.isEmpty { problems.append("api_keys must hold at least one key (name:sha256hex:scope+scope)") }
-        let trustRootsFile = reader.string(forKey: "callbacks.trust_roots_file")
-        if let trustRootsFile, !FileManager.default.isReadableFile(atPath: trustRootsFile) {
-            problems.append("callbacks.trust_roots_file is not a readable file")
-        }
-        let timeout = reader.double(forKey: "processor.timeout_seconds", default: 10)
-        if timeout <= 0 { problems.append("processor.timeout_seconds must be positive") }
-        let perMinute = reader.int(forKey: "processor.requests_per_minute", default: 1000)
-        let perDay = reader.int(forKey: "processor.submissions_per_day", default: 80_000)
-        if perMinute <= 0 || perDay <= 0 {
-            problems.append("processor.requests_per_minute and processor.submissions_per_day must be positive")
-        }
-        let failureThreshold = reader.int(forKey: "processor.circuit_failure_threshold", default: 5)
-        let openSeconds = reader.double(forKey: "processor.circuit_open_seconds", default: 30)
-        if failureThreshold <= 0 || openSeconds <= 0 {
-            problems.append("processor.circuit_failure_threshold and processor.circuit_open_seconds must be positive")
-        }
-        let events = Self.events(reader: reader, problems: &problems)
-        let alerts = Self.alerts(reader: reader, problems: &problems)
-        let emfInterval = reader.double(forKey: "metrics.emf_interval_seconds", default: 60)
-        if emfInterval <= 0 { problems.append("metrics.emf_interval_seconds must be positive") }
-        guard problems.isEmpty, let processorKey, let processorSecret else {
-            throw ConfigurationError(problems: problems)
-        }
-        self.init(
-            host: reader.string(forKey: "http.host", default: "127.0.0.1"), port: port, publicBaseURL: publicBaseURL,
-            sqlitePath: reader.string(forKey: "store.sqlite_path", default: "dsr-gateway.sqlite"),
-            processor: OpenDSRClientConfiguration(
-                baseURL: baseURL, workspaceKey: processorKey, workspaceSecret: processorSecret, timeout: timeout,
-                requestsPerMinute: perMinute, submissionsPerDay: perDay, circuitFailureThreshold: failureThreshold,
-                circuitOpenSeconds: openSeconds),
-            callbacks: CallbackConfiguration(
-                allowedDomains: Set(
-                    reader.stringArray(forKey: "callbacks.allowed_domains", default: [OpenDSRHeaders.mParticleDomain])),
-                trustRoots: trustRootsFile.map { .file($0) } ?? .system),
-            dispatcher: DispatcherConfiguration(
-                pollInterval: reader.double(forKey: "dispatcher.poll_interval_seconds", default: 1),
-                batchSize: reader.int(forKey: "dispatcher.batch_size", default: 20),
-                skipWaitingPeriod: reader.bool(forKey: "dispatcher.skip_waiting_period", default: false)),
-            results: ResultsWorkerConfiguration(
-                directory: reader.string(forKey: "results.directory", default: "results"),
-                maxBytes: reader.int(forKey: "results.max_bytes", default: 512 << 20),
-                retention: Double(reader.int(forKey: "results.retention_days", default: 30)) * 86_400,
-                pollInterval: reader.double(forKey: "results.poll_interval_seconds", default: 1)),
-            reconciliation: ReconciliationConfiguration(
-                staleAfter: reader.double(forKey: "poller.stale_after_seconds", default: 6 * 3600),
-                pollInterval: reader.double(forKey: "poller.poll_interval_seconds", default: 1)),
-            events: events,
-            deadlines: DeadlinePolicy(
-                gdprMonths: reader.int(forKey: "deadlines.gdpr_months", default: 1),
-                ccpaDays: reader.int(forKey: "deadlines.ccpa_days", default: 45)),
-            apiKeys: apiKeys)
-        self.alerts = alerts
-        if reader.bool(forKey: "metrics.cloudwatch_emf", default: false) {
-            cloudWatchEMF = CloudWatchEMFConfiguration(
-                environment: reader.string(forKey: "metrics.emf_environment", default: "PROD"), interval: emfInterval)
-        }
-    }
-
-    /// The Events API settings: off unless `events.input_key` is set; then the secret is required too.
-    static func events(reader: ConfigReader, problems: inout [String]) -> EventsConfiguration? {
-        guard let key = reader.string(forKey: "events.input_key", isSecret: true) else { return nil }
-        guard let secret = reader.string(forKey: "events.input_secret", isSecret: true) else {
-            problems.append("events.input_secret (EVENTS_INPUT_SECRET) is required when events.input_key is set")
-            return nil
-        }
-        let environmentName = reader.string(forKey: "events.environment", default: "production")
-        guard let environment = EventBatch.Environment(rawValue: environmentName) else {
-            problems.append("events.environment must be production or development")
-            return nil
-        }
-        let baseURL = reader.string(forKey: "events.base_url", default: "https://s2s.mparticle.com/v2")
-        if URL(string: baseURL)?.host == nil { problems.append("events.base_url is not an absolute URL") }
-        return EventsConfiguration(
-            client: EventsClientConfiguration(baseURL: baseURL, inputKey: key, inputSecret: secret),
-            environment: environment)
-    }
-
-    /// Alerting: the rules (`alerts.rules_file` when set, every problem reported with its line, else the defaults),
-    /// the timings and where notifications go.
-    static func alerts(reader: ConfigReader, problems: inout [String]) -> AlertsConfiguration {
-        let interval = reader.double(forKey: "alerts.evaluation_interval_seconds", default: 30)
-        let repeatInterval = reader.double(forKey: "alerts.repeat_interval_seconds", default: 4 * 3600)
-        let maxAttempts = reader.int(forKey: "alerts.notification_max_attempts", default: 12)
-        if interval <= 0 || repeatInterval <= 0 || maxAttempts <= 0 {
-            problems.append(
-                "alerts.evaluation_interval_seconds, alerts.repeat_interval_seconds and "
-                    + "alerts.notification_max_attempts must be positive")
-        }
-        let destinations = AlertDestinations(
-            pagerDutyURL: reader.string(forKey: "alerts.pagerduty.url", default: AlertDestinations.defaultPagerDutyURL),
-            pagerDutyRoutingKey: reader.string(forKey: "alerts.pagerduty.routing_key", isSecret: true),
-            pagerDutySecurityRoutingKey: reader.string(forKey: "alerts.pagerduty.security_routing_key", isSecret: true),
-            slackWebhookURL: reader.string(forKey: "alerts.slack.webhook_url", isSecret: true),
-            slackSecurityWebhookURL: reader.string(forKey: "alerts.slack.security_webhook_url", isSecret: true))
-        let urls = [
-            ("alerts.pagerduty.url", destinations.pagerDutyURL),
-            ("alerts.slack.webhook_url", destinations.slackWebhookURL),
-            ("alerts.slack.security_webhook_url", destinations.slackSecurityWebhookURL),
-            ("alerts.runbook_base_url", reader.string(forKey: "alerts.runbook_base_url")),
+        let sqlitePath = store.string("sqlite_path", default: "dsr-gateway.sqlite", "SQLite database file (WAL)")
+        let processorSection = section("processor")
+        let processor = OpenDSRClientConfiguration.read(processorSection)
+        let callbacksSection = section("callbacks")
+        let callbacks = CallbackConfiguration.read(callbacksSection)
+        let (dispatcherSection, resultsSection) = (section("dispatcher"), section("results"))
+        let dispatcher = DispatcherConfiguration.read(dispatcherSection)
+        let results = ResultsWorkerConfiguration.read(resultsSection)
+        let eventsSection = section("events")
+        let events = EventsConfiguration.read(eventsSection)
+        let pollerSection = section("poller")
+        let reconciliation = ReconciliationConfiguration.read(pollerSection)
+        let deadlinesSection = section("deadlines")
+        let deadlines = DeadlinePolicy.read(deadlinesSection)
+        let alertsSection = section("alerts")
+        let alerts = AlertsConfiguration.read(alertsSection)
+        let metricsSection = section("metrics")
+        let cloudWatchEMF = CloudWatchEMFConfiguration.read(metricsSection)
+        let apiKeys = Self.apiKeys(top)
+        let sections = [
+            http, top, store, processorSection, callbacksSection, dispatcherSection, resultsSection, eventsSection,
+            pollerSection, deadlinesSection, alertsSection, metricsSection,
         ]
-        for case (let key, let url?) in urls
-        where URL(string: url).map({ !["http", "https"].contains($0.scheme ?? "") || $0.host == nil }) ?? true {
-            problems.append("\(key) is not an http(s) URL")
+        guard let processor else { return (nil, sections) }
+        var configuration = GatewayConfiguration(
+            host: host, port: port, publicBaseURL: publicBaseURL, sqlitePath: sqlitePath, processor: processor,
+            callbacks: callbacks, dispatcher: dispatcher, results: results, reconciliation: reconciliation,
+            events: events, deadlines: deadlines, apiKeys: apiKeys)
+        configuration.alerts = alerts
+        configuration.cloudWatchEMF = cloudWatchEMF
+        return (configuration, sections)
+    }
+
+    /// Reads `api_keys`: `name:sha256hex:scope+scope` entries, at least one.
+    static func apiKeys(_ section: ConfigurationSection) -> [APIKey] {
+        let scopes = APIScope.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
+        let entries = section.strings(
+            "api_keys", secret: true, default: [],
+            "list of `name:sha256hex:scope+scope` (comma-separated in the environment; required, secret); scopes "
+                + scopes)
+        var keys: [APIKey] = []
+        for (index, entry) in entries.enumerated() {
+            do { keys.append(try Self.apiKey(entry)) } catch { section.problem("api_keys[\(index)]: \(error)") }
         }
-        let source = reader.string(forKey: "alerts.source", default: "dsr-gateway")
-        if source.range(of: #"^[A-Za-z0-9._-]{1,100}$"#, options: .regularExpression) == nil {
-            problems.append("alerts.source must be 1 to 100 of A-Z a-z 0-9 . _ -")
-        }
-        var rules: [AlertRule]?
-        if let file = reader.string(forKey: "alerts.rules_file") {
-            if let text = try? String(contentsOfFile: file, encoding: .utf8) {
-                do { rules = try AlertRulesFile.parse(text) } catch { problems.append("alerts.rules_file \(error)") }
-            } else {
-                problems.append("alerts.rules_file is not a readable file")
-            }
-        }
-        return AlertsConfiguration(
-            rules: rules, evaluationInterval: interval, repeatInterval: repeatInterval, destinations: destinations,
-            source: source,
-            runbookBaseURL: reader.string(forKey: "alerts.runbook_base_url"), maxAttempts: maxAttempts)
+        if keys.isEmpty { section.problem("api_keys", "must hold at least one key (name:sha256hex:scope+scope)") }
+        return keys
     }
 
     /// Parses `name:sha256hex:scope+scope`.
@@ -167,6 +99,128 @@ extension GatewayConfiguration {
             throw ConfigurationError(problems: ["the hash must be 64 hex characters (SHA-256 of the key)"])
         }
         return key
+    }
+}
+
+extension CallbackConfiguration {
+    /// Reads `callbacks.*`.
+    static func read(_ section: ConfigurationSection) -> CallbackConfiguration {
+        let domains = section.strings(
+            "allowed_domains", default: [OpenDSRHeaders.mParticleDomain],
+            "allowlist for `X-OpenDSR-Processor-Domain`")
+        if domains.isEmpty { section.problem("allowed_domains", "must name at least one processor domain") }
+        let file = section.optionalString(
+            "trust_roots_file", shown: "the system CA bundle", "PEM trust roots for the processor certificate")
+        if let file, !FileManager.default.isReadableFile(atPath: file) {
+            section.problem("trust_roots_file", "is not a readable file")
+        }
+        return CallbackConfiguration(allowedDomains: Set(domains), trustRoots: file.map { .file($0) } ?? .system)
+    }
+}
+
+extension EventsConfiguration {
+    /// Reads `events.*`: off (nil) unless `events.input_key` is set.
+    static func read(_ section: ConfigurationSection) -> EventsConfiguration? {
+        let client = EventsClientConfiguration.read(section)
+        let name = section.string(
+            "environment", default: EventBatch.Environment.production.rawValue,
+            "the `environment` of the batches sent (`production` or `development`)")
+        guard let environment = EventBatch.Environment(rawValue: name) else {
+            section.problem("environment", "must be production or development")
+            return nil
+        }
+        return client.map { EventsConfiguration(client: $0, environment: environment) }
+    }
+}
+
+extension DeadlinePolicy {
+    /// Reads `deadlines.*`.
+    static func read(_ section: ConfigurationSection) -> DeadlinePolicy {
+        let defaults = DeadlinePolicy()
+        return DeadlinePolicy(
+            gdprMonths: section.int(
+                "gdpr_months", default: defaults.gdprMonths, in: 1...3, "GDPR deadline in calendar months"),
+            ccpaDays: section.int("ccpa_days", default: defaults.ccpaDays, in: 1...90, "CCPA deadline in days"))
+    }
+}
+
+extension CloudWatchEMFConfiguration {
+    /// Reads `metrics.*`: nil unless `metrics.cloudwatch_emf` is true.
+    static func read(_ section: ConfigurationSection) -> CloudWatchEMFConfiguration? {
+        let defaults = CloudWatchEMFConfiguration()
+        let on = section.bool(
+            "cloudwatch_emf", default: false,
+            "also write the operations guide's metrics as CloudWatch Embedded Metric Format lines on standard output "
+                + "(namespace `MParticleAPI`, dimensions `Environment`, `RequestType`)")
+        let environment = section.string(
+            "emf_environment", default: defaults.environment, "the `Environment` dimension")
+        let interval = section.double(
+            "emf_interval_seconds", default: defaults.interval, in: 1...86_400, "seconds between EMF reports")
+        return on ? CloudWatchEMFConfiguration(environment: environment, interval: interval) : nil
+    }
+}
+
+extension AlertsConfiguration {
+    /// Reads `alerts.*`: the rules (`alerts.rules_file` when set, every problem reported with its line, else the
+    /// defaults), the timings and where notifications go.
+    static func read(_ section: ConfigurationSection) -> AlertsConfiguration {
+        let defaults = AlertsConfiguration()
+        let file = section.optionalString(
+            "rules_file", shown: "the built-in rules", "alert rules (see [Alert rules](#alert-rules))")
+        let interval = section.double(
+            "evaluation_interval_seconds", default: defaults.evaluationInterval, in: 1...3600,
+            "how often the rules are evaluated")
+        let repeatInterval = section.double(
+            "repeat_interval_seconds", default: defaults.repeatInterval, in: 60...(7 * 86_400),
+            shown: "`14400` (4 h)", "reminder interval while an alert keeps firing")
+        let maxAttempts = section.int(
+            "notification_max_attempts", default: defaults.maxAttempts, in: 1...1000,
+            "attempts per notification before it is given up (12: about 18 minutes of backoff)")
+        let destinations = AlertDestinations(
+            pagerDutyURL: section.string(
+                "pagerduty.url", default: defaults.destinations.pagerDutyURL,
+                "the PagerDuty Events API endpoint (EU accounts: `https://events.eu.pagerduty.com/v2/enqueue`)"),
+            pagerDutyRoutingKey: section.optionalString(
+                "pagerduty.routing_key", secret: true, shown: "unset (secret)",
+                "PagerDuty Events API v2 integration key of the `pagerduty` route"),
+            pagerDutySecurityRoutingKey: section.optionalString(
+                "pagerduty.security_routing_key", secret: true, shown: "unset (secret)",
+                "integration key of the `pagerduty-security` route (falls back to the `pagerduty` one)"),
+            slackWebhookURL: section.optionalString(
+                "slack.webhook_url", secret: true, shown: "unset (secret)",
+                "Slack incoming webhook of the `slack` route"),
+            slackSecurityWebhookURL: section.optionalString(
+                "slack.security_webhook_url", secret: true, shown: "unset (secret)",
+                "webhook of the `slack-security` route (falls back to the `slack` one)"))
+        let source = section.string(
+            "source", default: defaults.source,
+            "the name notifications report as (PagerDuty `source`, the start of every `dedup_key`): one per "
+                + "deployment, the same on every instance")
+        let runbookBaseURL = section.optionalString(
+            "runbook_base_url", "a URL prefix that turns runbook paths into links")
+        let urls = [
+            ("pagerduty.url", destinations.pagerDutyURL), ("slack.webhook_url", destinations.slackWebhookURL),
+            ("slack.security_webhook_url", destinations.slackSecurityWebhookURL),
+            ("runbook_base_url", runbookBaseURL),
+        ]
+        for case (let key, let url?) in urls
+        where URL(string: url).map({ !["http", "https"].contains($0.scheme ?? "") || $0.host == nil }) ?? true {
+            section.problem(key, "is not an http(s) URL")
+        }
+        if source.range(of: #"^[A-Za-z0-9._-]{1,100}$"#, options: .regularExpression) == nil {
+            section.problem("source", "must be 1 to 100 of A-Z a-z 0-9 . _ -")
+        }
+        var rules: [AlertRule]?
+        if let file {
+            if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+                do { rules = try AlertRulesFile.parse(text) } catch { section.problem("rules_file", "\(error)") }
+            } else {
+                section.problem("rules_file", "is not a readable file")
+            }
+        }
+        return AlertsConfiguration(
+            rules: rules, evaluationInterval: interval, repeatInterval: repeatInterval, destinations: destinations,
+            source: source, runbookBaseURL: runbookBaseURL, maxAttempts: maxAttempts)
     }
 }
 

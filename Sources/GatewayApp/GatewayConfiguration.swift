@@ -11,13 +11,13 @@ import Workers
 /// Keys use dots in the JSON file (`processor.base_url`) and upper snake case in the environment
 /// (`PROCESSOR_BASE_URL`). Secrets are read as secrets and never printed.
 package struct GatewayConfiguration: Sendable {
-    /// Address to listen on (keys `http.host`, default `127.0.0.1`; `http.port`, default 8080).
+    /// Address to listen on.
     package var host: String
     package var port: Int
-    /// Externally reachable base URL, used in `status_callback_urls` (key `public_base_url`). When unset the
+    /// Externally reachable base URL, used in `status_callback_urls`. When unset the
     /// gateway uses the address it listens on, which only suits local runs.
     package var publicBaseURL: String?
-    /// The SQLite database file (key `store.sqlite_path`, default `dsr-gateway.sqlite`).
+    /// The SQLite database file.
     package var sqlitePath: String
     package var processor: OpenDSRClientConfiguration
     package var callbacks: CallbackConfiguration
@@ -27,7 +27,7 @@ package struct GatewayConfiguration: Sendable {
     /// The mParticle Events API; nil turns off `POST /events` and the erasure attributes.
     package var events: EventsConfiguration?
     package var deadlines: DeadlinePolicy
-    /// API keys as `name:sha256hex:scope+scope` (key `api_keys`, a list; comma-separated in the environment).
+    /// API keys as `name:sha256hex:scope+scope`.
     package var apiKeys: [APIKey]
     /// CloudWatch Embedded Metric Format lines on standard output; nil (the default) turns them off.
     package var cloudWatchEMF: CloudWatchEMFConfiguration? = nil
@@ -61,9 +61,9 @@ package struct GatewayConfiguration: Sendable {
 /// The mParticle Events API (docs/upstream-apis.md, "Events API"), used for `POST /events` and the erasure
 /// attributes.
 package struct EventsConfiguration: Sendable {
-    /// Base URL and Input credentials (keys `events.base_url`, `events.input_key`, `events.input_secret`).
+    /// Base URL and Input credentials.
     package var client: EventsClientConfiguration
-    /// The `environment` of the erasure attributes batch (key `events.environment`, default `production`).
+    /// The `environment` of the erasure attributes batch.
     package var environment: EventBatch.Environment
 
     package init(client: EventsClientConfiguration, environment: EventBatch.Environment = .production) {
@@ -74,7 +74,7 @@ package struct EventsConfiguration: Sendable {
 
 /// How processor callbacks are authenticated.
 package struct CallbackConfiguration: Sendable {
-    /// Processor domains accepted in `X-OpenDSR-Processor-Domain` (key `callbacks.allowed_domains`).
+    /// Processor domains accepted in `X-OpenDSR-Processor-Domain`.
     package var allowedDomains: Set<String>
     /// Trust roots for the processor certificate chain.
     package var trustRoots: TrustRoots
@@ -88,18 +88,18 @@ package struct CallbackConfiguration: Sendable {
     package enum TrustRoots: Sendable, Equatable {
         /// The system bundle (Debian's ca-certificates).
         case system
-        /// A PEM file (key `callbacks.trust_roots_file`).
+        /// A PEM file.
         case file(String)
         /// PEM text held in memory (dev mode: the simulator's root).
         case pem(String)
     }
 }
 
-/// The operations guide's metrics as CloudWatch EMF lines (key `metrics.cloudwatch_emf`, default false).
+/// The operations guide's metrics as CloudWatch EMF lines.
 package struct CloudWatchEMFConfiguration: Sendable {
-    /// The `Environment` dimension (key `metrics.emf_environment`, default `PROD`).
+    /// The `Environment` dimension.
     package var environment: String
-    /// Seconds between reports (key `metrics.emf_interval_seconds`, default 60).
+    /// Seconds between reports.
     package var interval: TimeInterval
 
     package init(environment: String = "PROD", interval: TimeInterval = 60) {
@@ -108,24 +108,23 @@ package struct CloudWatchEMFConfiguration: Sendable {
     }
 }
 
-/// Alerting (keys `alerts.*`).
+/// Alerting.
 package struct AlertsConfiguration: Sendable {
     /// The rules: the defaults, or those of `alerts.rules_file` (refused at start-up with the line and the reason).
     package var rules: [AlertRule]
-    /// Seconds between evaluations (key `alerts.evaluation_interval_seconds`, default 30).
+    /// Seconds between evaluations.
     package var evaluationInterval: TimeInterval
-    /// Seconds between reminders while an alert keeps firing (key `alerts.repeat_interval_seconds`, default 14400).
+    /// Seconds between reminders while an alert keeps firing.
     package var repeatInterval: TimeInterval
-    /// PagerDuty routing keys and Slack webhooks (keys `alerts.pagerduty.*`, `alerts.slack.*`; secrets).
+    /// PagerDuty routing keys and Slack webhooks.
     package var destinations: AlertDestinations
-    /// The name notifications report as and the first part of every dedup key (key `alerts.source`, default
-    /// `dsr-gateway`): the same on every instance, different per deployment sharing a PagerDuty service.
+    /// The name notifications report as and the first part of every dedup key: the same on every instance,
+    /// different per deployment sharing a PagerDuty service.
     package var source: String
-    /// Prefix that turns a rule's runbook path into a link (key `alerts.runbook_base_url`, e.g. the repository's
-    /// web URL); unset, notifications carry the path.
+    /// Prefix that turns a rule's runbook path into a link (e.g. the repository's web URL); unset, notifications
+    /// carry the path.
     package var runbookBaseURL: String?
-    /// Attempts per notification before it is given up (key `alerts.notification_max_attempts`, default 12: about
-    /// 18 minutes of backoff).
+    /// Attempts per notification before it is given up.
     package var maxAttempts: Int
 
     package init(

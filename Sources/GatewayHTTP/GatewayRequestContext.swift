@@ -17,17 +17,9 @@ package struct GatewayRequestContext: RequestContext {
     /// reads up to `EventBatchLimits.maxRequestBytes`).
     package var maxUploadSize: Int { 64 * 1024 }
 
-    package var requestDecoder: JSONDecoder { JSONDecoder() }
+    package var requestDecoder: JSONDecoder { JSONCoding.decoder() }
 
-    package var responseEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
-        return encoder
-    }
+    package var responseEncoder: JSONEncoder { JSONCoding.encoder() }
 
     /// Throws 403 unless the authenticated key has `scope`.
     package func require(_ scope: APIScope) throws {

@@ -70,7 +70,7 @@ package struct RequestCanceller: Sendable {
                     request.updatedAt = at
                     return [
                         AuditEntry(
-                            at: at, actor: actor, event: "state_changed", fromState: previous, toState: .cancelled,
+                            at: at, actor: actor, event: .stateChanged, fromState: previous, toState: .cancelled,
                             detail: detail)
                     ]
                 })

@@ -88,7 +88,7 @@ package struct RequestIntake: Sendable {
             request.erasureAttributes = ErasureAttributesRecord(status: .pending, nextAttemptAt: now)
         }
         let audit = AuditEntry(
-            at: now, actor: submission.source == .baton ? .baton : .api, event: "received", toState: .queued,
+            at: now, actor: submission.source == .baton ? .baton : .api, event: .received, toState: .queued,
             detail:
                 "\(submission.regulation.rawValue) \(submission.type.rawValue); deadline \(Timestamp.format(request.deadline))"
         )

@@ -77,7 +77,7 @@ package struct RouterHarness: Sendable {
             id: id, regulation: .gdpr, type: .access, subject: SubjectIdentity(customerId: "seeded-customer"),
             source: .api, receivedAt: clock.now, deadline: clock.now.addingTimeInterval(30 * 86_400))
         _ = try await store.create(
-            request, audit: AuditEntry(at: clock.now, actor: .api, event: "received", toState: .queued))
+            request, audit: AuditEntry(at: clock.now, actor: .api, event: .received, toState: .queued))
         if state != .queued {
             request = try await store.update(id: id) { stored in
                 stored.applyProcessorReport(

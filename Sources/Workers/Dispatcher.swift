@@ -131,7 +131,7 @@ package struct Dispatcher: Service {
             var entries = request.applyProcessorReport(state: state, fields: fields, actor: .dispatcher, at: clock.now)
             entries = entries.map { entry in
                 var entry = entry
-                entry.event = "delivered"
+                entry.event = .delivered
                 entry.detail = [detail, entry.detail].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ")
                 return entry
             }
@@ -164,11 +164,11 @@ package struct Dispatcher: Service {
             if request.attempts >= policy.maxAttempts {
                 return request.fail(
                     reason: "not delivered after \(request.attempts) attempts: \(reason)", actor: .dispatcher, at: now,
-                    event: AuditEntry.retryBudgetSpent)
+                    event: .retryBudgetSpent)
             }
             return request.scheduleRetry(
                 after: retryAfter ?? policy.delay(afterAttempt: max(1, request.attempts)), reason: reason,
-                event: "delivery_retry_scheduled", actor: .dispatcher, at: now)
+                event: .deliveryRetryScheduled, actor: .dispatcher, at: now)
         }
     }
 }

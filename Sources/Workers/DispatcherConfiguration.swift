@@ -4,16 +4,16 @@ import OpenDSR
 
 /// Settings of the outbox dispatcher.
 package struct DispatcherConfiguration: Sendable {
-    /// Seconds between two scans of the outbox when it was empty (key `dispatcher.poll_interval_seconds`, default 1).
+    /// Seconds between two scans of the outbox when it was empty.
     package var pollInterval: TimeInterval
-    /// Requests claimed and delivered concurrently per scan (key `dispatcher.batch_size`, default 20).
+    /// Requests claimed and delivered concurrently per scan.
     package var batchSize: Int
     /// Seconds a claimed request is reserved for this dispatcher (default 60; must exceed two calls' timeouts, as a
     /// delivery may submit and then read or cancel).
     package var lease: TimeInterval
     /// Backoff and retry budget for failed deliveries.
     package var retry: RetryPolicy
-    /// Ask mParticle to skip the erasure waiting period (key `dispatcher.skip_waiting_period`, default false).
+    /// Ask mParticle to skip the erasure waiting period.
     package var skipWaitingPeriod: Bool
 
     package init(

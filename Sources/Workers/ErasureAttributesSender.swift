@@ -58,7 +58,7 @@ package struct ErasureAttributesSender: Service {
                         stored.erasureAttributes = ErasureAttributesRecord()
                         return [
                             AuditEntry(
-                                at: at, actor: .events, event: "erasure_attributes_given_up",
+                                at: at, actor: .events, event: .erasureAttributesGivenUp,
                                 detail: "Events API: \(outcome.summary); not sent after \(retry.maxAttempts) attempts")
                         ]
                     }
@@ -66,7 +66,7 @@ package struct ErasureAttributesSender: Service {
                     stored.erasureAttributes.nextAttemptAt = at.addingTimeInterval(delay)
                     return [
                         AuditEntry(
-                            at: at, actor: .events, event: "erasure_attributes_retry_scheduled",
+                            at: at, actor: .events, event: .erasureAttributesRetryScheduled,
                             detail: "Events API: \(outcome.summary); next attempt in \(Int(delay.rounded())) s")
                     ]
                 }
@@ -74,7 +74,7 @@ package struct ErasureAttributesSender: Service {
                 stored.erasureAttributes.nextAttemptAt = nil
                 return [
                     AuditEntry(
-                        at: at, actor: .events, event: "erasure_attributes_sent",
+                        at: at, actor: .events, event: .erasureAttributesSent,
                         detail: "dsr_erasure_requested set through the Events API (\(environment.rawValue))")
                 ]
             }
@@ -88,7 +88,7 @@ package struct ErasureAttributesSender: Service {
             stored.erasureAttributes = ErasureAttributesRecord()
             return [
                 AuditEntry(
-                    at: at, actor: .events, event: "erasure_attributes_skipped",
+                    at: at, actor: .events, event: .erasureAttributesSkipped,
                     detail: "the request is \(stored.state.rawValue); attributes not sent")
             ]
         }

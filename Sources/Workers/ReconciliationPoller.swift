@@ -79,8 +79,8 @@ package struct ReconciliationPoller: Service {
 
 /// Settings of the reconciliation poller.
 package struct ReconciliationConfiguration: Sendable {
-    /// Poll a request in flight when it has not moved for this many seconds (key `poller.stale_after_seconds`,
-    /// default 6 hours; mParticle batches callbacks every 15 minutes).
+    /// Poll a request in flight when it has not moved for more than this many seconds (mParticle batches callbacks
+    /// every 15 minutes).
     package var staleAfter: TimeInterval
     /// Requests polled per pass (default 20).
     package var batchSize: Int

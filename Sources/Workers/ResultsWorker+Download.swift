@@ -23,7 +23,7 @@ extension ResultsWorker {
         logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
         guard let url = request.processor.resultsURL, client.isProcessorURL(url) else {
             return try await record(
-                request.id, event: "results_refused",
+                request.id, event: .resultsRefused,
                 detail: "results_url is not under the processor's base URL; not followed"
             ) { $0.results.status = .refused }
         }
@@ -37,7 +37,7 @@ extension ResultsWorker {
             let location = try await results.save(temporary, subjectRequestId: request.subjectRequestId)
             let at = clock.now
             try await record(
-                request.id, event: "results_stored", detail: "\(downloaded.bytes) bytes, sha256 \(downloaded.sha256)"
+                request.id, event: .resultsStored, detail: "\(downloaded.bytes) bytes, sha256 \(downloaded.sha256)"
             ) {
                 $0.results.location = location
                 $0.results.status = .stored
@@ -46,7 +46,7 @@ extension ResultsWorker {
             logger.info("results stored", metadata: ["results.bytes": "\(downloaded.bytes)"])
         case .notFound:
             try await record(
-                request.id, event: "results_empty", detail: "the processor found no data for this subject (404)"
+                request.id, event: .resultsEmpty, detail: "the processor found no data for this subject (404)"
             ) { $0.results.status = .noData }
         case .gone:
             try await refreshExpiredLink(request, logger: logger)
@@ -72,20 +72,20 @@ extension ResultsWorker {
             let fresh = status.resultsUrl, fresh != request.processor.resultsURL
         {
             return try await record(
-                request.id, event: "results_link_refreshed", detail: "the link expired (410); a new one was issued"
+                request.id, event: .resultsLinkRefreshed, detail: "the link expired (410); a new one was issued"
             ) {
                 $0.processor.resultsURL = fresh
                 $0.results.attempts += 1
             }
         }
         try await record(
-            request.id, event: "results_expired",
+            request.id, event: .resultsExpired,
             detail: "the results link expired (410) and the processor gave no new one"
         ) { $0.results.status = .expired }
     }
 
     private func giveUp(_ id: UUID, reason: String) async throws {
-        try await record(id, event: "results_failed", detail: "\(reason); not retried") { $0.results.status = .failed }
+        try await record(id, event: .resultsFailed, detail: "\(reason); not retried") { $0.results.status = .failed }
     }
 
     private func scheduleRetry(_ id: UUID, reason: String) async throws {
@@ -98,13 +98,13 @@ extension ResultsWorker {
                 request.updatedAt = at
                 return [
                     AuditEntry(
-                        at: at, actor: .downloader, event: "results_failed",
+                        at: at, actor: .downloader, event: .resultsFailed,
                         detail: "\(reason); gave up after \(request.results.attempts) attempts")
                 ]
             }
             return request.scheduleRetry(
                 after: retry.delay(afterAttempt: request.results.attempts), reason: reason,
-                event: "results_retry_scheduled", actor: .downloader, at: at)
+                event: .resultsRetryScheduled, actor: .downloader, at: at)
         }
     }
 }

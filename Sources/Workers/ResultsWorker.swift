@@ -45,7 +45,7 @@ package struct ResultsWorker: Service {
                 try await results.delete(location: location)
             }
             let days = Int((configuration.retention / 86_400).rounded())
-            try await record(request.id, event: "results_deleted", detail: "retention of \(days) days ended") {
+            try await record(request.id, event: .resultsDeleted, detail: "retention of \(days) days ended") {
                 $0.results.status = .deleted
                 $0.results.location = nil
             }
@@ -54,7 +54,7 @@ package struct ResultsWorker: Service {
 
     /// Records a results event with its audit entry.
     func record(
-        _ id: UUID, event: String, detail: String, _ change: @escaping @Sendable (inout DSRRequest) -> Void
+        _ id: UUID, event: AuditEvent, detail: String, _ change: @escaping @Sendable (inout DSRRequest) -> Void
     ) async throws {
         let at = clock.now
         try await store.update(id: id) { request in

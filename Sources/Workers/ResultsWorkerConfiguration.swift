@@ -4,11 +4,11 @@ import OpenDSR
 
 /// Settings of the results worker.
 package struct ResultsWorkerConfiguration: Sendable {
-    /// Where archives are stored (key `results.directory`, default `results`).
+    /// Where archives are stored.
     package var directory: String
-    /// Largest archive accepted, in bytes (key `results.max_bytes`, default 512 MiB).
+    /// Largest archive accepted, in bytes.
     package var maxBytes: Int
-    /// How long stored archives are kept, in seconds (key `results.retention_days`, default 30 days).
+    /// How long stored archives are kept, in seconds.
     package var retention: TimeInterval
     /// Seconds between scans (default 1).
     package var pollInterval: TimeInterval

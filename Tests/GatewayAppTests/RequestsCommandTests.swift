@@ -18,7 +18,7 @@ import TestSupport
                 id: UUID(), regulation: .gdpr, type: .erasure, subject: SubjectIdentity(customerId: customerId),
                 source: .api, receivedAt: received,
                 deadline: DeadlinePolicy().deadline(for: .gdpr, receivedAt: received))
-            return try await store.create(request, audit: AuditEntry(at: received, actor: .api, event: "received"))
+            return try await store.create(request, audit: AuditEntry(at: received, actor: .api, event: .received))
                 .request
         }
         let overdue = try await stored(daysOld: 40, customerId: "secret-customer-overdue")

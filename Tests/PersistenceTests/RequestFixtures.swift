@@ -46,7 +46,7 @@ enum RequestFixtures {
 
     /// The entry an API submission writes with the request.
     static func accepted(_ request: DSRRequest) -> AuditEntry {
-        AuditEntry(at: request.receivedAt, actor: .api, event: "accepted", toState: .queued)
+        AuditEntry(at: request.receivedAt, actor: .api, event: .received, toState: .queued)
     }
 
     /// A transition the way callbacks apply one: only forward, stamped with `at`, audited.
@@ -56,7 +56,7 @@ enum RequestFixtures {
             let from = request.state
             request.state = state
             request.updatedAt = at
-            return [AuditEntry(at: at, actor: .callback, event: "status_changed", fromState: from, toState: state)]
+            return [AuditEntry(at: at, actor: .callback, event: .stateChanged, fromState: from, toState: state)]
         }
     }
 }

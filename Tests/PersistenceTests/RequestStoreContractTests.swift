@@ -15,7 +15,7 @@ struct RequestStoreContractTests {
         try await engine.withStore { store in
             let request = F.fullyPopulated()
             let audit = AuditEntry(
-                at: F.t0, actor: .baton, event: "accepted", fromState: .queued, toState: .inProgress, detail: "d"
+                at: F.t0, actor: .baton, event: .received, fromState: .queued, toState: .inProgress, detail: "d"
             )
             let outcome = try await store.create(request, audit: audit)
             #expect(outcome == .created(request))
@@ -91,7 +91,7 @@ struct RequestStoreContractTests {
             #expect(updated.updatedAt == at)
             #expect(try await store.request(id: request.id) == updated)
             let trail = try await store.auditTrail(id: request.id)
-            #expect(trail.map(\.event) == ["accepted", "status_changed"])
+            #expect(trail.map(\.event) == [.received, .stateChanged])
             #expect(trail.last?.fromState == .queued)
             #expect(trail.last?.toState == .pending)
         }
@@ -150,7 +150,7 @@ struct RequestStoreContractTests {
             await #expect(throws: StoreError(code: .idChanged, column: "id")) {
                 try await store.update(id: request.id) { request in
                     request.id = UUID()
-                    return [AuditEntry(at: F.t0, actor: .operator_, event: "renamed")]
+                    return [AuditEntry(at: F.t0, actor: .operator_, event: .stateChanged)]
                 }
             }
             #expect(try await store.request(id: request.id) == request)

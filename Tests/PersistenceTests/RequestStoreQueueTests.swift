@@ -140,7 +140,9 @@ struct RequestStoreQueueTests {
                     group.addTask {
                         try await store.update(id: request.id) { request in
                             request.attempts += 1
-                            return [AuditEntry(at: F.t0 + Double(task), actor: .dispatcher, event: "attempt")]
+                            return [
+                                AuditEntry(at: F.t0 + Double(task), actor: .dispatcher, event: .deliveryRetryScheduled)
+                            ]
                         }
                     }
                     group.addTask { try await store.create(F.request()) }

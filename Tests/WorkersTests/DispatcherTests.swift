@@ -104,7 +104,7 @@ import Workers
                 let failed = try await harness.stored(request)
                 #expect(failed.state == .failed)
                 #expect(failed.lastError?.hasPrefix("not delivered after 5 attempts") == true)
-                #expect(try await harness.audit(request).filter { $0.event == "delivery_retry_scheduled" }.count == 4)
+                #expect(try await harness.audit(request).filter { $0.event == .deliveryRetryScheduled }.count == 4)
             }
         }
     }

@@ -105,7 +105,7 @@ struct RequestsCommand: AsyncParsableCommand {
                     entry.fromState.map { "\($0.rawValue) → \(to.rawValue)" } ?? "→ \(to.rawValue)"
                 }
                 print(
-                    "  \(Timestamp.format(entry.at))  \(entry.actor.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))  \(move ?? entry.event)  \(entry.detail ?? "")"
+                    "  \(Timestamp.format(entry.at))  \(entry.actor.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))  \(move ?? entry.event.rawValue)  \(entry.detail ?? "")"
                 )
             }
         }

@@ -89,15 +89,5 @@ package struct RequestSnapshot: Decodable, Sendable {
         package var detail: String?
     }
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date"))
-            }
-            return date
-        }
-        return decoder
-    }()
+    static let decoder = JSONCoding.decoder()
 }

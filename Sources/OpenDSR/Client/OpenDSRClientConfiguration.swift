@@ -2,25 +2,23 @@ import Foundation
 
 /// How to reach the OpenDSR processor (mParticle DSR API v3).
 package struct OpenDSRClientConfiguration: Sendable {
-    /// Base URL including the version, e.g. `https://opendsr.mparticle.com/v3` (key `processor.base_url`).
+    /// Base URL including the version, e.g. `https://opendsr.mparticle.com/v3`.
     package var baseURL: String
-    /// Workspace API key for HTTP Basic auth (key `processor.workspace_key`, secret).
+    /// Workspace API key for HTTP Basic auth.
     package var workspaceKey: String
-    /// Workspace API secret for HTTP Basic auth (key `processor.workspace_secret`, secret).
+    /// Workspace API secret for HTTP Basic auth.
     package var workspaceSecret: String
-    /// Per-call timeout in seconds (key `processor.timeout_seconds`, default 10).
+    /// Per-call timeout in seconds.
     package var timeout: TimeInterval
     /// Largest JSON response body accepted, in bytes (default 1 MiB).
     package var maxResponseBytes: Int
-    /// Calls allowed in any rolling minute (key `processor.requests_per_minute`, default 1000: mParticle's workspace
-    /// limit, shared by GET, POST and DELETE).
+    /// Calls allowed in any rolling minute (mParticle's workspace limit, shared by GET, POST and DELETE).
     package var requestsPerMinute: Int
-    /// New requests allowed per UTC day (key `processor.submissions_per_day`, default 80,000).
+    /// New requests allowed per UTC day.
     package var submissionsPerDay: Int
-    /// Consecutive failures (5xx, timeouts) that open the circuit (key `processor.circuit_failure_threshold`,
-    /// default 5).
+    /// Consecutive failures (5xx, timeouts) that open the circuit.
     package var circuitFailureThreshold: Int
-    /// Seconds the circuit stays open before one probe (key `processor.circuit_open_seconds`, default 30).
+    /// Seconds the circuit stays open before one probe.
     package var circuitOpenSeconds: TimeInterval
 
     package init(

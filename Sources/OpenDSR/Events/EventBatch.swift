@@ -1,3 +1,4 @@
+import DSRCore
 import Foundation
 
 /// One batch of the mParticle Events API (`POST /v2/events`, one user per batch; docs/upstream-apis.md,
@@ -76,8 +77,6 @@ package struct EventBatch: Codable, Sendable, Equatable {
     /// The batch as the compact JSON that goes on the wire (sorted keys, unescaped slashes); its size is what
     /// ``EventBatchLimits`` checks.
     package func jsonBytes() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try JSONCoding.encoder().encode(self)
     }
 }

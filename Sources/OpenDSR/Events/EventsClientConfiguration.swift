@@ -4,13 +4,13 @@ import Foundation
 /// credentials of the DSR API (docs/upstream-apis.md, "Events API").
 package struct EventsClientConfiguration: Sendable {
     /// Base URL of the pod including the version, e.g. `https://s2s.eu1.mparticle.com/v2`
-    /// (key `events.base_url`, default `https://s2s.mparticle.com/v2`).
+    ///.
     package var baseURL: String
-    /// The Input's API key for HTTP Basic auth (key `events.input_key`, secret).
+    /// The Input's API key for HTTP Basic auth.
     package var inputKey: String
-    /// The Input's API secret for HTTP Basic auth (key `events.input_secret`, secret).
+    /// The Input's API secret for HTTP Basic auth.
     package var inputSecret: String
-    /// Per-call timeout in seconds (key `events.timeout_seconds`, default 10).
+    /// Per-call timeout in seconds.
     package var timeout: TimeInterval
     /// Largest response body read, in bytes (default 64 KiB; mParticle answers with a short error list at most).
     package var maxResponseBytes: Int

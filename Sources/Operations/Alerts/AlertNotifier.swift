@@ -1,5 +1,6 @@
 import DSRCore
 import Foundation
+import BackgroundWork
 import Logging
 import OpenDSR
 import Persistence
@@ -21,7 +22,7 @@ package struct AlertNotifier: Sendable {
     let destinations: AlertDestinations
     let source: String
     let runbookBaseURL: String?
-    let maxAttempts: Int
+    let retry: RetryPolicy
     let metrics: GatewayMetrics
     let clock: any WallClock
     let logger: Logger
@@ -35,7 +36,7 @@ package struct AlertNotifier: Sendable {
         self.destinations = destinations
         self.source = source
         self.runbookBaseURL = runbookBaseURL
-        self.maxAttempts = maxAttempts
+        self.retry = RetryPolicy(baseDelay: 1, maxDelay: 300, maxAttempts: maxAttempts)
         self.metrics = metrics
         self.clock = clock
         self.logger = logger
@@ -49,8 +50,7 @@ package struct AlertNotifier: Sendable {
     package func save(
         _ states: [AlertState], transitions: [AlertTransition], holder: String, at now: Date
     ) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let encoder = JSONCoding.encoder()
         var entries: [NewAlertNotification] = []
         var unrouted: [AlertNotification] = []
         for transition in transitions {
@@ -93,7 +93,8 @@ package struct AlertNotifier: Sendable {
     }
 
     private func deliver(_ queued: QueuedAlertNotification, to destination: AlertDestination) async throws {
-        guard let notification = try? JSONDecoder().decode(AlertNotification.self, from: Data(queued.content.utf8))
+        guard
+            let notification = try? JSONCoding.decoder().decode(AlertNotification.self, from: Data(queued.content.utf8))
         else {
             metrics.alertNotification(route: queued.route, outcome: .failed)
             logger.error("alert notification unreadable, dropped", metadata: ["alert.route": "\(queued.route)"])
@@ -111,9 +112,10 @@ package struct AlertNotifier: Sendable {
             outcome = .delivered
             metrics.alertNotification(route: queued.route, outcome: .delivered)
             logger.info("alert notification delivered", metadata: details)
-        case .retryable(let reason, let retryAfter) where attempt < maxAttempts:
-            // A receiver's Retry-After is honoured up to the backoff's ceiling: everything for this rule waits on it.
-            let delay = max(Self.backoff(afterAttempt: attempt), min(retryAfter ?? 0, Self.maxDelay))
+        case .retryable(let reason, let retryAfter) where attempt < retry.maxAttempts:
+            // The backoff's full cap (1 s, 2 s, 4 s … 5 min): one loop per route, no crowd of retries to spread out.
+            // A receiver's Retry-After is honoured up to the same ceiling: everything for this rule waits on it.
+            let delay = max(retry.delay(afterAttempt: attempt, random: 1), min(retryAfter ?? 0, retry.maxDelay))
             outcome = .retry(next: clock.now.addingTimeInterval(delay), error: reason)
             metrics.alertNotification(route: queued.route, outcome: .retry)
             details["error"] = "\(reason)"
@@ -126,14 +128,6 @@ package struct AlertNotifier: Sendable {
             logger.error("alert notification failed for good", metadata: details)
         }
         try await store.recordAlertDelivery(queued, outcome: outcome, at: clock.now)
-    }
-
-    /// The longest wait between two attempts.
-    static let maxDelay: TimeInterval = 300
-
-    /// Seconds before the next attempt after `attempt` failed: 1, 2, 4 … capped at 5 minutes.
-    static func backoff(afterAttempt attempt: Int) -> TimeInterval {
-        min(pow(2, Double(attempt - 1)), maxDelay)
     }
 
     private func metadata(_ notification: AlertNotification) -> Logger.Metadata {

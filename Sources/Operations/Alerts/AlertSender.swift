@@ -1,3 +1,4 @@
+import DSRCore
 import AsyncHTTPClient
 import Foundation
 import Logging
@@ -31,8 +32,7 @@ package struct AlertSender: Sendable {
     ) async -> AlertSendResult {
         let url: String
         let body: Data
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONCoding.encoder()
         do {
             switch destination {
             case .pagerDuty(let endpoint, let routingKey):

@@ -14,7 +14,7 @@ extension GatewayMetrics {
                 counter(MetricsCatalogue.requestsCompleted, labels).increment()
             case .failed?:
                 counter(MetricsCatalogue.requestsFailed, labels).increment()
-                if entry.event == AuditEntry.retryBudgetSpent {
+                if entry.event == .retryBudgetSpent {
                     counter(MetricsCatalogue.retryBudgetSpent, labels).increment()
                 }
             default:

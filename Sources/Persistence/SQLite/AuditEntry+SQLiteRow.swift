@@ -17,7 +17,7 @@ extension AuditEntry {
 
     /// The values for ``sqliteInsert``.
     func sqliteBinds(requestID: UUID) -> [SQLiteData] {
-        [.id(requestID), .date(at), .value(actor), .text(event), .value(fromState), .value(toState), .text(detail)]
+        [.id(requestID), .date(at), .value(actor), .value(event), .value(fromState), .value(toState), .text(detail)]
     }
 
     /// Decodes a row selected by ``sqliteSelectTrail``.
@@ -26,7 +26,7 @@ extension AuditEntry {
         self.init(
             at: try reader.date("at"),
             actor: try reader.value("actor"),
-            event: try reader.text("event"),
+            event: try reader.value("event"),
             fromState: try reader.optionalValue("from_state"),
             toState: try reader.optionalValue("to_state"),
             detail: try reader.optionalText("detail")

@@ -1,3 +1,4 @@
+import DSRCore
 import Foundation
 
 /// Writes a compact JSON object with members in a fixed order.
@@ -24,8 +25,7 @@ struct OrderedJSONObject {
 
     /// Any `Encodable` as compact, deterministic JSON (sorted keys, unescaped slashes).
     static func encode(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONCoding.encoder()
         return Array(try encoder.encode(value))
     }
 

@@ -1,3 +1,4 @@
+import DSRCore
 import Foundation
 import ZIPFoundation
 
@@ -49,8 +50,7 @@ enum ResultsArchiveBuilder {
     }
 
     private static func jsonLines(_ values: [some Encodable]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONCoding.encoder()
         return try values.reduce(into: Data()) { data, value in
             data.append(try encoder.encode(value))
             data.append(UInt8(ascii: "\n"))
