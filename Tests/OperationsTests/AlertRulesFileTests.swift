@@ -70,6 +70,20 @@ import Testing
             "metric is not a Prometheus metric name"
         ),
         ("rules:", "rules: {", 2, "not valid YAML"),
+        (
+            "metric: dsr_gateway_requests_failed_total", "metric: dsr_gateway_requests_failed", 5,
+            "metric dsr_gateway_requests_failed is not exported by the gateway, so the rule could never fire"
+        ),
+        (
+            "kind: count", "kind: gauge", 5,
+            "a gauge rule cannot read dsr_gateway_requests_failed_total, a counter"
+        ),
+        (
+            "metric: dsr_gateway_requests_failed_total", "metric: dsr_gateway_requests_failed_total\n    match: {status: x}",
+            6,
+            "dsr_gateway_requests_failed_total has no label `status` (its labels: type, regulation), so the rule could "
+                + "never fire"
+        ),
     ])
     func aBadFileIsRefusedWithTheLineAndTheReason(change: (String, String, Int, String)) {
         let yaml = Self.valid.replacingOccurrences(of: change.0, with: change.1)

@@ -78,6 +78,7 @@ package enum AlertRulesFile {
                 match[key] = value
             }
         }
+        try checkAgainstCatalogue(metric, kind: kind, match: match, fields)
         let above = try number(fields, "above", at, required: false)
         let below = try number(fields, "below", at, required: false)
         guard (above == nil) != (below == nil) else {
@@ -145,6 +146,34 @@ package enum AlertRulesFile {
             throw AlertRulesError(line: line(node), reason: "`\(key)` must be \(expected)")
         }
         return value
+    }
+
+    /// A rule on a metric the gateway does not export, on a label that metric lacks, or of a kind that cannot read
+    /// that metric would parse and then never fire: refused here instead.
+    private static func checkAgainstCatalogue(
+        _ metric: String, kind: AlertRule.Kind, match: [String: String], _ fields: Node.Mapping
+    ) throws(AlertRulesError) {
+        let at = line(fields["metric"]!)
+        guard let definition = MetricsCatalogue.all.first(where: { $0.name == metric }) else {
+            throw AlertRulesError(
+                line: at, reason: "metric \(metric) is not exported by the gateway, so the rule could never fire")
+        }
+        if let label = match.keys.sorted().first(where: { !definition.labels.contains($0) }) {
+            let labels = definition.labels.isEmpty ? "none" : definition.labels.joined(separator: ", ")
+            throw AlertRulesError(
+                line: line(fields["match"]!),
+                reason: "\(metric) has no label `\(label)` (its labels: \(labels)), so the rule could never fire")
+        }
+        let fits: Bool =
+            switch kind {
+            case .ratio, .count, .baselineRatio: definition.type == .counter
+            case .percentile: definition.type == .histogram
+            case .gauge: definition.type == .gauge
+            }
+        guard fits else {
+            throw AlertRulesError(
+                line: at, reason: "a \(kind.rawValue) rule cannot read \(metric), a \(definition.type.rawValue)")
+        }
     }
 
     private static func line(_ node: Node) -> Int { node.mark?.line ?? 1 }

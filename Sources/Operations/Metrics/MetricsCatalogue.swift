@@ -4,6 +4,17 @@ package struct MetricDefinition: Sendable, Hashable {
     package let name: String
     package let labels: [String]
     package let help: String
+
+    /// How a metric is exposed, which decides the alert rules that can read it.
+    package enum MetricType: String, Sendable {
+        case counter, gauge, histogram
+    }
+
+    /// Counters end in `_total`, the latency histograms in `_duration_seconds`; the rest are gauges.
+    package var type: MetricType {
+        if name.hasSuffix("_total") { return .counter }
+        return name.hasSuffix("_duration_seconds") ? .histogram : .gauge
+    }
 }
 
 /// Every metric the gateway exports, in one place (names `dsr_gateway_…` with unit suffixes; labels bounded, never
