@@ -79,8 +79,8 @@ import Testing
             "a gauge rule cannot read dsr_gateway_requests_failed_total, a counter"
         ),
         (
-            "metric: dsr_gateway_requests_failed_total", "metric: dsr_gateway_requests_failed_total\n    match: {status: x}",
-            6,
+            "metric: dsr_gateway_requests_failed_total",
+            "metric: dsr_gateway_requests_failed_total\n    match: {status: x}", 6,
             "dsr_gateway_requests_failed_total has no label `status` (its labels: type, regulation), so the rule could "
                 + "never fire"
         ),
