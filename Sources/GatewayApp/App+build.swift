@@ -28,8 +28,7 @@ package func buildApplication(
     let trustRoots = try TrustRootsLoader.load(configuration.callbacks.trustRoots)
     let resultsStore = try FileResultsStore(directory: configuration.results.directory)
     let metrics = GatewayMetrics()
-    let store = try await SQLiteRequestStore.open(
-        path: configuration.sqlitePath, logger: logger, observer: { metrics.record($0, entries: $1) })
+    let store = try await configuration.store.open(logger: logger, observer: { metrics.record($0, entries: $1) })
     // No redirects: results are only fetched from the processor's own base URL, and a 3xx must not move that.
     let httpClient = HTTPClient(
         eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
@@ -126,7 +125,7 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
         store: store, client: client, certificates: components.certificates,
         processorDomains: configuration.callbacks.allowedDomains,
         publicBaseURLConfigured: configuration.publicBaseURL != nil, clock: clock)
-    router.addRoutes(HealthController(store: store, checks: health).endpoints, atPath: "/health")
+    router.addRoutes(HealthController(checks: health).endpoints, atPath: "/health")
     router.addRoutes(MetricsController(sampler: components.sampler).endpoints, atPath: "/metrics")
     let intake = RequestIntake(
         store: store, deadlines: configuration.deadlines, clock: clock, sendsErasureAttributes: components.events != nil

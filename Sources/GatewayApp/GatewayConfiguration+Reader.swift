@@ -3,6 +3,7 @@ import DSRCore
 import Foundation
 import GatewayHTTP
 import OpenDSR
+import Persistence
 import Operations
 import Settings
 import Workers
@@ -35,7 +36,17 @@ extension GatewayConfiguration {
         if let publicBaseURL, URL(string: publicBaseURL)?.host == nil {
             top.problem("public_base_url", "is not an absolute URL")
         }
-        let sqlitePath = store.string("sqlite_path", default: "dsr-gateway.sqlite", "SQLite database file (WAL)")
+        let sqlitePath = store.string(
+            "sqlite_path", default: "dsr-gateway.sqlite",
+            "SQLite database file (WAL), unless `store.postgres_url` is set")
+        let postgres = store.optionalString(
+            "postgres_url", secret: true, shown: "unset (secret)",
+            "`postgres://user:password@host:port/database`: keep everything in PostgreSQL instead, shared by every "
+                + "instance (see [Running a fleet](#running-a-fleet))")
+        let postgresURL = postgres.flatMap(PostgresURL.init)
+        if postgres != nil && postgresURL == nil {
+            store.problem("postgres_url", "is not a postgres://user@host:port/database URL")
+        }
         let processorSection = section("processor")
         let processor = OpenDSRClientConfiguration.read(processorSection)
         let callbacksSection = section("callbacks")
@@ -60,7 +71,8 @@ extension GatewayConfiguration {
         ]
         guard let processor else { return (nil, sections) }
         var configuration = GatewayConfiguration(
-            host: host, port: port, publicBaseURL: publicBaseURL, sqlitePath: sqlitePath, processor: processor,
+            host: host, port: port, publicBaseURL: publicBaseURL,
+            store: postgresURL.map { .postgres($0) } ?? .sqlite(path: sqlitePath), processor: processor,
             callbacks: callbacks, dispatcher: dispatcher, results: results, reconciliation: reconciliation,
             events: events, deadlines: deadlines, apiKeys: apiKeys)
         configuration.alerts = alerts

@@ -4,6 +4,7 @@ import Foundation
 import Operations
 import GatewayHTTP
 import OpenDSR
+import Persistence
 import Workers
 
 /// Everything the gateway needs to run, read from a `ConfigReader` (environment over JSON file over defaults).
@@ -17,8 +18,8 @@ package struct GatewayConfiguration: Sendable {
     /// Externally reachable base URL, used in `status_callback_urls`. When unset the
     /// gateway uses the address it listens on, which only suits local runs.
     package var publicBaseURL: String?
-    /// The SQLite database file.
-    package var sqlitePath: String
+    /// Where requests, audit trails and alert states are kept.
+    package var store: StoreLocation
     package var processor: OpenDSRClientConfiguration
     package var callbacks: CallbackConfiguration
     package var dispatcher: DispatcherConfiguration
@@ -35,7 +36,7 @@ package struct GatewayConfiguration: Sendable {
     package var alerts = AlertsConfiguration()
 
     package init(
-        host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil, sqlitePath: String,
+        host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil, store: StoreLocation,
         processor: OpenDSRClientConfiguration, callbacks: CallbackConfiguration = CallbackConfiguration(),
         dispatcher: DispatcherConfiguration = DispatcherConfiguration(),
         results: ResultsWorkerConfiguration = ResultsWorkerConfiguration(),
@@ -46,7 +47,7 @@ package struct GatewayConfiguration: Sendable {
         self.host = host
         self.port = port
         self.publicBaseURL = publicBaseURL
-        self.sqlitePath = sqlitePath
+        self.store = store
         self.processor = processor
         self.callbacks = callbacks
         self.dispatcher = dispatcher

@@ -8,18 +8,21 @@ package struct APIError: HTTPResponseError, Equatable {
     package var status: HTTPResponse.Status
     package var code: String
     package var message: String
+    /// Seconds after which trying again makes sense (`Retry-After`), for answers that say "not now".
+    package var retryAfter: Int?
 
-    package init(_ status: HTTPResponse.Status, code: String, message: String) {
+    package init(_ status: HTTPResponse.Status, code: String, message: String, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     package func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = try JSONEncoder().encode(Envelope(error: .init(code: code, message: message)))
-        return Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     private struct Envelope: Encodable {
@@ -32,6 +35,12 @@ package struct APIError: HTTPResponseError, Equatable {
 
     package static let unauthorized = APIError(
         .unauthorized, code: "unauthorized", message: "A valid API key is required (Authorization: Bearer <key>).")
+
+    /// The database cannot be reached or did not answer in time: nothing was written; the same request (same `id`
+    /// or `Idempotency-Key`) can be sent again.
+    package static let storeUnavailable = APIError(
+        .serviceUnavailable, code: "store_unavailable",
+        message: "The database is unavailable; nothing was stored. Try again shortly.", retryAfter: 5)
 
     package static func invalidField(_ field: String, _ message: String) -> APIError {
         APIError(.badRequest, code: "invalid_field", message: "\(field): \(message)")

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Persistence
 
 /// Turns every error into an ``APIError`` answer. Unexpected errors are logged once at `error` with the request id
 /// (Hummingbird itself only logs them at debug) and answered as a generic 500.
@@ -19,6 +20,9 @@ package struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Self.apiError(for: error)
         } catch let error as DecodingError {
             throw Self.apiError(for: error)
+        } catch let error as StoreError where error.code == .unavailable {
+            context.logger.warning("store unavailable")
+            throw APIError.storeUnavailable
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, code: "payload_too_large", message: "The request body is too large.")
         } catch {

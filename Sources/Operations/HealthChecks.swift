@@ -52,24 +52,21 @@ package struct HealthChecks: Sendable {
         return HealthReport(checks: checks, at: clock.now)
     }
 
+    /// Whether the gateway can accept work: the store commits a write and reads it back within `timeout`.
+    package func ready() async -> Bool {
+        await bounded("store") { try await storeCheck() }.status == .pass
+    }
+
     /// Runs `check`, failing it when it throws or takes longer than `timeout`.
     private func bounded(_ name: String, _ check: @escaping @Sendable () async throws -> HealthCheck) async
         -> HealthCheck
     {
-        let timeout = timeout
-        return await withTaskGroup(of: HealthCheck?.self) { group in
-            group.addTask {
-                do { return try await check() } catch {
-                    return HealthCheck(.fail, "\(name) check failed: \(type(of: error))")
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? HealthCheck(.fail, "\(name) check timed out after \(timeout)")
+        do {
+            return try await withTimeLimit(timeout, check)
+        } catch is TimeLimitExceeded {
+            return HealthCheck(.fail, "\(name) check timed out after \(timeout)")
+        } catch {
+            return HealthCheck(.fail, "\(name) check failed: \(type(of: error))")
         }
     }
 

@@ -4,7 +4,7 @@ import Foundation
 /// Durable storage of requests and their append-only audit trails.
 ///
 /// Every mutation writes the request row and its audit rows in one transaction: nothing is half-written.
-/// Two engines implement it (SQLite now, PostgreSQL later) and one contract test suite runs against both.
+/// Two engines implement it (SQLite and PostgreSQL) and one contract test suite runs against both.
 package protocol RequestStore: Sendable {
     /// Stores a new request together with its audit entry. When a request with the same id, or with the
     /// same idempotency key, already exists nothing is written and the existing request is returned.
@@ -21,7 +21,7 @@ package protocol RequestStore: Sendable {
     /// writes nothing and is rethrown. Returns the request as stored afterwards, or nil for an unknown id.
     @discardableResult
     func update(
-        id: UUID, _ change: @Sendable (inout DSRRequest) throws -> [AuditEntry]
+        id: UUID, _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
     ) async throws -> DSRRequest?
 
     /// Claims up to `limit` queued requests whose `nextAttemptAt` is at or before `now`, oldest first, by
@@ -72,6 +72,9 @@ package protocol RequestStore: Sendable {
     /// Proves the store can still commit and read back: rewrites a one-row probe table with `now` and returns the
     /// instant a reader then sees (equal to `now` when both work).
     func probe(at now: Date) async throws -> Date?
+
+    /// Waits for operations in flight and releases the database; later calls fail.
+    func close() async throws
 }
 
 /// The result of ``RequestStore/create(_:audit:)``.

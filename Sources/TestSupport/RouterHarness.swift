@@ -62,7 +62,7 @@ package struct RouterHarness: Sendable {
 
     private static var configuration: GatewayConfiguration {
         GatewayConfiguration(
-            publicBaseURL: publicBaseURL, sqlitePath: "unused",
+            publicBaseURL: publicBaseURL, store: .sqlite(path: "unused"),
             // Unreachable: tests of the router never reach the processor.
             processor: .init(baseURL: "http://127.0.0.1:9/v3", workspaceKey: "k", workspaceSecret: "s"),
             apiKeys: [

@@ -3,9 +3,11 @@ import Persistence
 import Testing
 import TestSupport
 
-/// The storage engines the contract suite runs against; PostgreSQL joins when its engine exists.
+/// The storage engines the contract suite runs against, every run: SQLite on a temporary file, PostgreSQL on a
+/// database of its own on the server `./scripts/test` starts.
 enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
+    case postgres
 
     var testDescription: String { rawValue }
 
@@ -13,12 +15,14 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func withDatabase(_ body: (TestDatabase) async throws -> Void) async throws {
         switch self {
         case .sqlite:
-            try await TemporaryDatabase.with { try await body(TestDatabase(engine: self, path: $0.path)) }
+            try await TemporaryDatabase.with { try await body(TestDatabase(engine: self, location: $0.path)) }
+        case .postgres:
+            try await TestPostgres.withDatabase { try await body(TestDatabase(engine: self, location: "\($0)")) }
         }
     }
 
     /// Runs `body` with a store on a new, empty database, closed and deleted afterwards.
-    func withStore(_ body: (any RequestStore) async throws -> Void) async throws {
+    func withStore(_ body: (any GatewayStore) async throws -> Void) async throws {
         try await withDatabase { try await $0.withStore(body) }
     }
 }
@@ -26,11 +30,12 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// One test's own database. Open it as often as the test needs, also several times at once.
 struct TestDatabase: Sendable {
     let engine: StoreEngine
-    let path: String
+    /// The SQLite file, or the PostgreSQL URL.
+    let location: String
 
     /// Opens a store on this database, runs `body` and closes the store, also when `body` throws.
-    func withStore(_ body: (any RequestStore) async throws -> Void) async throws {
-        let store = try await SQLiteRequestStore.open(path: path, logger: .quiet)
+    func withStore(_ body: (any GatewayStore) async throws -> Void) async throws {
+        let store = try await open()
         do {
             try await body(store)
         } catch {
@@ -38,6 +43,17 @@ struct TestDatabase: Sendable {
             throw error
         }
         try await store.close()
+    }
+
+    func open(migrations: [Migration]? = nil) async throws -> any GatewayStore {
+        switch engine {
+        case .sqlite:
+            try await SQLiteRequestStore.open(
+                path: location, logger: .quiet, migrations: migrations ?? SQLiteRequestStore.migrations)
+        case .postgres:
+            try await PostgresRequestStore.open(
+                url: PostgresURL(location)!, logger: .quiet, migrations: migrations ?? PostgresRequestStore.migrations)
+        }
     }
 }
 

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Logging
 import GatewayHTTP
 import OpenDSR
 import Operations
+import Persistence
 import Workers
 
 /// `dsr-gateway check-config`: validates every setting as `serve` would, then what only the running machine can
@@ -17,7 +19,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try await ServeCommand.loadConfigurationOrExit(file: config)
-        let problems = Self.machineProblems(loaded)
+        let problems = await Self.machineProblems(loaded)
         guard problems.isEmpty else {
             announce("Invalid configuration:\n- " + problems.joined(separator: "\n- "))
             throw ExitCode(1)
@@ -27,7 +29,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
     }
 
     /// What the configuration names but only this machine can confirm.
-    static func machineProblems(_ configuration: GatewayConfiguration) -> [String] {
+    static func machineProblems(_ configuration: GatewayConfiguration) async -> [String] {
         var problems: [String] = []
         do {
             if try TrustRootsLoader.load(configuration.callbacks.trustRoots).isEmpty {
@@ -36,9 +38,19 @@ struct CheckConfigCommand: AsyncParsableCommand {
         } catch {
             problems.append("callbacks.trust_roots_file (or the system CA bundle) cannot be read as PEM certificates")
         }
-        let storeDirectory = URL(fileURLWithPath: configuration.sqlitePath).deletingLastPathComponent().path
-        if !FileManager.default.isWritableFile(atPath: storeDirectory) {
-            problems.append("store.sqlite_path: the directory \(storeDirectory) is not writable")
+        switch configuration.store {
+        case .sqlite(let path):
+            let storeDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            if !FileManager.default.isWritableFile(atPath: storeDirectory) {
+                problems.append("store.sqlite_path: the directory \(storeDirectory) is not writable")
+            }
+        case .postgres(let url):
+            do {
+                try await PostgresDatabases.checkWritable(url, logger: Logger(label: "dsr-gateway.check-config"))
+            } catch {
+                // The error's type only: a server's message may quote the URL.
+                problems.append("store.postgres_url: \(url) cannot be reached or written (\(type(of: error)))")
+            }
         }
         // The results store creates its directory with any missing parents: the nearest one that exists decides.
         let results = URL(fileURLWithPath: configuration.results.directory)
@@ -61,7 +73,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
         return [
             "listen: \(configuration.host):\(configuration.port)",
             "public_base_url: \(configuration.publicBaseURL ?? "not set (callbacks go to the listen address)")",
-            "store: \(configuration.sqlitePath)",
+            "store: \(configuration.store)",
             "processor: \(configuration.processor.baseURL), \(configuration.processor.requestsPerMinute) calls/min, "
                 + "workspace credentials set",
             "callbacks: domains \(configuration.callbacks.allowedDomains.sorted().joined(separator: ", "))",

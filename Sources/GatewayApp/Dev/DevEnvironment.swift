@@ -6,6 +6,7 @@ import GatewayHTTP
 import Logging
 import OpenDSR
 import Operations
+import Persistence
 import ProcessorSimulator
 import Workers
 
@@ -47,7 +48,7 @@ package enum DevEnvironment {
         pollInterval: TimeInterval = 0.2
     ) -> GatewayConfiguration {
         GatewayConfiguration(
-            port: port, sqlitePath: dataDirectory.appendingPathComponent("gateway.sqlite").path,
+            port: port, store: .sqlite(path: dataDirectory.appendingPathComponent("gateway.sqlite").path),
             processor: OpenDSRClientConfiguration(
                 baseURL: simulatorURL.absoluteString + "/v3", workspaceKey: simulator.configuration.workspaceKey,
                 workspaceSecret: simulator.configuration.workspaceSecret),

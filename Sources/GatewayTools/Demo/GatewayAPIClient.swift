@@ -21,10 +21,13 @@ package struct GatewayAPIClient: Sendable {
     package struct Answer: Sendable {
         package var status: Int
         package var body: Data
+        /// The `Retry-After` header, if any.
+        package var retryAfter: String?
 
-        package init(status: Int, body: Data) {
+        package init(status: Int, body: Data, retryAfter: String? = nil) {
             self.status = status
             self.body = body
+            self.retryAfter = retryAfter
         }
 
         package var json: [String: any Sendable]? {
@@ -42,7 +45,9 @@ package struct GatewayAPIClient: Sendable {
         }
         let response = try await httpClient.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 4 << 20)
-        return Answer(status: Int(response.status.code), body: Data(buffer: body))
+        return Answer(
+            status: Int(response.status.code), body: Data(buffer: body),
+            retryAfter: response.headers.first(name: "Retry-After"))
     }
 
     /// Decodes a request as the API returns it.

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DSRCore
 import Foundation
 import Logging
 import NIOCore
@@ -49,28 +50,9 @@ extension HTTPClient {
         _ request: HTTPClientRequest, timeout: TimeInterval, maxBytes: Int
     ) async throws -> (HTTPClientResponse, ByteBuffer) {
         let limit = Duration.milliseconds(Int64(timeout * 1000))
-        return try await withDeadline(limit) {
+        return try await withTimeLimit(limit) {
             let response = try await self.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             return (response, try await response.body.collect(upTo: maxBytes))
         }
     }
 }
-
-/// Runs `operation`, cancelling it and throwing ``DeadlineExceeded`` if it has not finished within `limit`.
-package func withDeadline<T: Sendable>(
-    _ limit: Duration, _ operation: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw DeadlineExceeded()
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else { throw DeadlineExceeded() }
-        return first
-    }
-}
-
-/// An upstream call took longer than its deadline.
-package struct DeadlineExceeded: Error {}

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Crypto
+import DSRCore
 import Foundation
 import Logging
 import NIOCore
@@ -40,7 +41,7 @@ extension OpenDSRClient {
             // An archive takes longer than a JSON answer: six per-call timeouts plus a second per MiB of the cap, for
             // the whole download, so a processor that drips its answer cannot hold a download slot for ever.
             let limit = configuration.timeout * 6 + Double(maxBytes) / 1_048_576
-            return try await withDeadline(.milliseconds(Int64(limit * 1000))) { [httpClient] in
+            return try await withTimeLimit(.milliseconds(Int64(limit * 1000))) { [httpClient] in
                 let response = try await httpClient.execute(
                     request, timeout: .milliseconds(Int64(configuration.timeout * 6000)))
                 guard response.status == .ok else {

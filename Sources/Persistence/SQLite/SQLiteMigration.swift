@@ -1,14 +1,8 @@
-/// One numbered step of the SQLite schema. The list is append-only: never edit or reorder a shipped step,
-/// add a new one. Each step runs in its own transaction and is recorded in `schema_migrations`.
-struct SQLiteMigration: Sendable {
-    let version: Int
-    let name: String
-    /// Run one by one: SQLite prepares a single statement at a time.
-    let statements: [String]
-
+/// The SQLite schema's steps (see ``Migration``).
+enum SQLiteMigration {
     /// Every migration, in version order.
-    static let all: [SQLiteMigration] = [
-        SQLiteMigration(
+    static let all: [Migration] = [
+        Migration(
             version: 1,
             name: "requests and audit trail",
             statements: [
@@ -64,7 +58,7 @@ struct SQLiteMigration: Sendable {
                 """,
             ]
         ),
-        SQLiteMigration(
+        Migration(
             version: 2,
             name: "results download",
             statements: [
@@ -76,7 +70,7 @@ struct SQLiteMigration: Sendable {
                 """,
             ]
         ),
-        SQLiteMigration(
+        Migration(
             version: 3,
             name: "baton lookups, results retention, erasure attributes",
             statements: [
@@ -95,12 +89,12 @@ struct SQLiteMigration: Sendable {
                 """,
             ]
         ),
-        SQLiteMigration(
+        Migration(
             version: 4,
             name: "deadlines at risk",
             statements: ["CREATE INDEX requests_at_risk ON requests (deadline, state)"]
         ),
-        SQLiteMigration(
+        Migration(
             version: 5,
             name: "health probe, queue summary",
             statements: [
@@ -108,7 +102,7 @@ struct SQLiteMigration: Sendable {
                 "CREATE INDEX requests_state_received ON requests (state, received_at)",
             ]
         ),
-        SQLiteMigration(
+        Migration(
             version: 6,
             name: "alert states",
             statements: [
@@ -122,7 +116,7 @@ struct SQLiteMigration: Sendable {
                 """
             ]
         ),
-        SQLiteMigration(
+        Migration(
             version: 7,
             name: "alert notifications, evaluator lease",
             statements: [

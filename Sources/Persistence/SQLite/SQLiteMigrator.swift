@@ -1,14 +1,17 @@
 import Logging
 import SQLiteNIO
 
-/// Brings a database file up to the newest ``SQLiteMigration``, recording each step in `schema_migrations`.
-enum SQLiteMigrator {
+/// Brings a database file up to the newest ``Migration`` of ``SQLiteMigration``, recording each step in
+/// `schema_migrations`.
+package enum SQLiteMigrator {
     /// Applies the migrations the file has not seen yet, in order, each in its own transaction.
     ///
     /// Safe against a second process migrating the same file at the same moment: each step re-checks
-    /// `schema_migrations` after taking the write lock. Throws ``StoreError/Code/schemaTooNew`` when a newer
-    /// build has migrated the file further than this one knows.
-    static func migrate(_ connection: SQLiteConnection, logger: Logger) async throws {
+    /// `schema_migrations` after taking the write lock. A file migrated further than `migrations` go is accepted
+    /// while its compatibility window admits this release, else refused with ``StoreError/Code/schemaTooNew``.
+    static func migrate(
+        _ connection: SQLiteConnection, migrations: [Migration] = SQLiteMigration.all, logger: Logger
+    ) async throws {
         _ = try await connection.query(
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -18,9 +21,20 @@ enum SQLiteMigrator {
             ) STRICT
             """
         )
-        let known = SQLiteMigration.all.last?.version ?? 0
-        guard try await schemaVersion(connection) <= known else { throw StoreError(code: .schemaTooNew) }
-        for migration in SQLiteMigration.all {
+        // Files from before the compatibility window lack the column: each of their steps admits only itself.
+        let columns = try await connection.query("SELECT name FROM pragma_table_info('schema_migrations')")
+        if try !columns.contains(where: { try SQLiteRowReader(row: $0).text("name") == "oldest_compatible" }) {
+            _ = try await connection.query("ALTER TABLE schema_migrations ADD COLUMN oldest_compatible INTEGER")
+        }
+        let known = migrations.last?.version ?? 0
+        let standing = try await standing(connection)
+        guard standing.admits(known: known) else { throw StoreError(code: .schemaTooNew) }
+        if standing.version > known {
+            logger.notice(
+                "Running on a newer schema inside its compatibility window",
+                metadata: ["db.schema.version": "\(standing.version)", "db.schema.known": "\(known)"])
+        }
+        for migration in migrations {
             let applied = try await connection.transaction {
                 let rows = try await connection.query(
                     "SELECT version FROM schema_migrations WHERE version = ?1", [.integer(migration.version)]
@@ -30,8 +44,8 @@ enum SQLiteMigrator {
                     _ = try await connection.query(statement)
                 }
                 _ = try await connection.query(
-                    "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
-                    [.integer(migration.version), .text(migration.name)]
+                    "INSERT INTO schema_migrations (version, name, oldest_compatible) VALUES (?1, ?2, ?3)",
+                    [.integer(migration.version), .text(migration.name), .integer(migration.oldestCompatible)]
                 )
                 return true
             }
@@ -46,10 +60,17 @@ enum SQLiteMigrator {
         }
     }
 
-    /// The highest migration version recorded in the file (0 for a new file).
-    static func schemaVersion(_ connection: SQLiteConnection) async throws -> Int {
-        let rows = try await connection.query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations")
+    /// The newest step recorded in the file (0 for a new file) and the oldest release the file admits.
+    static func standing(_ connection: SQLiteConnection) async throws -> SchemaStanding {
+        let rows = try await connection.query(
+            """
+            SELECT COALESCE(MAX(version), 0) AS version,
+                   COALESCE(MAX(COALESCE(oldest_compatible, version)), 0) AS oldest_compatible
+            FROM schema_migrations
+            """)
         guard let row = rows.first else { throw StoreError(code: .corruptRow, column: "version") }
-        return try SQLiteRowReader(row: row).integer("version")
+        let reader = SQLiteRowReader(row: row)
+        return SchemaStanding(
+            version: try reader.integer("version"), oldestCompatible: try reader.integer("oldest_compatible"))
     }
 }

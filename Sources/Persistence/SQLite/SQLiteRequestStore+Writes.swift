@@ -92,7 +92,7 @@ extension SQLiteRequestStore {
     /// Read, change and write in one `BEGIN IMMEDIATE` transaction; the audit entries go in with the row.
     @discardableResult
     package func update(
-        id: UUID, _ change: @Sendable (inout DSRRequest) throws -> [AuditEntry]
+        id: UUID, _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
     ) async throws -> DSRRequest? {
         let (request, entries) = try await transaction { connection -> (DSRRequest?, [AuditEntry]) in
             guard let row = try await connection.query(DSRRequest.sqliteSelectByID, [.id(id)]).first else {

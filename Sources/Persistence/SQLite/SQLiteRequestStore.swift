@@ -37,13 +37,13 @@ package final class SQLiteRequestStore: RequestStore {
     /// Opens (creating if needed) the database file at `path`, configures it and applies pending migrations.
     /// `observer` hears of every committed creation and change (metrics count from it).
     package static func open(
-        path: String, logger: Logger, observer: ChangeObserver? = nil
+        path: String, logger: Logger, observer: ChangeObserver? = nil, migrations: [Migration] = SQLiteMigration.all
     ) async throws -> SQLiteRequestStore {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         var readers: [SQLiteConnection] = []
         do {
             try await configure(connection)
-            try await SQLiteMigrator.migrate(connection, logger: logger)
+            try await SQLiteMigrator.migrate(connection, migrations: migrations, logger: logger)
             for _ in 0..<readerCount {
                 let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
                 readers.append(reader)
@@ -90,9 +90,12 @@ package final class SQLiteRequestStore: RequestStore {
     /// The version of the newest migration this build knows.
     package static var latestSchemaVersion: Int { SQLiteMigration.all.last?.version ?? 0 }
 
+    /// Every migration of this engine, for tests that play an older or newer release.
+    package static var migrations: [Migration] { SQLiteMigration.all }
+
     /// The newest migration applied to the file.
     package func schemaVersion() async throws -> Int {
-        try await exclusive { try await SQLiteMigrator.schemaVersion($0) }
+        try await exclusive { try await SQLiteMigrator.standing($0).version }
     }
 
     /// Runs `body` with the connection while no other task uses it.

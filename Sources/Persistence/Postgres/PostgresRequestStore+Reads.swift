@@ -1,0 +1,146 @@
+import DSRCore
+import Foundation
+import PostgresNIO
+
+extension PostgresRequestStore {
+    package func request(id: UUID) async throws -> DSRRequest? {
+        var binds = PostgresBindings()
+        binds.append(id: id)
+        return try await read(DSRRequest.postgresSelectByID, binds).first.map(DSRRequest.init(postgresRow:))
+    }
+
+    package func auditTrail(id: UUID) async throws -> [AuditEntry] {
+        var binds = PostgresBindings()
+        binds.append(id: id)
+        return try await read(AuditEntry.postgresSelectTrail, binds).map(AuditEntry.init(postgresRow:))
+    }
+
+    /// Newest `receivedAt` first (ties by id, descending). An empty `states` set matches nothing.
+    package func list(states: Set<RequestState>?, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0, states?.isEmpty != true else { return [] }
+        var binds = PostgresBindings()
+        var sql = "SELECT \(DSRRequest.postgresColumnList) FROM requests"
+        if let states {
+            binds.append(states.map(\.rawValue))
+            sql += " WHERE state = ANY($1)"
+        }
+        binds.append(integer: limit)
+        sql += " ORDER BY received_at DESC, id DESC LIMIT $\(binds.count)"
+        return try await read(sql, binds).map(DSRRequest.init(postgresRow:))
+    }
+
+    package func stale(notUpdatedSince before: Date, dueAt now: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        var binds = PostgresBindings()
+        binds.append(RequestState.allCases.filter { !$0.isTerminal && $0 != .queued }.map(\.rawValue))
+        binds.append(date: before)
+        binds.append(date: now)
+        binds.append(integer: limit)
+        return try await read(
+            """
+            SELECT \(DSRRequest.postgresColumnList) FROM requests
+            WHERE state = ANY($1) AND updated_at < $2 AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
+            ORDER BY updated_at, id LIMIT $4
+            """, binds
+        ).map(DSRRequest.init(postgresRow:))
+    }
+
+    package func awaitingResults(at now: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        return try await read(
+            """
+            SELECT \(DSRRequest.postgresColumnList) FROM requests
+            WHERE state = 'completed' AND processor_results_url IS NOT NULL AND results_status IS NULL
+              AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+            ORDER BY next_attempt_at NULLS FIRST, id LIMIT $2
+            """, Self.binds(date: now, limit: limit)
+        ).map(DSRRequest.init(postgresRow:))
+    }
+
+    package func storedResults(before: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        return try await read(
+            """
+            SELECT \(DSRRequest.postgresColumnList) FROM requests
+            WHERE results_status = 'stored' AND result_stored_at < $1
+            ORDER BY result_stored_at, id LIMIT $2
+            """, Self.binds(date: before, limit: limit)
+        ).map(DSRRequest.init(postgresRow:))
+    }
+
+    package func erasureAttributesDue(at now: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        return try await read(
+            """
+            SELECT \(DSRRequest.postgresColumnList) FROM requests
+            WHERE attributes_status = 'pending' AND attributes_next_attempt_at <= $1
+            ORDER BY attributes_next_attempt_at, id LIMIT $2
+            """, Self.binds(date: now, limit: limit)
+        ).map(DSRRequest.init(postgresRow:))
+    }
+
+    package func atRisk(deadlineBefore before: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        var binds = PostgresBindings()
+        binds.append(RequestState.allCases.filter { !$0.isTerminal }.map(\.rawValue))
+        binds.append(date: before)
+        binds.append(integer: limit)
+        return try await read(
+            """
+            SELECT \(DSRRequest.postgresColumnList) FROM requests
+            WHERE state = ANY($1) AND deadline < $2 ORDER BY deadline, id LIMIT $3
+            """, binds
+        ).map(DSRRequest.init(postgresRow:))
+    }
+
+    package func countByState() async throws -> [RequestState: Int] {
+        let rows = try await read("SELECT state, COUNT(*) AS count FROM requests GROUP BY state")
+        var counts = Dictionary(uniqueKeysWithValues: RequestState.allCases.map { ($0, 0) })
+        for row in rows {
+            let reader = PostgresRowReader(row: row)
+            let state: RequestState = try reader.value("state")
+            counts[state] = try reader.integer("count")
+        }
+        return counts
+    }
+
+    package func deadlineCounts(
+        at now: Date, atRiskWithin: TimeInterval, imminentWithin: TimeInterval
+    ) async throws -> DeadlineCounts {
+        var binds = PostgresBindings()
+        binds.append(RequestState.allCases.filter { !$0.isTerminal }.map(\.rawValue))
+        binds.append(date: now)
+        binds.append(date: now.addingTimeInterval(atRiskWithin))
+        binds.append(date: now.addingTimeInterval(imminentWithin))
+        binds.append(date: now.addingTimeInterval(max(atRiskWithin, imminentWithin)))
+        let rows = try await read(
+            """
+            SELECT COUNT(*) FILTER (WHERE deadline < $2) AS passed,
+                   COUNT(*) FILTER (WHERE deadline >= $2 AND deadline < $3) AS at_risk,
+                   COUNT(*) FILTER (WHERE deadline < $4) AS imminent
+            FROM requests WHERE state = ANY($1) AND deadline < $5
+            """, binds)
+        guard let row = rows.first else { return DeadlineCounts(atRisk: 0, imminent: 0, passed: 0) }
+        let reader = PostgresRowReader(row: row)
+        return DeadlineCounts(
+            atRisk: try reader.integer("at_risk"), imminent: try reader.integer("imminent"),
+            passed: try reader.integer("passed"))
+    }
+
+    package func queueSummary() async throws -> QueueSummary {
+        var binds = PostgresBindings()
+        binds.append(value: RequestState.queued)
+        let rows = try await read(
+            "SELECT COUNT(*) AS depth, MIN(received_at) AS oldest FROM requests WHERE state = $1", binds)
+        guard let row = rows.first else { return QueueSummary(depth: 0, oldestReceivedAt: nil) }
+        let reader = PostgresRowReader(row: row)
+        return QueueSummary(depth: try reader.integer("depth"), oldestReceivedAt: try reader.optionalDate("oldest"))
+    }
+
+    private static func binds(date: Date, limit: Int) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(date: date)
+        binds.append(integer: limit)
+        return binds
+    }
+}

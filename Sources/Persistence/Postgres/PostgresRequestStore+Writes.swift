@@ -1,0 +1,138 @@
+import DSRCore
+import Foundation
+import PostgresNIO
+
+extension PostgresRequestStore {
+    /// Inserts the request and its audit entry in one transaction, unless the id or idempotency key exists; then
+    /// nothing is written and the existing request is returned (the one with the same id, if both match).
+    package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
+        let logger = logger
+        let outcome = try await transaction { connection in
+            try await Self.insert(request, audit: audit, on: connection, logger: logger)
+        }
+        if case .created(let stored) = outcome { observer?(stored, [audit]) }
+        return outcome
+    }
+
+    /// The lookup and the insert share one transaction that holds an advisory lock on the subject and type, so two
+    /// instances answering Baton at once cannot both create one.
+    package func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
+        let logger = logger
+        let outcome = try await transaction { connection -> CreateOutcome in
+            var lock = PostgresBindings()
+            lock.append("\(request.type.rawValue)\u{0}\(request.subject.customerId)")
+            try await connection.rows("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", lock, logger: logger)
+            var binds = PostgresBindings()
+            binds.append(request.subject.customerId)
+            binds.append(value: request.type)
+            binds.append(RequestState.allCases.filter { !$0.isTerminal }.map(\.rawValue))
+            let active = try await connection.rows(
+                """
+                SELECT \(DSRRequest.postgresColumnList) FROM requests
+                WHERE subject_customer_id = $1 AND type = $2 AND state = ANY($3)
+                ORDER BY received_at DESC, id DESC LIMIT 1
+                """, binds, logger: logger)
+            if let row = active.first { return .existing(try DSRRequest(postgresRow: row)) }
+            return try await Self.insert(request, audit: audit, on: connection, logger: logger)
+        }
+        if case .created(let stored) = outcome { observer?(stored, [audit]) }
+        return outcome
+    }
+
+    private static func insert(
+        _ request: DSRRequest, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
+    ) async throws -> CreateOutcome {
+        if let row = try await connection.rows(DSRRequest.postgresInsert, request.postgresBinds, logger: logger).first {
+            try await connection.rows(
+                AuditEntry.postgresInsert, audit.postgresBinds(requestID: request.id), logger: logger)
+            return .created(try DSRRequest(postgresRow: row))
+        }
+        var binds = PostgresBindings()
+        binds.append(id: request.id)
+        binds.append(request.idempotencyKey)
+        // The insert only skips on a uniqueness conflict, so the conflicting row is there.
+        guard let row = try await connection.rows(DSRRequest.postgresSelectConflicting, binds, logger: logger).first
+        else { throw StoreError(code: .corruptRow, column: "id") }
+        return .existing(try DSRRequest(postgresRow: row))
+    }
+
+    /// Read (`FOR UPDATE`), change and write in one transaction; the audit entries go in with the row. `change` may
+    /// outlive the call when the operation is abandoned at its time limit: the transaction then still commits or rolls
+    /// back whole, and the caller, told the store was unavailable, reads before it acts again.
+    @discardableResult
+    package func update(
+        id: UUID, _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
+    ) async throws -> DSRRequest? {
+        let logger = logger
+        let (request, entries) = try await transaction { connection -> (DSRRequest?, [AuditEntry]) in
+            var binds = PostgresBindings()
+            binds.append(id: id)
+            guard
+                let row = try await connection.rows(
+                    DSRRequest.postgresSelectByID + " FOR UPDATE", binds, logger: logger
+                ).first
+            else { return (nil, []) }
+            let stored = try DSRRequest(postgresRow: row)
+            var changed = stored
+            let entries = try change(&changed)
+            guard !entries.isEmpty else { return (stored, []) }
+            guard changed.id == id else { throw StoreError(code: .idChanged, column: "id") }
+            guard
+                let updated = try await connection.rows(
+                    DSRRequest.postgresUpdate, changed.postgresBinds, logger: logger
+                ).first
+            else { throw StoreError(code: .corruptRow, column: "id") }
+            for entry in entries {
+                try await connection.rows(
+                    AuditEntry.postgresInsert, entry.postgresBinds(requestID: id), logger: logger)
+            }
+            return (try DSRRequest(postgresRow: updated), entries)
+        }
+        if let request, !entries.isEmpty { observer?(request, entries) }
+        return request
+    }
+
+    /// Selects and leases in one statement; `SKIP LOCKED` keeps instances claiming at once off each other's rows.
+    package func claimDue(at now: Date, leaseUntil: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        var binds = PostgresBindings()
+        binds.append(date: leaseUntil)
+        binds.append(value: RequestState.queued)
+        binds.append(date: now)
+        binds.append(integer: limit)
+        let rows = try await write(
+            """
+            UPDATE requests SET next_attempt_at = $1
+            WHERE id IN (
+                SELECT id FROM requests WHERE state = $2 AND next_attempt_at <= $3
+                ORDER BY received_at, id LIMIT $4 FOR UPDATE SKIP LOCKED
+            )
+            RETURNING \(DSRRequest.postgresColumnList)
+            """, binds)
+        return try rows.map(DSRRequest.init(postgresRow:)).sorted {
+            ($0.receivedAt, $0.subjectRequestId) < ($1.receivedAt, $1.subjectRequestId)
+        }
+    }
+
+    package func setNextAttempt(id: UUID, at time: Date) async throws {
+        var binds = PostgresBindings()
+        binds.append(date: time)
+        binds.append(id: id)
+        try await write("UPDATE requests SET next_attempt_at = $1 WHERE id = $2", binds)
+    }
+
+    /// Writes a row of its own (so overlapping checks, and instances, never read each other's), reads it back and
+    /// deletes it.
+    package func probe(at now: Date) async throws -> Date? {
+        let token = UUID().uuidString
+        var row = PostgresBindings()
+        row.append(token)
+        row.append(date: now)
+        try await write("INSERT INTO health_probe (id, checked_at) VALUES ($1, $2)", row)
+        var key = PostgresBindings()
+        key.append(token)
+        let read = try await self.read("SELECT checked_at FROM health_probe WHERE id = $1", key)
+        try await write("DELETE FROM health_probe WHERE id = $1", key)
+        return try read.first.map { try PostgresRowReader(row: $0).date("checked_at") }
+    }
+}

@@ -1,0 +1,157 @@
+import DSRCore
+import Foundation
+import Logging
+import PostgresNIO
+import _ConnectionPoolModule
+
+/// The ``GatewayStore`` for a fleet: several gateway instances share one PostgreSQL database.
+///
+/// Connections come from postgres-nio's pool, run by a task the store owns from ``open(url:logger:observer:)`` to
+/// ``close()``. postgres-nio bounds connecting but not queries, so every operation here is bounded twice: by the
+/// session's `statement_timeout` and by a time limit around the whole operation (a server that stops answering
+/// cannot hold a caller). A lost connection, a refused one or a timeout is ``StoreError/Code/unavailable``: reads are
+/// tried again once on a fresh connection; writes are not (the caller's retry is idempotent by id or key).
+///
+/// Instants are stored as the `Double` inside each `Date`, as in SQLite, so a request reads back `==` to the one
+/// written. Claims use `FOR UPDATE SKIP LOCKED`, so instances never take the same row.
+package final class PostgresRequestStore: GatewayStore {
+    let client: PostgresClient
+    private let running: Task<Void, Never>
+    let logger: Logger
+    let observer: ChangeObserver?
+    /// The bound on one operation, and (in milliseconds) the session's `statement_timeout`.
+    let timeLimit: Duration
+
+    private init(
+        client: PostgresClient, running: Task<Void, Never>, logger: Logger, observer: ChangeObserver?,
+        timeLimit: Duration
+    ) {
+        self.client = client
+        self.running = running
+        self.logger = logger
+        self.observer = observer
+        self.timeLimit = timeLimit
+    }
+
+    /// Connects to `url` (`postgres://user:password@host:port/database`), migrates under an advisory lock (once per
+    /// deployment, however many instances start together) and returns the store. `observer` hears of every committed
+    /// creation and change.
+    package static func open(
+        url: PostgresURL, logger: Logger, observer: ChangeObserver? = nil, timeLimit: Duration = .seconds(5),
+        migrations: [Migration] = PostgresMigration.all
+    ) async throws -> PostgresRequestStore {
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+            tls: .disable)
+        configuration.options.connectTimeout = timeLimit
+        configuration.options.additionalStartupParameters = [
+            ("statement_timeout", "\(timeLimit / .milliseconds(1))"), ("application_name", "dsr-gateway"),
+        ]
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let running = Task { await client.run() }
+        let store = PostgresRequestStore(
+            client: client, running: running, logger: logger, observer: observer, timeLimit: timeLimit)
+        do {
+            try await PostgresMigrator.migrate(store, migrations: migrations)
+        } catch {
+            running.cancel()
+            throw error
+        }
+        logger.debug("Opened request store", metadata: ["db.engine": "postgresql"])
+        return store
+    }
+
+    /// Stops the connection pool; later calls fail.
+    package func close() async throws {
+        running.cancel()
+        await running.value
+    }
+
+    /// Every migration of this engine, for tests that play an older or newer release.
+    package static var migrations: [Migration] { PostgresMigration.all }
+
+    /// The newest migration applied to the database.
+    package func schemaVersion() async throws -> Int {
+        try await bounded(retrying: true) { try await PostgresMigrator.standing(self.client, logger: self.logger) }
+            .version
+    }
+
+    /// Runs `operation` within the time limit, turning connection trouble into ``StoreError/Code/unavailable``;
+    /// `retrying` tries once more on a fresh connection (reads only).
+    func bounded<T: Sendable>(retrying: Bool = false, _ operation: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
+        do {
+            return try await withTimeLimit(timeLimit) {
+                do { return try await operation() } catch  where retrying && Self.isUnavailability(error) {
+                    return try await operation()
+                }
+            }
+        } catch  where Self.isUnavailability(error) {
+            throw StoreError(code: .unavailable)
+        }
+    }
+
+    /// A timeout, a connection that could not be made or was lost, or a query the server cancelled for taking too
+    /// long: worth trying again later. Constraint violations and the like are not.
+    static func isUnavailability(_ error: any Error) -> Bool {
+        if error is TimeLimitExceeded || error is CancellationError || error is ConnectionPoolError { return true }
+        if let transaction = error as? PostgresTransactionError {
+            return [transaction.beginError, transaction.closureError, transaction.commitError]
+                .contains { $0.map(isUnavailability) ?? false }
+        }
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
+            .queryCancelled:
+            return true
+        case .server:
+            // 57014 query_canceled (statement_timeout), 57P01…03 shutting down, 08… connection exceptions.
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state == "57014" || state.hasPrefix("57P") || state.hasPrefix("08")
+        default:
+            return false
+        }
+    }
+
+    /// One read statement's rows.
+    func read(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
+        try await bounded(retrying: true) {
+            try await self.client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger).collect()
+        }
+    }
+
+    /// One write statement on its own (atomic by itself); its rows.
+    @discardableResult
+    func write(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
+        try await bounded {
+            try await self.client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger).collect()
+        }
+    }
+
+    /// Runs `body` in one transaction on one connection. What `body` throws is rethrown as it is once the
+    /// transaction has been rolled back.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T
+    {
+        try await bounded {
+            do {
+                return try await self.client.withTransaction(logger: self.logger) { try await body($0) }
+            } catch let error as PostgresTransactionError {
+                if let thrown = error.closureError, error.rollbackError == nil, !Self.isUnavailability(thrown) {
+                    throw thrown
+                }
+                throw error
+            }
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// One statement's rows, inside a transaction.
+    @discardableResult
+    func rows(_ sql: String, _ binds: PostgresBindings = PostgresBindings(), logger: Logger) async throws
+        -> [PostgresRow]
+    {
+        try await query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).get().rows
+    }
+}

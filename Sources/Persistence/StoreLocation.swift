@@ -1,0 +1,24 @@
+import Logging
+
+/// Which engine holds the gateway's data, and where: one SQLite file (the embedded default), or a PostgreSQL database
+/// several instances share (`store.postgres_url`).
+package enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqlite(path: String)
+    case postgres(PostgresURL)
+
+    /// Opens (and migrates) the store. `observer` hears of every committed creation and change.
+    package func open(logger: Logger, observer: ChangeObserver? = nil) async throws -> any GatewayStore {
+        switch self {
+        case .sqlite(let path): try await SQLiteRequestStore.open(path: path, logger: logger, observer: observer)
+        case .postgres(let url): try await PostgresRequestStore.open(url: url, logger: logger, observer: observer)
+        }
+    }
+
+    /// For people: the file, or the URL without its password.
+    package var description: String {
+        switch self {
+        case .sqlite(let path): "SQLite \(path)"
+        case .postgres(let url): "PostgreSQL \(url)"
+        }
+    }
+}

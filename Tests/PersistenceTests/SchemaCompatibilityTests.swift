@@ -1,0 +1,53 @@
+import DSRCore
+import Foundation
+import Persistence
+import Testing
+
+/// Rolling back across a migration: the previous release starts on a schema its successor migrated, as long as that
+/// schema's compatibility window still admits it; a contract step closes the window.
+@Suite("Schema compatibility window")
+struct SchemaCompatibilityTests {
+    private typealias F = RequestFixtures
+
+    /// The engine's own migrations and a next step, expand-only or contract.
+    static func withNextStep(_ engine: StoreEngine, contract: Bool) -> (current: [Migration], next: [Migration]) {
+        let current = engine == .sqlite ? SQLiteRequestStore.migrations : PostgresRequestStore.migrations
+        let last = current.last!
+        let step = Migration(
+            version: last.version + 1, name: contract ? "a contract step" : "an expand step",
+            statements: ["CREATE TABLE next_release_notes (id INTEGER PRIMARY KEY)"],
+            oldestCompatible: contract ? last.version + 1 : last.oldestCompatible)
+        return (current, current + [step])
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func thePreviousReleaseRunsOnASchemaAnExpandStepMigrated(engine: StoreEngine) async throws {
+        let (current, next) = Self.withNextStep(engine, contract: false)
+        try await engine.withDatabase { database in
+            let upgraded = try await database.open(migrations: next)
+            let request = try await upgraded.create(F.request())
+            try await upgraded.close()
+            // The rollback: this release knows one step less, and still reads, writes and claims.
+            let rolledBack = try await database.open(migrations: current)
+            #expect(try await rolledBack.request(id: request.id) == request)
+            let second = try await rolledBack.create(F.request())
+            #expect(try await rolledBack.request(id: second.id) == second)
+            try await rolledBack.close()
+            // And the next release starts on it again without migrating twice.
+            let again = try await database.open(migrations: next)
+            #expect(try await again.request(id: second.id) == second)
+            try await again.close()
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func aContractStepRefusesTheReleasesItLeftBehind(engine: StoreEngine) async throws {
+        let (current, next) = Self.withNextStep(engine, contract: true)
+        try await engine.withDatabase { database in
+            try await database.open(migrations: next).close()
+            await #expect(throws: StoreError(code: .schemaTooNew)) {
+                try await database.open(migrations: current)
+            }
+        }
+    }
+}
