@@ -46,7 +46,7 @@ let package = Package(
             name: "GatewayApp",
             dependencies: [
                 "DSRCore", "Persistence", "OpenDSR", "CallbackVerification", "RequestUseCases",
-                "Workers", "GatewayHTTP", "ProcessorSimulator", "Operations", "Settings",
+                "Workers", "GatewayHTTP", "ProcessorSimulator", "Operations", "Settings", "S3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -150,6 +150,19 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "S3",
+            dependencies: [
+                "Persistence", "Settings",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "Settings",
             dependencies: [
                 .product(name: "Configuration", package: "swift-configuration")
@@ -204,7 +217,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "DSRCore", "Persistence", "ProcessorSimulator", "GatewayApp", "GatewayTools", "RequestUseCases",
-                "Workers",
+                "Workers", "S3",
                 "GatewayHTTP", "OpenDSR", "CallbackVerification", "Operations",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -213,6 +226,9 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -309,7 +325,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "GatewayApp", "GatewayTools", "TestSupport", "Workers", "BackgroundWork", "ProcessorSimulator",
+                "GatewayApp", "GatewayTools", "TestSupport", "S3", "Workers", "BackgroundWork", "ProcessorSimulator",
                 "DSRCore", "OpenDSR", "Operations",
                 "Persistence",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -329,6 +345,19 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "S3Tests",
+            dependencies: [
+                "S3", "Persistence", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            resources: [.copy("Vectors")],
             swiftSettings: upcoming
         ),
     ]

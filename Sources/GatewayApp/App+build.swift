@@ -10,6 +10,7 @@ import NIOPosix
 import OpenDSR
 import Operations
 import Persistence
+import S3
 import ServiceLifecycle
 import RequestUseCases
 import Workers
@@ -26,7 +27,6 @@ package func buildApplication(
 ) async throws -> GatewayApplication {
     // What can fail comes first, so a failed start leaves no open store or HTTP client behind.
     let trustRoots = try TrustRootsLoader.load(configuration.callbacks.trustRoots)
-    let resultsStore = try FileResultsStore(directory: configuration.results.directory)
     let metrics = GatewayMetrics()
     let store = try await configuration.store.open(logger: logger, observer: { metrics.record($0, entries: $1) })
     // No redirects: results are only fetched from the processor's own base URL, and a 3xx must not move that.
@@ -34,7 +34,13 @@ package func buildApplication(
         eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
         configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
     let components: GatewayComponents
+    let resultsStore: any ResultsStore
     do {
+        resultsStore =
+            try configuration.resultsObjectStore.map {
+                S3ResultsStore(
+                    client: S3Client(configuration: $0, httpClient: httpClient, logger: logger, now: { clock.now }))
+            } ?? FileResultsStore(directory: configuration.results.directory)
         components = try await GatewayComponents(
             configuration: configuration, clock: clock, store: store, metrics: metrics, httpClient: httpClient,
             trustRoots: trustRoots, logger: logger)
@@ -63,7 +69,7 @@ package func buildApplication(
 /// The loops that run beside the server: delivery, results, reconciliation, erasure attributes, alert evaluation and
 /// delivery, and CloudWatch EMF when configured.
 private func backgroundServices(
-    _ components: GatewayComponents, results: FileResultsStore, logger: Logger
+    _ components: GatewayComponents, results: any ResultsStore, logger: Logger
 ) -> [any Service] {
     let configuration = components.configuration
     let (store, client, clock) = (components.store, components.processor, components.clock)

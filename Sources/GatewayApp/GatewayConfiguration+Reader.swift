@@ -4,6 +4,7 @@ import Foundation
 import GatewayHTTP
 import OpenDSR
 import Persistence
+import S3
 import Operations
 import Settings
 import Workers
@@ -54,6 +55,8 @@ extension GatewayConfiguration {
         let (dispatcherSection, resultsSection) = (section("dispatcher"), section("results"))
         let dispatcher = DispatcherConfiguration.read(dispatcherSection)
         let results = ResultsWorkerConfiguration.read(resultsSection)
+        let objectStoreSection = section("results.s3")
+        let objectStore = S3Configuration.read(objectStoreSection, environment: ProcessInfo.processInfo.environment)
         let eventsSection = section("events")
         let events = EventsConfiguration.read(eventsSection)
         let pollerSection = section("poller")
@@ -66,7 +69,8 @@ extension GatewayConfiguration {
         let cloudWatchEMF = CloudWatchEMFConfiguration.read(metricsSection)
         let apiKeys = Self.apiKeys(top)
         let sections = [
-            http, top, store, processorSection, callbacksSection, dispatcherSection, resultsSection, eventsSection,
+            http, top, store, processorSection, callbacksSection, dispatcherSection, resultsSection,
+            objectStoreSection, eventsSection,
             pollerSection, deadlinesSection, alertsSection, metricsSection,
         ]
         guard let processor else { return (nil, sections) }
@@ -77,6 +81,7 @@ extension GatewayConfiguration {
             events: events, deadlines: deadlines, apiKeys: apiKeys)
         configuration.alerts = alerts
         configuration.cloudWatchEMF = cloudWatchEMF
+        configuration.resultsObjectStore = objectStore
         return (configuration, sections)
     }
 

@@ -5,6 +5,7 @@ import Operations
 import GatewayHTTP
 import OpenDSR
 import Persistence
+import S3
 import Workers
 
 /// Everything the gateway needs to run, read from a `ConfigReader` (environment over JSON file over defaults).
@@ -24,6 +25,8 @@ package struct GatewayConfiguration: Sendable {
     package var callbacks: CallbackConfiguration
     package var dispatcher: DispatcherConfiguration
     package var results: ResultsWorkerConfiguration
+    /// S3 (or an S3-compatible store) for results archives; nil keeps them in `results.directory`.
+    package var resultsObjectStore: S3Configuration? = nil
     package var reconciliation: ReconciliationConfiguration
     /// The mParticle Events API; nil turns off `POST /events` and the erasure attributes.
     package var events: EventsConfiguration?

@@ -34,5 +34,7 @@ package struct FileResultsStore: ResultsStore {
 /// A results store refused an operation.
 package struct ResultsStoreError: Error, CustomStringConvertible {
     package var message: String
+
+    package init(message: String) { self.message = message }
     package var description: String { message }
 }

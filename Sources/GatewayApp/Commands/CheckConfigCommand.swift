@@ -1,10 +1,13 @@
 import ArgumentParser
+import AsyncHTTPClient
+import NIOPosix
 import Foundation
 import Logging
 import GatewayHTTP
 import OpenDSR
 import Operations
 import Persistence
+import S3
 import Workers
 
 /// `dsr-gateway check-config`: validates every setting as `serve` would, then what only the running machine can
@@ -52,6 +55,17 @@ struct CheckConfigCommand: AsyncParsableCommand {
                 problems.append("store.postgres_url: \(url) cannot be reached or written (\(type(of: error)))")
             }
         }
+        if let bucket = configuration.resultsObjectStore {
+            let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            do {
+                // Writes and deletes one small object under the prefix.
+                try await S3Client(configuration: bucket, httpClient: httpClient).probe()
+            } catch {
+                problems.append("results.s3.bucket: \(bucket.bucket) cannot be written and read back (\(error))")
+            }
+            try? await httpClient.shutdown()
+            return problems
+        }
         // The results store creates its directory with any missing parents: the nearest one that exists decides.
         let results = URL(fileURLWithPath: configuration.results.directory)
         var existing = results
@@ -74,6 +88,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
             "listen: \(configuration.host):\(configuration.port)",
             "public_base_url: \(configuration.publicBaseURL ?? "not set (callbacks go to the listen address)")",
             "store: \(configuration.store)",
+            "results: "
+                + (configuration.resultsObjectStore.map { "s3://\($0.bucket)/\($0.prefix)" }
+                    ?? configuration.results.directory),
             "processor: \(configuration.processor.baseURL), \(configuration.processor.requestsPerMinute) calls/min, "
                 + "workspace credentials set",
             "callbacks: domains \(configuration.callbacks.allowedDomains.sorted().joined(separator: ", "))",
