@@ -177,4 +177,35 @@ struct RequestStoreQueueTests {
             }
         }
     }
+
+    @Test(arguments: StoreEngine.allCases)
+    func instancesClaimingAtOnceNeverTakeTheSameRequest(engine: StoreEngine) async throws {
+        try await engine.withDatabase { database in
+            try await database.withStore { first in
+                try await database.withStore { second in
+                    var created: Set<UUID> = []
+                    for index in 0..<60 {
+                        created.insert(try await first.create(F.request(receivedAt: F.t0 + Double(index))).id)
+                    }
+                    // Three claimers on each of two stores (two instances) drain the queue together.
+                    let claims = try await withThrowingTaskGroup(of: [UUID].self) { group in
+                        for store in [first, second, first, second, first, second] {
+                            group.addTask {
+                                var mine: [UUID] = []
+                                while true {
+                                    let batch = try await store.claimDue(
+                                        at: F.t0 + 100, leaseUntil: F.t0 + 200, limit: 4)
+                                    if batch.isEmpty { return mine }
+                                    mine += batch.map(\.id)
+                                }
+                            }
+                        }
+                        return try await group.reduce(into: [UUID]()) { $0 += $1 }
+                    }
+                    #expect(claims.count == created.count)
+                    #expect(Set(claims) == created)
+                }
+            }
+        }
+    }
 }
