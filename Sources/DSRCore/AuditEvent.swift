@@ -20,6 +20,8 @@ package enum AuditEvent: String, Codable, Sendable, CaseIterable {
     case resultsLinkRefreshed = "results_link_refreshed"
     case resultsExpired = "results_expired"
     case resultsDeleted = "results_deleted"
+    /// Retention could not delete the archive (it is tried again daily).
+    case resultsDeleteFailed = "results_delete_failed"
     case erasureAttributesSent = "erasure_attributes_sent"
     case erasureAttributesRetryScheduled = "erasure_attributes_retry_scheduled"
     case erasureAttributesGivenUp = "erasure_attributes_given_up"

@@ -38,7 +38,8 @@ extension DSRRequest {
         updatedAt = at
         return [
             AuditEntry(
-                at: at, actor: actor, event: event, detail: "\(reason); next attempt in \(Int(delay.rounded())) s")
+                at: at, actor: actor, event: event,
+                detail: "\(reason); next attempt in \(delay.wholeSecondsForDisplay) s")
         ]
     }
 

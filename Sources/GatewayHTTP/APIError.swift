@@ -36,11 +36,12 @@ package struct APIError: HTTPResponseError, Equatable {
     package static let unauthorized = APIError(
         .unauthorized, code: "unauthorized", message: "A valid API key is required (Authorization: Bearer <key>).")
 
-    /// The database cannot be reached or did not answer in time: nothing was written; the same request (same `id`
-    /// or `Idempotency-Key`) can be sent again.
+    /// The database cannot be reached or did not answer in time. A write it was given may still commit (whole):
+    /// sending the same request again with the same `id` or `Idempotency-Key` never makes a second one.
     package static let storeUnavailable = APIError(
         .serviceUnavailable, code: "store_unavailable",
-        message: "The database is unavailable; nothing was stored. Try again shortly.", retryAfter: 5)
+        message: "The database did not answer; the request may not have been stored. Send it again with the same id "
+            + "or Idempotency-Key shortly.", retryAfter: 5)
 
     package static func invalidField(_ field: String, _ message: String) -> APIError {
         APIError(.badRequest, code: "invalid_field", message: "\(field): \(message)")

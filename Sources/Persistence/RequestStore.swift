@@ -32,23 +32,28 @@ package protocol RequestStore: Sendable {
     /// Requests, newest first, optionally only those in `states`.
     func list(states: Set<RequestState>?, limit: Int) async throws -> [DSRRequest]
 
-    /// Pending and in-progress requests not updated since `before` whose next poll (`nextAttemptAt`) is unset or
-    /// at or before `now`, least recently updated first: what the reconciliation poller asks the processor about.
-    func stale(notUpdatedSince before: Date, dueAt now: Date, limit: Int) async throws -> [DSRRequest]
+    /// Claims pending and in-progress requests not updated since `before` whose next poll (`nextAttemptAt`) is unset
+    /// or at or before `now`, least recently updated first, by moving `nextAttemptAt` to `leaseUntil`: what the
+    /// reconciliation poller asks the processor about. With several instances each request goes to one of them; one
+    /// that dies leaves it to the others when the lease ends.
+    func claimStale(notUpdatedSince before: Date, dueAt now: Date, leaseUntil: Date, limit: Int) async throws
+        -> [DSRRequest]
 
     /// Sets only `nextAttemptAt` (the next poll of a request in flight, or a download held back by the pacer):
     /// bookkeeping, like a lease, so it writes no audit entry and leaves `updatedAt` alone.
     func setNextAttempt(id: UUID, at time: Date) async throws
 
-    /// Completed requests with a `results_url` whose results are not yet fetched and whose `nextAttemptAt` (the
-    /// download retry time) is unset or at or before `now`, oldest first.
-    func awaitingResults(at now: Date, limit: Int) async throws -> [DSRRequest]
+    /// Claims completed requests with a `results_url` whose results are not yet fetched and whose `nextAttemptAt`
+    /// (the download retry time) is unset or at or before `now`, by moving it to `leaseUntil`.
+    func claimAwaitingResults(at now: Date, leaseUntil: Date, limit: Int) async throws -> [DSRRequest]
 
-    /// Results stored before `before` (due for deletion at the end of the retention period), oldest first.
-    func storedResults(before: Date, limit: Int) async throws -> [DSRRequest]
+    /// Claims results stored before `before` (due for deletion at the end of the retention period) whose
+    /// `nextAttemptAt` is unset or due, oldest first, by moving it to `leaseUntil`.
+    func claimStoredResults(before: Date, at now: Date, leaseUntil: Date, limit: Int) async throws -> [DSRRequest]
 
-    /// Erasures whose Events API attributes are still to be sent and due at `now`, oldest first.
-    func erasureAttributesDue(at now: Date, limit: Int) async throws -> [DSRRequest]
+    /// Claims erasures whose Events API attributes are still to be sent and due at `now`, oldest first, by moving
+    /// their next attempt to `leaseUntil`.
+    func claimErasureAttributesDue(at now: Date, leaseUntil: Date, limit: Int) async throws -> [DSRRequest]
 
     /// Like ``create(_:audit:)``, but when a non-terminal request for the same subject and type exists it is
     /// returned instead, in the same transaction, so two concurrent callers cannot both create one.

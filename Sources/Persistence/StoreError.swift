@@ -16,8 +16,8 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case idChanged = "id_changed"
         /// The store was used after `close()`.
         case closed
-        /// The database could not be reached, lost the connection or did not answer in time: nothing was written
-        /// that the caller did not see committed, and trying again later is right.
+        /// The database could not be reached, lost the connection or did not answer in time. A write may still
+        /// commit (whole, never half): trying again later with the same id or key is right.
         case unavailable
     }
 

@@ -98,6 +98,11 @@ package struct S3Configuration: Sendable, Equatable {
             let authority = url.port.map { "\(host):\($0)" } ?? host
             return ("\(url.scheme!)://\(authority)\(path)", authority, path)
         }
+        // AWS's certificate covers one label before `.s3.`: a bucket name with dots is addressed path style.
+        if bucket.contains(".") {
+            let host = "s3.\(region).amazonaws.com"
+            return ("https://\(host)/\(bucket)/\(encodedKey)", host, "/\(bucket)/\(encodedKey)")
+        }
         let host = "\(bucket).s3.\(region).amazonaws.com"
         return ("https://\(host)/\(encodedKey)", host, "/\(encodedKey)")
     }

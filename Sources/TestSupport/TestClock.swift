@@ -45,13 +45,14 @@ package final class TestClock: Clock, Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let resume: Bool = state.withLock { state in
-                    guard deadline > state.now, !Task.isCancelled else { return true }
+                let resume: Result<Void, any Error>? = state.withLock { state in
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    guard deadline > state.now else { return .success(()) }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
                     Self.wakeWaiters(&state)
-                    return false
+                    return nil
                 }
-                if resume { continuation.resume() }
+                if let resume { continuation.resume(with: resume) }
             }
         } onCancel: {
             let cancelled = state.withLock { state -> Sleeper? in

@@ -40,7 +40,10 @@ package struct ErasureAttributesSender: Service {
 
     /// Sends every batch that is due now.
     package func sendDue() async throws {
-        for request in try await store.erasureAttributesDue(at: clock.now, limit: 20) {
+        let now = clock.now
+        for request in try await store.claimErasureAttributesDue(
+            at: now, leaseUntil: now.addingTimeInterval(60), limit: 20)
+        {
             if request.state.isTerminal {
                 try await skip(request)
                 continue
@@ -67,7 +70,7 @@ package struct ErasureAttributesSender: Service {
                     return [
                         AuditEntry(
                             at: at, actor: .events, event: .erasureAttributesRetryScheduled,
-                            detail: "Events API: \(outcome.summary); next attempt in \(Int(delay.rounded())) s")
+                            detail: "Events API: \(outcome.summary); next attempt in \(delay.wholeSecondsForDisplay) s")
                     ]
                 }
                 stored.erasureAttributes.status = .sent

@@ -43,16 +43,24 @@ package struct ReconciliationPoller: Service {
         }
     }
 
-    /// Polls one page of due requests; returns how many were due. When the pacer holds a read back, the rest of the
-    /// page waits: those requests stay due and are read on a later pass.
+    /// Claims and polls one page of due requests; returns how many were due. When the pacer holds a read back, the
+    /// rest of the page is handed back at once: due again, for a later pass (or another instance).
     @discardableResult
     package func pollDue(startup: Bool = false) async throws -> Int {
         let now = clock.now
         let cutoff = startup ? now.addingTimeInterval(1) : now.addingTimeInterval(-configuration.staleAfter)
-        let due = try await store.stale(notUpdatedSince: cutoff, dueAt: now, limit: configuration.batchSize)
-        for request in due where try await !poll(request) { break }
+        let due = try await store.claimStale(
+            notUpdatedSince: cutoff, dueAt: now, leaseUntil: now.addingTimeInterval(Self.lease),
+            limit: configuration.batchSize)
+        for (index, request) in due.enumerated() where try await !poll(request) {
+            for held in due[index...] { try await store.setNextAttempt(id: held.id, at: now) }
+            break
+        }
         return due.count
     }
+
+    /// How long a claimed page is this instance's: far longer than a page of reads takes.
+    static let lease: TimeInterval = 120
 
     /// Re-reads one request; false when the pacer held the read back (the rest of the page waits too).
     private func poll(_ request: DSRRequest) async throws -> Bool {

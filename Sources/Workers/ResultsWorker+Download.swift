@@ -8,7 +8,10 @@ import Persistence
 extension ResultsWorker {
     /// Fetches every archive that is due now.
     package func downloadDue() async throws {
-        for request in try await store.awaitingResults(at: clock.now, limit: 16) {
+        let now = clock.now
+        let due = try await store.claimAwaitingResults(
+            at: now, leaseUntil: now.addingTimeInterval(Self.downloadLease), limit: 16)
+        for request in due {
             do {
                 try await download(request)
             } catch {

@@ -29,6 +29,10 @@ package struct ResultsWorker: Service {
         self.logger = logger
     }
 
+    /// How long a claimed download is this instance's: longer than the client lets a download take (six call
+    /// timeouts plus a second per MiB of the size cap).
+    static let downloadLease: TimeInterval = 15 * 60
+
     package func run() async throws {
         await repeatUntilShutdown(every: configuration.pollInterval, on: clock.timer, name: "results", logger: logger) {
             try await downloadDue()
@@ -39,10 +43,23 @@ package struct ResultsWorker: Service {
 
     /// Deletes archives stored longer than the retention period, recording each deletion.
     package func deleteExpired() async throws {
-        let cutoff = clock.now.addingTimeInterval(-configuration.retention)
-        for request in try await store.storedResults(before: cutoff, limit: 50) {
+        let now = clock.now
+        let due = try await store.claimStoredResults(
+            before: now.addingTimeInterval(-configuration.retention), at: now, leaseUntil: now.addingTimeInterval(60),
+            limit: 50)
+        for request in due {
             if let location = request.results.location {
-                try await results.delete(location: location)
+                do {
+                    try await results.delete(location: location)
+                } catch {
+                    // One archive this store cannot delete (it moved stores, say) must not hold up the others: a person
+                    // looks (the audit trail and the log say so), and it is tried again in a day.
+                    logger.error("results deletion failed", metadata: ["error.type": "\(type(of: error))"])
+                    try await record(
+                        request.id, event: .resultsDeleteFailed, detail: "deleting the archive failed; retried daily"
+                    ) { $0.nextAttemptAt = now.addingTimeInterval(86_400) }
+                    continue
+                }
             }
             let days = Int((configuration.retention / 86_400).rounded())
             try await record(request.id, event: .resultsDeleted, detail: "retention of \(days) days ended") {

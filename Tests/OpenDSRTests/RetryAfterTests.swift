@@ -1,3 +1,4 @@
+import DSRCore
 import Foundation
 import OpenDSR
 import Testing

@@ -56,7 +56,7 @@ struct RequestStoreQueueTests {
     }
 
     @Test(arguments: StoreEngine.allCases)
-    func staleFindsOnlyPendingAndInProgressNotUpdatedSince(engine: StoreEngine) async throws {
+    func claimStaleLeasesOnlyPendingAndInProgressNotUpdatedSince(engine: StoreEngine) async throws {
         try await engine.withStore { store in
             let received = F.t0 - 1000
             let oldPending = try await store.seed(.pending, receivedAt: received, updatedAt: F.t0)
@@ -66,16 +66,25 @@ struct RequestStoreQueueTests {
             _ = try await store.seed(.completed, receivedAt: received, updatedAt: F.t0)
             _ = try await store.seed(.failed, receivedAt: received, updatedAt: F.t0)
 
-            let stale = try await store.stale(notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 50, limit: 10)
-            #expect(stale == [oldPending, oldInProgress])
-            #expect(try await store.stale(notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 50, limit: 1) == [oldPending])
-            #expect(try await store.stale(notUpdatedSince: F.t0, dueAt: F.t0, limit: 10).isEmpty)
+            #expect(
+                try await store.claimStale(notUpdatedSince: F.t0, dueAt: F.t0, leaseUntil: F.t0 + 5, limit: 10).isEmpty)
+            let first = try await store.claimStale(
+                notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 50, leaseUntil: F.t0 + 55, limit: 1)
+            #expect(first.map(\.id) == [oldPending.id])
+            // A claimed request is no other poller's until its lease ends.
+            let rest = try await store.claimStale(
+                notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 50, leaseUntil: F.t0 + 55, limit: 10)
+            #expect(rest.map(\.id) == [oldInProgress.id])
+            let again = try await store.claimStale(
+                notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 55, leaseUntil: F.t0 + 60, limit: 10)
+            #expect(again.map(\.id) == [oldPending.id, oldInProgress.id])
+            #expect(again.allSatisfy { $0.nextAttemptAt == F.t0 + 60 })
+            #expect(again.first?.updatedAt == oldPending.updatedAt)
 
-            try await store.setNextAttempt(id: oldPending.id, at: F.t0 + 60)
-            #expect(try await store.stale(notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 59, limit: 10) == [oldInProgress])
-            let rescheduled = try await store.stale(notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 60, limit: 10)
-            #expect(rescheduled.map(\.id) == [oldPending.id, oldInProgress.id])
-            #expect(rescheduled.first?.updatedAt == oldPending.updatedAt)
+            try await store.setNextAttempt(id: oldPending.id, at: F.t0 + 100)
+            let rescheduled = try await store.claimStale(
+                notUpdatedSince: F.t0 + 50, dueAt: F.t0 + 60, leaseUntil: F.t0 + 70, limit: 10)
+            #expect(rescheduled.map(\.id) == [oldInProgress.id])
             #expect(
                 try await store.auditTrail(id: oldPending.id).count
                     == (try await store.auditTrail(id: oldInProgress.id).count))
@@ -204,6 +213,30 @@ struct RequestStoreQueueTests {
                     }
                     #expect(claims.count == created.count)
                     #expect(Set(claims) == created)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func instancesInitiatingAtOnceForOneSubjectCreateOneRequest(engine: StoreEngine) async throws {
+        try await engine.withDatabase { database in
+            try await database.withStore { first in
+                try await database.withStore { second in
+                    let outcomes = try await withThrowingTaskGroup(of: CreateOutcome.self) { group in
+                        for store in Array(repeating: [first, second], count: 5).joined() {
+                            group.addTask {
+                                var request = F.request()
+                                request.subject = SubjectIdentity(customerId: "one-subject")
+                                return try await store.createUnlessActive(request, audit: F.accepted(request))
+                            }
+                        }
+                        return try await group.reduce(into: [CreateOutcome]()) { $0.append($1) }
+                    }
+                    let created = outcomes.filter { if case .created = $0 { true } else { false } }
+                    #expect(created.count == 1)
+                    #expect(Set(outcomes.map(\.request.id)).count == 1)
+                    #expect(try await first.countByState()[.queued] == 1)
                 }
             }
         }

@@ -51,8 +51,11 @@ struct TestDatabase: Sendable {
             try await SQLiteRequestStore.open(
                 path: location, logger: .quiet, migrations: migrations ?? SQLiteRequestStore.migrations)
         case .postgres:
+            // A generous bound: the whole suite runs in parallel on two cores, and some tests queue 50 writers on one
+            // row; the 5 s default is for a database that is not shared with a test run.
             try await PostgresRequestStore.open(
-                url: PostgresURL(location)!, logger: .quiet, migrations: migrations ?? PostgresRequestStore.migrations)
+                url: PostgresURL(location)!, logger: .quiet, timeLimit: .seconds(30),
+                migrations: migrations ?? PostgresRequestStore.migrations)
         }
     }
 }

@@ -1,3 +1,4 @@
+import DSRCore
 import HTTPTypes
 import Hummingbird
 import Logging

@@ -24,7 +24,7 @@ extension OpenDSRClientConfiguration {
             "circuit_failure_threshold", default: defaults.circuitFailureThreshold, in: .positive,
             "consecutive failures (5xx, timeouts) that open the circuit breaker")
         let openSeconds = section.double(
-            "circuit_open_seconds", default: defaults.circuitOpenSeconds, in: .positive,
+            "circuit_open_seconds", default: defaults.circuitOpenSeconds, in: 1...3600,
             "how long an open circuit holds calls before one probe")
         for (name, value) in [("workspace_key", key), ("workspace_secret", secret)] where value == nil {
             section.problem(

@@ -1,3 +1,4 @@
+import DSRCore
 import Foundation
 
 /// What a processor call came to, mapped from HTTP statuses as docs/upstream-apis.md ("Errors") says.

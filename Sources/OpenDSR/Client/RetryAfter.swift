@@ -49,11 +49,3 @@ package enum RetryAfter: Equatable, Sendable {
             "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .padded(4)) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
         locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "GMT")!)
 }
-
-extension TimeInterval {
-    /// Whole seconds rounded up for messages, safe for any value: non-finite or out-of-range values never trap.
-    package var wholeSecondsForDisplay: Int {
-        guard isFinite else { return 0 }
-        return Int(Swift.min(Swift.max(rounded(.up), 0), 1e12))
-    }
-}

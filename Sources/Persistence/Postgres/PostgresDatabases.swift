@@ -23,7 +23,7 @@ package enum PostgresDatabases {
     private static func run(_ statements: [String], on url: PostgresURL, logger: Logger) async throws {
         let configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
-            tls: .disable)
+            tls: url.usesTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         do {
             for sql in statements { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }

@@ -1,3 +1,4 @@
+import DSRCore
 import Logging
 import PostgresNIO
 
@@ -7,19 +8,31 @@ enum PostgresMigrator {
     /// `pg_advisory_lock` key: "dsr-gateway migrations".
     static let lockKey: Int64 = 0x6473_722d_6d69_6772
 
+    /// Waiting for another instance's migration and running a step may take far longer than one query: the
+    /// session lifts `statement_timeout` to this (and sets it back) and the whole migration is bounded by it.
+    static let timeLimit = Duration.seconds(120)
+
     static func migrate(_ store: PostgresRequestStore, migrations: [Migration]) async throws {
         let logger = store.logger
-        try await store.bounded {
-            try await store.client.withConnection { connection in
-                try await connection.rows("SELECT pg_advisory_lock($1)", binds(lockKey), logger: logger)
-                do {
-                    try await apply(migrations, on: connection, logger: logger)
-                } catch {
-                    _ = try? await connection.rows("SELECT pg_advisory_unlock($1)", binds(lockKey), logger: logger)
-                    throw error
+        let sessionTimeout = "\(store.timeLimit / .milliseconds(1))"
+        do {
+            try await withTimeLimit(timeLimit) {
+                try await store.client.withConnection { connection in
+                    try await connection.rows("SET statement_timeout = \(timeLimit / .milliseconds(1))", logger: logger)
+                    try await connection.rows("SELECT pg_advisory_lock($1)", binds(lockKey), logger: logger)
+                    do {
+                        try await apply(migrations, on: connection, logger: logger)
+                    } catch {
+                        _ = try? await connection.rows("SELECT pg_advisory_unlock($1)", binds(lockKey), logger: logger)
+                        _ = try? await connection.rows("SET statement_timeout = \(sessionTimeout)", logger: logger)
+                        throw error
+                    }
+                    try await connection.rows("SELECT pg_advisory_unlock($1)", binds(lockKey), logger: logger)
+                    try await connection.rows("SET statement_timeout = \(sessionTimeout)", logger: logger)
                 }
-                try await connection.rows("SELECT pg_advisory_unlock($1)", binds(lockKey), logger: logger)
             }
+        } catch  where PostgresRequestStore.isUnavailability(error) {
+            throw StoreError(code: .unavailable)
         }
     }
 

@@ -29,56 +29,6 @@ extension PostgresRequestStore {
         return try await read(sql, binds).map(DSRRequest.init(postgresRow:))
     }
 
-    package func stale(notUpdatedSince before: Date, dueAt now: Date, limit: Int) async throws -> [DSRRequest] {
-        guard limit > 0 else { return [] }
-        var binds = PostgresBindings()
-        binds.append(RequestState.allCases.filter { !$0.isTerminal && $0 != .queued }.map(\.rawValue))
-        binds.append(date: before)
-        binds.append(date: now)
-        binds.append(integer: limit)
-        return try await read(
-            """
-            SELECT \(DSRRequest.postgresColumnList) FROM requests
-            WHERE state = ANY($1) AND updated_at < $2 AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
-            ORDER BY updated_at, id LIMIT $4
-            """, binds
-        ).map(DSRRequest.init(postgresRow:))
-    }
-
-    package func awaitingResults(at now: Date, limit: Int) async throws -> [DSRRequest] {
-        guard limit > 0 else { return [] }
-        return try await read(
-            """
-            SELECT \(DSRRequest.postgresColumnList) FROM requests
-            WHERE state = 'completed' AND processor_results_url IS NOT NULL AND results_status IS NULL
-              AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
-            ORDER BY next_attempt_at NULLS FIRST, id LIMIT $2
-            """, Self.binds(date: now, limit: limit)
-        ).map(DSRRequest.init(postgresRow:))
-    }
-
-    package func storedResults(before: Date, limit: Int) async throws -> [DSRRequest] {
-        guard limit > 0 else { return [] }
-        return try await read(
-            """
-            SELECT \(DSRRequest.postgresColumnList) FROM requests
-            WHERE results_status = 'stored' AND result_stored_at < $1
-            ORDER BY result_stored_at, id LIMIT $2
-            """, Self.binds(date: before, limit: limit)
-        ).map(DSRRequest.init(postgresRow:))
-    }
-
-    package func erasureAttributesDue(at now: Date, limit: Int) async throws -> [DSRRequest] {
-        guard limit > 0 else { return [] }
-        return try await read(
-            """
-            SELECT \(DSRRequest.postgresColumnList) FROM requests
-            WHERE attributes_status = 'pending' AND attributes_next_attempt_at <= $1
-            ORDER BY attributes_next_attempt_at, id LIMIT $2
-            """, Self.binds(date: now, limit: limit)
-        ).map(DSRRequest.init(postgresRow:))
-    }
-
     package func atRisk(deadlineBefore before: Date, limit: Int) async throws -> [DSRRequest] {
         guard limit > 0 else { return [] }
         var binds = PostgresBindings()
@@ -135,12 +85,5 @@ extension PostgresRequestStore {
         guard let row = rows.first else { return QueueSummary(depth: 0, oldestReceivedAt: nil) }
         let reader = PostgresRowReader(row: row)
         return QueueSummary(depth: try reader.integer("depth"), oldestReceivedAt: try reader.optionalDate("oldest"))
-    }
-
-    private static func binds(date: Date, limit: Int) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(date: date)
-        binds.append(integer: limit)
-        return binds
     }
 }

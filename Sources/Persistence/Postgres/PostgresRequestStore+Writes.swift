@@ -20,8 +20,9 @@ extension PostgresRequestStore {
         let logger = logger
         let outcome = try await transaction { connection -> CreateOutcome in
             var lock = PostgresBindings()
-            lock.append("\(request.type.rawValue)\u{0}\(request.subject.customerId)")
-            try await connection.rows("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", lock, logger: logger)
+            lock.append(request.type.rawValue)
+            lock.append(request.subject.customerId)
+            try await connection.rows("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", lock, logger: logger)
             var binds = PostgresBindings()
             binds.append(request.subject.customerId)
             binds.append(value: request.type)
@@ -114,6 +115,79 @@ extension PostgresRequestStore {
         }
     }
 
+    package func claimStale(
+        notUpdatedSince before: Date, dueAt now: Date, leaseUntil: Date, limit: Int
+    ) async throws -> [DSRRequest] {
+        var binds = Self.leaseBinds(leaseUntil, now, limit)
+        binds.append(date: before)
+        binds.append(RequestState.allCases.filter { !$0.isTerminal && $0 != .queued }.map(\.rawValue))
+        return try await claim(
+            where: "state = ANY($5) AND updated_at < $4 AND (next_attempt_at IS NULL OR next_attempt_at <= $2)",
+            orderedBy: "updated_at, id", binds
+        ).sorted { ($0.updatedAt, $0.subjectRequestId) < ($1.updatedAt, $1.subjectRequestId) }
+    }
+
+    package func claimAwaitingResults(at now: Date, leaseUntil: Date, limit: Int) async throws -> [DSRRequest] {
+        try await claim(
+            where: """
+                state = 'completed' AND processor_results_url IS NOT NULL AND results_status IS NULL
+                  AND (next_attempt_at IS NULL OR next_attempt_at <= $2)
+                """, orderedBy: "next_attempt_at NULLS FIRST, id", Self.leaseBinds(leaseUntil, now, limit))
+    }
+
+    package func claimStoredResults(
+        before: Date, at now: Date, leaseUntil: Date, limit: Int
+    ) async throws -> [DSRRequest] {
+        var binds = Self.leaseBinds(leaseUntil, now, limit)
+        binds.append(date: before)
+        return try await claim(
+            where: """
+                results_status = 'stored' AND result_stored_at < $4
+                  AND (next_attempt_at IS NULL OR next_attempt_at <= $2)
+                """, orderedBy: "result_stored_at, id", binds
+        ).sorted { ($0.results.storedAt ?? .distantPast) < ($1.results.storedAt ?? .distantPast) }
+    }
+
+    /// The lease is the attributes' own next attempt.
+    package func claimErasureAttributesDue(at now: Date, leaseUntil: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        return try await write(
+            """
+            UPDATE requests SET attributes_next_attempt_at = $1
+            WHERE id IN (
+                SELECT id FROM requests WHERE attributes_status = 'pending' AND attributes_next_attempt_at <= $2
+                ORDER BY attributes_next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
+            )
+            RETURNING \(DSRRequest.postgresColumnList)
+            """, Self.leaseBinds(leaseUntil, now, limit)
+        ).map(DSRRequest.init(postgresRow:)).sorted { $0.receivedAt < $1.receivedAt }
+    }
+
+    /// `$1` the lease's end, `$2` now, `$3` the limit.
+    private static func leaseBinds(_ leaseUntil: Date, _ now: Date, _ limit: Int) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(date: leaseUntil)
+        binds.append(date: now)
+        binds.append(integer: limit)
+        return binds
+    }
+
+    /// Leases (sets `next_attempt_at` to `$1`) up to `$3` requests matching `condition`, skipping rows another
+    /// instance is claiming, and returns them as stored.
+    private func claim(where condition: String, orderedBy order: String, _ binds: PostgresBindings) async throws
+        -> [DSRRequest]
+    {
+        try await write(
+            """
+            UPDATE requests SET next_attempt_at = $1
+            WHERE id IN (
+                SELECT id FROM requests WHERE \(condition) ORDER BY \(order) LIMIT $3 FOR UPDATE SKIP LOCKED
+            )
+            RETURNING \(DSRRequest.postgresColumnList)
+            """, binds
+        ).map(DSRRequest.init(postgresRow:))
+    }
+
     package func setNextAttempt(id: UUID, at time: Date) async throws {
         var binds = PostgresBindings()
         binds.append(date: time)
@@ -133,6 +207,10 @@ extension PostgresRequestStore {
         key.append(token)
         let read = try await self.read("SELECT checked_at FROM health_probe WHERE id = $1", key)
         try await write("DELETE FROM health_probe WHERE id = $1", key)
+        // A check abandoned at its time limit may have left its row: one older than a minute is nobody's.
+        var stale = PostgresBindings()
+        stale.append(date: now.addingTimeInterval(-60))
+        try await write("DELETE FROM health_probe WHERE checked_at < $1", stale)
         return try read.first.map { try PostgresRowReader(row: $0).date("checked_at") }
     }
 }

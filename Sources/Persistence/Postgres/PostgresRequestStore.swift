@@ -42,7 +42,7 @@ package final class PostgresRequestStore: GatewayStore {
     ) async throws -> PostgresRequestStore {
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
-            tls: .disable)
+            tls: url.usesTLS ? .require(.makeClientConfiguration()) : .disable)
         configuration.options.connectTimeout = timeLimit
         configuration.options.additionalStartupParameters = [
             ("statement_timeout", "\(timeLimit / .milliseconds(1))"), ("application_name", "dsr-gateway"),

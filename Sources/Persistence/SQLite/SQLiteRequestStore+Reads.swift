@@ -26,55 +26,6 @@ extension SQLiteRequestStore {
         return try await read(sql, binds).map(DSRRequest.init(sqliteRow:))
     }
 
-    /// Requests in `pending` or `in_progress` whose `updatedAt` is strictly before `before` and whose next poll is
-    /// due, oldest update first.
-    package func stale(notUpdatedSince before: Date, dueAt now: Date, limit: Int) async throws -> [DSRRequest] {
-        guard limit > 0 else { return [] }
-        var binds: [SQLiteData] = RequestState.allCases.filter { !$0.isTerminal && $0 != .queued }.map { .value($0) }
-        binds += [.date(before), .date(now), .integer(limit)]
-        let sql = """
-            SELECT \(DSRRequest.sqliteColumnList) FROM requests
-            WHERE state IN (\(Self.placeholders(binds.count - 3))) AND updated_at < ?\(binds.count - 2)
-              AND (next_attempt_at IS NULL OR next_attempt_at <= ?\(binds.count - 1))
-            ORDER BY updated_at, id LIMIT ?\(binds.count)
-            """
-        return try await read(sql, binds).map(DSRRequest.init(sqliteRow:))
-    }
-
-    /// Matches the partial index `requests_awaiting_results`.
-    package func awaitingResults(at now: Date, limit: Int) async throws -> [DSRRequest] {
-        guard limit > 0 else { return [] }
-        let sql = """
-            SELECT \(DSRRequest.sqliteColumnList) FROM requests
-            WHERE state = 'completed' AND processor_results_url IS NOT NULL AND results_status IS NULL
-              AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
-            ORDER BY next_attempt_at, id LIMIT ?2
-            """
-        return try await read(sql, [.date(now), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
-    }
-
-    /// Matches the partial index `requests_results_retention`.
-    package func storedResults(before: Date, limit: Int) async throws -> [DSRRequest] {
-        guard limit > 0 else { return [] }
-        let sql = """
-            SELECT \(DSRRequest.sqliteColumnList) FROM requests
-            WHERE results_status = 'stored' AND result_stored_at < ?1
-            ORDER BY result_stored_at, id LIMIT ?2
-            """
-        return try await read(sql, [.date(before), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
-    }
-
-    /// Matches the partial index `requests_attributes_due`.
-    package func erasureAttributesDue(at now: Date, limit: Int) async throws -> [DSRRequest] {
-        guard limit > 0 else { return [] }
-        let sql = """
-            SELECT \(DSRRequest.sqliteColumnList) FROM requests
-            WHERE attributes_status = 'pending' AND attributes_next_attempt_at <= ?1
-            ORDER BY attributes_next_attempt_at, id LIMIT ?2
-            """
-        return try await read(sql, [.date(now), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
-    }
-
     /// Uses the index `requests_at_risk`.
     package func atRisk(deadlineBefore before: Date, limit: Int) async throws -> [DSRRequest] {
         guard limit > 0 else { return [] }

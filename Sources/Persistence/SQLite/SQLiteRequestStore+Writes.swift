@@ -133,6 +133,72 @@ extension SQLiteRequestStore {
         }
     }
 
+    /// Requests in `pending` or `in_progress` whose `updatedAt` is strictly before `before` and whose next poll is
+    /// due, oldest update first.
+    package func claimStale(
+        notUpdatedSince before: Date, dueAt now: Date, leaseUntil: Date, limit: Int
+    ) async throws -> [DSRRequest] {
+        var binds: [SQLiteData] = [.date(leaseUntil), .date(before), .date(now), .integer(limit)]
+        binds += RequestState.allCases.filter { !$0.isTerminal && $0 != .queued }.map { .value($0) }
+        let states = (5...binds.count).map { "?\($0)" }.joined(separator: ", ")
+        return try await claim(
+            where: """
+                state IN (\(states)) AND updated_at < ?2 AND (next_attempt_at IS NULL OR next_attempt_at <= ?3)
+                ORDER BY updated_at, id
+                """, binds, limit: limit
+        ).sorted { ($0.updatedAt, $0.subjectRequestId) < ($1.updatedAt, $1.subjectRequestId) }
+    }
+
+    /// Matches the partial index `requests_awaiting_results`.
+    package func claimAwaitingResults(at now: Date, leaseUntil: Date, limit: Int) async throws -> [DSRRequest] {
+        try await claim(
+            where: """
+                state = 'completed' AND processor_results_url IS NOT NULL AND results_status IS NULL
+                  AND (next_attempt_at IS NULL OR next_attempt_at <= ?3)
+                ORDER BY next_attempt_at, id
+                """, [.date(leaseUntil), .null, .date(now), .integer(limit)], limit: limit)
+    }
+
+    /// Matches the partial index `requests_results_retention`.
+    package func claimStoredResults(
+        before: Date, at now: Date, leaseUntil: Date, limit: Int
+    ) async throws -> [DSRRequest] {
+        try await claim(
+            where: """
+                results_status = 'stored' AND result_stored_at < ?2
+                  AND (next_attempt_at IS NULL OR next_attempt_at <= ?3)
+                ORDER BY result_stored_at, id
+                """, [.date(leaseUntil), .date(before), .date(now), .integer(limit)], limit: limit
+        ).sorted { ($0.results.storedAt ?? .distantPast) < ($1.results.storedAt ?? .distantPast) }
+    }
+
+    /// Matches the partial index `requests_attributes_due`; the lease is the attributes' own next attempt.
+    package func claimErasureAttributesDue(at now: Date, leaseUntil: Date, limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        let sql = """
+            UPDATE requests SET attributes_next_attempt_at = ?1
+            WHERE id IN (
+                SELECT id FROM requests WHERE attributes_status = 'pending' AND attributes_next_attempt_at <= ?2
+                ORDER BY attributes_next_attempt_at, id LIMIT ?3
+            )
+            RETURNING \(DSRRequest.sqliteColumnList)
+            """
+        return try await rows(sql, [.date(leaseUntil), .date(now), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
+            .sorted { $0.receivedAt < $1.receivedAt }
+    }
+
+    /// Leases (sets `next_attempt_at` to `?1`) up to `?4` requests matching `condition` (which may use `?2`, `?3`
+    /// and further binds) in one statement, and returns them as stored.
+    private func claim(where condition: String, _ binds: [SQLiteData], limit: Int) async throws -> [DSRRequest] {
+        guard limit > 0 else { return [] }
+        let sql = """
+            UPDATE requests SET next_attempt_at = ?1
+            WHERE id IN (SELECT id FROM requests WHERE \(condition) LIMIT ?4)
+            RETURNING \(DSRRequest.sqliteColumnList)
+            """
+        return try await rows(sql, binds).map(DSRRequest.init(sqliteRow:))
+    }
+
     package func setNextAttempt(id: UUID, at time: Date) async throws {
         _ = try await rows("UPDATE requests SET next_attempt_at = ?1 WHERE id = ?2", [.date(time), .id(id)])
     }
