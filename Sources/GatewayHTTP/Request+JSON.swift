@@ -11,6 +11,6 @@ extension Request {
         as type: Value.Type, context: GatewayRequestContext, upTo maxSize: Int? = nil
     ) async throws -> Value {
         let buffer = try await body.collect(upTo: maxSize ?? context.maxUploadSize)
-        return try JSONDecoder().decode(Value.self, from: buffer)
+        return try context.requestDecoder.decode(Value.self, from: buffer)
     }
 }

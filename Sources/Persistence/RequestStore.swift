@@ -74,8 +74,8 @@ package protocol RequestStore: Sendable {
     func deadlineCounts(at now: Date, atRiskWithin: TimeInterval, imminentWithin: TimeInterval) async throws
         -> DeadlineCounts
 
-    /// Proves the store can still commit and read back: rewrites a one-row probe table with `now` and returns the
-    /// instant a reader then sees (equal to `now` when both work).
+    /// Proves the store can still commit and read back: writes a probe row holding `now` and returns the instant a
+    /// reader then sees (equal to `now` when both work).
     func probe(at now: Date) async throws -> Date?
 
     /// Waits for operations in flight and releases the database; later calls fail.

@@ -1,4 +1,5 @@
-/// A storage failure the engines raise themselves (SQLite's own errors pass through unchanged).
+/// A storage failure the engines raise themselves (an engine's own errors, other than lost connections and timeouts,
+/// pass through unchanged).
 ///
 /// It names columns and codes only, never a stored value, so it can be logged as is.
 package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -8,7 +9,7 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case corruptRow = "corrupt_row"
         /// A stored enum value (state, regulation, …) is not one this build knows.
         case unknownValue = "unknown_value"
-        /// The database was migrated by a newer build than this one.
+        /// The database was migrated past this release's compatibility window (a contract step it does not know).
         case schemaTooNew = "schema_too_new"
         /// The file system refused write-ahead logging, which durability and concurrency rely on.
         case walUnavailable = "wal_unavailable"

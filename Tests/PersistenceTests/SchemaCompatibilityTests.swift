@@ -27,7 +27,7 @@ struct SchemaCompatibilityTests {
             let upgraded = try await database.open(migrations: next)
             let request = try await upgraded.create(F.request())
             try await upgraded.close()
-            // The rollback: this release knows one step less, and still reads, writes and claims.
+            // The rollback: this release knows one step less, and still reads and writes.
             let rolledBack = try await database.open(migrations: current)
             #expect(try await rolledBack.request(id: request.id) == request)
             let second = try await rolledBack.create(F.request())

@@ -36,7 +36,7 @@ package enum PostgresDatabases {
 }
 
 extension PostgresDatabases {
-    /// Connects to `url` and writes and reads a row of a temporary table, changing nothing (what `check-config`
+    /// Connects to `url` and writes a row of a temporary table, changing nothing (what `check-config`
     /// asks before a deployment). Throws ``StoreError/Code/unavailable`` when the server cannot be reached in time.
     package static func checkWritable(_ url: PostgresURL, logger: Logger) async throws {
         do {
