@@ -78,6 +78,17 @@ package enum AlertDeliveryOutcome: Sendable, Equatable {
     case failed(error: String)
 }
 
+extension AlertDeliveryOutcome {
+    /// How an outbox row records it: its status, the next attempt (a retry) and the error.
+    var stored: (status: String, next: Date?, error: String?) {
+        switch self {
+        case .delivered: ("delivered", nil, nil)
+        case .retry(let next, let error): ("pending", next, error)
+        case .failed(let error): ("failed", nil, error)
+        }
+    }
+}
+
 /// The evaluator lease passed to another instance before this one could store its round.
 package struct AlertLeaseLostError: Error, CustomStringConvertible {
     package init() {}

@@ -3,12 +3,9 @@ import Foundation
 import PostgresNIO
 
 extension DSRRequest {
-    /// The `requests` columns (the same as SQLite's), in the order of ``postgresBinds``.
-    static let postgresColumnList = sqliteColumnList
-
     /// The values of the columns, in order; the insert and the update both bind these.
     var postgresBinds: PostgresBindings {
-        var binds = PostgresBindings(capacity: Self.sqliteColumns.count)
+        var binds = PostgresBindings(capacity: Self.storedColumns.count)
         binds.append(id: id)
         binds.append(value: regulation)
         binds.append(value: type)
@@ -38,65 +35,35 @@ extension DSRRequest {
     }
 
     /// `$1, $2, …` for every column.
-    private static let placeholders = sqliteColumns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+    private static let placeholders = storedColumns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
 
     /// The request with id `$1`.
-    static let postgresSelectByID = "SELECT \(postgresColumnList) FROM requests WHERE id = $1"
+    static let postgresSelectByID = "SELECT \(storedColumnList) FROM requests WHERE id = $1"
 
     /// The request that made an insert skip: the one with id `$1`, else the one with idempotency key `$2`.
     static let postgresSelectConflicting = """
-        SELECT \(postgresColumnList) FROM requests
+        SELECT \(storedColumnList) FROM requests
         WHERE id = $1 OR idempotency_key = $2 ORDER BY id = $1 DESC LIMIT 1
         """
 
     /// Inserts a request unless its id or idempotency key exists; returns the stored row only when inserted.
     static let postgresInsert = """
-        INSERT INTO requests (\(postgresColumnList)) VALUES (\(placeholders))
+        INSERT INTO requests (\(storedColumnList)) VALUES (\(placeholders))
         ON CONFLICT DO NOTHING
-        RETURNING \(postgresColumnList)
+        RETURNING \(storedColumnList)
         """
 
     /// Rewrites every column but the id (`$1`) and returns the stored row.
     static let postgresUpdate = """
         UPDATE requests
-        SET \(sqliteColumns.indices.dropFirst().map { "\(sqliteColumns[$0]) = $\($0 + 1)" }.joined(separator: ", "))
+        SET \(storedColumns.indices.dropFirst().map { "\(storedColumns[$0]) = $\($0 + 1)" }.joined(separator: ", "))
         WHERE id = $1
-        RETURNING \(postgresColumnList)
+        RETURNING \(storedColumnList)
         """
 
-    /// Decodes a row selected with ``postgresColumnList``.
+    /// Decodes a row selected with ``storedColumnList``.
     init(postgresRow row: PostgresRow) throws {
-        let reader = PostgresRowReader(row: row)
-        self.init(
-            id: try reader.id("id"),
-            regulation: try reader.value("regulation"),
-            type: try reader.value("type"),
-            subject: SubjectIdentity(
-                customerId: try reader.text("subject_customer_id"),
-                email: try reader.optionalText("subject_email")
-            ),
-            source: try reader.value("source"),
-            receivedAt: try reader.date("received_at"),
-            deadline: try reader.date("deadline"),
-            idempotencyKey: try reader.optionalText("idempotency_key")
-        )
-        state = try reader.value("state")
-        processor = ProcessorFields(
-            controllerId: try reader.optionalText("processor_controller_id"),
-            expectedCompletionTime: try reader.optionalDate("processor_expected_completion"),
-            resultsURL: try reader.optionalText("processor_results_url"),
-            receivedTime: try reader.optionalDate("processor_received_time")
-        )
-        attempts = try reader.integer("attempts")
-        lastError = try reader.optionalText("last_error")
-        nextAttemptAt = try reader.optionalDate("next_attempt_at")
-        updatedAt = try reader.date("updated_at")
-        results = ResultsRecord(
-            status: try reader.optionalValue("results_status"), location: try reader.optionalText("result_location"),
-            storedAt: try reader.optionalDate("result_stored_at"), attempts: try reader.integer("result_attempts"))
-        erasureAttributes = ErasureAttributesRecord(
-            status: try reader.optionalValue("attributes_status"), attempts: try reader.integer("attributes_attempts"),
-            nextAttemptAt: try reader.optionalDate("attributes_next_attempt_at"))
+        try self.init(reading: PostgresRowReader(row: row))
     }
 }
 
@@ -125,10 +92,6 @@ extension AuditEntry {
     }
 
     init(postgresRow row: PostgresRow) throws {
-        let reader = PostgresRowReader(row: row)
-        self.init(
-            at: try reader.date("at"), actor: try reader.value("actor"), event: try reader.value("event"),
-            fromState: try reader.optionalValue("from_state"), toState: try reader.optionalValue("to_state"),
-            detail: try reader.optionalText("detail"))
+        try self.init(reading: PostgresRowReader(row: row))
     }
 }

@@ -84,12 +84,7 @@ extension PostgresRequestStore {
     package func recordAlertDelivery(
         _ claim: QueuedAlertNotification, outcome: AlertDeliveryOutcome, at now: Date
     ) async throws {
-        let (status, next, error): (String, Date?, String?) =
-            switch outcome {
-            case .delivered: ("delivered", nil, nil)
-            case .retry(let next, let error): ("pending", next, error)
-            case .failed(let error): ("failed", nil, error)
-            }
+        let (status, next, error) = outcome.stored
         var binds = PostgresBindings()
         binds.append(status)
         binds.append(date: next)

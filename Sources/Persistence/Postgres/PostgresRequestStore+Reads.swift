@@ -19,7 +19,7 @@ extension PostgresRequestStore {
     package func list(states: Set<RequestState>?, limit: Int) async throws -> [DSRRequest] {
         guard limit > 0, states?.isEmpty != true else { return [] }
         var binds = PostgresBindings()
-        var sql = "SELECT \(DSRRequest.postgresColumnList) FROM requests"
+        var sql = "SELECT \(DSRRequest.storedColumnList) FROM requests"
         if let states {
             binds.append(states.map(\.rawValue))
             sql += " WHERE state = ANY($1)"
@@ -37,7 +37,7 @@ extension PostgresRequestStore {
         binds.append(integer: limit)
         return try await read(
             """
-            SELECT \(DSRRequest.postgresColumnList) FROM requests
+            SELECT \(DSRRequest.storedColumnList) FROM requests
             WHERE state = ANY($1) AND deadline < $2 ORDER BY deadline, id LIMIT $3
             """, binds
         ).map(DSRRequest.init(postgresRow:))

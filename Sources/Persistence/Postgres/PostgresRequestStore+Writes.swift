@@ -29,7 +29,7 @@ extension PostgresRequestStore {
             binds.append(RequestState.allCases.filter { !$0.isTerminal }.map(\.rawValue))
             let active = try await connection.rows(
                 """
-                SELECT \(DSRRequest.postgresColumnList) FROM requests
+                SELECT \(DSRRequest.storedColumnList) FROM requests
                 WHERE subject_customer_id = $1 AND type = $2 AND state = ANY($3)
                 ORDER BY received_at DESC, id DESC LIMIT 1
                 """, binds, logger: logger)
@@ -108,7 +108,7 @@ extension PostgresRequestStore {
                 SELECT id FROM requests WHERE state = $2 AND next_attempt_at <= $3
                 ORDER BY received_at, id LIMIT $4 FOR UPDATE SKIP LOCKED
             )
-            RETURNING \(DSRRequest.postgresColumnList)
+            RETURNING \(DSRRequest.storedColumnList)
             """, binds)
         return try rows.map(DSRRequest.init(postgresRow:)).sorted {
             ($0.receivedAt, $0.subjectRequestId) < ($1.receivedAt, $1.subjectRequestId)
@@ -158,7 +158,7 @@ extension PostgresRequestStore {
                 SELECT id FROM requests WHERE attributes_status = 'pending' AND attributes_next_attempt_at <= $2
                 ORDER BY attributes_next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
             )
-            RETURNING \(DSRRequest.postgresColumnList)
+            RETURNING \(DSRRequest.storedColumnList)
             """, Self.leaseBinds(leaseUntil, now, limit)
         ).map(DSRRequest.init(postgresRow:)).sorted { $0.receivedAt < $1.receivedAt }
     }
@@ -183,7 +183,7 @@ extension PostgresRequestStore {
             WHERE id IN (
                 SELECT id FROM requests WHERE \(condition) ORDER BY \(order) LIMIT $3 FOR UPDATE SKIP LOCKED
             )
-            RETURNING \(DSRRequest.postgresColumnList)
+            RETURNING \(DSRRequest.storedColumnList)
             """, binds
         ).map(DSRRequest.init(postgresRow:))
     }

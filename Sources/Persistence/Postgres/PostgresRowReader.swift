@@ -1,9 +1,8 @@
 import Foundation
 import PostgresNIO
 
-/// Reads typed columns of one PostgreSQL row, turning a missing or mistyped value into a ``StoreError`` that names
-/// the column and never the value.
-struct PostgresRowReader {
+/// A ``StoreRowReader`` over one PostgreSQL row.
+struct PostgresRowReader: StoreRowReader {
     let row: PostgresRandomAccessRow
 
     init(row: PostgresRow) {
@@ -17,45 +16,9 @@ struct PostgresRowReader {
 
     func optionalText(_ column: String) throws -> String? { try decode(column, as: String?.self) }
 
-    func text(_ column: String) throws -> String {
-        guard let text = try optionalText(column) else { throw StoreError(code: .corruptRow, column: column) }
-        return text
-    }
-
-    func integer(_ column: String) throws -> Int {
-        guard let value = try decode(column, as: Int64?.self) else {
-            throw StoreError(code: .corruptRow, column: column)
-        }
-        return Int(value)
-    }
+    func optionalInteger(_ column: String) throws -> Int? { try decode(column, as: Int64?.self).map(Int.init) }
 
     func optionalDouble(_ column: String) throws -> Double? { try decode(column, as: Double?.self) }
-
-    /// Instants are stored as the `Double` inside a `Date` (seconds since 2001), so they read back equal.
-    func optionalDate(_ column: String) throws -> Date? {
-        try optionalDouble(column).map { Date(timeIntervalSinceReferenceDate: $0) }
-    }
-
-    func date(_ column: String) throws -> Date {
-        guard let date = try optionalDate(column) else { throw StoreError(code: .corruptRow, column: column) }
-        return date
-    }
-
-    func id(_ column: String) throws -> UUID {
-        guard let id = UUID(uuidString: try text(column)) else { throw StoreError(code: .corruptRow, column: column) }
-        return id
-    }
-
-    func optionalValue<Value: RawRepresentable<String>>(_ column: String) throws -> Value? {
-        guard let raw = try optionalText(column) else { return nil }
-        guard let value = Value(rawValue: raw) else { throw StoreError(code: .unknownValue, column: column) }
-        return value
-    }
-
-    func value<Value: RawRepresentable<String>>(_ column: String) throws -> Value {
-        guard let value: Value = try optionalValue(column) else { throw StoreError(code: .corruptRow, column: column) }
-        return value
-    }
 }
 
 extension PostgresBindings {

@@ -22,14 +22,6 @@ extension AuditEntry {
 
     /// Decodes a row selected by ``sqliteSelectTrail``.
     init(sqliteRow row: SQLiteRow) throws {
-        let reader = SQLiteRowReader(row: row)
-        self.init(
-            at: try reader.date("at"),
-            actor: try reader.value("actor"),
-            event: try reader.value("event"),
-            fromState: try reader.optionalValue("from_state"),
-            toState: try reader.optionalValue("to_state"),
-            detail: try reader.optionalText("detail")
-        )
+        try self.init(reading: SQLiteRowReader(row: row))
     }
 }

@@ -7,7 +7,7 @@ extension SQLiteRequestStore: AlertStateStore {
             let reader = SQLiteRowReader(row: row)
             return AlertState(
                 rule: try reader.text("rule"), phase: try reader.value("phase"), since: try reader.date("since"),
-                value: row.column("value")?.double, notifiedAt: try reader.optionalDate("notified_at"))
+                value: try reader.optionalDouble("value"), notifiedAt: try reader.optionalDate("notified_at"))
         }
     }
 
@@ -71,12 +71,7 @@ extension SQLiteRequestStore: AlertStateStore {
     package func recordAlertDelivery(
         _ claim: QueuedAlertNotification, outcome: AlertDeliveryOutcome, at now: Date
     ) async throws {
-        let (status, next, error): (String, Date?, String?) =
-            switch outcome {
-            case .delivered: ("delivered", nil, nil)
-            case .retry(let next, let error): ("pending", next, error)
-            case .failed(let error): ("failed", nil, error)
-            }
+        let (status, next, error) = outcome.stored
         _ = try await rows(
             """
             UPDATE alert_notifications

@@ -15,7 +15,7 @@ extension SQLiteRequestStore {
     package func list(states: Set<RequestState>?, limit: Int) async throws -> [DSRRequest] {
         // SQLite reads a negative LIMIT as "no limit".
         guard limit > 0, states?.isEmpty != true else { return [] }
-        var sql = "SELECT \(DSRRequest.sqliteColumnList) FROM requests"
+        var sql = "SELECT \(DSRRequest.storedColumnList) FROM requests"
         var binds: [SQLiteData] = []
         if let states {
             binds = states.map { .value($0) }
@@ -32,7 +32,7 @@ extension SQLiteRequestStore {
         var binds: [SQLiteData] = RequestState.allCases.filter { !$0.isTerminal }.map { .value($0) }
         binds += [.date(before), .integer(limit)]
         let sql = """
-            SELECT \(DSRRequest.sqliteColumnList) FROM requests
+            SELECT \(DSRRequest.storedColumnList) FROM requests
             WHERE state IN (\(Self.placeholders(binds.count - 2))) AND deadline < ?\(binds.count - 1)
             ORDER BY deadline, id LIMIT ?\(binds.count)
             """

@@ -62,7 +62,7 @@ extension SQLiteRequestStore {
             let binds: [SQLiteData] =
                 [.text(request.subject.customerId), .value(request.type)] + active.map { .value($0) }
             let sql = """
-                SELECT \(DSRRequest.sqliteColumnList) FROM requests
+                SELECT \(DSRRequest.storedColumnList) FROM requests
                 WHERE subject_customer_id = ?1 AND type = ?2 AND state IN (\((3...binds.count).map { "?\($0)" }.joined(separator: ", ")))
                 ORDER BY received_at DESC, id DESC LIMIT 1
                 """
@@ -124,7 +124,7 @@ extension SQLiteRequestStore {
                 SELECT id FROM requests WHERE state = ?2 AND next_attempt_at <= ?3
                 ORDER BY received_at, id LIMIT ?4
             )
-            RETURNING \(DSRRequest.sqliteColumnList)
+            RETURNING \(DSRRequest.storedColumnList)
             """
         let binds: [SQLiteData] = [.date(leaseUntil), .value(RequestState.queued), .date(now), .integer(limit)]
         // RETURNING gives rows in no promised order.
@@ -181,7 +181,7 @@ extension SQLiteRequestStore {
                 SELECT id FROM requests WHERE attributes_status = 'pending' AND attributes_next_attempt_at <= ?2
                 ORDER BY attributes_next_attempt_at, id LIMIT ?3
             )
-            RETURNING \(DSRRequest.sqliteColumnList)
+            RETURNING \(DSRRequest.storedColumnList)
             """
         return try await rows(sql, [.date(leaseUntil), .date(now), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
             .sorted { $0.receivedAt < $1.receivedAt }
@@ -194,7 +194,7 @@ extension SQLiteRequestStore {
         let sql = """
             UPDATE requests SET next_attempt_at = ?1
             WHERE id IN (SELECT id FROM requests WHERE \(condition) LIMIT ?4)
-            RETURNING \(DSRRequest.sqliteColumnList)
+            RETURNING \(DSRRequest.storedColumnList)
             """
         return try await rows(sql, binds).map(DSRRequest.init(sqliteRow:))
     }

@@ -1,0 +1,106 @@
+import DSRCore
+import Foundation
+
+/// Typed, checked access to the columns of one stored row, whichever engine it came from: each engine supplies the
+/// three primitives, and everything else (instants, ids, enums, required values) is read the same way. A missing or
+/// mistyped value becomes a ``StoreError`` that names the column, never the value.
+protocol StoreRowReader {
+    func optionalText(_ column: String) throws -> String?
+    func optionalInteger(_ column: String) throws -> Int?
+    func optionalDouble(_ column: String) throws -> Double?
+}
+
+extension StoreRowReader {
+    func text(_ column: String) throws -> String {
+        try required(optionalText(column), column)
+    }
+
+    func integer(_ column: String) throws -> Int {
+        try required(optionalInteger(column), column)
+    }
+
+    /// Instants are stored as the `Double` inside a `Date` (seconds since 2001), so they read back equal.
+    func optionalDate(_ column: String) throws -> Date? {
+        try optionalDouble(column).map { Date(timeIntervalSinceReferenceDate: $0) }
+    }
+
+    func date(_ column: String) throws -> Date {
+        try required(optionalDate(column), column)
+    }
+
+    /// A request id as stored: the lowercase OpenDSR spelling.
+    func id(_ column: String) throws -> UUID {
+        try required(UUID(uuidString: try text(column)), column)
+    }
+
+    func optionalValue<Value: RawRepresentable<String>>(_ column: String) throws -> Value? {
+        guard let raw = try optionalText(column) else { return nil }
+        guard let value = Value(rawValue: raw) else { throw StoreError(code: .unknownValue, column: column) }
+        return value
+    }
+
+    func value<Value: RawRepresentable<String>>(_ column: String) throws -> Value {
+        try required(optionalValue(column), column)
+    }
+
+    private func required<T>(_ value: T?, _ column: String) throws -> T {
+        guard let value else { throw StoreError(code: .corruptRow, column: column) }
+        return value
+    }
+}
+
+extension DSRRequest {
+    /// The `requests` columns, in the order both engines bind them (the id first).
+    static let storedColumns = [
+        "id", "regulation", "type", "source", "state", "subject_customer_id", "subject_email", "received_at",
+        "deadline", "processor_controller_id", "processor_expected_completion", "processor_results_url",
+        "processor_received_time", "result_location", "attempts", "last_error", "next_attempt_at",
+        "idempotency_key", "updated_at", "results_status", "result_attempts", "result_stored_at",
+        "attributes_status", "attributes_attempts", "attributes_next_attempt_at",
+    ]
+
+    /// The column list for `SELECT` and `RETURNING`.
+    static let storedColumnList = storedColumns.joined(separator: ", ")
+
+    /// Decodes a row selected with ``storedColumnList``.
+    init(reading reader: some StoreRowReader) throws {
+        self.init(
+            id: try reader.id("id"),
+            regulation: try reader.value("regulation"),
+            type: try reader.value("type"),
+            subject: SubjectIdentity(
+                customerId: try reader.text("subject_customer_id"), email: try reader.optionalText("subject_email")),
+            source: try reader.value("source"),
+            receivedAt: try reader.date("received_at"),
+            deadline: try reader.date("deadline"),
+            idempotencyKey: try reader.optionalText("idempotency_key")
+        )
+        state = try reader.value("state")
+        processor = ProcessorFields(
+            controllerId: try reader.optionalText("processor_controller_id"),
+            expectedCompletionTime: try reader.optionalDate("processor_expected_completion"),
+            resultsURL: try reader.optionalText("processor_results_url"),
+            receivedTime: try reader.optionalDate("processor_received_time")
+        )
+        attempts = try reader.integer("attempts")
+        lastError = try reader.optionalText("last_error")
+        nextAttemptAt = try reader.optionalDate("next_attempt_at")
+        updatedAt = try reader.date("updated_at")
+        results = ResultsRecord(
+            status: try reader.optionalValue("results_status"), location: try reader.optionalText("result_location"),
+            storedAt: try reader.optionalDate("result_stored_at"), attempts: try reader.integer("result_attempts"))
+        erasureAttributes = ErasureAttributesRecord(
+            status: try reader.optionalValue("attributes_status"), attempts: try reader.integer("attributes_attempts"),
+            nextAttemptAt: try reader.optionalDate("attributes_next_attempt_at"))
+    }
+}
+
+extension AuditEntry {
+    /// Decodes a row of `audit_entries` (`at, actor, event, from_state, to_state, detail`).
+    init(reading reader: some StoreRowReader) throws {
+        self.init(
+            at: try reader.date("at"), actor: try reader.value("actor"), event: try reader.value("event"),
+            fromState: try reader.optionalValue("from_state"), toState: try reader.optionalValue("to_state"),
+            detail: try reader.optionalText("detail"))
+    }
+}
