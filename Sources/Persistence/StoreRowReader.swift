@@ -95,6 +95,15 @@ extension DSRRequest {
     }
 }
 
+extension AlertState {
+    /// Decodes a row of `alert_states` (`rule, phase, since, value, notified_at`).
+    init(reading reader: some StoreRowReader) throws {
+        self.init(
+            rule: try reader.text("rule"), phase: try reader.value("phase"), since: try reader.date("since"),
+            value: try reader.optionalDouble("value"), notifiedAt: try reader.optionalDate("notified_at"))
+    }
+}
+
 extension AuditEntry {
     /// Decodes a row of `audit_entries` (`at, actor, event, from_state, to_state, detail`).
     init(reading reader: some StoreRowReader) throws {

@@ -22,25 +22,24 @@ import TestSupport
             }
             // Every kind of bad answer twice over, while submissions and /health (which calls discovery) keep
             // being answered. Before the fix `Retry-After: inf` trapped in a conversion and took the process down.
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + .seconds(90)
             while await harness.simulator.snapshot().refusals.injectedHostile < 2 * HostileAnswer.allCases.count {
                 try #require(ContinuousClock.now < deadline, "every hostile answer met twice")
                 #expect([200, 503].contains(try await api.send(.GET, "/health").status))
                 ids.append(try await api.submitted(regulation: "gdpr", type: "access", subjectId: "more-\(ids.count)"))
-                // Past the 30 s pause an unusable Retry-After leaves, and some backoff.
-                try await harness.advance(by: 120)
+                // Past the 30 s pause an unusable Retry-After leaves, some backoff, and in a few steps the hour a
+                // day-long Retry-After is cut to (without that cut this loop would not finish).
+                try await harness.advance(by: 600)
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(try await api.send(.GET, "/health/live").status == 200)
-            // A 429 asking for 1e30 s holds processor calls for an hour at most.
-            let processor = try await Self.processorCheck(api)
-            #expect((processor["pause_seconds"] as? Int ?? 0) <= 3600)
             // Unreadable 2xx answers are bad answers, counted apart from outages: they do not open the breaker.
             let metrics = MetricsText(String(decoding: try await api.send(.GET, "/metrics").body, as: UTF8.self))
             #expect(metrics.sum(MetricsCatalogue.processorDuration.name + "_count", ["outcome": "bad_answer"]) > 0)
 
             harness.simulator.setFaults(.none)
-            // Past any pause and backoff: every accepted request reaches the processor exactly once.
+            // Past any pause and backoff: every accepted request reaches the processor exactly once. A 429 asking for
+            // a day (or 1e30 s) held calls for an hour at most, or nothing would go out now.
             try await harness.advance(by: 3700)
             for id in ids {
                 try await harness.eventually(timeout: .seconds(60), "\(id) is delivered") {

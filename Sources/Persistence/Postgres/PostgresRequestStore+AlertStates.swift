@@ -3,11 +3,8 @@ import PostgresNIO
 
 extension PostgresRequestStore {
     package func alertStates() async throws -> [AlertState] {
-        try await read("SELECT rule, phase, since, value, notified_at FROM alert_states ORDER BY rule").map { row in
-            let reader = PostgresRowReader(row: row)
-            return AlertState(
-                rule: try reader.text("rule"), phase: try reader.value("phase"), since: try reader.date("since"),
-                value: try reader.optionalDouble("value"), notifiedAt: try reader.optionalDate("notified_at"))
+        try await read("SELECT rule, phase, since, value, notified_at FROM alert_states ORDER BY rule").map {
+            try AlertState(reading: PostgresRowReader(row: $0))
         }
     }
 

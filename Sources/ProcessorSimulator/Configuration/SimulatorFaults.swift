@@ -17,7 +17,7 @@ package struct SimulatorFaults: Codable, Sendable, Equatable {
     /// Every `POST /v2/events` is answered 503 while set. JSON `events_unavailable`.
     package var eventsUnavailable: Bool
     /// Every `/v3` answer misbehaves on the wire while set, each kind in turn (`HostileAnswer`): 429s with
-    /// `Retry-After: inf`, `nan`, `1e30`, `-5`, `1.5` or `soon`; 2xx answers truncated, wrongly shaped, in HTML,
+    /// `Retry-After: inf`, `nan`, `1e30`, `-5`, `1.5`, `soon` or a day; 2xx answers truncated, wrongly shaped, in HTML,
     /// dripped a byte at a time, or with a garbage usage header. JSON `hostile`.
     package var hostile: Bool
     /// Pause between the bytes of a dripped answer, in milliseconds. JSON `hostile_drip_ms`, default 200.

@@ -9,6 +9,8 @@ import NIOCore
 /// answer is lost on the way back.
 package enum HostileAnswer: Equatable, CaseIterable, Sendable {
     case retryAfterInfinite, retryAfterNaN, retryAfterHuge, retryAfterNegative, retryAfterFraction, retryAfterText
+    /// A well-formed but day-long wait: the gateway must not hold every call for it.
+    case retryAfterDay
     case truncatedJSON, wrongShape, wrongContentType, slowDrip, garbledUsage
 
     /// The `Retry-After` a 429 of this kind carries, or nil for the kinds that answer the request.
@@ -20,6 +22,7 @@ package enum HostileAnswer: Equatable, CaseIterable, Sendable {
         case .retryAfterNegative: "-5"
         case .retryAfterFraction: "1.5"
         case .retryAfterText: "soon"
+        case .retryAfterDay: "86400"
         default: nil
         }
     }
@@ -55,7 +58,7 @@ package enum HostileAnswer: Equatable, CaseIterable, Sendable {
                 try await writer.finish(nil)
             }
         case .garbledUsage, .retryAfterInfinite, .retryAfterNaN, .retryAfterHuge, .retryAfterNegative,
-            .retryAfterFraction, .retryAfterText:
+            .retryAfterFraction, .retryAfterText, .retryAfterDay:
             break
         }
         return spoilt
