@@ -152,7 +152,7 @@ let package = Package(
         .target(
             name: "S3",
             dependencies: [
-                "Persistence", "Settings",
+                "DSRCore", "Persistence", "Settings",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

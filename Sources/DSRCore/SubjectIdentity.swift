@@ -16,7 +16,7 @@ package struct SubjectIdentity: Codable, Sendable, Equatable, CustomStringConver
     /// A short, stable, non-reversible token for correlating log lines about one subject.
     package var fingerprint: String {
         let digest = SHA256.hash(data: Data(customerId.utf8))
-        return digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+        return digest.prefix(6).hexString
     }
 
     package var description: String { "subject(\(fingerprint))" }

@@ -1,4 +1,5 @@
 import Crypto
+import DSRCore
 import Foundation
 
 /// What an API key may do.
@@ -34,7 +35,7 @@ package struct APIKey: Sendable, Equatable {
 
     /// The hex SHA-256 of a secret, for putting a new key in the configuration.
     package static func hash(secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).hexString
     }
 
     private static func bytes(hex: String) -> [UInt8]? {

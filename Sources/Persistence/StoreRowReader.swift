@@ -95,6 +95,18 @@ extension DSRRequest {
     }
 }
 
+extension RequestState {
+    /// Requests per state, in rows of `state` and `count`.
+    static let countQuery = "SELECT state, COUNT(*) AS count FROM requests GROUP BY state"
+
+    /// Every state with its count from ``countQuery``'s rows, zero for states no request is in.
+    static func counts(_ rows: [some StoreRowReader]) throws -> [RequestState: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: allCases.map { ($0, 0) })
+        for row in rows { counts[try row.value("state") as RequestState] = try row.integer("count") }
+        return counts
+    }
+}
+
 extension AlertState {
     /// Decodes a row of `alert_states` (`rule, phase, since, value, notified_at`).
     init(reading reader: some StoreRowReader) throws {

@@ -1,4 +1,5 @@
 import Crypto
+import DSRCore
 import Foundation
 
 /// AWS Signature Version 4 in the `Authorization` header, written from AWS's specification and checked against its
@@ -185,7 +186,7 @@ package struct AWSSigV4: Sendable {
             case UInt8(ascii: "/") where keepingSlash:
                 encoded.append("/")
             default:
-                encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                encoded += "%" + [byte].hexString.uppercased()
             }
         }
         return encoded
@@ -217,12 +218,6 @@ package struct AWSSigV4: Sendable {
 
     /// Lowercase hex of a digest or MAC.
     package static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+        bytes.hexString
     }
 }

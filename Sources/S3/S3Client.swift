@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Crypto
+import DSRCore
 import Foundation
 import Logging
 import NIOCore
@@ -167,7 +168,7 @@ package struct S3Client: Sendable {
         let answer: Answer
         let started = ContinuousClock.now
         do {
-            answer = try await Self.withDeadline(.milliseconds(Int64(seconds * 1000))) { [httpClient, request] in
+            answer = try await withTimeLimit(.milliseconds(Int64(seconds * 1000))) { [httpClient, request] in
                 let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(seconds * 1000)))
                 let buffer = try await response.body.collect(upTo: limit)
                 return Answer(status: Int(response.status.code), headers: response.headers, body: Data(buffer: buffer))
@@ -179,7 +180,7 @@ package struct S3Client: Sendable {
             "s3 call",
             metadata: [
                 "s3.operation": "\(operation)", "s3.status": "\(answer.status)",
-                "duration_ms": "\(Self.milliseconds(ContinuousClock.now - started))",
+                "duration_ms": "\(Int64((ContinuousClock.now - started) / .milliseconds(1)))",
             ])
         let accepted = accepting.map { $0.contains(answer.status) } ?? (200..<300).contains(answer.status)
         guard accepted else {
@@ -232,30 +233,7 @@ package struct S3Client: Sendable {
         if let error = error as? S3Error { return error }
         return .unreachable(operation: operation, reason: "\(type(of: error))")
     }
-
-    private static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-    }
-
-    /// Runs `operation`, cancelling it if it has not finished within `limit`.
-    private static func withDeadline<T: Sendable>(
-        _ limit: Duration, _ operation: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw DeadlineExceeded()
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw CancellationError() }
-            return first
-        }
-    }
 }
-
-/// A call took longer than its deadline.
-private struct DeadlineExceeded: Error {}
 
 /// An S3 call failed. No case carries credentials, signatures or the body of an answer beyond its error code.
 package enum S3Error: Error, Equatable, CustomStringConvertible {

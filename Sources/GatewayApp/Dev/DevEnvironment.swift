@@ -70,6 +70,6 @@ package enum DevEnvironment {
 
     /// 32 random bytes in hex.
     package static func randomSecret() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hexString
     }
 }

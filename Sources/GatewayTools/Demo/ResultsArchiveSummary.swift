@@ -1,4 +1,5 @@
 import Crypto
+import DSRCore
 import Foundation
 import ZIPFoundation
 
@@ -9,7 +10,7 @@ struct ResultsArchiveSummary {
 
     func render() -> String {
         guard let data = FileManager.default.contents(atPath: file.path) else { return "  (archive missing)" }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: data).hexString
         let recorded = audit.last { $0.event == "results_stored" }?.detail ?? ""
         var lines = [
             "  stored at \(file.path) (the demo's temporary directory, removed on exit)",

@@ -79,7 +79,7 @@ extension OpenDSRClient {
             try handle.write(contentsOf: data)
         }
         try handle.synchronize()
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = hasher.finalize().hexString
         return .success(DownloadedResults(bytes: bytes, sha256: digest))
     }
 }

@@ -44,14 +44,7 @@ extension PostgresRequestStore {
     }
 
     package func countByState() async throws -> [RequestState: Int] {
-        let rows = try await read("SELECT state, COUNT(*) AS count FROM requests GROUP BY state")
-        var counts = Dictionary(uniqueKeysWithValues: RequestState.allCases.map { ($0, 0) })
-        for row in rows {
-            let reader = PostgresRowReader(row: row)
-            let state: RequestState = try reader.value("state")
-            counts[state] = try reader.integer("count")
-        }
-        return counts
+        try RequestState.counts(try await read(RequestState.countQuery).map(PostgresRowReader.init(row:)))
     }
 
     package func deadlineCounts(

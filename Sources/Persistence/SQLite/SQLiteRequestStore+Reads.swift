@@ -41,14 +41,7 @@ extension SQLiteRequestStore {
 
     /// Every state, with zero for states no request is in.
     package func countByState() async throws -> [RequestState: Int] {
-        let rows = try await read("SELECT state, COUNT(*) AS count FROM requests GROUP BY state")
-        var counts = Dictionary(uniqueKeysWithValues: RequestState.allCases.map { ($0, 0) })
-        for row in rows {
-            let reader = SQLiteRowReader(row: row)
-            let state: RequestState = try reader.value("state")
-            counts[state] = try reader.integer("count")
-        }
-        return counts
+        try RequestState.counts(try await read(RequestState.countQuery).map(SQLiteRowReader.init(row:)))
     }
 
     /// Uses the index `requests_at_risk`.
