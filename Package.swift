@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "GatewayTools",
             dependencies: [
-                "GatewayApp", "DSRCore", "OpenDSR", "GatewayHTTP", "Operations", "ProcessorSimulator",
+                "GatewayApp", "DSRCore", "OpenDSR", "GatewayHTTP", "Operations", "Persistence", "ProcessorSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -271,7 +271,7 @@ let package = Package(
         .testTarget(
             name: "OpenDSRTests",
             dependencies: [
-                "OpenDSR", "ProcessorSimulator", "DSRCore",
+                "OpenDSR", "ProcessorSimulator", "DSRCore", "Persistence", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

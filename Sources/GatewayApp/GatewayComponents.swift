@@ -38,10 +38,9 @@ package struct GatewayComponents: Sendable {
         let processor = OpenDSRClient(
             httpClient: httpClient, configuration: configuration.processor,
             pacer: ProcessorPacer(
-                clock: clock, requestsPerMinute: configuration.processor.requestsPerMinute,
-                submissionsPerDay: configuration.processor.submissionsPerDay,
+                clock: clock, ledger: store, limits: configuration.processor.limits,
                 failureThreshold: configuration.processor.circuitFailureThreshold,
-                openFor: configuration.processor.circuitOpenSeconds),
+                openFor: configuration.processor.circuitOpenSeconds, logger: logger),
             observer: { metrics.processorCall(operation: $0, outcome: $1, duration: $2) })
         self.processor = processor
         events = configuration.events.map {

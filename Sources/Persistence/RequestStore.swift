@@ -125,6 +125,6 @@ package struct DeadlineCounts: Sendable, Equatable {
 /// Told, after the commit, about each request created or changed and the audit entries written with it.
 package typealias ChangeObserver = @Sendable (_ request: DSRRequest, _ entries: [AuditEntry]) -> Void
 
-/// Everything the gateway keeps in its database: requests with their audit trail, alert states, the evaluator lease
-/// and the notification outbox. Each engine implements all of it.
-package typealias GatewayStore = AlertStateStore & RequestStore
+/// Everything the gateway keeps in its database: requests with their audit trail, alert states, the evaluator lease,
+/// the notification outbox and the fleet's workspace budget. Each engine implements all of it.
+package typealias GatewayStore = AlertStateStore & RequestStore & WorkspaceBudgetLedger

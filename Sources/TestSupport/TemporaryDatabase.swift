@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 
 /// A fresh directory under the system temporary directory for one test's SQLite file, removed afterwards.
 package struct TemporaryDatabase: Sendable {
@@ -35,5 +36,23 @@ package struct TemporaryDatabase: Sendable {
         }
         try database.remove()
         return result
+    }
+
+    /// Runs `body` with a SQLite store on a new temporary database, closed and removed afterwards.
+    @discardableResult
+    package static func withStore<T>(
+        isolation: isolated (any Actor)? = #isolation, _ body: (SQLiteRequestStore) async throws -> T
+    ) async throws -> T {
+        try await with { database in
+            let store = try await SQLiteRequestStore.open(path: database.path, logger: GatewayHarness.quietLogger)
+            do {
+                let result = try await body(store)
+                try await store.close()
+                return result
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        }
     }
 }

@@ -59,7 +59,7 @@ extension ResultsWorker {
         case .rateLimited(let retryAfter):
             // Nor is a 429, with or without Retry-After: the pacer pauses every call as long.
             try await store.setNextAttempt(
-                id: request.id, at: clock.now.addingTimeInterval(retryAfter ?? ProcessorPacer.defaultPause))
+                id: request.id, at: clock.now.addingTimeInterval(retryAfter ?? WorkspaceLimits.defaultPause))
         case .rejected, .unauthorized:
             try await giveUp(request.id, reason: outcome.summary)
         default:

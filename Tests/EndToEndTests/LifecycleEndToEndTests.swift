@@ -83,16 +83,20 @@ import Workers
         try await GatewayHarness.with { harness in
             let id = UUID().uuidString.lowercased()
             let processorURL = try await harness.simulator.waitUntilListening()
-            let client = OpenDSRClient(
-                httpClient: harness.httpClient,
-                configuration: .init(
-                    baseURL: processorURL.absoluteString + "/v3", workspaceKey: "sim-key", workspaceSecret: "sim-secret"
-                ), pacer: ProcessorPacer(clock: harness.clock))
+            // An earlier attempt, as if by an instance that crashed before recording it.
             let earlier = SubmitRequestBody(
                 regulation: "gdpr", subjectRequestId: id, subjectRequestType: "erasure",
                 submittedTime: Timestamp.format(harness.clock.now),
                 subjectIdentities: ["controller_customer_id": .init(value: "adopted-1")])
-            guard case .success = await client.submit(earlier, logger: GatewayHarness.quietLogger) else {
+            let earlierOutcome = try await TemporaryDatabase.withStore { ledger in
+                let client = OpenDSRClient(
+                    httpClient: harness.httpClient,
+                    configuration: .init(
+                        baseURL: processorURL.absoluteString + "/v3", workspaceKey: "sim-key",
+                        workspaceSecret: "sim-secret"), pacer: ProcessorPacer(clock: harness.clock, ledger: ledger))
+                return await client.submit(earlier, logger: GatewayHarness.quietLogger)
+            }
+            guard case .success = earlierOutcome else {
                 Issue.record("the simulator refused the first submission")
                 return
             }

@@ -5,6 +5,7 @@ import Logging
 import OpenDSR
 import ProcessorSimulator
 import Testing
+import TestSupport
 
 /// Slowing down on `X-mp-rate-limit-percentage-used` before the processor answers 429.
 @Suite struct UsageSlowDownTests {
@@ -12,13 +13,13 @@ import Testing
 
     /// Calls admitted in one simulated minute (1 ms steps) with the processor reporting `percent` throughout.
     static func callsInAMinute(reporting percent: Int) -> Int {
-        let clock = ManualWallClock(start)
-        let pacer = ProcessorPacer(clock: clock, requestsPerMinute: 1000)
+        var fleet = BudgetOnAClock()
+        let start = fleet.clock.now
         var calls = 0
         for step in 0..<60_000 {
-            clock.set(start.addingTimeInterval(Double(step) / 1000))
-            pacer.observe(percentageUsed: percent)
-            while pacer.admit() == nil { calls += 1 }
+            fleet.clock.set(start.addingTimeInterval(Double(step) / 1000))
+            fleet.observe(percent)
+            while fleet.admit() == nil { calls += 1 }
         }
         return calls
     }
@@ -35,39 +36,38 @@ import Testing
     }
 
     @Test func aReadingOlderThanAMinuteNoLongerSlowsCallsDown() throws {
-        let clock = ManualWallClock(Self.start)
-        let pacer = ProcessorPacer(clock: clock, requestsPerMinute: 1000)
-        pacer.observe(percentageUsed: 99)
-        #expect(pacer.admit() == nil)
-        let held = try #require(pacer.admit())
+        var fleet = BudgetOnAClock()
+        fleet.observe(99)
+        #expect(fleet.admit() == nil)
+        let answer = fleet.admit()
+        let held = try #require(answer)
         #expect(held.reason == "processor reports 80 % or more of its rate limit used")
         #expect(abs(held.wait - 1.2) < 0.001)
-        clock.advance(by: 60)
-        #expect(pacer.reportedUsage == nil)
-        #expect(pacer.admit() == nil)
-        #expect(pacer.admit() == nil)
+        fleet.clock.advance(by: 60)
+        #expect(WorkspaceLimits.freshUsage(fleet.budget, now: fleet.clock.now) == nil)
+        #expect(fleet.admit() == nil)
+        #expect(fleet.admit() == nil)
     }
 
     @Test func whenOurOwnCallsFillTheMinuteTheRollingLimitAloneDecides() throws {
-        let clock = ManualWallClock(Self.start)
-        let pacer = ProcessorPacer(clock: clock, requestsPerMinute: 100)
-        for _ in 0..<100 { #expect(pacer.admit(priority: .urgent) == nil) }
-        pacer.observe(percentageUsed: 100)
-        let held = try #require(pacer.admit())
+        var fleet = BudgetOnAClock(requestsPerMinute: 100)
+        for _ in 0..<100 { #expect(fleet.admit(priority: .urgent) == nil) }
+        fleet.observe(100)
+        let answer = fleet.admit()
+        let held = try #require(answer)
         #expect(held.reason.hasPrefix("workspace rate limit"))
         // A minute and a second: the processor counted each call a little after we sent it.
         #expect(held.wait == 61)
-        clock.advance(by: 61)
-        #expect(pacer.admit() == nil)
+        fleet.clock.advance(by: 61)
+        #expect(fleet.admit() == nil)
     }
 
     @Test func urgentCallsAreNotSlowedDown() {
-        let clock = ManualWallClock(Self.start)
-        let pacer = ProcessorPacer(clock: clock, requestsPerMinute: 1000)
-        pacer.observe(percentageUsed: 99)
-        #expect(pacer.admit() == nil)
-        #expect(pacer.admit() != nil)
-        #expect(pacer.admit(priority: .urgent) == nil)
+        var fleet = BudgetOnAClock()
+        fleet.observe(99)
+        #expect(fleet.admit() == nil)
+        #expect(fleet.admit() != nil)
+        #expect(fleet.admit(priority: .urgent) == nil)
     }
 
     /// Against the simulator (workspace limit 100 a minute, the same in our pacer), with another client of the
@@ -79,44 +79,51 @@ import Testing
         let simulator = try ProcessorSimulator(
             configuration: SimulatorConfiguration(requestsPerMinute: 100, tickInterval: nil), clock: clock,
             logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await simulator.run() }
-            // Also on an early return: the simulator runs until cancelled.
-            defer { group.cancelAll() }
-            let baseURL = try await simulator.waitUntilListening()
-            func client() -> OpenDSRClient {
-                OpenDSRClient(
-                    httpClient: .shared,
-                    configuration: .init(
-                        baseURL: baseURL.absoluteString + "/v3", workspaceKey: "sim-key", workspaceSecret: "sim-secret",
-                        requestsPerMinute: 100),
-                    pacer: ProcessorPacer(clock: clock, requestsPerMinute: 100))
-            }
-            let other = client()
-            let id = UUID().uuidString.lowercased()
-            let body = SubmitRequestBody(
-                regulation: "gdpr", subjectRequestId: id, subjectRequestType: "erasure",
-                submittedTime: Timestamp.format(clock.now),
-                subjectIdentities: ["controller_customer_id": .init(value: "slow-down")])
-            guard case .success = await other.submit(body, logger: logger) else {
-                Issue.record("the simulator refused the submission")
-                return
-            }
-            for _ in 0..<69 { _ = await other.status(subjectRequestId: id, logger: logger) }
-            let ours = client()
-            var answered = 0
-            var held = 0
-            // Two simulated minutes in 100 ms steps, one status read attempt per step.
-            for _ in 0..<1_200 {
-                switch await ours.status(subjectRequestId: id, logger: logger) {
-                case .success: answered += 1
-                case .held: held += 1
-                case let other: Issue.record("unexpected outcome \(other.summary)")
+        // Two clients of one workspace, each with its own store: the other one is not part of our fleet.
+        try await TemporaryDatabase.withStore { otherStore in
+            try await TemporaryDatabase.withStore { ourStore in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await simulator.run() }
+                    // Also on an early return: the simulator runs until cancelled.
+                    defer { group.cancelAll() }
+                    let baseURL = try await simulator.waitUntilListening()
+                    func client(_ ledger: any WorkspaceBudgetLedger) -> OpenDSRClient {
+                        OpenDSRClient(
+                            httpClient: .shared,
+                            configuration: .init(
+                                baseURL: baseURL.absoluteString + "/v3", workspaceKey: "sim-key",
+                                workspaceSecret: "sim-secret",
+                                requestsPerMinute: 100),
+                            pacer: ProcessorPacer(
+                                clock: clock, ledger: ledger, limits: WorkspaceLimits(requestsPerMinute: 100)))
+                    }
+                    let other = client(otherStore)
+                    let id = UUID().uuidString.lowercased()
+                    let body = SubmitRequestBody(
+                        regulation: "gdpr", subjectRequestId: id, subjectRequestType: "erasure",
+                        submittedTime: Timestamp.format(clock.now),
+                        subjectIdentities: ["controller_customer_id": .init(value: "slow-down")])
+                    guard case .success = await other.submit(body, logger: logger) else {
+                        Issue.record("the simulator refused the submission")
+                        return
+                    }
+                    for _ in 0..<69 { _ = await other.status(subjectRequestId: id, logger: logger) }
+                    let ours = client(ourStore)
+                    var answered = 0
+                    var held = 0
+                    // Two simulated minutes in 100 ms steps, one status read attempt per step.
+                    for _ in 0..<1_200 {
+                        switch await ours.status(subjectRequestId: id, logger: logger) {
+                        case .success: answered += 1
+                        case .held: held += 1
+                        case let other: Issue.record("unexpected outcome \(other.summary)")
+                        }
+                        clock.advance(by: 0.1)
+                    }
+                    #expect(answered > 30)
+                    #expect(held > 0)
                 }
-                clock.advance(by: 0.1)
             }
-            #expect(answered > 30)
-            #expect(held > 0)
         }
     }
 }

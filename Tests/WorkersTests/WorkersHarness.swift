@@ -37,7 +37,7 @@ struct WorkersHarness: Sendable {
                     configuration: OpenDSRClientConfiguration(
                         baseURL: url.absoluteString + "/v3", workspaceKey: simulator.configuration.workspaceKey,
                         workspaceSecret: simulator.configuration.workspaceSecret),
-                    pacer: ProcessorPacer(clock: clock.wall),
+                    pacer: ProcessorPacer(clock: clock.wall, ledger: store),
                     observer: { operation, _, _ in calls.count(operation) })
                 let harness = WorkersHarness(
                     clock: clock, store: store, simulator: simulator, client: client, calls: calls)

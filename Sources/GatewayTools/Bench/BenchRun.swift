@@ -8,6 +8,7 @@ import NIOHTTP1
 import NIOPosix
 import OpenDSR
 import Operations
+import Persistence
 import ProcessorSimulator
 import Synchronization
 
@@ -57,7 +58,17 @@ struct BenchRun {
         announce("alert evaluation over the scrape after the load …")
         let alerts = AlertEvaluationBench.run(exposition: exposition)
         announce("pacing: \(pacingLimit) calls/min for \(Int(pacingSeconds)) s …")
-        let pacing = try await PacingBench.run(limit: pacingLimit, seconds: pacingSeconds, logger: logger)
+        let ledger = try await SQLiteRequestStore.open(
+            path: directory.url.appendingPathComponent("pacing.sqlite").path, logger: logger)
+        let pacing: PacingResult
+        do {
+            pacing = try await PacingBench.run(
+                limit: pacingLimit, seconds: pacingSeconds, ledger: ledger, logger: logger)
+        } catch {
+            try? await ledger.close()
+            throw error
+        }
+        try await ledger.close()
         return (phases, alerts, pacing)
     }
 

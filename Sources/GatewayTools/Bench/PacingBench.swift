@@ -18,7 +18,9 @@ struct PacingResult: Sendable {
 }
 
 enum PacingBench {
-    static func run(limit: Int, seconds: Double, logger: Logger) async throws -> PacingResult {
+    static func run(
+        limit: Int, seconds: Double, ledger: any WorkspaceBudgetLedger, logger: Logger
+    ) async throws -> PacingResult {
         let simulator = try ProcessorSimulator(
             configuration: SimulatorConfiguration(requestsPerMinute: limit), clock: SystemWallClock(), logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -30,7 +32,8 @@ enum PacingBench {
                 configuration: .init(
                     baseURL: baseURL.absoluteString + "/v3", workspaceKey: simulator.configuration.workspaceKey,
                     workspaceSecret: simulator.configuration.workspaceSecret, requestsPerMinute: limit),
-                pacer: ProcessorPacer(clock: SystemWallClock(), requestsPerMinute: limit))
+                pacer: ProcessorPacer(
+                    clock: SystemWallClock(), ledger: ledger, limits: WorkspaceLimits(requestsPerMinute: limit)))
             let deadline = ContinuousClock.now + .seconds(seconds)
             let times = await withTaskGroup(of: [Date].self) { callers in
                 for _ in 0..<8 {

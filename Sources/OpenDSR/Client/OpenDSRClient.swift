@@ -117,12 +117,12 @@ package struct OpenDSRClient: Sendable {
         _ operation: String, submission: Bool = false, priority: CallPriority = .normal,
         _ send: () async -> ProcessorOutcome<Value>
     ) async -> ProcessorOutcome<Value> {
-        if let held = pacer.admit(submission: submission, priority: priority) {
+        if let held = await pacer.admit(submission: submission, priority: priority) {
             return .held(reason: held.reason, retryAfter: held.wait)
         }
         let started = ContinuousClock.now
         let outcome = await send()
-        if case .rateLimited(let retryAfter) = outcome { pacer.pause(for: retryAfter) }
+        if case .rateLimited(let retryAfter) = outcome { await pacer.pause(for: retryAfter) }
         pacer.record(reachable: !outcome.isUnavailable)
         observer?(operation, outcome.label, ContinuousClock.now - started)
         return outcome

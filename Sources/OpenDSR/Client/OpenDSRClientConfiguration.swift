@@ -42,3 +42,10 @@ package struct OpenDSRClientConfiguration: Sendable {
         OpenDSR.basicAuthorization(key: workspaceKey, secret: workspaceSecret)
     }
 }
+
+extension OpenDSRClientConfiguration {
+    /// The workspace limits the pacer keeps for the whole fleet.
+    package var limits: WorkspaceLimits {
+        WorkspaceLimits(requestsPerMinute: requestsPerMinute, submissionsPerDay: submissionsPerDay)
+    }
+}

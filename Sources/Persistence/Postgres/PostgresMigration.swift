@@ -113,6 +113,15 @@ enum PostgresMigration {
                 )
                 """,
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            name: "workspace budget",
+            statements: [
+                "CREATE TABLE workspace_budget (id INTEGER PRIMARY KEY CHECK (id = 1), budget TEXT)",
+                "INSERT INTO workspace_budget (id) VALUES (1)",
+            ],
+            oldestCompatible: 1
+        ),
     ]
 }

@@ -148,5 +148,14 @@ enum SQLiteMigration {
                 """,
             ]
         ),
+        Migration(
+            version: 8,
+            name: "workspace budget",
+            statements: [
+                "CREATE TABLE workspace_budget (id INTEGER PRIMARY KEY CHECK (id = 1), budget TEXT)",
+                "INSERT INTO workspace_budget (id) VALUES (1)",
+            ],
+            oldestCompatible: 7
+        ),
     ]
 }

@@ -1,0 +1,34 @@
+import DSRCore
+import Foundation
+import PostgresNIO
+
+extension PostgresRequestStore {
+    /// The fleet's one clock is the database's: `now` is not used. The row is locked for the change, so instances
+    /// change the budget one at a time.
+    package func changeWorkspaceBudget<T: Sendable>(
+        at now: Date, _ change: @escaping @Sendable (inout WorkspaceBudget, Date) -> T
+    ) async throws -> T {
+        let logger = logger
+        return try await transaction { connection in
+            // Seconds since 2001, the `Double` inside a `Date`, like every stored instant.
+            let rows = try await connection.rows(
+                """
+                SELECT budget, EXTRACT(EPOCH FROM clock_timestamp())::DOUBLE PRECISION - 978307200 AS now
+                FROM workspace_budget WHERE id = 1 FOR UPDATE
+                """, logger: logger)
+            // The migration that made the table wrote its one row.
+            guard let row = rows.first else { throw StoreError(code: .corruptRow, column: "budget") }
+            let reader = PostgresRowReader(row: row)
+            let before = try WorkspaceBudget(stored: reader.optionalText("budget"))
+            let ledgerNow = try reader.date("now")
+            var budget = before
+            let result = change(&budget, ledgerNow)
+            if budget != before {
+                var binds = PostgresBindings()
+                binds.append(try budget.storedText())
+                try await connection.rows("UPDATE workspace_budget SET budget = $1 WHERE id = 1", binds, logger: logger)
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import AsyncHTTPClient
+import DSRCore
+import Foundation
+import Logging
+import OpenDSR
+import Persistence
+import ProcessorSimulator
+import Testing
+import TestSupport
+
+/// Three instances on one PostgreSQL database against a simulator whose workspace limit is theirs, on real clocks:
+/// together they send exactly what the limit allows, cause no 429, and a 429 one of them meets holds all three.
+@Suite struct FleetPacingTests {
+    @Test func threeInstancesOnOneDatabaseKeepOneWorkspaceLimit() async throws {
+        let logger = GatewayHarness.quietLogger
+        let simulator = try ProcessorSimulator(
+            configuration: SimulatorConfiguration(requestsPerMinute: 30, tickInterval: nil), clock: SystemWallClock(),
+            logger: logger)
+        try await Self.withStores(3) { stores in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await simulator.run() }
+                defer { group.cancelAll() }
+                let baseURL = try await simulator.waitUntilListening().absoluteString + "/v3"
+                let clients = stores.map { store in
+                    OpenDSRClient(
+                        httpClient: .shared,
+                        configuration: .init(
+                            baseURL: baseURL, workspaceKey: "sim-key", workspaceSecret: "sim-secret",
+                            requestsPerMinute: 30),
+                        pacer: ProcessorPacer(
+                            clock: SystemWallClock(), ledger: store, limits: WorkspaceLimits(requestsPerMinute: 30)))
+                }
+                // A 429 one instance meets holds the other two, for as long as it says.
+                simulator.setFaults(SimulatorFaults(rateLimitStorm: true, rateLimitStormRetryAfter: 1))
+                guard case .rateLimited = await clients[0].discovery(logger: logger) else {
+                    throw OutcomeMismatch("the storm did not answer 429")
+                }
+                simulator.setFaults(SimulatorFaults())
+                for client in clients[1...] {
+                    guard case .held(let reason, let wait) = await client.discovery(logger: logger) else {
+                        throw OutcomeMismatch("another instance was not held by the pause")
+                    }
+                    #expect(reason == "paused after a 429 from the processor")
+                    #expect(wait > 0 && wait <= 1)
+                }
+                try await Task.sleep(for: .seconds(1))
+
+                // Then each instance with eight callers of endless work, for two seconds.
+                let deadline = ContinuousClock.now + .seconds(2)
+                let answered = await withTaskGroup(of: Int.self) { callers in
+                    for client in clients {
+                        for _ in 0..<8 {
+                            callers.addTask {
+                                var answered = 0
+                                while ContinuousClock.now < deadline {
+                                    switch await client.discovery(logger: logger) {
+                                    case .success: answered += 1
+                                    case .held(_, let wait): try? await Task.sleep(for: .seconds(min(wait, 0.1)))
+                                    default: break
+                                    }
+                                }
+                                return answered
+                            }
+                        }
+                    }
+                    return await callers.reduce(0, +)
+                }
+                // Discovery is urgent (certificate lookups): all 30 permits of the minute, less the one the 429 took,
+                // and not one 429 caused.
+                #expect(answered == 29)
+                #expect(await simulator.snapshot().refusals.rateLimited == 0)
+            }
+        }
+    }
+
+    /// Runs `body` with `count` stores (instances) on one new database, closed and dropped afterwards.
+    static func withStores(_ count: Int, _ body: ([PostgresRequestStore]) async throws -> Void) async throws {
+        try await TestPostgres.withDatabase { url in
+            var stores: [PostgresRequestStore] = []
+            do {
+                for _ in 0..<count {
+                    stores.append(
+                        try await PostgresRequestStore.open(
+                            url: url, logger: GatewayHarness.quietLogger, timeLimit: .seconds(30)))
+                }
+                try await body(stores)
+            } catch {
+                for store in stores { try? await store.close() }
+                throw error
+            }
+            for store in stores { try await store.close() }
+        }
+    }
+}
