@@ -66,8 +66,9 @@ let package = Package(
         .target(
             name: "GatewayTools",
             dependencies: [
-                "GatewayApp", "DSRCore", "OpenDSR", "GatewayHTTP", "Operations", "Persistence", "ProcessorSimulator",
+                "GatewayApp", "DSRCore", "OpenDSR", "GatewayHTTP", "Operations", "Persistence", "ProcessorSimulator", "S3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -311,7 +312,7 @@ let package = Package(
             name: "GatewayAppTests",
             dependencies: [
                 "GatewayApp", "GatewayHTTP", "TestSupport", "ProcessorSimulator", "DSRCore", "Persistence",
-                "Operations", "OpenDSR",
+                "Operations", "OpenDSR", "S3",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -89,6 +89,7 @@ package final class ProcessorSimulator: Service {
             requests: await store.allRequests().map(\.summary),
             callbacks: await store.deliveryStats(),
             refusals: refusals.current,
+            busiestMinute: rateLimiter.busiestMinute,
             eventBatches: await eventInbox.batches.map {
                 SimulatorSnapshot.EventBatchSummary($0.batch, at: $0.receivedAt)
             }

@@ -3,9 +3,10 @@ import NIOHTTP1
 
 /// Offers requests to the gateway's API at a steady rate, as a well-behaved client would: each one is retried with
 /// its same id (so never twice under two ids) until the gateway accepts it — through 5xx answers, refused
-/// connections while the gateway is down, and answers lost to a SIGKILL.
+/// connections while the gateway is down, and answers lost to a SIGKILL. With several instances the requests take
+/// turns, and a retry goes to the next instance, as a load balancer would send it.
 struct SoakLoad: Sendable {
-    let api: GatewayAPIClient
+    let apis: [GatewayAPIClient]
     let count: Int
     let perSecond: Double
     /// A client stops retrying one request after this long.
@@ -37,18 +38,20 @@ struct SoakLoad: Sendable {
                 let customerId = "soak-\(runTag)-\(index)"
                 group.addTask {
                     await submit(
-                        Self.body(index: index, id: id, customerId: customerId), id: id, customerId: customerId)
+                        Self.body(index: index, id: id, customerId: customerId), id: id, customerId: customerId,
+                        first: index)
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
     }
 
-    private func submit(_ body: [String: String], id: String, customerId: String) async -> Offered {
+    private func submit(_ body: [String: String], id: String, customerId: String, first: Int) async -> Offered {
         let deadline = ContinuousClock.now + giveUpAfter
         var attempts = 0
         while ContinuousClock.now < deadline {
             attempts += 1
+            let api = apis[(first + attempts - 1) % apis.count]
             if let answer = try? await api.send(.POST, "/data-subject-requests", json: body),
                 answer.status == 202 || answer.status == 200
             {

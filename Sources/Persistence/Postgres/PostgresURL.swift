@@ -44,8 +44,16 @@ package struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         return url
     }
 
-    package var description: String {
-        "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"
+    /// Without the password.
+    package var description: String { text(password: password == nil ? nil : "***") }
+
+    /// The URL with its password, to hand to a child process's configuration; never log it.
+    package var connectionString: String {
+        text(password: password?.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+    }
+
+    private func text(password: String?) -> String {
+        "postgres://\(username)\(password.map { ":" + $0 } ?? "")@\(host):\(port)/\(database)"
             + (usesTLS ? "" : "?sslmode=disable")
     }
 }

@@ -12,11 +12,14 @@ package struct SimulatorSnapshot: Codable, Sendable, Equatable {
     package var callbacks: CallbackDeliveryStats
     /// `/v3` calls refused with 429 or 503, by cause.
     package var refusals: RefusalCounts
+    /// The most `/v3` calls the workspace limit counted in any rolling minute so far.
+    package var busiestMinute: Int
     /// Every batch `POST /v2/events` accepted, oldest first.
     package var eventBatches: [EventBatchSummary]
 
     enum CodingKeys: String, CodingKey {
         case now, requests, callbacks, refusals
+        case busiestMinute = "busiest_minute"
         case eventBatches = "event_batches"
     }
 
@@ -34,6 +37,8 @@ package struct SimulatorSnapshot: Codable, Sendable, Equatable {
         package var customerIdFingerprint: String?
         /// Callback copies delivered with a 2xx answer, all status changes and URLs together.
         package var callbacksDelivered: Int
+        /// `host:port` of the first status callback URL: which gateway instance delivered the request.
+        package var callbackAuthority: String?
 
         enum CodingKeys: String, CodingKey {
             case subjectRequestId = "subject_request_id"
@@ -45,6 +50,7 @@ package struct SimulatorSnapshot: Codable, Sendable, Equatable {
             case expectedCompletionTime = "expected_completion_time"
             case customerIdFingerprint = "customer_id_fingerprint"
             case callbacksDelivered = "callbacks_delivered"
+            case callbackAuthority = "callback_authority"
         }
     }
 
@@ -93,7 +99,10 @@ extension SimulatedRequest {
             customerIdFingerprint: identities["controller_customer_id"].map {
                 SubjectIdentity(customerId: $0).fingerprint
             },
-            callbacksDelivered: callbacksDelivered
+            callbacksDelivered: callbacksDelivered,
+            callbackAuthority: callbackURLs.first.flatMap(URLComponents.init(string:)).flatMap { url in
+                url.host.map { host in url.port.map { "\(host):\($0)" } ?? host }
+            }
         )
     }
 }

@@ -16,6 +16,7 @@ final class RateLimiter: Sendable {
         var minute: [Date] = []
         var day: Int = 0
         var submissionsToday = 0
+        var busiestMinute = 0
     }
 
     private let perMinute: Int
@@ -26,6 +27,9 @@ final class RateLimiter: Sendable {
         self.perMinute = perMinute
         self.submissionsPerDay = submissionsPerDay
     }
+
+    /// The most calls counted in any rolling minute so far.
+    var busiestMinute: Int { state.withLock { $0.busiestMinute } }
 
     /// Counts a request at `now` if a slot is free.
     func admit(isSubmission: Bool, now: Date) -> Decision {
@@ -39,6 +43,7 @@ final class RateLimiter: Sendable {
                 return .limited(retryAfter: Self.wholeSeconds(oldest.addingTimeInterval(60).timeIntervalSince(now)))
             }
             state.minute.append(now)
+            state.busiestMinute = max(state.busiestMinute, state.minute.count)
             if isSubmission { state.submissionsToday += 1 }
             return .allowed(percentageUsed: percentage(state))
         }
