@@ -66,7 +66,8 @@ let package = Package(
         .target(
             name: "GatewayTools",
             dependencies: [
-                "GatewayApp", "DSRCore", "OpenDSR", "GatewayHTTP", "Operations", "Persistence", "ProcessorSimulator", "S3",
+                "GatewayApp", "DSRCore", "OpenDSR", "GatewayHTTP", "Operations", "Persistence", "ProcessorSimulator",
+                "S3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
