@@ -39,5 +39,12 @@ import TestSupport
         #expect(show.status == 0)
         #expect(show.output.contains("Audit trail:") && show.output.contains("received"))
         #expect(!show.output.contains("secret-customer"))
+
+        // An id the store does not hold is a failure, said plainly: not a usage error.
+        let unknown = UUID().uuidString.lowercased()
+        let missing = try CommandLineRunner.run(["requests", "show", unknown, "--database", database.path])
+        #expect(missing.status == 1)
+        #expect(missing.errors.contains("Error: no request \(unknown) in this store"))
+        #expect(!missing.errors.contains("USAGE"))
     }
 }

@@ -107,7 +107,7 @@ struct RequestsCommand: AsyncParsableCommand {
             let (request, audit) = try await store.withStore { store in
                 (try await store.request(id: uuid), try await store.auditTrail(id: uuid))
             }
-            guard let request else { throw ValidationError("No request \(id).") }
+            guard let request else { throw CommandFailure("no request \(id) in this store") }
             print(RequestTable(requests: [request], now: Date()).render())
             print(
                 "\nsubject \(request.subject.fingerprint)  attempts \(request.attempts)  last error \(request.lastError ?? "-")"

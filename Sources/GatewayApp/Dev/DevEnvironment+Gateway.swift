@@ -1,6 +1,7 @@
 import DSRCore
 import Foundation
 import Logging
+import Persistence
 import ProcessorSimulator
 import ServiceLifecycle
 
@@ -13,22 +14,41 @@ extension DevEnvironment {
         simulator: ProcessorSimulator, clock: any WallClock, directory: URL, secret: String, pollInterval: TimeInterval,
         logger: Logger, _ body: (Int) async throws -> T
     ) async throws -> T {
+        try await withGateways(
+            simulator: simulator, clock: clock, directory: directory, secret: secret, pollInterval: pollInterval,
+            logger: logger
+        ) { try await body($0[0]) }
+    }
+
+    /// Like ``withGateway(simulator:clock:directory:secret:pollInterval:logger:_:)`` with `instances` gateways in
+    /// this process sharing `store` (the directory's SQLite file when nil); `body` gets their ports.
+    package static func withGateways<T: Sendable>(
+        instances: Int = 1, store: StoreLocation? = nil, simulator: ProcessorSimulator, clock: any WallClock,
+        directory: URL, secret: String, pollInterval: TimeInterval, logger: Logger, _ body: ([Int]) async throws -> T
+    ) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             let simulatorServices = ServiceGroup(services: [simulator], gracefulShutdownSignals: [], logger: logger)
             group.addTask { try await simulatorServices.run() }
-            let configuration = gatewayConfiguration(
+            var configuration = gatewayConfiguration(
                 simulator: simulator, simulatorURL: try await simulator.waitUntilListening(), dataDirectory: directory,
                 port: 0, apiKeySecret: secret, pollInterval: pollInterval)
-            let (ports, portSink) = AsyncStream<Int>.makeStream()
-            let app = try await buildApplication(
-                configuration: configuration, clock: clock, logger: logger, onListening: { portSink.yield($0) })
-            let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-            group.addTask { try await services.run() }
-            var portIterator = ports.makeAsyncIterator()
-            guard let port = await portIterator.next() else { throw CancellationError() }
-            let result = try await body(port)
-            await services.triggerGracefulShutdown()
-            try await group.next()
+            if let store { configuration.store = store }
+            var services: [ServiceGroup] = []
+            var ports: [Int] = []
+            for _ in 0..<max(1, instances) {
+                let (announced, portSink) = AsyncStream<Int>.makeStream()
+                let app = try await buildApplication(
+                    configuration: configuration, clock: clock, logger: logger, onListening: { portSink.yield($0) })
+                let instance = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+                group.addTask { try await instance.run() }
+                services.append(instance)
+                var portIterator = announced.makeAsyncIterator()
+                guard let port = await portIterator.next() else { throw CancellationError() }
+                ports.append(port)
+            }
+            let result = try await body(ports)
+            for instance in services { await instance.triggerGracefulShutdown() }
+            for _ in services { try await group.next() }
             await simulatorServices.triggerGracefulShutdown()
             try await group.waitForAll()
             return result

@@ -12,19 +12,49 @@ import Persistence
 import ProcessorSimulator
 import Synchronization
 
-/// `dsr-gateway bench`: the gateway in this process on loopback (SQLite file, the simulator as its processor) under
-/// closed-loop load from this same process, then the pacer against a simulator with a limit.
+/// `dsr-gateway bench`: one or more gateways in this process on loopback (a SQLite file, or a PostgreSQL database of
+/// the run's own that they share; the simulator as their processor) under closed-loop load from this same process,
+/// spread across them, then as many pacers on the same store against a simulator with a limit.
 struct BenchRun {
     var seconds: Double
     var concurrency: Int
     var pacingLimit: Int
     var pacingSeconds: Double
+    var instances = 1
+    /// A PostgreSQL server to create the run's database on (dropped afterwards); nil: SQLite.
+    var postgresServer: PostgresURL?
 
     func run() async throws -> (phases: [PhaseResult], alerts: AlertEvaluationBench.Result, pacing: PacingResult) {
         let directory = try TemporaryDirectory(prefix: "dsr-gateway-bench")
         defer { directory.remove() }
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
+        // The gateways' database, and a fresh one for the pacing check (their calls would have spent its budget).
+        var databases: [PostgresURL] = []
+        do {
+            if let server = postgresServer {
+                for prefix in ["bench", "bench_pacing"] {
+                    databases.append(try await PostgresDatabases.create(on: server, prefix: prefix, logger: logger))
+                }
+            }
+            let result = try await run(
+                in: directory, store: databases.first.map(StoreLocation.postgres),
+                pacingStore: databases.last.map(StoreLocation.postgres)
+                    ?? .sqlite(path: directory.url.appendingPathComponent("pacing.sqlite").path),
+                logger: logger)
+            for database in databases { try await PostgresDatabases.drop(database, logger: logger) }
+            return result
+        } catch {
+            for database in databases { try? await PostgresDatabases.drop(database, logger: logger) }
+            throw error
+        }
+    }
+
+    private func run(
+        in directory: TemporaryDirectory, store: StoreLocation?, pacingStore: StoreLocation, logger: Logger
+    ) async throws -> (
+        phases: [PhaseResult], alerts: AlertEvaluationBench.Result, pacing: PacingResult
+    ) {
         // No lifecycle ticks: requests stay pending at the processor, so no callbacks race the measured ones (and none
         // are left to send when the run stops).
         let simulator = try ProcessorSimulator(
@@ -38,15 +68,17 @@ struct BenchRun {
         let exposition: String
         do {
             let secret = DevEnvironment.randomSecret()
-            (phases, exposition) = try await DevEnvironment.withGateway(
-                simulator: simulator, clock: SystemWallClock(), directory: directory.url, secret: secret,
-                pollInterval: 0.2, logger: logger
-            ) { port in
-                let target = BenchTarget(
-                    baseURL: "http://127.0.0.1:\(port)", apiKey: secret, httpClient: httpClient,
-                    signer: simulator.certificateChain.signer, domain: simulator.configuration.processorDomain)
-                let phases = try await measure(target)
-                let exposition = try await target.metrics()
+            (phases, exposition) = try await DevEnvironment.withGateways(
+                instances: instances, store: store, simulator: simulator, clock: SystemWallClock(),
+                directory: directory.url, secret: secret, pollInterval: 0.2, logger: logger
+            ) { ports in
+                let targets = ports.map { port in
+                    BenchTarget(
+                        baseURL: "http://127.0.0.1:\(port)", apiKey: secret, httpClient: httpClient,
+                        signer: simulator.certificateChain.signer, domain: simulator.configuration.processorDomain)
+                }
+                let phases = try await measure(targets, storeName: store == nil ? "SQLite" : "PostgreSQL")
+                let exposition = try await targets[0].metrics()
                 // Idle keep-alive connections would hold the server's graceful shutdown open.
                 try await httpClient.shutdown()
                 return (phases, exposition)
@@ -58,26 +90,30 @@ struct BenchRun {
         announce("alert evaluation over the scrape after the load …")
         let alerts = AlertEvaluationBench.run(exposition: exposition)
         announce("pacing: \(pacingLimit) calls/min for \(Int(pacingSeconds)) s …")
-        let ledger = try await SQLiteRequestStore.open(
-            path: directory.url.appendingPathComponent("pacing.sqlite").path, logger: logger)
+        var ledgers: [any GatewayStore] = []
         let pacing: PacingResult
         do {
+            for _ in 0..<instances {
+                ledgers.append(try await pacingStore.open(logger: logger))
+            }
             pacing = try await PacingBench.run(
-                limit: pacingLimit, seconds: pacingSeconds, ledger: ledger, logger: logger)
+                limit: pacingLimit, seconds: pacingSeconds, ledgers: ledgers, logger: logger)
         } catch {
-            try? await ledger.close()
+            for ledger in ledgers { try? await ledger.close() }
             throw error
         }
-        try await ledger.close()
+        for ledger in ledgers { try await ledger.close() }
         return (phases, alerts, pacing)
     }
 
-    private func measure(_ target: BenchTarget) async throws -> [PhaseResult] {
+    /// The three phases, each request to the next instance in turn.
+    private func measure(_ targets: [BenchTarget], storeName: String) async throws -> [PhaseResult] {
         announce("durable submissions for \(Int(seconds)) s, \(concurrency) connections …")
         let ids = RecordedIds()
         let submissions = await LoadGenerator.run(
-            "durable submissions (POST → SQLite commit → 202)", concurrency: concurrency, seconds: seconds
+            "durable submissions (POST → \(storeName) commit → 202)", concurrency: concurrency, seconds: seconds
         ) { sequence in
+            let target = targets[sequence % targets.count]
             let id = UUID().uuidString.lowercased()
             let accepted = await target.submit(id: id, subject: "bench-\(sequence)")
             if accepted { ids.append(id) }
@@ -89,14 +125,16 @@ struct BenchRun {
         let reads = await LoadGenerator.run(
             "status reads (GET by id, with audit trail)", concurrency: concurrency, seconds: seconds
         ) { sequence in
-            await target.read(id: created[sequence % created.count])
+            await targets[sequence % targets.count].read(id: created[sequence % created.count])
         }
-        let bodies = try created.prefix(1000).map { try target.signedCallback(id: $0) }
+        // Each instance's callbacks name its own callback address (there is no load balancer in front of them).
+        let bodies = try targets.map { target in try created.prefix(1000).map { try target.signedCallback(id: $0) } }
         announce("verified callbacks for \(Int(seconds)) s …")
         let callbacks = await LoadGenerator.run(
             "verified callbacks (chain + RSA signature → 202)", concurrency: concurrency, seconds: seconds
         ) { sequence in
-            await target.deliver(bodies[sequence % bodies.count])
+            let instance = sequence % targets.count
+            return await targets[instance].deliver(bodies[instance][sequence / targets.count % bodies[instance].count])
         }
         return [submissions, reads, callbacks]
     }

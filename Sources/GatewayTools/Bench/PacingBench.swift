@@ -5,8 +5,8 @@ import Logging
 import OpenDSR
 import ProcessorSimulator
 
-/// How exactly the shared pacer keeps a workspace limit on the real clock: callers with endless work call a
-/// simulator whose limit equals the pacer's, for a little over a minute.
+/// How exactly the pacers of one or more instances, sharing one workspace budget, keep a workspace limit on the real
+/// clock: callers with endless work call a simulator whose limit equals the pacers', for a little over a minute.
 struct PacingResult: Sendable {
     var limit: Int
     var seconds: Double
@@ -19,7 +19,7 @@ struct PacingResult: Sendable {
 
 enum PacingBench {
     static func run(
-        limit: Int, seconds: Double, ledger: any WorkspaceBudgetLedger, logger: Logger
+        limit: Int, seconds: Double, ledgers: [any WorkspaceBudgetLedger], logger: Logger
     ) async throws -> PacingResult {
         let simulator = try ProcessorSimulator(
             configuration: SimulatorConfiguration(requestsPerMinute: limit), clock: SystemWallClock(), logger: logger)
@@ -27,16 +27,20 @@ enum PacingBench {
             group.addTask { try await simulator.run() }
             defer { group.cancelAll() }
             let baseURL = try await simulator.waitUntilListening()
-            let client = OpenDSRClient(
-                httpClient: .shared,
-                configuration: .init(
-                    baseURL: baseURL.absoluteString + "/v3", workspaceKey: simulator.configuration.workspaceKey,
-                    workspaceSecret: simulator.configuration.workspaceSecret, requestsPerMinute: limit),
-                pacer: ProcessorPacer(
-                    clock: SystemWallClock(), ledger: ledger, limits: WorkspaceLimits(requestsPerMinute: limit)))
+            // One client (instance) per ledger, each with its own pacer on the shared budget.
+            let clients = ledgers.map { ledger in
+                OpenDSRClient(
+                    httpClient: .shared,
+                    configuration: .init(
+                        baseURL: baseURL.absoluteString + "/v3", workspaceKey: simulator.configuration.workspaceKey,
+                        workspaceSecret: simulator.configuration.workspaceSecret, requestsPerMinute: limit),
+                    pacer: ProcessorPacer(
+                        clock: SystemWallClock(), ledger: ledger, limits: WorkspaceLimits(requestsPerMinute: limit)))
+            }
             let deadline = ContinuousClock.now + .seconds(seconds)
             let times = await withTaskGroup(of: [Date].self) { callers in
-                for _ in 0..<8 {
+                for caller in 0..<8 {
+                    let client = clients[caller % clients.count]
                     callers.addTask {
                         var sent: [Date] = []
                         while ContinuousClock.now < deadline {
