@@ -46,11 +46,19 @@ extension DSRRequest {
         WHERE id = $1 OR idempotency_key = $2 ORDER BY id = $1 DESC LIMIT 1
         """
 
-    /// Inserts a request unless its id or idempotency key exists; returns the stored row only when inserted.
-    static let postgresInsert = """
-        INSERT INTO requests (\(storedColumnList)) VALUES (\(placeholders))
-        ON CONFLICT DO NOTHING
-        RETURNING \(storedColumnList)
+    /// Inserts a request unless its id or idempotency key exists, and its first audit entry with it, in one statement
+    /// (one round trip, atomic by itself); returns the stored row only when inserted. Binds: ``postgresBinds`` then
+    /// the entry's ``AuditEntry/postgresValueBinds``.
+    static let postgresInsertWithAudit = """
+        WITH created AS (
+            INSERT INTO requests (\(storedColumnList)) VALUES (\(placeholders))
+            ON CONFLICT DO NOTHING
+            RETURNING \(storedColumnList)
+        ), audited AS (
+            INSERT INTO audit_entries (request_id, at, actor, event, from_state, to_state, detail)
+            SELECT id, \((1...6).map { "$\(storedColumns.count + $0)" }.joined(separator: ", ")) FROM created
+        )
+        SELECT \(storedColumnList) FROM created
         """
 
     /// Rewrites every column but the id (`$1`) and returns the stored row.
@@ -82,13 +90,18 @@ extension AuditEntry {
     func postgresBinds(requestID: UUID) -> PostgresBindings {
         var binds = PostgresBindings(capacity: 7)
         binds.append(id: requestID)
+        appendValues(to: &binds)
+        return binds
+    }
+
+    /// Everything but the request id, appended to `binds` (the columns after `request_id`, in order).
+    func appendValues(to binds: inout PostgresBindings) {
         binds.append(date: at)
         binds.append(value: actor)
         binds.append(value: event)
         binds.append(value: fromState)
         binds.append(value: toState)
         binds.append(detail)
-        return binds
     }
 
     init(postgresRow row: PostgresRow) throws {

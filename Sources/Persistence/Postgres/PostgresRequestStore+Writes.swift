@@ -7,18 +7,36 @@ extension PostgresRequestStore {
     /// nothing is written and the existing request is returned (the one with the same id, if both match).
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
         let logger = logger
-        let outcome = try await transaction { connection in
-            try await Self.insert(request, audit: audit, on: connection, logger: logger)
+        var binds = request.postgresBinds
+        audit.appendValues(to: &binds)
+        let outcome: CreateOutcome
+        if let row = try await write(DSRRequest.postgresInsertWithAudit, binds).first {
+            outcome = .created(try DSRRequest(postgresRow: row))
+        } else {
+            outcome = .existing(try await conflicting(with: request))
         }
         if case .created(let stored) = outcome { observer?(stored, [audit]) }
         return outcome
+    }
+
+    /// The request whose id or idempotency key made `request`'s insert skip.
+    private func conflicting(with request: DSRRequest) async throws -> DSRRequest {
+        var binds = PostgresBindings()
+        binds.append(id: request.id)
+        binds.append(request.idempotencyKey)
+        // The insert only skips on a uniqueness conflict, so the conflicting row is there.
+        guard let row = try await read(DSRRequest.postgresSelectConflicting, binds).first else {
+            throw StoreError(code: .corruptRow, column: "id")
+        }
+        return try DSRRequest(postgresRow: row)
     }
 
     /// The lookup and the insert share one transaction that holds an advisory lock on the subject and type, so two
     /// instances answering Baton at once cannot both create one.
     package func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
         let logger = logger
-        let outcome = try await transaction { connection -> CreateOutcome in
+        // Nil: the insert skipped on a reused id or idempotency key.
+        let locked = try await transaction { connection -> CreateOutcome? in
             var lock = PostgresBindings()
             lock.append(request.type.rawValue)
             lock.append(request.subject.customerId)
@@ -34,27 +52,16 @@ extension PostgresRequestStore {
                 ORDER BY received_at DESC, id DESC LIMIT 1
                 """, binds, logger: logger)
             if let row = active.first { return .existing(try DSRRequest(postgresRow: row)) }
-            return try await Self.insert(request, audit: audit, on: connection, logger: logger)
+            var insert = request.postgresBinds
+            audit.appendValues(to: &insert)
+            return try await connection.rows(DSRRequest.postgresInsertWithAudit, insert, logger: logger).first.map {
+                .created(try DSRRequest(postgresRow: $0))
+            }
         }
+        let outcome: CreateOutcome
+        if let locked { outcome = locked } else { outcome = .existing(try await conflicting(with: request)) }
         if case .created(let stored) = outcome { observer?(stored, [audit]) }
         return outcome
-    }
-
-    private static func insert(
-        _ request: DSRRequest, audit: AuditEntry, on connection: PostgresConnection, logger: Logger
-    ) async throws -> CreateOutcome {
-        if let row = try await connection.rows(DSRRequest.postgresInsert, request.postgresBinds, logger: logger).first {
-            try await connection.rows(
-                AuditEntry.postgresInsert, audit.postgresBinds(requestID: request.id), logger: logger)
-            return .created(try DSRRequest(postgresRow: row))
-        }
-        var binds = PostgresBindings()
-        binds.append(id: request.id)
-        binds.append(request.idempotencyKey)
-        // The insert only skips on a uniqueness conflict, so the conflicting row is there.
-        guard let row = try await connection.rows(DSRRequest.postgresSelectConflicting, binds, logger: logger).first
-        else { throw StoreError(code: .corruptRow, column: "id") }
-        return .existing(try DSRRequest(postgresRow: row))
     }
 
     /// Read (`FOR UPDATE`), change and write in one transaction; the audit entries go in with the row. `change` may
