@@ -32,4 +32,11 @@ package struct SchemaStanding: Sendable, Equatable {
     package func admits(known: Int) -> Bool {
         version <= known || oldestCompatible <= known
     }
+
+    /// Throws unless a release knowing migrations up to `known` may run on this schema, as it stands when
+    /// `migrating` is false (nothing will be applied).
+    func check(known: Int, migrating: Bool) throws {
+        guard admits(known: known) else { throw StoreError(code: .schemaTooNew) }
+        guard migrating || version >= known else { throw StoreError(code: .schemaTooOld) }
+    }
 }

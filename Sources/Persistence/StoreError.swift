@@ -11,6 +11,9 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownValue = "unknown_value"
         /// The database was migrated past this release's compatibility window (a contract step it does not know).
         case schemaTooNew = "schema_too_new"
+        /// The database is behind this release's schema and the store was opened without migrating (a read-only
+        /// command): start this release's gateway (`serve`) once first.
+        case schemaTooOld = "schema_too_old"
         /// The file system refused write-ahead logging, which durability and concurrency rely on.
         case walUnavailable = "wal_unavailable"
         /// An update closure changed the request id, which is immutable.

@@ -6,11 +6,17 @@ package enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     case sqlite(path: String)
     case postgres(PostgresURL)
 
-    /// Opens (and migrates) the store. `observer` hears of every committed creation and change.
-    package func open(logger: Logger, observer: ChangeObserver? = nil) async throws -> any GatewayStore {
+    /// Opens and migrates the store; with `migrating` false (read-only commands), opens it only if it is already at
+    /// this release's schema (``StoreError/Code/schemaTooOld`` otherwise). `observer` hears of every committed
+    /// creation and change.
+    package func open(
+        logger: Logger, observer: ChangeObserver? = nil, migrating: Bool = true
+    ) async throws -> any GatewayStore {
         switch self {
-        case .sqlite(let path): try await SQLiteRequestStore.open(path: path, logger: logger, observer: observer)
-        case .postgres(let url): try await PostgresRequestStore.open(url: url, logger: logger, observer: observer)
+        case .sqlite(let path):
+            try await SQLiteRequestStore.open(path: path, logger: logger, observer: observer, migrating: migrating)
+        case .postgres(let url):
+            try await PostgresRequestStore.open(url: url, logger: logger, observer: observer, migrating: migrating)
         }
     }
 

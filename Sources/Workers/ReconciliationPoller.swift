@@ -8,9 +8,9 @@ import RequestUseCases
 import ServiceLifecycle
 
 /// Callbacks are a hint, polling is the truth (a principle in docs/design.md): re-reads the processor's status of
-/// requests in flight that have not moved for `staleAfter` — and, on start-up, of every request in flight — and
-/// records what it says. Each request is then left alone for another `staleAfter`, so polling stays a trickle beside
-/// submissions.
+/// requests in flight that have not moved for `staleAfter` — and, on start-up, of every request in flight whose next
+/// re-read is due, whatever its age — and records what it says. Each request is then left alone for another
+/// `staleAfter` (by every instance of a fleet), so polling stays a trickle beside submissions.
 package struct ReconciliationPoller: Service {
     private let store: any RequestStore
     private let client: OpenDSRClient
@@ -32,7 +32,7 @@ package struct ReconciliationPoller: Service {
     }
 
     package func run() async throws {
-        // Start-up: everything in flight, whatever its age (callbacks may have been lost while we were down).
+        // Start-up: everything in flight that is due, whatever its age (callbacks may have been lost while we were down).
         var startup = true
         await repeatUntilShutdown(
             every: configuration.pollInterval, on: clock.timer, name: "reconciliation", logger: logger

@@ -48,8 +48,8 @@ extension ReconciliationConfiguration {
         return ReconciliationConfiguration(
             staleAfter: section.double(
                 "stale_after_seconds", default: defaults.staleAfter, in: 1...(30 * 86_400), shown: "`21600` (6 h)",
-                "a request in flight that has not moved for this long is re-read from the processor (every one in "
-                    + "flight is re-read at start-up)"),
+                "a request in flight that has not moved for this long is re-read from the processor, then not again "
+                    + "for as long (at start-up every request in flight whose next re-read is due)"),
             pollInterval: section.double(
                 "poll_interval_seconds", default: defaults.pollInterval, in: pollIntervals,
                 "how often the poller looks for stale requests"))

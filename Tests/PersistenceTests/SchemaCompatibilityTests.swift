@@ -50,4 +50,26 @@ struct SchemaCompatibilityTests {
             }
         }
     }
+
+    /// What `requests list|show` do: a newer release reading a database its gateway has not migrated yet is refused,
+    /// and changes nothing; on a database at its schema it reads.
+    @Test(arguments: StoreEngine.allCases)
+    func aReadOnlyOpenNeverMigrates(engine: StoreEngine) async throws {
+        let (current, next) = Self.withNextStep(engine, contract: false)
+        try await engine.withDatabase { database in
+            let running = try await database.open(migrations: current)
+            let request = try await running.create(F.request())
+            try await running.close()
+            await #expect(throws: StoreError(code: .schemaTooOld)) {
+                try await database.open(migrations: next, migrating: false)
+            }
+            let reader = try await database.open(migrations: current, migrating: false)
+            #expect(try await reader.request(id: request.id) == request)
+            try await reader.close()
+            // The refused open applied nothing: the next release's gateway still finds its step to apply, once.
+            let upgraded = try await database.open(migrations: next)
+            try await upgraded.close()
+            try await database.open(migrations: next, migrating: false).close()
+        }
+    }
 }

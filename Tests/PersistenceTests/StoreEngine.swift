@@ -45,17 +45,18 @@ struct TestDatabase: Sendable {
         try await store.close()
     }
 
-    func open(migrations: [Migration]? = nil) async throws -> any GatewayStore {
+    func open(migrations: [Migration]? = nil, migrating: Bool = true) async throws -> any GatewayStore {
         switch engine {
         case .sqlite:
             try await SQLiteRequestStore.open(
-                path: location, logger: .quiet, migrations: migrations ?? SQLiteRequestStore.migrations)
+                path: location, logger: .quiet, migrations: migrations ?? SQLiteRequestStore.migrations,
+                migrating: migrating)
         case .postgres:
             // A generous bound: the whole suite runs in parallel on two cores, and some tests queue 50 writers on one
             // row; the 5 s default is for a database that is not shared with a test run.
             try await PostgresRequestStore.open(
                 url: PostgresURL(location)!, logger: .quiet, timeLimit: .seconds(30),
-                migrations: migrations ?? PostgresRequestStore.migrations)
+                migrations: migrations ?? PostgresRequestStore.migrations, migrating: migrating)
         }
     }
 }

@@ -43,7 +43,8 @@ struct RequestsCommand: AsyncParsableCommand {
             }
             var logger = Logger(label: "dsr-gateway")
             logger.logLevel = .warning
-            let store = try await location.open(logger: logger)
+            // Reading never migrates: a newer release's CLI must not change the schema under the running fleet.
+            let store = try await location.open(logger: logger, migrating: false)
             do {
                 let result = try await body(store)
                 try await store.close()

@@ -12,7 +12,9 @@ enum PostgresMigrator {
     /// session lifts `statement_timeout` to this (and sets it back) and the whole migration is bounded by it.
     static let timeLimit = Duration.seconds(120)
 
-    static func migrate(_ store: PostgresRequestStore, migrations: [Migration]) async throws {
+    /// With `migrating` false nothing is applied, and a database behind `migrations` is refused
+    /// (``StoreError/Code/schemaTooOld``).
+    static func migrate(_ store: PostgresRequestStore, migrations: [Migration], migrating: Bool) async throws {
         let logger = store.logger
         let sessionTimeout = "\(store.timeLimit / .milliseconds(1))"
         do {
@@ -21,7 +23,7 @@ enum PostgresMigrator {
                     try await connection.rows("SET statement_timeout = \(timeLimit / .milliseconds(1))", logger: logger)
                     try await connection.rows("SELECT pg_advisory_lock($1)", binds(lockKey), logger: logger)
                     do {
-                        try await apply(migrations, on: connection, logger: logger)
+                        try await apply(migrations, migrating: migrating, on: connection, logger: logger)
                     } catch {
                         _ = try? await connection.rows("SELECT pg_advisory_unlock($1)", binds(lockKey), logger: logger)
                         _ = try? await connection.rows("SET statement_timeout = \(sessionTimeout)", logger: logger)
@@ -36,9 +38,9 @@ enum PostgresMigrator {
         }
     }
 
-    private static func apply(_ migrations: [Migration], on connection: PostgresConnection, logger: Logger)
-        async throws
-    {
+    private static func apply(
+        _ migrations: [Migration], migrating: Bool, on connection: PostgresConnection, logger: Logger
+    ) async throws {
         try await connection.rows(
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -50,13 +52,13 @@ enum PostgresMigrator {
             """, logger: logger)
         let known = migrations.last?.version ?? 0
         let standing = try await standing(connection.rows(standingQuery, logger: logger))
-        guard standing.admits(known: known) else { throw StoreError(code: .schemaTooNew) }
+        try standing.check(known: known, migrating: migrating)
         if standing.version > known {
             logger.notice(
                 "Running on a newer schema inside its compatibility window",
                 metadata: ["db.schema.version": "\(standing.version)", "db.schema.known": "\(known)"])
         }
-        for migration in migrations where migration.version > standing.version {
+        for migration in migrations where migrating && migration.version > standing.version {
             try await connection.withTransaction(logger: logger) { connection in
                 for statement in migration.statements {
                     try await connection.rows(statement, logger: logger)

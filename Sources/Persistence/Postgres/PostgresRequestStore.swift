@@ -38,7 +38,7 @@ package final class PostgresRequestStore: GatewayStore {
     /// creation and change.
     package static func open(
         url: PostgresURL, logger: Logger, observer: ChangeObserver? = nil, timeLimit: Duration = .seconds(5),
-        migrations: [Migration] = PostgresMigration.all
+        migrations: [Migration] = PostgresMigration.all, migrating: Bool = true
     ) async throws -> PostgresRequestStore {
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
@@ -52,7 +52,7 @@ package final class PostgresRequestStore: GatewayStore {
         let store = PostgresRequestStore(
             client: client, running: running, logger: logger, observer: observer, timeLimit: timeLimit)
         do {
-            try await PostgresMigrator.migrate(store, migrations: migrations)
+            try await PostgresMigrator.migrate(store, migrations: migrations, migrating: migrating)
         } catch {
             running.cancel()
             throw error

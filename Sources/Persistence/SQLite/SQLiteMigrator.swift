@@ -9,8 +9,11 @@ package enum SQLiteMigrator {
     /// Safe against a second process migrating the same file at the same moment: each step re-checks
     /// `schema_migrations` after taking the write lock. A file migrated further than `migrations` go is accepted
     /// while its compatibility window admits this release, else refused with ``StoreError/Code/schemaTooNew``.
+    /// With `migrating` false nothing is applied, and a file behind `migrations` is refused
+    /// (``StoreError/Code/schemaTooOld``).
     static func migrate(
-        _ connection: SQLiteConnection, migrations: [Migration] = SQLiteMigration.all, logger: Logger
+        _ connection: SQLiteConnection, migrations: [Migration] = SQLiteMigration.all, migrating: Bool = true,
+        logger: Logger
     ) async throws {
         _ = try await connection.query(
             """
@@ -28,13 +31,13 @@ package enum SQLiteMigrator {
         }
         let known = migrations.last?.version ?? 0
         let standing = try await standing(connection)
-        guard standing.admits(known: known) else { throw StoreError(code: .schemaTooNew) }
+        try standing.check(known: known, migrating: migrating)
         if standing.version > known {
             logger.notice(
                 "Running on a newer schema inside its compatibility window",
                 metadata: ["db.schema.version": "\(standing.version)", "db.schema.known": "\(known)"])
         }
-        for migration in migrations {
+        for migration in migrations where migrating {
             let applied = try await connection.transaction {
                 let rows = try await connection.query(
                     "SELECT version FROM schema_migrations WHERE version = ?1", [.integer(migration.version)]

@@ -34,16 +34,18 @@ package final class SQLiteRequestStore: RequestStore {
     /// Reading connections opened next to the writer.
     static let readerCount = 4
 
-    /// Opens (creating if needed) the database file at `path`, configures it and applies pending migrations.
-    /// `observer` hears of every committed creation and change (metrics count from it).
+    /// Opens (creating if needed) the database file at `path`, configures it and applies pending migrations (unless
+    /// `migrating` is false: then a file behind them is refused). `observer` hears of every committed creation and
+    /// change (metrics count from it).
     package static func open(
-        path: String, logger: Logger, observer: ChangeObserver? = nil, migrations: [Migration] = SQLiteMigration.all
+        path: String, logger: Logger, observer: ChangeObserver? = nil, migrations: [Migration] = SQLiteMigration.all,
+        migrating: Bool = true
     ) async throws -> SQLiteRequestStore {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         var readers: [SQLiteConnection] = []
         do {
             try await configure(connection)
-            try await SQLiteMigrator.migrate(connection, migrations: migrations, logger: logger)
+            try await SQLiteMigrator.migrate(connection, migrations: migrations, migrating: migrating, logger: logger)
             for _ in 0..<readerCount {
                 let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
                 readers.append(reader)
