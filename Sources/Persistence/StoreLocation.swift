@@ -20,6 +20,22 @@ package enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Opens the store (see ``open(logger:observer:migrating:)``), runs `body` with it and closes it, also when `body`
+    /// throws.
+    package func withStore<T>(
+        logger: Logger, migrating: Bool = true, _ body: (any GatewayStore) async throws -> T
+    ) async throws -> T {
+        let store = try await open(logger: logger, migrating: migrating)
+        do {
+            let result = try await body(store)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
     /// For people: the file, or the URL without its password.
     package var description: String {
         switch self {

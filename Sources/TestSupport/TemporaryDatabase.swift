@@ -41,18 +41,10 @@ package struct TemporaryDatabase: Sendable {
     /// Runs `body` with a SQLite store on a new temporary database, closed and removed afterwards.
     @discardableResult
     package static func withStore<T>(
-        isolation: isolated (any Actor)? = #isolation, _ body: (SQLiteRequestStore) async throws -> T
+        isolation: isolated (any Actor)? = #isolation, _ body: (any GatewayStore) async throws -> T
     ) async throws -> T {
         try await with { database in
-            let store = try await SQLiteRequestStore.open(path: database.path, logger: GatewayHarness.quietLogger)
-            do {
-                let result = try await body(store)
-                try await store.close()
-                return result
-            } catch {
-                try? await store.close()
-                throw error
-            }
+            try await StoreLocation.sqlite(path: database.path).withStore(logger: GatewayHarness.quietLogger, body)
         }
     }
 }

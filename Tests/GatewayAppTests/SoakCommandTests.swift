@@ -16,17 +16,21 @@ import TestSupport
             }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// The run passed, and its table says every offered request was delivered once and completed; returns the rows.
+    static func passedWithNothingLost(_ result: CommandLineRunner.Result, offered: Int) -> [String: String] {
+        let rows = rows(result.output)
+        #expect(result.status == 0, "\(result.output)")
+        for row in ["accepted (202)", "delivered exactly once", "completed"] { #expect(rows[row] == "\(offered)") }
+        #expect(rows["lost"] == "0")
+        #expect(rows["duplicates"] == "0")
+        return rows
+    }
+
     @Test func aShortSoakLosesNothingAndDuplicatesNothing() async throws {
         let result = try await CommandLineRunner.runInBackground([
             "soak", "--requests", "40", "--rate", "2.5", "--processor-limit", "600", "--drain-timeout", "90",
         ])
-        let rows = Self.rows(result.output)
-        #expect(result.status == 0, "\(result.output)")
-        #expect(rows["accepted (202)"] == "40")
-        #expect(rows["delivered exactly once"] == "40")
-        #expect(rows["completed"] == "40")
-        #expect(rows["lost"] == "0")
-        #expect(rows["duplicates"] == "0")
+        let rows = Self.passedWithNothingLost(result, offered: 40)
         #expect(rows["instance restarts (SIGKILL, rolling)"] == "1")
         // The faults really happened: the processor refused calls and lost callbacks.
         #expect(Int(rows["5xx injected"] ?? "") ?? 0 > 0)
@@ -50,13 +54,7 @@ import TestSupport
                     "AWS_SESSION_TOKEN": credentials.sessionToken ?? "",
                 ], timeout: 240)
         }
-        let rows = Self.rows(result.output)
-        #expect(result.status == 0, "\(result.output)")
-        #expect(rows["accepted (202)"] == "40")
-        #expect(rows["delivered exactly once"] == "40")
-        #expect(rows["completed"] == "40")
-        #expect(rows["lost"] == "0")
-        #expect(rows["duplicates"] == "0")
+        let rows = Self.passedWithNothingLost(result, offered: 40)
         #expect(rows["access results stored / completed"] == "8 / 8")
         #expect(rows["429s caused (workspace limit)"] == "0")
         // One SIGKILL and a rolling restart of all three.

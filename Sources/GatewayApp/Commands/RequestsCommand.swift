@@ -44,15 +44,7 @@ struct RequestsCommand: AsyncParsableCommand {
             var logger = Logger(label: "dsr-gateway")
             logger.logLevel = .warning
             // Reading never migrates: a newer release's CLI must not change the schema under the running fleet.
-            let store = try await location.open(logger: logger, migrating: false)
-            do {
-                let result = try await body(store)
-                try await store.close()
-                return result
-            } catch {
-                try? await store.close()
-                throw error
-            }
+            return try await location.withStore(logger: logger, migrating: false, body)
         }
     }
 

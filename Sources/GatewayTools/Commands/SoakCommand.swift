@@ -1,6 +1,5 @@
 import ArgumentParser
 import Operations
-import Persistence
 
 /// `dsr-gateway soak`: the fault and load harness, for one instance or a fleet. Exits 1 unless lost = 0,
 /// duplicates = 0, 429s caused = 0, one notification per alert transition, and every offered request was accepted and
@@ -29,14 +28,7 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait, after the load, for every accepted request to finish.")
     var drainTimeout = 300.0
 
-    @Option(help: "Gateway instances (child processes) sharing the store; more than one needs --store postgres.")
-    var instances = 1
-
-    @Option(help: "Where the instances keep their data: sqlite (a file of the run's own) or postgres.")
-    var store = "sqlite"
-
-    @Option(help: "With --store postgres: a server on which the run creates its own database (dropped if it passes).")
-    var postgresURL: String?
+    @OptionGroup var fleet: FleetOptions
 
     @Option(help: "An S3-compatible endpoint for the access results (credentials from AWS_* variables).")
     var s3Endpoint: String?
@@ -45,23 +37,15 @@ struct SoakCommand: AsyncParsableCommand {
     var s3Bucket = "dsr-gateway-soak"
 
     func validate() throws {
-        guard requests > 0, rate > 0, processorLimit > 0, drainTimeout > 0, instances > 0 else {
-            throw ValidationError(
-                "--requests, --rate, --processor-limit, --drain-timeout and --instances must be positive.")
-        }
-        guard ["sqlite", "postgres"].contains(store) else { throw ValidationError("--store is sqlite or postgres.") }
-        guard instances == 1 || store == "postgres" else {
-            throw ValidationError("several instances share PostgreSQL: add --store postgres.")
-        }
-        guard store == "sqlite" || postgresURL.flatMap(PostgresURL.init) != nil else {
-            throw ValidationError("--store postgres needs --postgres-url postgres://user@host:port/database.")
+        guard requests > 0, rate > 0, processorLimit > 0, drainTimeout > 0 else {
+            throw ValidationError("--requests, --rate, --processor-limit and --drain-timeout must be positive.")
         }
     }
 
     func run() async throws {
         let topology = SoakTopology(
-            instances: instances, postgresServer: store == "postgres" ? postgresURL.flatMap(PostgresURL.init) : nil,
-            s3Endpoint: s3Endpoint, s3Bucket: s3Bucket)
+            instances: fleet.instances, postgresServer: fleet.postgresServer, s3Endpoint: s3Endpoint, s3Bucket: s3Bucket
+        )
         let report = try await SoakRun(
             requests: requests, perSecond: rate, processorLimit: processorLimit, drainTimeout: drainTimeout,
             topology: topology
