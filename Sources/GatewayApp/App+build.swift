@@ -130,7 +130,7 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
     let health = HealthChecks(
         store: store, client: client, certificates: components.certificates,
         processorDomains: configuration.callbacks.allowedDomains,
-        publicBaseURLConfigured: configuration.publicBaseURL != nil, clock: clock)
+        configuration: configuration.runtimeCheck, clock: clock)
     router.addRoutes(HealthController(checks: health).endpoints, atPath: "/health")
     router.addRoutes(MetricsController(sampler: components.sampler).endpoints, atPath: "/metrics")
     let intake = RequestIntake(

@@ -145,3 +145,16 @@ package struct AlertsConfiguration: Sendable {
         self.maxAttempts = maxAttempts
     }
 }
+
+extension GatewayConfiguration {
+    /// What `GET /health` re-checks of this configuration while the gateway runs.
+    var runtimeCheck: RuntimeConfigurationCheck {
+        var trustRootsFile: String?
+        if case .file(let path) = callbacks.trustRoots { trustRootsFile = path }
+        var databaseFile: String?
+        if case .sqlite(let path) = store { databaseFile = path }
+        return RuntimeConfigurationCheck(
+            trustRootsFile: trustRootsFile, resultsDirectory: resultsObjectStore == nil ? results.directory : nil,
+            databaseFile: databaseFile, publicBaseURLConfigured: publicBaseURL != nil)
+    }
+}

@@ -12,7 +12,7 @@ package struct HealthChecks: Sendable {
     let client: OpenDSRClient
     let certificates: ProcessorCertificateCache
     let processorDomains: Set<String>
-    let publicBaseURLConfigured: Bool
+    let configuration: RuntimeConfigurationCheck
     let clock: any WallClock
     let timeout: Duration
     /// The last discovery call's result, reused for `discoveryMaxAge` seconds: `/health` needs no key, and must not
@@ -26,14 +26,14 @@ package struct HealthChecks: Sendable {
 
     package init(
         store: any RequestStore, client: OpenDSRClient, certificates: ProcessorCertificateCache,
-        processorDomains: Set<String>, publicBaseURLConfigured: Bool, clock: any WallClock,
+        processorDomains: Set<String>, configuration: RuntimeConfigurationCheck, clock: any WallClock,
         timeout: Duration = .seconds(2), queueAgeWarning: TimeInterval = 300, certificateWarningDays: Int = 30
     ) {
         self.store = store
         self.client = client
         self.certificates = certificates
         self.processorDomains = processorDomains
-        self.publicBaseURLConfigured = publicBaseURLConfigured
+        self.configuration = configuration
         self.clock = clock
         self.timeout = timeout
         self.queueAgeWarning = queueAgeWarning
@@ -45,9 +45,10 @@ package struct HealthChecks: Sendable {
         async let processor = bounded("processor") { await processorCheck(logger: logger) }
         async let certificate = bounded("certificate") { await certificateCheck() }
         async let dispatcher = bounded("dispatcher") { try await dispatcherCheck() }
+        async let configuration = bounded("configuration") { [configuration] in configuration.run() }
         let checks = await [
             "store": store, "processor": processor, "certificate": certificate, "dispatcher": dispatcher,
-            "configuration": configurationCheck(),
+            "configuration": configuration,
         ]
         return HealthReport(checks: checks, at: clock.now)
     }
@@ -155,14 +156,6 @@ package struct HealthChecks: Sendable {
         check.queueDepth = queue.depth
         check.oldestQueuedSeconds = Int(age)
         return check
-    }
-
-    private func configurationCheck() -> HealthCheck {
-        HealthCheck(
-            .pass,
-            publicBaseURLConfigured
-                ? "loaded and validated at start-up"
-                : "loaded and validated at start-up; public_base_url not set, callbacks go to the listen address")
     }
 }
 

@@ -3,9 +3,12 @@ import Foundation
 
 /// The answer of `GET /health`: overall status, when, and each check.
 ///
-/// `healthy` (200): every check passes. `degraded` (200): the gateway accepts and keeps work but something needs
-/// watching (circuit open, a 429 pause, the processor near its limit, a certificate near expiry, the queue not
-/// moving). `unhealthy` (503): a check failed (store cannot commit, processor unreachable, certificate invalid).
+/// `healthy` (200): every check passes. `unhealthy` (503): the gateway cannot accept and keep work — an
+/// ``essential`` check failed (the store cannot commit, the trust roots or results directory are gone, the database's
+/// disk is full): a load balancer should send the work elsewhere. `degraded` (200): it accepts and keeps work but
+/// something needs watching — the processor unreachable or failing, the circuit open, a 429 pause, the processor near
+/// its limit, a certificate invalid or near expiry, the queue not moving: work waits in the queue, which is what
+/// degraded mode is for.
 package struct HealthReport: Codable, Sendable {
     package var status: String
     package var timestamp: String
@@ -14,10 +17,14 @@ package struct HealthReport: Codable, Sendable {
     package init(checks: [String: HealthCheck], at now: Date) {
         self.checks = checks
         timestamp = Timestamp.format(now)
-        let statuses = Set(checks.values.map(\.status))
+        let failed = checks.filter { $0.value.status == .fail }.map(\.key)
         status =
-            statuses.contains(.fail) ? "unhealthy" : statuses.contains(.warn) ? "degraded" : "healthy"
+            failed.contains(where: Self.essential.contains)
+            ? "unhealthy" : checks.values.contains { $0.status != .pass } ? "degraded" : "healthy"
     }
+
+    /// The checks without which the gateway cannot accept and keep work.
+    package static let essential: Set<String> = ["store", "configuration"]
 
     package var isHealthy: Bool { status != "unhealthy" }
 }

@@ -20,7 +20,8 @@ import TestSupport
         ((body["checks"] as? [String: Any])?[name] as? [String: Any]) ?? [:]
     }
 
-    @Test func healthyThenUnhealthyWhileTheProcessorIsDownThenHealthyAgain() async throws {
+    /// A processor outage is degraded mode, not a reason to pull the gateway: it still accepts and keeps work.
+    @Test func healthyThenDegradedWhileTheProcessorIsDownThenHealthyAgain() async throws {
         try await GatewayHarness.with { harness in
             let (status, body) = try await Self.health(harness)
             #expect(status == 200)
@@ -32,16 +33,21 @@ import TestSupport
             #expect(Self.check(body, "processor")["latency_ms"] is Int)
             #expect(Self.check(body, "certificate")["days_left"] as? Int == 365)
             #expect(Self.check(body, "dispatcher")["queue_depth"] as? Int == 0)
+            let configuration = Self.check(body, "configuration")["detail"] as? String ?? ""
+            #expect(configuration.hasPrefix("trust roots, results directory and disk re-checked"))
 
             // A fresh discovery result is reused for 30 s: callers of /health cannot spend the rate limit.
             harness.simulator.setFaults(SimulatorFaults(serverErrorFraction: 1))
             #expect(try await Self.health(harness).status == 200)
             try await harness.advance(by: 30)
             let (downStatus, down) = try await Self.health(harness)
-            #expect(downStatus == 503)
-            #expect(down["status"] as? String == "unhealthy")
+            #expect(downStatus == 200)
+            #expect(down["status"] as? String == "degraded")
             #expect(Self.check(down, "processor")["status"] as? String == "fail")
             #expect(Self.check(down, "store")["status"] as? String == "pass")
+            let accepted = try await harness.api.send(
+                .POST, "/data-subject-requests", json: ["regulation": "gdpr", "type": "erasure", "subjectId": "s-2"])
+            #expect(accepted.status == 202)
 
             harness.simulator.setFaults(.none)
             try await harness.advance(by: 30)
@@ -86,6 +92,27 @@ import TestSupport
             try await harness.eventually("the pause ended and the request went out") {
                 try await Self.health(harness).body["status"] as? String == "healthy"
             }
+        }
+    }
+
+    /// The configuration is re-checked at run time: a results directory that is gone (here a file in its place, since
+    /// the tests run as root, for whom no directory is read-only) means access results cannot be kept.
+    @Test func unhealthyWhileTheResultsDirectoryIsGoneThenHealthyAgain() async throws {
+        try await GatewayHarness.with { harness in
+            #expect(try await Self.health(harness).status == 200)
+            let results = harness.database.directory.appendingPathComponent("results")
+            let aside = harness.database.directory.appendingPathComponent("results-aside")
+            try FileManager.default.moveItem(at: results, to: aside)
+            FileManager.default.createFile(atPath: results.path, contents: Data())
+            let (status, body) = try await Self.health(harness)
+            try FileManager.default.removeItem(at: results)
+            try FileManager.default.moveItem(at: aside, to: results)
+            #expect(status == 503)
+            #expect(body["status"] as? String == "unhealthy")
+            #expect(
+                Self.check(body, "configuration")["detail"] as? String
+                    == "the results directory is not writable: access results cannot be stored")
+            #expect(try await Self.health(harness).status == 200)
         }
     }
 
