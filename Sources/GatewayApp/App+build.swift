@@ -130,7 +130,8 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
     let health = HealthChecks(
         store: store, client: client, certificates: components.certificates,
         processorDomains: configuration.callbacks.allowedDomains,
-        configuration: configuration.runtimeCheck, clock: clock)
+        configuration: configuration.runtimeCheck, clock: clock,
+        timeout: .milliseconds(Int64(configuration.healthCheckTimeout * 1000)))
     router.addRoutes(HealthController(checks: health).endpoints, atPath: "/health")
     router.addRoutes(MetricsController(sampler: components.sampler).endpoints, atPath: "/metrics")
     let intake = RequestIntake(

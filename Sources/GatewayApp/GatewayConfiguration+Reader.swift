@@ -67,11 +67,15 @@ extension GatewayConfiguration {
         let alerts = AlertsConfiguration.read(alertsSection)
         let metricsSection = section("metrics")
         let cloudWatchEMF = CloudWatchEMFConfiguration.read(metricsSection)
+        let healthSection = section("health")
+        let healthCheckTimeout = healthSection.double(
+            "check_timeout_seconds", default: 2, in: 0.1...30,
+            "the bound on each `GET /health` check; a slower check fails")
         let apiKeys = Self.apiKeys(top)
         let sections = [
             http, top, store, processorSection, callbacksSection, dispatcherSection, resultsSection,
             objectStoreSection, eventsSection,
-            pollerSection, deadlinesSection, alertsSection, metricsSection,
+            pollerSection, deadlinesSection, alertsSection, metricsSection, healthSection,
         ]
         guard let processor else { return (nil, sections) }
         var configuration = GatewayConfiguration(
@@ -82,6 +86,7 @@ extension GatewayConfiguration {
         configuration.alerts = alerts
         configuration.cloudWatchEMF = cloudWatchEMF
         configuration.resultsObjectStore = objectStore
+        configuration.healthCheckTimeout = healthCheckTimeout
         return (configuration, sections)
     }
 

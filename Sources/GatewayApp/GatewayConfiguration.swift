@@ -37,6 +37,8 @@ package struct GatewayConfiguration: Sendable {
     package var cloudWatchEMF: CloudWatchEMFConfiguration? = nil
     /// The alert rules and how often they are evaluated.
     package var alerts = AlertsConfiguration()
+    /// The bound on each `GET /health` check, in seconds: a check slower than this fails.
+    package var healthCheckTimeout: TimeInterval = 2
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil, store: StoreLocation,

@@ -98,6 +98,9 @@ package actor GatewayHarness {
             port: port, apiKeySecret: apiKey, pollInterval: 0.01)
         // Tests about callbacks must not race the poller; tests about polling turn it on.
         configuration.reconciliation.staleAfter = 365 * 86_400
+        // The whole suite shares two cores with child gateways, PostgreSQL and moto: a check may wait its turn for
+        // longer than production's 2 s without anything being wrong.
+        configuration.healthCheckTimeout = 15
         adjust(&configuration)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = try await buildApplication(

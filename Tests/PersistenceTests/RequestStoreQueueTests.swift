@@ -47,9 +47,15 @@ struct RequestStoreQueueTests {
             _ = try await store.seed(.pending, receivedAt: F.t0 - 20, updatedAt: F.t0)
             _ = try await store.seed(.failed, receivedAt: F.t0 - 30, updatedAt: F.t0)
             #expect(try await store.queueSummary() == QueueSummary(depth: 2, oldestReceivedAt: F.t0 + 2))
-            // The health probe commits and reads back (twice: the row is rewritten, not added), touching no request.
+            // The health probe commits and reads back, touching no request; overlapping probes each read their own
+            // write (they once shared one row, and one in eight of 64 concurrent /health calls answered 503).
             #expect(try await store.probe(at: F.t0) == F.t0)
-            #expect(try await store.probe(at: F.t0 + 1) == F.t0 + 1)
+            try await withThrowingTaskGroup(of: (sent: Date, seen: Date?).self) { group in
+                for offset in 1...32 {
+                    group.addTask { (F.t0 + Double(offset), try await store.probe(at: F.t0 + Double(offset))) }
+                }
+                for try await probe in group { #expect(probe.seen == probe.sent) }
+            }
             #expect(try await store.queueSummary() == QueueSummary(depth: 2, oldestReceivedAt: F.t0 + 2))
             #expect(try await store.countByState()[.queued] == 2)
         }

@@ -157,5 +157,11 @@ enum SQLiteMigration {
             ],
             oldestCompatible: 7
         ),
+        Migration(
+            version: 9,
+            name: "health probes of their own",
+            statements: ["CREATE TABLE health_probes (token TEXT PRIMARY KEY, checked_at REAL NOT NULL)"],
+            oldestCompatible: 7
+        ),
     ]
 }

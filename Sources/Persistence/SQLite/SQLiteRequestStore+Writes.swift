@@ -203,11 +203,16 @@ extension SQLiteRequestStore {
         _ = try await rows("UPDATE requests SET next_attempt_at = ?1 WHERE id = ?2", [.date(time), .id(id)])
     }
 
+    /// Each probe writes a row of its own (overlapping `/health` calls once shared one row and read each other's
+    /// value), reads it back on a reading connection, and deletes it.
     package func probe(at now: Date) async throws -> Date? {
+        let token = UUID().uuidString
+        _ = try await rows("INSERT INTO health_probes (token, checked_at) VALUES (?1, ?2)", [.text(token), .date(now)])
+        let read = try await read("SELECT checked_at FROM health_probes WHERE token = ?1", [.text(token)])
+        // A check abandoned at its time limit may have left its row: one older than a minute is nobody's.
         _ = try await rows(
-            "INSERT INTO health_probe (id, checked_at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET checked_at = ?1",
-            [.date(now)])
-        let rows = try await read("SELECT checked_at FROM health_probe WHERE id = 1")
-        return try rows.first.map { try SQLiteRowReader(row: $0).date("checked_at") }
+            "DELETE FROM health_probes WHERE token = ?1 OR checked_at < ?2",
+            [.text(token), .date(now.addingTimeInterval(-60))])
+        return try read.first.map { try SQLiteRowReader(row: $0).date("checked_at") }
     }
 }
