@@ -28,6 +28,8 @@ package struct RequestObservationMiddleware: RouterMiddleware {
         context.logger[metadataKey: "hb.request.id"] = nil
         context.logger[metadataKey: "request_id"] = .string(id)
         let started = ContinuousClock.now
+        metrics.requestStarted()
+        defer { metrics.requestFinished() }
         var response: Response
         do {
             response = try await next(request, context)

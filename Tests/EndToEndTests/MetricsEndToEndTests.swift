@@ -105,6 +105,14 @@ import X509
             #expect(metrics.value("dsr_gateway_requests_deadline_passed") == 0)
             #expect(metrics.value("dsr_gateway_requests_deadline_imminent") == 0)
             #expect(metrics.value("dsr_gateway_processor_circuit_open") == 0)
+            // The process's own numbers (this test process serves the gateway), and the scrape itself in flight.
+            #expect(metrics.value("dsr_gateway_http_requests_in_flight") ?? 0 >= 1)
+            #expect(metrics.value("process_cpu_seconds_total") ?? 0 > 0)
+            #expect(metrics.value("process_resident_memory_bytes") ?? 0 > 10_000_000)
+            #expect(metrics.value("process_open_fds") ?? 0 > 3)
+            let started = metrics.value("process_start_time_seconds") ?? 0
+            #expect(started <= Date().timeIntervalSince1970 && started > Date().timeIntervalSince1970 - 86_400)
+            #expect(metrics.text.contains("# TYPE process_cpu_seconds_total counter"))
             // No ids or subject data in any label.
             for secret in ["metrics-1", "metrics-2", "metrics-3", erasure, access, baton] {
                 #expect(!metrics.text.contains(secret))

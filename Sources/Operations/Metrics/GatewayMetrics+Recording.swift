@@ -1,6 +1,7 @@
 import CoreMetrics
 import DSRCore
 import Foundation
+import Synchronization
 
 extension GatewayMetrics {
     /// Counts what a committed change did: a request accepted, completed or failed (and why it failed).
@@ -44,6 +45,14 @@ extension GatewayMetrics {
     package func alertNotification(route: String, outcome: AlertNotificationOutcome) {
         counter(MetricsCatalogue.alertNotifications, [route, outcome.rawValue]).increment()
     }
+
+    /// An HTTP request started being answered; ``requestFinished()`` when it is.
+    package func requestStarted() { inFlightCount.add(1, ordering: .relaxed) }
+
+    package func requestFinished() { inFlightCount.subtract(1, ordering: .relaxed) }
+
+    /// HTTP requests being answered now.
+    var requestsInFlight: Int { inFlightCount.load(ordering: .relaxed) }
 
     /// A served HTTP request; `route` is the route template (never a path with ids).
     package func httpRequest(method: String, route: String, status: Int, duration: Duration) {

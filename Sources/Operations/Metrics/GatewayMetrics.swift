@@ -10,6 +10,7 @@ import Synchronization
 package final class GatewayMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
+    let inFlightCount = Atomic<Int>(0)
 
     package init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -38,6 +39,10 @@ package final class GatewayMetrics: Sendable {
 
     func counter(_ definition: MetricDefinition, _ values: [String]) -> CoreMetrics.Counter {
         CoreMetrics.Counter(label: definition.name, dimensions: dimensions(definition, values), factory: factory)
+    }
+
+    func floatingPointCounter(_ definition: MetricDefinition) -> CoreMetrics.FloatingPointCounter {
+        CoreMetrics.FloatingPointCounter(label: definition.name, dimensions: [], factory: factory)
     }
 
     func gauge(_ definition: MetricDefinition, _ values: [String] = []) -> CoreMetrics.Gauge {

@@ -80,12 +80,25 @@ package enum MetricsCatalogue {
     package static let alertNotificationsPending = MetricDefinition(
         name: "dsr_gateway_alert_notifications_pending", labels: [],
         help: "Alert notifications queued and not yet delivered or given up (a backlog means a receiver is failing).")
+    package static let httpInFlight = MetricDefinition(
+        name: "dsr_gateway_http_requests_in_flight", labels: [],
+        help: "HTTP requests being answered right now (this scrape included).")
+    /// The process metrics every Prometheus client exports, under their standard names (no `dsr_gateway_` prefix).
+    package static let processCPU = MetricDefinition(
+        name: "process_cpu_seconds_total", labels: [], help: "Total user and system CPU time spent in seconds.")
+    package static let processResidentMemory = MetricDefinition(
+        name: "process_resident_memory_bytes", labels: [], help: "Resident memory size in bytes.")
+    package static let processOpenFDs = MetricDefinition(
+        name: "process_open_fds", labels: [], help: "Number of open file descriptors.")
+    package static let processStartTime = MetricDefinition(
+        name: "process_start_time_seconds", labels: [], help: "Start time of the process since unix epoch in seconds.")
 
     package static let all: [MetricDefinition] = [
         requestsSubmitted, requestsCompleted, requestsFailed, retryBudgetSpent, certificateValidations,
         certificateExpiry, batonCalls, processorDuration, httpRequests, httpDuration, requestsByState, queueDepth,
         queueOldestAge, deadlineAtRisk, deadlinePassed, deadlineImminent, circuitOpen, processorUsage,
-        alertNotifications, alertNotificationsPending,
+        alertNotifications, alertNotificationsPending, httpInFlight, processCPU, processResidentMemory, processOpenFDs,
+        processStartTime,
     ]
 
     /// Histogram buckets from 1 ms to 10 s, close enough together that P50/P90/P95/P99 read off them are meaningful.

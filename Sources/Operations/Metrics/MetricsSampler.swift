@@ -13,6 +13,7 @@ package struct MetricsSampler: Sendable {
     let pacer: ProcessorPacer
     let certificates: ProcessorCertificateCache
     let clock: any WallClock
+    let process = ProcessMetrics()
     /// Unfinished requests whose deadline is closer than this are "at risk" (7 days).
     let atRiskWithin: TimeInterval
 
@@ -51,6 +52,8 @@ package struct MetricsSampler: Sendable {
             try await store.pendingAlertNotificationCount())
         metrics.gauge(MetricsCatalogue.circuitOpen).record(pacer.circuit == .closed ? 0 : 1)
         metrics.gauge(MetricsCatalogue.processorUsage).record(pacer.reportedUsage ?? 0)
+        metrics.gauge(MetricsCatalogue.httpInFlight).record(metrics.requestsInFlight)
+        process.record(into: metrics)
         return metrics.exposition()
     }
 }
