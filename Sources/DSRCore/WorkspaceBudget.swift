@@ -31,6 +31,11 @@ package struct UsageReading: Equatable, Sendable {
         self.percent = percent
         self.at = at
     }
+
+    /// The percentage while the reading is less than a minute old at `now`, else nil.
+    package func percent(freshAt now: Date) -> Int? {
+        now.timeIntervalSince(at) < 60 ? percent : nil
+    }
 }
 
 /// Where the fleet's ``WorkspaceBudget`` is kept: the store, so that every instance changes the same budget, one

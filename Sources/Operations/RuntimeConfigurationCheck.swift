@@ -27,7 +27,8 @@ package struct RuntimeConfigurationCheck: Sendable {
 
     /// The worst finding, or a pass naming what was checked.
     func run() -> HealthCheck {
-        var warnings: [String] = []
+        var notes: [String] = []
+        var lowDisk = false
         if let trustRootsFile, !FileManager.default.isReadableFile(atPath: trustRootsFile) {
             return HealthCheck(.fail, "the trust roots file is not readable: callbacks cannot be verified")
         }
@@ -38,16 +39,15 @@ package struct RuntimeConfigurationCheck: Sendable {
             if free < failBelowBytes {
                 return HealthCheck(.fail, "\(free >> 20) MiB free on the database's disk: submissions may fail")
             }
-            if free < warnBelowBytes { warnings.append("\(free >> 20) MiB free on the database's disk") }
+            if free < warnBelowBytes {
+                lowDisk = true
+                notes.append("\(free >> 20) MiB free on the database's disk")
+            }
         }
-        if !publicBaseURLConfigured { warnings.append("public_base_url not set, callbacks go to the listen address") }
-        let checked = "trust roots, results directory and disk re-checked"
-        guard warnings.isEmpty else {
-            // A missing public_base_url is a choice, not trouble: only low disk space warns.
-            let status: HealthCheck.Status = warnings.contains { $0.contains("MiB free") } ? .warn : .pass
-            return HealthCheck(status, ([checked] + warnings).joined(separator: "; "))
-        }
-        return HealthCheck(.pass, checked)
+        // A missing public_base_url is a choice, not trouble: said, but only low disk space warns.
+        if !publicBaseURLConfigured { notes.append("public_base_url not set, callbacks go to the listen address") }
+        let detail = (["trust roots, results directory and disk re-checked"] + notes).joined(separator: "; ")
+        return HealthCheck(lowDisk ? .warn : .pass, detail)
     }
 
     /// Creates and removes a file in `directory`.

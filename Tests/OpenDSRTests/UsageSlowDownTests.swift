@@ -44,7 +44,7 @@ import TestSupport
         #expect(held.reason == "processor reports 80 % or more of its rate limit used")
         #expect(abs(held.wait - 1.2) < 0.001)
         fleet.clock.advance(by: 60)
-        #expect(WorkspaceLimits.freshUsage(fleet.budget, now: fleet.clock.now) == nil)
+        #expect(fleet.budget.usage?.percent(freshAt: fleet.clock.now) == nil)
         #expect(fleet.admit() == nil)
         #expect(fleet.admit() == nil)
     }

@@ -73,10 +73,7 @@ package final class ProcessorPacer: Sendable {
     /// none is fresh.
     package var reportedUsage: Int? {
         let now = clock.now
-        return state.withLock { state in
-            guard let usage = state.usage, now.timeIntervalSince(usage.at) < 60 else { return nil }
-            return usage.percent
-        }
+        return state.withLock { $0.usage?.percent(freshAt: now) }
     }
 
     /// Holds every call of the fleet back for `seconds` from now (see ``WorkspaceLimits/pause(_:for:at:)``). This
@@ -113,14 +110,13 @@ package final class ProcessorPacer: Sendable {
         submission: Bool = false, priority: CallPriority = .normal
     ) async -> (reason: String, wait: TimeInterval)? {
         let now = clock.now
-        let local = state.withLock { state -> (reason: String, wait: TimeInterval)? in
+        let (local, reading) = state.withLock { state -> ((reason: String, wait: TimeInterval)?, UsageReading?) in
             if let until = state.pausedUntil, until > now {
-                return ("paused after a 429 from the processor", until.timeIntervalSince(now))
+                return (("paused after a 429 from the processor", until.timeIntervalSince(now)), nil)
             }
-            return priority == .urgent ? nil : Self.circuitHolds(&state, now: now)
+            return (priority == .urgent ? nil : Self.circuitHolds(&state, now: now), state.unsharedUsage)
         }
         if let local { return local }
-        let reading = state.withLock { $0.unsharedUsage }
         let limits = limits
         let decision: (held: (reason: String, wait: TimeInterval)?, pause: TimeInterval?, usage: UsageReading?)
         do {

@@ -87,12 +87,6 @@ package struct WorkspaceLimits: Sendable {
         budget.usage = UsageReading(percent: min(max(percentageUsed, 0), 100), at: at)
     }
 
-    /// The latest usage reading if it is less than a minute old.
-    package static func freshUsage(_ budget: WorkspaceBudget, now: Date) -> Int? {
-        guard let usage = budget.usage, now.timeIntervalSince(usage.at) < 60 else { return nil }
-        return usage.percent
-    }
-
     /// Keeps the permits that may still matter: the newest `requestsPerMinute`, none older than two windows (a fresh
     /// usage reading is at most a minute old, and ``slowDownHolds(_:now:)`` counts the window before it).
     private func forgetOld(_ budget: inout WorkspaceBudget, now: Date) {
@@ -147,7 +141,7 @@ package struct WorkspaceLimits: Sendable {
 
     /// The gap to keep since the last admitted call while the processor reports high usage, or nil at full rate.
     private func slowDownHolds(_ budget: WorkspaceBudget, now: Date) -> (reason: String, wait: TimeInterval)? {
-        guard let usage = budget.usage, let percent = Self.freshUsage(budget, now: now), percent >= slowDownFrom else {
+        guard let usage = budget.usage, let percent = usage.percent(freshAt: now), percent >= slowDownFrom else {
             return nil
         }
         let next: Date

@@ -19,13 +19,11 @@ extension PostgresRequestStore {
             // The migration that made the table wrote its one row.
             guard let row = rows.first else { throw StoreError(code: .corruptRow, column: "budget") }
             let reader = PostgresRowReader(row: row)
-            let before = try WorkspaceBudget(stored: reader.optionalText("budget"))
-            let ledgerNow = try reader.date("now")
-            var budget = before
-            let result = change(&budget, ledgerNow)
-            if budget != before {
+            let (result, write) = try WorkspaceBudget.change(
+                stored: reader.optionalText("budget"), at: reader.date("now"), change)
+            if let write {
                 var binds = PostgresBindings()
-                binds.append(try budget.storedText())
+                binds.append(write)
                 try await connection.rows("UPDATE workspace_budget SET budget = $1 WHERE id = 1", binds, logger: logger)
             }
             return result

@@ -12,12 +12,10 @@ extension SQLiteRequestStore: WorkspaceBudgetLedger {
             guard let row = try await connection.query("SELECT budget FROM workspace_budget WHERE id = 1").first else {
                 throw StoreError(code: .corruptRow, column: "budget")
             }
-            let before = try WorkspaceBudget(stored: SQLiteRowReader(row: row).optionalText("budget"))
-            var budget = before
-            let result = change(&budget, now)
-            if budget != before {
-                _ = try await connection.query(
-                    "UPDATE workspace_budget SET budget = ?1 WHERE id = 1", [.text(try budget.storedText())])
+            let (result, write) = try WorkspaceBudget.change(
+                stored: SQLiteRowReader(row: row).optionalText("budget"), at: now, change)
+            if let write {
+                _ = try await connection.query("UPDATE workspace_budget SET budget = ?1 WHERE id = 1", [.text(write)])
             }
             return result
         }
