@@ -28,6 +28,17 @@ struct TimestampTests {
         #expect(Timestamp.format(Date(timeIntervalSince1970: 1_756_202_400.25)) == "2025-08-26T10:00:00.250Z")
     }
 
+    @Test func formatsAsFoundationDoesAcrossCenturiesAndLeapDays() {
+        var generator = SystemRandomNumberGenerator()
+        let fixed: [Int64] = [-2_208_988_800_000, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 0, -1]
+        let random = (0..<5000).map { _ in Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &generator) }
+        for milliseconds in fixed + random {
+            let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000 + 0.0001)
+            let foundation = date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            #expect(Timestamp.format(date) == foundation, "\(milliseconds)")
+        }
+    }
+
     @Test func formattingRoundsToTheNearestMillisecond() {
         #expect(Timestamp.format(Date(timeIntervalSince1970: 1_638_209_784.556)) == "2021-11-29T18:16:24.556Z")
         #expect(Timestamp.format(Date(timeIntervalSince1970: 1_638_209_784.5568051)) == "2021-11-29T18:16:24.557Z")
