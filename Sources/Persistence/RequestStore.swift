@@ -13,8 +13,9 @@ package protocol RequestStore: Sendable {
     /// The request with this id, or nil.
     func request(id: UUID) async throws -> DSRRequest?
 
-    /// The audit trail of a request, oldest first (empty for an unknown id).
-    func auditTrail(id: UUID) async throws -> [AuditEntry]
+    /// The request with this id and its audit trail, oldest first, read together (one statement); nil for an
+    /// unknown id.
+    func requestWithTrail(id: UUID) async throws -> (request: DSRRequest, trail: [AuditEntry])?
 
     /// Reads the request, lets `change` modify it and return the audit entries that describe the change,
     /// and writes both atomically. An empty array means "nothing changed" and writes nothing; a throw
@@ -128,3 +129,10 @@ package typealias ChangeObserver = @Sendable (_ request: DSRRequest, _ entries: 
 /// Everything the gateway keeps in its database: requests with their audit trail, alert states, the evaluator lease,
 /// the notification outbox and the fleet's workspace budget. Each engine implements all of it.
 package typealias GatewayStore = AlertStateStore & RequestStore & WorkspaceBudgetLedger
+
+extension RequestStore {
+    /// The audit trail of a request, oldest first (empty for an unknown id).
+    package func auditTrail(id: UUID) async throws -> [AuditEntry] {
+        try await requestWithTrail(id: id)?.trail ?? []
+    }
+}

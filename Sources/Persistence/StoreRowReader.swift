@@ -116,6 +116,29 @@ extension AlertState {
     }
 }
 
+extension DSRRequest {
+    /// The request with id `parameter` and its trail, oldest first, in one statement: a row per audit entry (or one
+    /// row without one), each carrying the request's columns. Both engines' spelling of the parameter fits.
+    static func selectWithTrail(parameter: String) -> String {
+        """
+        SELECT \(storedColumns.map { "r.\($0)" }.joined(separator: ", ")),
+               a.at, a.actor, a.event, a.from_state, a.to_state, a.detail
+        FROM requests r LEFT JOIN audit_entries a ON a.request_id = r.id
+        WHERE r.id = \(parameter) ORDER BY a.id
+        """
+    }
+
+    /// Decodes the rows of ``selectWithTrail(parameter:)``: nil when there are none (an unknown id).
+    static func withTrail(reading rows: [some StoreRowReader]) throws -> (request: DSRRequest, trail: [AuditEntry])? {
+        guard let first = rows.first else { return nil }
+        var trail: [AuditEntry] = []
+        for row in rows where try row.optionalText("event") != nil {
+            trail.append(try AuditEntry(reading: row))
+        }
+        return (try DSRRequest(reading: first), trail)
+    }
+}
+
 extension AuditEntry {
     /// Decodes a row of `audit_entries` (`at, actor, event, from_state, to_state, detail`).
     init(reading reader: some StoreRowReader) throws {

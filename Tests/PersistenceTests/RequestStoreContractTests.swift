@@ -50,7 +50,7 @@ struct RequestStoreContractTests {
             }
             #expect(updated == nil)
             #expect(try await store.request(id: unknown) == nil)
-            #expect(try await store.auditTrail(id: unknown).isEmpty)
+            #expect(try await store.requestWithTrail(id: unknown) == nil)
         }
     }
 
@@ -89,8 +89,9 @@ struct RequestStoreContractTests {
             let updated = try #require(try await store.update(id: request.id, F.move(to: .pending, at: at)))
             #expect(updated.state == .pending)
             #expect(updated.updatedAt == at)
+            let (stored, trail) = try #require(try await store.requestWithTrail(id: request.id))
+            #expect(stored == updated)
             #expect(try await store.request(id: request.id) == updated)
-            let trail = try await store.auditTrail(id: request.id)
             #expect(trail.map(\.event) == [.received, .stateChanged])
             #expect(trail.last?.fromState == .queued)
             #expect(trail.last?.toState == .pending)

@@ -97,10 +97,8 @@ struct RequestsCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let uuid = UUID(uuidString: id) else { throw ValidationError("\(id) is not a request id.") }
-            let (request, audit) = try await store.withStore { store in
-                (try await store.request(id: uuid), try await store.auditTrail(id: uuid))
-            }
-            guard let request else { throw CommandFailure("no request \(id) in this store") }
+            let stored = try await store.withStore { store in try await store.requestWithTrail(id: uuid) }
+            guard let (request, audit) = stored else { throw CommandFailure("no request \(id) in this store") }
             print(RequestTable(requests: [request], now: Date()).render())
             print(
                 "\nsubject \(request.subject.fingerprint)  attempts \(request.attempts)  last error \(request.lastError ?? "-")"

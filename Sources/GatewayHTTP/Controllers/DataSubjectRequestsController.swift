@@ -75,8 +75,8 @@ package struct DataSubjectRequestsController: Sendable {
     @Sendable func show(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
         try context.require(.read)
         let id = try SubmissionValidator.requestId(try context.parameters.require("id"))
-        guard let stored = try await store.request(id: id) else { throw APIError.notFound("Request") }
-        return RequestView(stored, audit: try await store.auditTrail(id: id))
+        guard let stored = try await store.requestWithTrail(id: id) else { throw APIError.notFound("Request") }
+        return RequestView(stored.request, audit: stored.trail)
     }
 
     @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> RequestListView {

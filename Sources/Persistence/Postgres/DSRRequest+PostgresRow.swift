@@ -40,6 +40,9 @@ extension DSRRequest {
     /// The request with id `$1`.
     static let postgresSelectByID = "SELECT \(storedColumnList) FROM requests WHERE id = $1"
 
+    /// The request with id `$1` and its trail.
+    static let postgresSelectWithTrail = selectWithTrail(parameter: "$1")
+
     /// The request that made an insert skip: the one with id `$1`, else the one with idempotency key `$2`.
     static let postgresSelectConflicting = """
         SELECT \(storedColumnList) FROM requests
@@ -82,11 +85,6 @@ extension AuditEntry {
         VALUES ($1, $2, $3, $4, $5, $6, $7)
         """
 
-    /// A request's trail (`$1`), oldest first.
-    static let postgresSelectTrail = """
-        SELECT at, actor, event, from_state, to_state, detail FROM audit_entries WHERE request_id = $1 ORDER BY id
-        """
-
     func postgresBinds(requestID: UUID) -> PostgresBindings {
         var binds = PostgresBindings(capacity: 7)
         binds.append(id: requestID)
@@ -102,9 +100,5 @@ extension AuditEntry {
         binds.append(value: fromState)
         binds.append(value: toState)
         binds.append(detail)
-    }
-
-    init(postgresRow row: PostgresRow) throws {
-        try self.init(reading: PostgresRowReader(row: row))
     }
 }

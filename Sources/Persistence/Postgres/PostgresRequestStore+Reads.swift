@@ -6,13 +6,14 @@ extension PostgresRequestStore {
     package func request(id: UUID) async throws -> DSRRequest? {
         var binds = PostgresBindings()
         binds.append(id: id)
-        return try await read(DSRRequest.postgresSelectByID, binds).first.map(DSRRequest.init(postgresRow:))
+        return try await run(SelectRequest(binds: binds), retrying: true).first.map(DSRRequest.init(postgresRow:))
     }
 
-    package func auditTrail(id: UUID) async throws -> [AuditEntry] {
+    package func requestWithTrail(id: UUID) async throws -> (request: DSRRequest, trail: [AuditEntry])? {
         var binds = PostgresBindings()
         binds.append(id: id)
-        return try await read(AuditEntry.postgresSelectTrail, binds).map(AuditEntry.init(postgresRow:))
+        return try DSRRequest.withTrail(
+            reading: try await run(SelectRequestWithTrail(binds: binds), retrying: true).map(PostgresRowReader.init))
     }
 
     /// Newest `receivedAt` first (ties by id, descending). An empty `states` set matches nothing.

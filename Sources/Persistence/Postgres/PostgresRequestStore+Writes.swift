@@ -3,14 +3,13 @@ import Foundation
 import PostgresNIO
 
 extension PostgresRequestStore {
-    /// Inserts the request and its audit entry in one transaction, unless the id or idempotency key exists; then
+    /// Inserts the request and its audit entry in one statement, unless the id or idempotency key exists; then
     /// nothing is written and the existing request is returned (the one with the same id, if both match).
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
-        let logger = logger
         var binds = request.postgresBinds
         audit.appendValues(to: &binds)
         let outcome: CreateOutcome
-        if let row = try await write(DSRRequest.postgresInsertWithAudit, binds).first {
+        if let row = try await run(InsertRequestWithAudit(binds: binds), retrying: false).first {
             outcome = .created(try DSRRequest(postgresRow: row))
         } else {
             outcome = .existing(try await conflicting(with: request))

@@ -121,6 +121,13 @@ package final class PostgresRequestStore: GatewayStore {
         }
     }
 
+    /// One prepared statement's rows; `retrying` for reads only.
+    func run(_ statement: some PreparedStatement, retrying: Bool) async throws -> [PostgresRow] {
+        try await bounded(retrying: retrying) {
+            try await self.client.execute(statement, logger: self.logger).reduce(into: []) { $0.append($1) }
+        }
+    }
+
     /// One write statement on its own (atomic by itself); its rows.
     @discardableResult
     func write(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {

@@ -19,6 +19,9 @@ extension DSRRequest {
     /// The request with id `?1`.
     static let sqliteSelectByID = "SELECT \(storedColumnList) FROM requests WHERE id = ?1"
 
+    /// The request with id `?1` and its trail.
+    static let sqliteSelectWithTrail = selectWithTrail(parameter: "?1")
+
     /// The request that made an insert skip: the one with id `?1`, else the one with idempotency key `?2`.
     static let sqliteSelectConflicting = """
         SELECT \(storedColumnList) FROM requests

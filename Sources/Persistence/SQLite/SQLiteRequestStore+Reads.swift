@@ -7,8 +7,9 @@ extension SQLiteRequestStore {
         try await read(DSRRequest.sqliteSelectByID, [.id(id)]).first.map(DSRRequest.init(sqliteRow:))
     }
 
-    package func auditTrail(id: UUID) async throws -> [AuditEntry] {
-        try await read(AuditEntry.sqliteSelectTrail, [.id(id)]).map(AuditEntry.init(sqliteRow:))
+    package func requestWithTrail(id: UUID) async throws -> (request: DSRRequest, trail: [AuditEntry])? {
+        try DSRRequest.withTrail(
+            reading: try await read(DSRRequest.sqliteSelectWithTrail, [.id(id)]).map(SQLiteRowReader.init))
     }
 
     /// Newest `receivedAt` first (ties by id, descending). An empty `states` set matches nothing.
