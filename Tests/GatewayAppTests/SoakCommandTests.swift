@@ -68,6 +68,7 @@ import TestSupport
             Int($0.trimmingCharacters(in: .whitespaces))
         }
         #expect(busiest?.count == 2 && busiest![0] <= busiest![1])
-        #expect(rows["alert notifications per transition"]?.hasPrefix("1.00") == true)
+        let notifications = rows["alert notifications per transition"] ?? "-"
+        #expect(notifications.hasPrefix("1.00"), "\(notifications)")
     }
 }

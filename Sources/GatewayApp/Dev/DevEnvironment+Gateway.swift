@@ -46,12 +46,15 @@ extension DevEnvironment {
                 guard let port = await portIterator.next() else { throw CancellationError() }
                 ports.append(port)
             }
-            let result = try await body(ports)
+            // Shut down gracefully whatever the body did: cancelling the gateways instead would leave their stores
+            // unclosed.
+            let result: Result<T, any Error>
+            do { result = .success(try await body(ports)) } catch { result = .failure(error) }
             for instance in services { await instance.triggerGracefulShutdown() }
             for _ in services { try await group.next() }
             await simulatorServices.triggerGracefulShutdown()
             try await group.waitForAll()
-            return result
+            return try result.get()
         }
     }
 }

@@ -11,7 +11,7 @@ enum AlertEvaluationBench {
         var seconds: Double
     }
 
-    static func run(exposition: String, rounds: Int = 2880) -> Result {
+    static func run(exposition: String, rounds: Int) -> Result {
         let start = Date()
         let monitor = AlertMonitor(rules: DefaultAlertRules.rules, start: start)
         let clock = ContinuousClock()

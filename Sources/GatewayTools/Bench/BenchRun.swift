@@ -4,13 +4,11 @@ import Foundation
 import GatewayApp
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import OpenDSR
 import Operations
 import Persistence
 import ProcessorSimulator
-import Synchronization
 
 /// `dsr-gateway bench`: one or more gateways in this process on loopback (a SQLite file, or a PostgreSQL database of
 /// the run's own that they share; the simulator as their processor) under closed-loop load from this same process,
@@ -21,14 +19,18 @@ struct BenchRun {
     var pacingLimit: Int
     var pacingSeconds: Double
     var instances = 1
+    /// Alert evaluation rounds over the scrape after the load: a day at one every 30 s.
+    var alertRounds = 2880
     /// A PostgreSQL server to create the run's database on (dropped afterwards); nil: SQLite.
     var postgresServer: PostgresURL?
 
     func run() async throws -> (phases: [PhaseResult], alerts: AlertEvaluationBench.Result, pacing: PacingResult) {
         let directory = try TemporaryDirectory(prefix: "dsr-gateway-bench")
         defer { directory.remove() }
-        var logger = Logger(label: "bench")
-        logger.logLevel = .critical
+        // Logged as in production (a JSON line per request, at info), but nowhere: the encoding is part of each
+        // request's cost, the terminal is not.
+        var logger = Logger(label: "bench") { JSONLogHandler(label: $0, write: { _ in }) }
+        logger.logLevel = .info
         // The gateways' database, and a fresh one for the pacing check (their calls would have spent its budget).
         var databases: [PostgresURL] = []
         do {
@@ -59,11 +61,7 @@ struct BenchRun {
         // are left to send when the run stops).
         let simulator = try ProcessorSimulator(
             configuration: .init(tickInterval: nil), clock: SystemWallClock(), logger: logger)
-        let httpClient = HTTPClient(
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            configuration: .init(
-                connectionPool: .init(
-                    idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
+        let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         let phases: [PhaseResult]
         let exposition: String
         do {
@@ -72,12 +70,15 @@ struct BenchRun {
                 instances: instances, store: store, simulator: simulator, clock: SystemWallClock(),
                 directory: directory.url, secret: secret, pollInterval: 0.2, logger: logger
             ) { ports in
-                let targets = ports.map { port in
+                let run = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+                let targets = ports.enumerated().map { index, port in
                     BenchTarget(
                         baseURL: "http://127.0.0.1:\(port)", apiKey: secret, httpClient: httpClient,
-                        signer: simulator.certificateChain.signer, domain: simulator.configuration.processorDomain)
+                        signer: simulator.certificateChain.signer, domain: simulator.configuration.processorDomain,
+                        prefix: String(repeating: "0", count: 4 - run.count) + run + String(format: "%04x", index))
                 }
-                let phases = try await measure(targets, storeName: store == nil ? "SQLite" : "PostgreSQL")
+                let phases = try await measure(
+                    targets, storeName: store == nil ? "SQLite" : "PostgreSQL", directory: directory.url)
                 let exposition = try await targets[0].metrics()
                 // Idle keep-alive connections would hold the server's graceful shutdown open.
                 try await httpClient.shutdown()
@@ -88,7 +89,7 @@ struct BenchRun {
             throw error
         }
         announce("alert evaluation over the scrape after the load …")
-        let alerts = AlertEvaluationBench.run(exposition: exposition)
+        let alerts = AlertEvaluationBench.run(exposition: exposition, rounds: alertRounds)
         announce("pacing: \(pacingLimit) calls/min for \(Int(pacingSeconds)) s …")
         var ledgers: [any GatewayStore] = []
         let pacing: PacingResult
@@ -106,43 +107,33 @@ struct BenchRun {
         return (phases, alerts, pacing)
     }
 
-    /// The three phases, each request to the next instance in turn.
-    private func measure(_ targets: [BenchTarget], storeName: String) async throws -> [PhaseResult] {
+    /// The three measured paths, then the ceiling the HTTP stack sets on this machine; every instance loaded at once.
+    private func measure(_ targets: [BenchTarget], storeName: String, directory: URL) async throws -> [PhaseResult] {
+        let load = WrkLoad(seconds: seconds, connections: concurrency, directory: directory)
+        let urls = targets.map(\.baseURL)
         announce("durable submissions for \(Int(seconds)) s, \(concurrency) connections …")
-        let ids = RecordedIds()
-        let submissions = await LoadGenerator.run(
-            "durable submissions (POST → \(storeName) commit → 202)", concurrency: concurrency, seconds: seconds
-        ) { sequence in
-            let target = targets[sequence % targets.count]
-            let id = UUID().uuidString.lowercased()
-            let accepted = await target.submit(id: id, subject: "bench-\(sequence)")
-            if accepted { ids.append(id) }
-            return accepted
+        let submissions = try await load.run(
+            "durable submissions (POST → \(storeName) commit → 202)", urls: urls,
+            scripts: targets.map(\.submissionScript))
+        // Each connection sends one request at a time, in the order the script numbers them, so only the last one
+        // per connection can have been cut off by the end of the run: every number before those was created.
+        let created = min(1000, submissions.operations / targets.count - load.connectionsPerInstance(targets.count))
+        guard created > 0, submissions.errors == 0 else {
+            throw SoakError(
+                "\(submissions.operations) submissions answered, \(submissions.errors) errors: too few to read back")
         }
-        let created = ids.all
-        guard !created.isEmpty else { throw SoakError("no submission was accepted") }
         announce("status reads for \(Int(seconds)) s …")
-        let reads = await LoadGenerator.run(
-            "status reads (GET by id, with audit trail)", concurrency: concurrency, seconds: seconds
-        ) { sequence in
-            await targets[sequence % targets.count].read(id: created[sequence % created.count])
-        }
-        // Each instance's callbacks name its own callback address (there is no load balancer in front of them).
-        let bodies = try targets.map { target in try created.prefix(1000).map { try target.signedCallback(id: $0) } }
+        let reads = try await load.run(
+            "status reads (GET by id, with audit trail)", urls: urls,
+            scripts: targets.map { $0.readScript(count: created) })
+        let callbackScripts = try targets.map { try $0.callbackScript(count: created) }
         announce("verified callbacks for \(Int(seconds)) s …")
-        let callbacks = await LoadGenerator.run(
-            "verified callbacks (chain + RSA signature → 202)", concurrency: concurrency, seconds: seconds
-        ) { sequence in
-            let instance = sequence % targets.count
-            return await targets[instance].deliver(bodies[instance][sequence / targets.count % bodies[instance].count])
-        }
-        return [submissions, reads, callbacks]
+        let callbacks = try await load.run(
+            "verified callbacks (chain + RSA signature → 202)", urls: urls, scripts: callbackScripts)
+        announce("the HTTP stack alone (liveness probe) for \(Int(seconds)) s …")
+        let floor = try await load.run(
+            "for scale: the HTTP stack alone (GET /health/live, no store)", urls: urls.map { $0 + "/health/live" },
+            scripts: targets.map { _ in "" })
+        return [submissions, reads, callbacks, floor]
     }
-}
-
-/// Ids created during the submission phase, shared by its workers.
-private final class RecordedIds: Sendable {
-    private let ids = Mutex<[String]>([])
-    func append(_ id: String) { ids.withLock { $0.append(id) } }
-    var all: [String] { ids.withLock { $0 } }
 }

@@ -1,72 +1,94 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import NIOHTTP1
 import OpenDSR
 import ProcessorSimulator
 
-/// The gateway's routes as the benchmark calls them: one HTTP request per operation, true when answered as expected.
+/// One gateway instance as the benchmark loads it: the Lua scripts `wrk` runs against it, one HTTP request per
+/// operation. Request ids are `PREFIX-0000-4000-8000-NNNNNNNNNNNN` (a counter in hex after a prefix of the run's
+/// and the instance's), so the reads and callbacks can name requests the submissions created.
 struct BenchTarget: Sendable {
     let baseURL: String
     let apiKey: String
     let httpClient: HTTPClient
     let signer: PayloadSigner
     let domain: String
+    /// Eight hex digits, different for every instance and run.
+    let prefix: String
 
-    /// A processor callback for `id`, signed like mParticle's.
-    struct SignedCallback: Sendable {
-        var id: String
-        var body: ByteBuffer
-        var signature: String
+    private var authorization: String { #"wrk.headers["Authorization"] = "Bearer \#(apiKey)""# }
+
+    /// Erasure submissions, each with a new id and subject.
+    var submissionScript: String {
+        """
+        \(authorization)
+        wrk.headers["Content-Type"] = "application/json"
+        local counter = 0
+        request = function()
+          counter = counter + 1
+          local body = string.format('{"id":"%s-0000-4000-8000-%012x","regulation":"gdpr","type":"erasure",'
+            .. '"subjectId":"bench-%s-%d"}', "\(prefix)", counter, "\(prefix)", counter)
+          return wrk.format("POST", "/data-subject-requests", nil, body)
+        end
+        """
     }
 
-    func submit(id: String, subject: String) async -> Bool {
-        let body = #"{"id":"\#(id)","regulation":"gdpr","type":"erasure","subjectId":"\#(subject)"}"#
-        return await send(.POST, "/data-subject-requests", body: ByteBuffer(string: body), expect: 202)
+    /// wrk builds one request to check the script before the run and never sends it: the first id is never created,
+    /// so reads and callbacks start at the second.
+    static let firstCreated = 2
+
+    /// Status reads of the first `count` requests the submissions created, in turn.
+    func readScript(count: Int) -> String {
+        """
+        \(authorization)
+        local counter = 0
+        request = function()
+          counter = counter % \(count) + 1
+          local number = counter + \(Self.firstCreated - 1)
+          return wrk.format("GET", string.format("/data-subject-requests/%s-0000-4000-8000-%012x", "\(prefix)", number))
+        end
+        """
     }
 
-    func read(id: String) async -> Bool {
-        await send(.GET, "/data-subject-requests/\(id)", body: nil, expect: 200)
+    /// Signed `pending` callbacks for the first `count` requests, in turn: the first for each moves it, the rest
+    /// change nothing but are verified and answered all the same. Signed here, once, as the processor signs them.
+    func callbackScript(count: Int) throws -> String {
+        var callbacks: [String] = []
+        for number in Self.firstCreated..<(Self.firstCreated + count) {
+            let id = Self.id(prefix: prefix, number: number)
+            let body =
+                #"{"controller_id":"3622","expected_completion_time":null,"status_callback_url":""#
+                + "\(baseURL)/data-subject-requests/\(id)/callback"
+                + #"","subject_request_id":"\#(id)","request_status":"pending","results_url":null,"extensions":null}"#
+            let signature = try signer.signature(for: Array(body.utf8))
+            callbacks.append(#"{ "\#(id)", [==[\#(body)]==], "\#(signature)" },"#)
+        }
+        return """
+            local callbacks = {
+            \(callbacks.joined(separator: "\n"))
+            }
+            local counter = 0
+            request = function()
+              counter = counter % #callbacks + 1
+              local callback = callbacks[counter]
+              return wrk.format("POST", "/data-subject-requests/" .. callback[1] .. "/callback", {
+                ["Content-Type"] = "application/json",
+                ["\(OpenDSRHeaders.processorDomain)"] = "\(domain)",
+                ["\(OpenDSRHeaders.signature)"] = callback[3],
+              }, callback[2])
+            end
+            """
     }
 
-    func deliver(_ callback: SignedCallback) async -> Bool {
-        await send(
-            .POST, "/data-subject-requests/\(callback.id)/callback", body: callback.body, expect: 202,
-            headers: [
-                (OpenDSRHeaders.processorDomain, domain), (OpenDSRHeaders.signature, callback.signature),
-            ])
+    /// The `number`th request id the submission script creates.
+    static func id(prefix: String, number: Int) -> String {
+        let counter = String(number, radix: 16)
+        return "\(prefix)-0000-4000-8000-" + String(repeating: "0", count: 12 - counter.count) + counter
     }
 
     /// The `/metrics` exposition as a scraper reads it.
     func metrics() async throws -> String {
         let response = try await httpClient.execute(HTTPClientRequest(url: baseURL + "/metrics"), timeout: .seconds(30))
         return String(buffer: try await response.body.collect(upTo: 16 << 20))
-    }
-
-    /// A `pending` callback for a request the gateway holds (the first one moves it, the rest change nothing but are
-    /// verified and answered all the same).
-    func signedCallback(id: String) throws -> SignedCallback {
-        let body =
-            #"{"controller_id":"3622","expected_completion_time":null,"# + #""status_callback_url":""#
-            + "\(baseURL)/data-subject-requests/\(id)/callback"
-            + #"","subject_request_id":"\#(id)","request_status":"pending","results_url":null,"extensions":null}"#
-        let bytes = Array(body.utf8)
-        return SignedCallback(id: id, body: ByteBuffer(bytes: bytes), signature: try signer.signature(for: bytes))
-    }
-
-    private func send(
-        _ method: HTTPMethod, _ path: String, body: ByteBuffer?, expect status: UInt, headers: [(String, String)] = []
-    ) async -> Bool {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if headers.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(body)
-        }
-        guard let response = try? await httpClient.execute(request, timeout: .seconds(30)) else { return false }
-        guard (try? await response.body.collect(upTo: 1 << 20)) != nil else { return false }
-        return response.status.code == status
     }
 }

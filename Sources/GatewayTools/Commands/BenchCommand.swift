@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds per phase.")
     var seconds = 10.0
 
-    @Option(help: "Concurrent connections of the load generator.")
+    @Option(help: "Connections of the load generator (wrk), split across the instances.")
     var concurrency = 32
 
     @Option(help: "The workspace limit (calls per minute) for the pacing check.")
@@ -37,7 +37,7 @@ struct BenchCommand: AsyncParsableCommand {
         let info = ProcessInfo.processInfo
         announce(
             "\nmachine: \(info.activeProcessorCount) cores, \(info.physicalMemory >> 30) GiB, "
-                + "\(info.operatingSystemVersionString); load generator in the same process, \(concurrency) connections; "
+                + "\(info.operatingSystemVersionString); load from wrk (its own process, same cores), \(concurrency) connections; "
                 + fleet.summary
         )
         announce("| path | ops/s | P50 ms | P90 ms | P99 ms | errors |")
@@ -45,7 +45,7 @@ struct BenchCommand: AsyncParsableCommand {
         for phase in phases {
             announce(
                 "| \(phase.name) | \(Int(phase.perSecond)) | "
-                    + [0.5, 0.9, 0.99].map { String(format: "%.2f", phase.percentile($0)) }.joined(separator: " | ")
+                    + phase.percentiles.map { String(format: "%.2f", $0) }.joined(separator: " | ")
                     + " | \(phase.errors) |")
         }
         announce(
