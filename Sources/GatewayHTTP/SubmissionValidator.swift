@@ -27,24 +27,35 @@ package enum SubmissionValidator {
         return value
     }
 
-    /// Non-empty, at most 256 characters, no control characters.
+    /// Non-empty, at most 256 bytes of UTF-8 once in Unicode normal form C, no control characters. Normalised so one
+    /// subject typed two ways (a precomposed "é" or an "e" with a combining accent) is one subject; counted in bytes so
+    /// a letter with thousands of combining marks is not "one character".
     package static func subjectId(_ text: String, field: String = "subjectId") throws -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw APIError.invalidField(field, "must not be empty.") }
-        guard trimmed.count <= 256 else { throw APIError.invalidField(field, "must be at most 256 characters.") }
-        guard !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+        let normalized = text.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping
+        guard !normalized.isEmpty else { throw APIError.invalidField(field, "must not be empty.") }
+        guard normalized.utf8.count <= 256 else {
+            throw APIError.invalidField(field, "must be at most 256 bytes of UTF-8.")
+        }
+        guard !containsControlCharacters(normalized) else {
             throw APIError.invalidField(field, "must not contain control characters.")
         }
-        return trimmed
+        return normalized
     }
 
-    /// A plausible address: one `@`, a non-empty local part, a dotted domain, no spaces, at most 254 characters.
+    /// A plausible address in normal form C: one `@`, a non-empty local part, a dotted domain, no spaces or control
+    /// characters, at most 254 bytes of UTF-8.
     package static func email(_ text: String, field: String = "subjectEmail") throws -> String {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        let normalized = text.precomposedStringWithCanonicalMapping
+        let parts = normalized.split(separator: "@", omittingEmptySubsequences: false)
         let valid =
-            text.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !text.contains(where: \.isWhitespace)
+            normalized.utf8.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !normalized.contains(where: \.isWhitespace)
+            && !containsControlCharacters(normalized)
         guard valid else { throw APIError.invalidField(field, "must be a valid email address.") }
-        return text
+        return normalized
+    }
+
+    private static func containsControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) }
     }
 }

@@ -97,6 +97,20 @@ import TestSupport
         ),
         (#"{"regulation":"gdpr","type":"erasure","subjectId":42}"#, "invalid_field"),
         ("[1, 2]", "invalid_field"),
+        // 257 bytes in 129 characters; one letter with 30,000 combining marks; a control character in the email.
+        (
+            #"{"regulation":"gdpr","type":"erasure","subjectId":""# + String(repeating: "é", count: 128) + #"x"}"#,
+            "invalid_field"
+        ),
+        (
+            #"{"regulation":"gdpr","type":"erasure","subjectId":"a"# + String(repeating: "\u{301}", count: 30_000)
+                + #""}"#,
+            "invalid_field"
+        ),
+        (
+            #"{"regulation":"gdpr","type":"erasure","subjectId":"x","subjectEmail":"a\u0007b@example.com"}"#,
+            "invalid_field"
+        ),
     ])
     func badInputIs400WithACodeAndStoresNothing(_ body: String, _ code: String) async throws {
         try await RouterHarness.with { harness, client in
@@ -107,6 +121,24 @@ import TestSupport
             #expect(!error.message.isEmpty)
             #expect(!error.message.contains("not-an-email"))
             #expect(try await harness.store.countByState().values.reduce(0, +) == 0)
+        }
+    }
+
+    /// One subject typed two ways (precomposed, and with a combining accent) is stored once, in normal form C.
+    @Test func subjectsAreStoredInNormalFormC() async throws {
+        try await RouterHarness.with { harness, client in
+            for (subject, email) in [
+                ("jos\u{E9}", "jos\u{E9}@example.com"), ("jose\u{301}", "jose\u{301}@example.com"),
+            ] {
+                let body =
+                    #"{"regulation":"gdpr","type":"erasure","subjectId":"\#(subject)","subjectEmail":"\#(email)"}"#
+                #expect(try await client.submit(body).status == .accepted)
+            }
+            let stored = try await harness.store.list(states: nil, limit: 10)
+            #expect(stored.count == 2)
+            #expect(
+                stored.allSatisfy { $0.subject.customerId.unicodeScalars.map(\.value) == [0x6A, 0x6F, 0x73, 0xE9] })
+            #expect(stored.allSatisfy { $0.subject.email == "jos\u{E9}@example.com" })
         }
     }
 
