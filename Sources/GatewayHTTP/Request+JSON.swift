@@ -1,16 +1,30 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import NIOFoundationCompat
 
 extension Request {
     /// Collects the body (at most `maxSize` bytes, by default the context's upload limit) and decodes it as JSON.
-    /// Failures surface as `NIOTooManyBytesError` (413) or `DecodingError` (400), which ``ErrorMiddleware`` turns
-    /// into API errors.
+    /// Failures surface as `NIOTooManyBytesError` (413), ``APIError`` `invalid_body` (400) or `DecodingError` (400),
+    /// which ``ErrorMiddleware`` turns into API errors.
     func decodeJSON<Value: Decodable>(
         as type: Value.Type, context: GatewayRequestContext, upTo maxSize: Int? = nil
     ) async throws -> Value {
-        let buffer = try await body.collect(upTo: maxSize ?? context.maxUploadSize)
-        return try context.requestDecoder.decode(Value.self, from: buffer)
+        try context.requestDecoder.decode(Value.self, from: try await collectBody(context: context, upTo: maxSize))
+    }
+
+    /// The whole body, at most `maxSize` bytes (`NIOTooManyBytesError` past that, a 413). A body that cannot be read
+    /// to its end (a malformed chunk, an upload cut off mid-body) is the client's mistake: a 400, never a 500.
+    func collectBody(context: GatewayRequestContext, upTo maxSize: Int? = nil) async throws -> ByteBuffer {
+        do {
+            return try await body.collect(upTo: maxSize ?? context.maxUploadSize)
+        } catch let error as NIOTooManyBytesError {
+            throw error
+        } catch {
+            context.logger.info("request body unreadable", metadata: ["error.type": "\(type(of: error))"])
+            throw APIError(
+                .badRequest, code: "invalid_body", message: "The request body could not be read to its end.")
+        }
     }
 }

@@ -31,7 +31,7 @@ package actor GatewayHarness {
     package nonisolated let apiKey = DevEnvironment.randomSecret()
     package nonisolated let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
     private let logger: Logger
-    private var port = 0
+    package private(set) var port = 0
     private let adjust: @Sendable (inout GatewayConfiguration) -> Void
     private var gateway: (services: ServiceGroup, task: Task<Void, any Error>, api: GatewayAPIClient)?
 

@@ -13,12 +13,15 @@ import RequestUseCases
 /// The raw body is verified (allowlisted domain, certificate chain, RSA signature) before it is parsed. Then the
 /// body's `subject_request_id` must equal the path id and its `status_callback_url` must be ours. 202 is answered
 /// only after the update is durable. Every authentication failure is 401 with the reason in the log, not in the
-/// response; a verified body that is not a valid callback is 400.
+/// response; a verified body that is not a valid callback is 400. Only a failed chain or signature check for an
+/// allowed domain counts as a certificate validation failure; everything else anyone could send (unsigned, an
+/// unknown domain, a misaddressed or unreadable body) is counted by reason in `dsr_gateway_callbacks_refused_total`.
 package struct CallbackController: Sendable {
     let verifier: CallbackVerifier
     let recorder: ProcessorReportRecorder
     let publicBaseURL: PublicBaseURL
     let metrics: GatewayMetrics
+    private let refusalLog = LogThrottle(perMinute: 10)
 
     package init(
         verifier: CallbackVerifier, recorder: ProcessorReportRecorder, publicBaseURL: PublicBaseURL,
@@ -43,42 +46,59 @@ package struct CallbackController: Sendable {
     @Sendable func receive(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let pathId = try context.parameters.require("id")
         var logger = context.logger
-        logger[metadataKey: "dsr.id"] = "\(pathId.lowercased())"
-        let body = Array(buffer: try await request.body.collect(upTo: context.maxUploadSize))
+        // Unverified until the signature is checked: a claim, never the field that names a real request.
+        logger[metadataKey: "callback.claimed_id"] =
+            "\(UUID(uuidString: pathId).map { "\($0)".lowercased() } ?? "invalid")"
+        let body: [UInt8]
+        do {
+            body = Array(buffer: try await request.collectBody(context: context))
+        } catch let error as APIError {
+            throw refusal(.unreadableBody, detail: "body unreadable", error: error, logger: logger)
+        }
         do {
             _ = try await verifier.verify(
                 domainHeader: request.headers[HTTPField.Name(OpenDSRHeaders.processorDomain)!],
                 signatureHeader: request.headers[HTTPField.Name(OpenDSRHeaders.signature)!], body: body)
             metrics.certificateValidation(succeeded: true)
         } catch {
+            if let reason = Self.refusal(for: error.code) {
+                throw refusal(reason, detail: error.reason, error: Self.unauthenticated, logger: logger)
+            }
             metrics.certificateValidation(succeeded: false)
-            throw refusal(
-                "callback refused: certificate validation failed", code: error.code.rawValue, reason: error.reason,
-                logger: logger)
+            logger.warning(
+                "callback refused: certificate validation failed",
+                metadata: ["callback.reason": "\(error.code.rawValue)", "callback.detail": "\(error.reason)"])
+            throw Self.unauthenticated
         }
         let callback: CallbackBody
         do {
             callback = try JSONDecoder().decode(CallbackBody.self, from: Data(body))
         } catch {
-            logger.warning("callback refused", metadata: ["callback.reason": "invalid_json"])
-            throw APIError(
-                .badRequest, code: "invalid_callback_body", message: "The callback body is not a valid callback.")
+            throw refusal(
+                .invalidBody, detail: "not a callback",
+                error: APIError(
+                    .badRequest, code: "invalid_callback_body", message: "The callback body is not a valid callback."),
+                logger: logger)
         }
         guard let id = UUID(uuidString: pathId), callback.subjectRequestId.lowercased() == pathId.lowercased() else {
             throw refusal(
-                "callback refused: not addressed to this request", code: "id_mismatch",
-                reason: "subject_request_id differs from the path id", logger: logger)
+                .idMismatch, detail: "subject_request_id differs from the path id", error: Self.unauthenticated,
+                logger: logger)
         }
         guard let expected = publicBaseURL.callbackURL(for: id.uuidString.lowercased()),
             callback.statusCallbackUrl == expected
         else {
             throw refusal(
-                "callback refused: not addressed to this request", code: "foreign_callback_url",
-                reason: "status_callback_url is not ours", logger: logger)
+                .foreignCallbackURL, detail: "status_callback_url is not ours", error: Self.unauthenticated,
+                logger: logger)
         }
+        logger[metadataKey: "callback.claimed_id"] = nil
+        logger[metadataKey: "dsr.id"] = "\(pathId.lowercased())"
         guard let state = RequestState(processorStatus: callback.requestStatus) else {
-            logger.warning("callback refused", metadata: ["callback.reason": "unknown_status"])
-            throw APIError(.badRequest, code: "invalid_callback_body", message: "Unknown request_status.")
+            throw refusal(
+                .invalidBody, detail: "unknown request_status",
+                error: APIError(.badRequest, code: "invalid_callback_body", message: "Unknown request_status."),
+                logger: logger)
         }
         let message: String
         let current: RequestState
@@ -97,8 +117,35 @@ package struct CallbackController: Sendable {
         return response
     }
 
-    private func refusal(_ message: Logger.Message, code: String, reason: String, logger: Logger) -> APIError {
-        logger.warning(message, metadata: ["callback.reason": "\(code)", "callback.detail": "\(reason)"])
-        return APIError(.unauthorized, code: "callback_unauthenticated", message: "Callback validation failed.")
+    /// Every authentication failure looks the same to the caller; the reason is in the log and the metrics.
+    private static let unauthenticated = APIError(
+        .unauthorized, code: "callback_unauthenticated", message: "Callback validation failed.")
+
+    /// A check that could not be made or did not apply (nil: a real chain or signature failure for an allowed domain,
+    /// the only kind counted as a certificate validation failure).
+    private static func refusal(for code: CallbackVerificationError.Code) -> CallbackRefusal? {
+        switch code {
+        case .missingDomainHeader: .missingDomainHeader
+        case .domainNotAllowed: .domainNotAllowed
+        case .missingSignature: .missingSignature
+        case .malformedSignature: .malformedSignature
+        case .certificateUnavailable: .certificateUnavailable
+        case .untrustedChain, .nameMismatch, .expired, .notYetValid, .invalidCertificate, .signatureMismatch: nil
+        }
+    }
+
+    /// Counts the refusal and logs it, at most 10 lines a minute per reason (the next line says how many were held
+    /// back); returns `error` to throw.
+    private func refusal(_ reason: CallbackRefusal, detail: String, error: APIError, logger: Logger) -> APIError {
+        metrics.callbackRefused(reason)
+        if let heldBack = refusalLog.admit(reason.rawValue) {
+            logger.warning(
+                "callback refused",
+                metadata: [
+                    "callback.reason": "\(reason.rawValue)", "callback.detail": "\(detail)",
+                    "callback.held_back": "\(heldBack)",
+                ])
+        }
+        return error
     }
 }

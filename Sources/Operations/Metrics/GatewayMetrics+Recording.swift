@@ -24,9 +24,14 @@ extension GatewayMetrics {
         }
     }
 
-    /// A callback's certificate chain and signature check.
+    /// A callback's certificate chain and signature check, for an allowed domain.
     package func certificateValidation(succeeded: Bool) {
         counter(MetricsCatalogue.certificateValidations, [succeeded ? "success" : "failure"]).increment()
+    }
+
+    /// A callback refused for another reason than a failed check.
+    package func callbackRefused(_ reason: CallbackRefusal) {
+        counter(MetricsCatalogue.callbacksRefused, [reason.rawValue]).increment()
     }
 
     /// A Baton call (`requestType` RER or SAR, `action` initiate or status; anything else as `other`).

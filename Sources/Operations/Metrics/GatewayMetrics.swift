@@ -30,6 +30,9 @@ package final class GatewayMetrics: Sendable {
         for result in ["success", "failure"] {
             counter(MetricsCatalogue.certificateValidations, [result]).increment(by: 0)
         }
+        for reason in CallbackRefusal.allCases {
+            counter(MetricsCatalogue.callbacksRefused, [reason.rawValue]).increment(by: 0)
+        }
         for route in AlertRoute.allCases {
             for outcome in AlertNotificationOutcome.allCases {
                 counter(MetricsCatalogue.alertNotifications, [route.rawValue, outcome.rawValue]).increment(by: 0)

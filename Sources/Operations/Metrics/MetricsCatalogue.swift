@@ -35,6 +35,11 @@ package enum MetricsCatalogue {
     package static let certificateValidations = MetricDefinition(
         name: "dsr_gateway_certificate_validations_total", labels: ["result"],
         help: "Processor callbacks by certificate and signature validation result (success, failure).")
+    package static let callbacksRefused = MetricDefinition(
+        name: "dsr_gateway_callbacks_refused_total", labels: ["reason"],
+        help: "Callbacks refused for anything but a failed certificate or signature check of an allowed domain "
+            + "(unsigned, unknown domain, misaddressed, unreadable): forged or broken traffic, not a certificate problem."
+    )
     package static let certificateExpiry = MetricDefinition(
         name: "dsr_gateway_certificate_expires_in_seconds", labels: ["domain"],
         help: "Seconds until the processor's validated callback certificate expires (divide by 86400 for days).")
@@ -95,7 +100,8 @@ package enum MetricsCatalogue {
 
     package static let all: [MetricDefinition] = [
         requestsSubmitted, requestsCompleted, requestsFailed, retryBudgetSpent, certificateValidations,
-        certificateExpiry, batonCalls, processorDuration, httpRequests, httpDuration, requestsByState, queueDepth,
+        callbacksRefused, certificateExpiry, batonCalls, processorDuration, httpRequests, httpDuration, requestsByState,
+        queueDepth,
         queueOldestAge, deadlineAtRisk, deadlinePassed, deadlineImminent, circuitOpen, processorUsage,
         alertNotifications, alertNotificationsPending, httpInFlight, processCPU, processResidentMemory, processOpenFDs,
         processStartTime,
