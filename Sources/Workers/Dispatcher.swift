@@ -50,29 +50,45 @@ package struct Dispatcher: Service {
         let now = clock.now
         let claimed = try await store.claimDue(
             at: now, leaseUntil: now.addingTimeInterval(configuration.lease), limit: configuration.batchSize)
-        await withTaskGroup(of: Void.self) { group in
+        let held = await withTaskGroup(of: String?.self) { group in
             for request in claimed {
                 group.addTask {
                     do {
-                        try await deliver(request)
+                        return try await deliver(request)
                     } catch {
                         // The lease expires and the request is retried; the processor's duplicate-id answer
                         // then tells us if this attempt had reached it.
                         logger.error(
                             "delivery not recorded",
                             metadata: ["dsr.id": "\(request.subjectRequestId)", "error.type": "\(type(of: error))"])
+                        return nil
                     }
                 }
             }
+            return await group.reduce(into: [String: Int]()) { counts, reason in
+                if let reason { counts[reason, default: 0] += 1 }
+            }
+        }
+        // A backlog held by the workspace limit would otherwise log a line per request per pass.
+        for (reason, count) in held.sorted(by: { $0.key < $1.key }) {
+            logger.info(
+                "deliveries held, not sent",
+                metadata: ["dsr.held": .stringConvertible(count), "dsr.reason": "\(reason)"])
         }
         return claimed.count
     }
 
-    private func deliver(_ request: DSRRequest) async throws {
+    /// Attempts one delivery; returns the reason when nothing was sent (held), for the pass's one line about them.
+    private func deliver(_ request: DSRRequest) async throws -> String? {
         var logger = logger
         logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
-        guard let callbackURL = publicBaseURL.callbackURL(for: request.subjectRequestId) else { return }
+        guard let callbackURL = publicBaseURL.callbackURL(for: request.subjectRequestId) else { return nil }
         let outcome = await client.submit(bodies.body(for: request, callbackURL: callbackURL), logger: logger)
+        if case .held(let reason, let retryAfter) = outcome {
+            // Nothing was sent: the request waits, without spending its budget (degraded mode).
+            try await scheduleRetry(request, reason: "not sent, \(reason)", countsAttempt: false, after: retryAfter)
+            return reason
+        }
         logger.info("delivery attempt", metadata: ["dsr.outcome": "\(outcome.summary)"])
         switch outcome {
         case .success(let response):
@@ -87,9 +103,8 @@ package struct Dispatcher: Service {
             }
         case .rateLimited(let retryAfter):
             try await scheduleRetry(request, reason: outcome.summary, countsAttempt: false, after: retryAfter)
-        case .held(let reason, let retryAfter):
-            // Nothing was sent: the request waits, without spending its budget (degraded mode).
-            try await scheduleRetry(request, reason: "not sent, \(reason)", countsAttempt: false, after: retryAfter)
+        case .held:
+            break  // answered above
         case .unauthorized:
             // Our credentials, not the request: retry without spending its budget, at the slowest pace.
             try await scheduleRetry(
@@ -98,10 +113,11 @@ package struct Dispatcher: Service {
             if request.attempts + 1 >= configuration.retry.maxAttempts {
                 // A timed-out attempt may have reached the processor: ask before giving up on the request.
                 try await adoptExisting(request, logger: logger)
-                return
+                return nil
             }
             try await scheduleRetry(request, reason: outcome.summary, countsAttempt: true, after: nil)
         }
+        return nil
     }
 
     /// The processor already had our id (we crashed after it accepted, or a lease expired mid-call):

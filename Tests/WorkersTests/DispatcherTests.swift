@@ -1,6 +1,7 @@
 import BackgroundWork
 import DSRCore
 import Foundation
+import Logging
 import ProcessorSimulator
 import RequestUseCases
 import Testing
@@ -9,12 +10,33 @@ import Workers
 
 /// The outbox dispatcher's loop stepped on a test clock: what goes out on which pass, and what waits.
 @Suite struct DispatcherTests {
-    static func dispatcher(_ harness: WorkersHarness, retry: RetryPolicy = RetryPolicy()) -> Dispatcher {
+    static func dispatcher(
+        _ harness: WorkersHarness, retry: RetryPolicy = RetryPolicy(), logger: Logger = GatewayHarness.quietLogger
+    ) -> Dispatcher {
         Dispatcher(
             store: harness.store, client: harness.client,
             configuration: DispatcherConfiguration(pollInterval: 1, retry: retry),
-            publicBaseURL: PublicBaseURL("https://gateway.test"), clock: harness.clock.wall,
-            logger: GatewayHarness.quietLogger)
+            publicBaseURL: PublicBaseURL("https://gateway.test"), clock: harness.clock.wall, logger: logger)
+    }
+
+    /// Draining a backlog through a pause must not write a line per request per pass.
+    @Test func heldDeliveriesAreOneLogLinePerPass() async throws {
+        try await WorkersHarness.with { harness in
+            harness.simulator.setFaults(SimulatorFaults(rateLimitStorm: true, rateLimitStormRetryAfter: 120))
+            let logs = CapturedLogs()
+            _ = try await harness.submit("customer-first")
+            try await harness.running(Self.dispatcher(harness, logger: logs.logger(level: .info))) {
+                await harness.clock.sleeping()
+                for index in 0..<20 { _ = try await harness.submit("customer-held-\(index)") }
+                harness.clock.advance(by: .seconds(1))
+                await harness.clock.sleeping()
+            }
+            let lines = logs.all
+            #expect(lines.filter { $0.contains(#""message":"delivery attempt""#) }.count == 1)
+            let held = lines.filter { $0.contains(#""message":"deliveries held, not sent""#) }
+            #expect(held.count == 1)
+            #expect(held.first?.contains(#""dsr.held":20"#) == true)
+        }
     }
 
     @Test func aRequestAcceptedBetweenPassesGoesOutOnTheNextPassAndOnlyOnce() async throws {
