@@ -120,7 +120,8 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
     let metrics = components.sampler.metrics
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: RequestObservationMiddleware(metrics: metrics))
-    router.add(middleware: ErrorMiddleware())
+    let routes = RouteTable()
+    router.add(middleware: ErrorMiddleware(routes: routes))
     let callbacks = CallbackController(
         verifier: CallbackVerifier(
             allowedDomains: configuration.callbacks.allowedDomains, cache: components.certificates),
@@ -149,6 +150,7 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
             atPath: "/dashboard"
         )
         .addRoutes(AlertsController(monitor: components.alerts).endpoints, atPath: "/alerts")
+    routes.fill(from: router)
     return router
 }
 

@@ -10,6 +10,8 @@ package struct APIError: HTTPResponseError, Equatable {
     package var message: String
     /// Seconds after which trying again makes sense (`Retry-After`), for answers that say "not now".
     package var retryAfter: Int?
+    /// The methods the route does answer (`Allow`), with a 405.
+    package var allow: String?
 
     package init(_ status: HTTPResponse.Status, code: String, message: String, retryAfter: Int? = nil) {
         self.status = status
@@ -22,6 +24,7 @@ package struct APIError: HTTPResponseError, Equatable {
         let body = try JSONEncoder().encode(Envelope(error: .init(code: code, message: message)))
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let allow { headers[.allow] = allow }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 

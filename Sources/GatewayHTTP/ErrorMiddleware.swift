@@ -7,7 +7,12 @@ import Persistence
 /// Turns every error into an ``APIError`` answer. Unexpected errors are logged once at `error` with the request id
 /// (Hummingbird itself only logs them at debug) and answered as a generic 500.
 package struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    package init() {}
+    /// The router's routes: a path served with other methods is answered 405 with `Allow`, not 404.
+    let routes: RouteTable?
+
+    package init(routes: RouteTable? = nil) {
+        self.routes = routes
+    }
 
     package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -17,6 +22,13 @@ package struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as HTTPError {
+            if error.status == .notFound, let allowed = routes?.methods(at: request.uri.path), !allowed.isEmpty {
+                var refusal = APIError(
+                    .methodNotAllowed, code: "method_not_allowed",
+                    message: "This route answers \(allowed.joined(separator: ", ")) only.")
+                refusal.allow = allowed.joined(separator: ", ")
+                throw refusal
+            }
             throw Self.apiError(for: error)
         } catch let error as DecodingError {
             throw Self.apiError(for: error)

@@ -6,12 +6,17 @@ import NIOFoundationCompat
 
 extension Request {
     /// Collects the body (at most `maxSize` bytes, by default the context's upload limit) and decodes it as JSON.
-    /// Failures surface as `NIOTooManyBytesError` (413), ``APIError`` `invalid_body` (400) or `DecodingError` (400),
-    /// which ``ErrorMiddleware`` turns into API errors.
+    /// Failures surface as `NIOTooManyBytesError` (413), ``APIError`` `invalid_body` or `duplicate_key` (400), or
+    /// `DecodingError` (400), which ``ErrorMiddleware`` turns into API errors.
     func decodeJSON<Value: Decodable>(
         as type: Value.Type, context: GatewayRequestContext, upTo maxSize: Int? = nil
     ) async throws -> Value {
-        try context.requestDecoder.decode(Value.self, from: try await collectBody(context: context, upTo: maxSize))
+        let body = try await collectBody(context: context, upTo: maxSize)
+        if let key = DuplicateJSONKeys.first(in: body.readableBytesView) {
+            throw APIError(
+                .badRequest, code: "duplicate_key", message: "\(key.prefix(64)): is given more than once.")
+        }
+        return try context.requestDecoder.decode(Value.self, from: body)
     }
 
     /// The whole body, at most `maxSize` bytes (`NIOTooManyBytesError` past that, a 413). A body that cannot be read

@@ -176,6 +176,45 @@ import TestSupport
             #expect(states == ["pending"])
         }
     }
+
+    @Test(arguments: ["limit=abc", "limit=null&limit=null", "limit=5&limit=5", "limit=0", "limit=1001"])
+    func aLimitThatIsNotOneNumberIs400(query: String) async throws {
+        try await RouterHarness.with { _, client in
+            let response = try await client.execute(
+                uri: "/data-subject-requests?\(query)", method: .get,
+                headers: [.authorization: "Bearer \(RouterHarness.readerKey)"])
+            #expect(response.status == .badRequest)
+            #expect(try APIErrorBody(response).code == "invalid_field")
+        }
+    }
+
+    @Test func aKeyGivenTwiceIs400AndStoresNothing() async throws {
+        try await RouterHarness.with { harness, client in
+            let body = #"{"regulation":"gdpr","type":"erasure","subjectId":"a","subject\u0049d":"b"}"#
+            let response = try await client.submit(body)
+            #expect(response.status == .badRequest)
+            #expect(try APIErrorBody(response).code == "duplicate_key")
+            #expect(try await harness.store.countByState().values.reduce(0, +) == 0)
+            // The same key in two different objects is fine.
+            let nested = #"{"regulation":"gdpr","type":"erasure","subjectId":"a","extra":[{"k":1},{"k":2}]}"#
+            #expect(try await client.submit(nested).status != .badRequest)
+        }
+    }
+
+    @Test(arguments: [
+        (HTTPRequest.Method.put, "/data-subject-requests/2f1c8e9a-6b1d-4c3e-9f6a-0d2b7c4e5a1f", "DELETE, GET"),
+        (.head, "/data-subject-requests", "GET, POST"),
+        (.patch, "/health", "GET"),
+    ])
+    func aKnownPathWithAnotherMethodIs405WithAllow(method: HTTPRequest.Method, path: String, allow: String) async throws
+    {
+        try await RouterHarness.with { _, client in
+            let response = try await client.execute(
+                uri: path, method: method, headers: [.authorization: "Bearer \(RouterHarness.writerKey)"])
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == allow)
+        }
+    }
 }
 
 /// The `{"error": {"code", "message"}}` body.

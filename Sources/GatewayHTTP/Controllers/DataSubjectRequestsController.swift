@@ -87,8 +87,10 @@ package struct DataSubjectRequestsController: Sendable {
             }
             return state
         }
-        let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
-        guard (1...1000).contains(limit) else { throw APIError.invalidField("limit", "must be 1 to 1000.") }
+        let limits = request.uri.queryParameters.getAll("limit")
+        guard limits.count <= 1 else { throw APIError.invalidField("limit", "must be given at most once.") }
+        let limit = limits.first.map { Int($0) } ?? 100
+        guard let limit, (1...1000).contains(limit) else { throw APIError.invalidField("limit", "must be 1 to 1000.") }
         let requests = try await store.list(states: states.isEmpty ? nil : Set(states), limit: limit)
         return RequestListView(requests: requests.map { RequestView($0) })
     }
