@@ -4,6 +4,7 @@ import DSRCore
 import Foundation
 import GatewayHTTP
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -50,10 +51,18 @@ package func buildApplication(
         throw error
     }
     let publicBaseURL = components.publicBaseURL
+    let inbound = configuration.inbound
     return Application(
         router: buildRouter(components),
+        server: .http1(
+            configuration: .init(
+                idleTimeout: .milliseconds(Int64(inbound.idleTimeout * 1000)),
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: inbound.maxHeaderBytes, maxHeaderListSize: inbound.maxHeaderBytes,
+                    maxHeaderFieldCount: 100))),
         configuration: .init(
-            address: .hostname(configuration.host, port: configuration.port), serverName: "dsr-gateway"),
+            address: .hostname(configuration.host, port: configuration.port), serverName: "dsr-gateway",
+            availableConnectionsDelegate: MaximumAvailableConnections(inbound.maxConnections)),
         services: [
             ShutdownAction { try await httpClient.shutdown() },
             ShutdownAction { try await store.close() },
@@ -126,7 +135,7 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
         verifier: CallbackVerifier(
             allowedDomains: configuration.callbacks.allowedDomains, cache: components.certificates),
         recorder: ProcessorReportRecorder(store: store, clock: clock), publicBaseURL: components.publicBaseURL,
-        metrics: metrics)
+        metrics: metrics, callbacksPerSecondPerAddress: configuration.inbound.callbacksPerSecondPerAddress)
     router.addRoutes(callbacks.endpoints, atPath: "/data-subject-requests")
     let health = HealthChecks(
         store: store, client: client, certificates: components.certificates,
@@ -141,7 +150,11 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
     let requests = DataSubjectRequestsController(
         intake: intake, canceller: RequestCanceller(store: store, client: client, clock: clock), store: store)
     router.group()
-        .add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
+        .add(
+            middleware: APIKeyMiddleware(
+                keys: configuration.apiKeys, requestsPerSecond: configuration.inbound.requestsPerSecondPerKey,
+                metrics: metrics)
+        )
         .addRoutes(requests.endpoints, atPath: "/data-subject-requests")
         .addRoutes(BatonController(intake: intake, store: store, metrics: metrics).endpoints, atPath: "/baton")
         .addRoutes(EventsController(client: components.events).endpoints, atPath: "/events")

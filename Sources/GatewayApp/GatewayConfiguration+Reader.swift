@@ -31,6 +31,7 @@ extension GatewayConfiguration {
         let (http, top, store) = (section("http"), section(""), section("store"))
         let host = http.string("host", default: "127.0.0.1", "listen address")
         let port = http.int("port", default: 8080, in: 0...65535, "listen port (0: any free port)")
+        let inbound = InboundLimits.read(http)
         let publicBaseURL = top.optionalString(
             "public_base_url", shown: "the listen address",
             "externally reachable base URL; callbacks go to `{public_base_url}/data-subject-requests/{id}/callback`")
@@ -87,6 +88,7 @@ extension GatewayConfiguration {
         configuration.cloudWatchEMF = cloudWatchEMF
         configuration.resultsObjectStore = objectStore
         configuration.healthCheckTimeout = healthCheckTimeout
+        configuration.inbound = inbound
         return (configuration, sections)
     }
 

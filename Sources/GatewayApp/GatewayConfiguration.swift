@@ -39,6 +39,8 @@ package struct GatewayConfiguration: Sendable {
     package var alerts = AlertsConfiguration()
     /// The bound on each `GET /health` check, in seconds: a check slower than this fails.
     package var healthCheckTimeout: TimeInterval = 2
+    /// Connections, headers, idle time and request rates accepted from the network.
+    package var inbound = InboundLimits()
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil, store: StoreLocation,

@@ -36,6 +36,13 @@ package struct APIError: HTTPResponseError, Equatable {
         var error: Detail
     }
 
+    /// An inbound rate limit: 429 with the seconds until a request would be let through.
+    package static func rateLimited(retryAfter seconds: Double) -> APIError {
+        APIError(
+            .tooManyRequests, code: "rate_limited", message: "Too many requests; try again after Retry-After seconds.",
+            retryAfter: max(1, Int(seconds.rounded(.up))))
+    }
+
     package static let unauthorized = APIError(
         .unauthorized, code: "unauthorized", message: "A valid API key is required (Authorization: Bearer <key>).")
 

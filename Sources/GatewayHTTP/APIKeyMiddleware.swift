@@ -3,16 +3,22 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Operations
 
 /// Authenticates `Authorization: Bearer <key>` — or HTTP Basic with the key as password, so a browser can open the
 /// dashboard — against the configured keys' SHA-256 hashes, comparing in constant time. A missing or wrong key is
-/// answered 401 (with a `WWW-Authenticate` challenge) and leaves nothing in the store.
+/// answered 401 (with a `WWW-Authenticate` challenge) and leaves nothing in the store. Each key has a rate
+/// (`http.rate_limit_per_key`): past it, 429 with `Retry-After`, so one busy client cannot starve the others.
 package struct APIKeyMiddleware: RouterMiddleware {
     package typealias Context = GatewayRequestContext
     private let keys: [APIKey]
+    private let rates: TokenBuckets
+    private let metrics: GatewayMetrics
 
-    package init(keys: [APIKey]) {
+    package init(keys: [APIKey], requestsPerSecond: Double, metrics: GatewayMetrics) {
         self.keys = keys
+        self.rates = TokenBuckets(perSecond: requestsPerSecond, burst: 2 * requestsPerSecond)
+        self.metrics = metrics
     }
 
     package func handle(
@@ -27,6 +33,10 @@ package struct APIKeyMiddleware: RouterMiddleware {
             matched = key
         }
         guard let matched else { return try Self.challenge(request, context) }
+        if let wait = rates.take(matched.name) {
+            metrics.rateLimited("api_key")
+            throw APIError.rateLimited(retryAfter: wait)
+        }
         var context = context
         context.apiKey = matched
         context.logger[metadataKey: "api_key"] = "\(matched.name)"

@@ -7,10 +7,13 @@ package struct GatewayRequestContext: RequestContext {
     package var coreContext: CoreRequestContextStorage
     /// Set by ``APIKeyMiddleware`` once the bearer token matched a configured key.
     package var apiKey: APIKey?
+    /// The peer's IP address (the connection's, not a forwarded one).
+    package let clientAddress: String
 
     package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         apiKey = nil
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Request bodies larger than this are refused with 413 (the API takes small JSON documents; only `POST /events`

@@ -5,6 +5,7 @@ import GatewayHTTP
 import Hummingbird
 import HummingbirdTesting
 import OpenDSR
+import Operations
 import ProcessorSimulator
 import TestSupport
 
@@ -45,10 +46,11 @@ struct EventsRouterHarness {
         router.add(middleware: ErrorMiddleware())
         router.group()
             .add(
-                middleware: APIKeyMiddleware(keys: [
-                    APIKey(name: "events", sha256Hex: APIKey.hash(secret: eventsKey), scopes: [.events])!,
-                    APIKey(name: "reader", sha256Hex: APIKey.hash(secret: readerKey), scopes: [.read])!,
-                ])
+                middleware: APIKeyMiddleware(
+                    keys: [
+                        APIKey(name: "events", sha256Hex: APIKey.hash(secret: eventsKey), scopes: [.events])!,
+                        APIKey(name: "reader", sha256Hex: APIKey.hash(secret: readerKey), scopes: [.read])!,
+                    ], requestsPerSecond: InboundLimits().requestsPerSecondPerKey, metrics: GatewayMetrics())
             )
             .addRoutes(EventsController(client: client).endpoints, atPath: "/events")
         let app = Application(router: router, logger: GatewayHarness.quietLogger)

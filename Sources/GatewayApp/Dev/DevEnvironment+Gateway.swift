@@ -1,5 +1,6 @@
 import DSRCore
 import Foundation
+import GatewayHTTP
 import Logging
 import Persistence
 import ProcessorSimulator
@@ -23,8 +24,9 @@ extension DevEnvironment {
     /// Like ``withGateway(simulator:clock:directory:secret:pollInterval:logger:_:)`` with `instances` gateways in
     /// this process sharing `store` (the directory's SQLite file when nil); `body` gets their ports.
     package static func withGateways<T: Sendable>(
-        instances: Int = 1, store: StoreLocation? = nil, simulator: ProcessorSimulator, clock: any WallClock,
-        directory: URL, secret: String, pollInterval: TimeInterval, logger: Logger, _ body: ([Int]) async throws -> T
+        instances: Int = 1, store: StoreLocation? = nil, inbound: InboundLimits = InboundLimits(),
+        simulator: ProcessorSimulator, clock: any WallClock, directory: URL, secret: String,
+        pollInterval: TimeInterval, logger: Logger, _ body: ([Int]) async throws -> T
     ) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             let simulatorServices = ServiceGroup(services: [simulator], gracefulShutdownSignals: [], logger: logger)
@@ -33,6 +35,7 @@ extension DevEnvironment {
                 simulator: simulator, simulatorURL: try await simulator.waitUntilListening(), dataDirectory: directory,
                 port: 0, apiKeySecret: secret, pollInterval: pollInterval)
             if let store { configuration.store = store }
+            configuration.inbound = inbound
             var services: [ServiceGroup] = []
             var ports: [Int] = []
             for _ in 0..<max(1, instances) {

@@ -21,16 +21,19 @@ package struct CallbackController: Sendable {
     let recorder: ProcessorReportRecorder
     let publicBaseURL: PublicBaseURL
     let metrics: GatewayMetrics
+    /// Callbacks a second per sender address: a flood from one address is answered 429 before any work.
+    let senders: TokenBuckets
     private let refusalLog = LogThrottle(perMinute: 10)
 
     package init(
         verifier: CallbackVerifier, recorder: ProcessorReportRecorder, publicBaseURL: PublicBaseURL,
-        metrics: GatewayMetrics
+        metrics: GatewayMetrics, callbacksPerSecondPerAddress: Double
     ) {
         self.verifier = verifier
         self.recorder = recorder
         self.publicBaseURL = publicBaseURL
         self.metrics = metrics
+        self.senders = TokenBuckets(perSecond: callbacksPerSecondPerAddress, burst: 2 * callbacksPerSecondPerAddress)
     }
 
     package var endpoints: RouteCollection<GatewayRequestContext> {
@@ -44,6 +47,10 @@ package struct CallbackController: Sendable {
     }
 
     @Sendable func receive(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        if let wait = senders.take(context.clientAddress) {
+            metrics.rateLimited("callback_sender")
+            throw APIError.rateLimited(retryAfter: wait)
+        }
         let pathId = try context.parameters.require("id")
         var logger = context.logger
         // Unverified until the signature is checked: a claim, never the field that names a real request.

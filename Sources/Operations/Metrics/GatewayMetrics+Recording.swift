@@ -29,6 +29,11 @@ extension GatewayMetrics {
         counter(MetricsCatalogue.certificateValidations, [succeeded ? "success" : "failure"]).increment()
     }
 
+    /// A request refused by an inbound rate limit (`api_key` or `callback_sender`).
+    package func rateLimited(_ limit: String) {
+        counter(MetricsCatalogue.rateLimited, [limit]).increment()
+    }
+
     /// A callback refused for another reason than a failed check.
     package func callbackRefused(_ reason: CallbackRefusal) {
         counter(MetricsCatalogue.callbacksRefused, [reason.rawValue]).increment()

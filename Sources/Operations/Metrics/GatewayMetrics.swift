@@ -33,6 +33,9 @@ package final class GatewayMetrics: Sendable {
         for reason in CallbackRefusal.allCases {
             counter(MetricsCatalogue.callbacksRefused, [reason.rawValue]).increment(by: 0)
         }
+        for limit in ["api_key", "callback_sender"] {
+            counter(MetricsCatalogue.rateLimited, [limit]).increment(by: 0)
+        }
         for route in AlertRoute.allCases {
             for outcome in AlertNotificationOutcome.allCases {
                 counter(MetricsCatalogue.alertNotifications, [route.rawValue, outcome.rawValue]).increment(by: 0)

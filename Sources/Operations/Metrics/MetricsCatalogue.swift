@@ -40,6 +40,9 @@ package enum MetricsCatalogue {
         help: "Callbacks refused for anything but a failed certificate or signature check of an allowed domain "
             + "(unsigned, unknown domain, misaddressed, unreadable): forged or broken traffic, not a certificate problem."
     )
+    package static let rateLimited = MetricDefinition(
+        name: "dsr_gateway_http_rate_limited_total", labels: ["limit"],
+        help: "Requests answered 429 by an inbound rate limit (api_key: per API key; callback_sender: per address).")
     package static let certificateExpiry = MetricDefinition(
         name: "dsr_gateway_certificate_expires_in_seconds", labels: ["domain"],
         help: "Seconds until the processor's validated callback certificate expires (divide by 86400 for days).")
@@ -100,7 +103,8 @@ package enum MetricsCatalogue {
 
     package static let all: [MetricDefinition] = [
         requestsSubmitted, requestsCompleted, requestsFailed, retryBudgetSpent, certificateValidations,
-        callbacksRefused, certificateExpiry, batonCalls, processorDuration, httpRequests, httpDuration, requestsByState,
+        callbacksRefused, rateLimited, certificateExpiry, batonCalls, processorDuration, httpRequests, httpDuration,
+        requestsByState,
         queueDepth,
         queueOldestAge, deadlineAtRisk, deadlinePassed, deadlineImminent, circuitOpen, processorUsage,
         alertNotifications, alertNotificationsPending, httpInFlight, processCPU, processResidentMemory, processOpenFDs,
