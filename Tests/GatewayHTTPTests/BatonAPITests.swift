@@ -97,7 +97,7 @@ import TestSupport
             let access = try await harness.seed(state: .pending)
             let response = try await client.baton(
                 #"{"requestType":"RER","action":"status","initiationReference":"\#(access.subjectRequestId)"}"#)
-            #expect(response.status == .badRequest)
+            #expect(response.status == .conflict)
             #expect(try APIErrorBody(response).code == "wrong_request_type")
         }
     }

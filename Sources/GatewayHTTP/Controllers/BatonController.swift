@@ -68,7 +68,7 @@ package struct BatonController: Sendable {
         guard let stored = try await store.request(id: id) else { throw APIError.notFound("Initiation reference") }
         guard requestType.matches(stored.type) else {
             throw APIError(
-                .badRequest, code: "wrong_request_type",
+                .conflict, code: "wrong_request_type",
                 message:
                     "This initiationReference belongs to a \(stored.type.rawValue) request, not \(requestType.rawValue)."
             )
