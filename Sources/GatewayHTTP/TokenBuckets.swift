@@ -14,9 +14,10 @@ package final class TokenBuckets: Sendable {
     private let maxKeys: Int
     private let buckets = Mutex<[String: Bucket]>([:])
 
+    /// `burst` is at least one request, whatever the rate.
     package init(perSecond: Double, burst: Double, maxKeys: Int = 10_000) {
         self.perSecond = perSecond
-        self.burst = burst
+        self.burst = max(1, burst)
         self.maxKeys = maxKeys
     }
 

@@ -5,8 +5,18 @@ import Operations
 /// step looks like a healthy gateway; a breaching step breaches one default rule.
 package struct AlertWorkload: Sendable {
     package var ok = 0.0, errors = 0.0, validated = 0.0, refused = 0.0, failed = 0.0, submitted = 0.0
-    package var fast = 0.0, slow = 0.0
-    package var expiresIn = 90.0 * 86_400, imminent = 0.0, oldestQueued = 0.0
+    package var fast = 0.0, slow = 0.0, processorFast = 0.0, processorSlow = 0.0
+    package var expiresIn = 90.0 * 86_400, imminent = 0.0, oldestQueued = 0.0, circuitOpen = 0.0
+    /// 5xx answers of the health checks (which are not the API: no rule may count them) and of Baton.
+    package var healthErrors = 0.0, batonErrors = 0.0
+
+    /// Rules that a breach of the key necessarily breaches too: they measure the same thing more strictly.
+    package static let implied: [String: Set<String>] = [
+        // Fewer than 95 % successes is more than 1 % failures.
+        "CertValidationSuccessLow": ["CertValidationFailures"],
+        // Three failures a step against one submission is far over 5 % failed.
+        "UpstreamFailures": ["FailureRate"],
+    ]
 
     package init() {}
 
@@ -15,14 +25,21 @@ package struct AlertWorkload: Sendable {
         ok += 100
         errors += rule == "HighErrorRate" ? 20 : 0
         validated += 50
-        refused += rule == "CertValidationFailures" ? 5 : 0
-        failed += rule == "UpstreamFailures" ? 3 : 0
+        // 2 in 52 is over 1 % failed but not under 95 % passed; 5 in 55 is both.
+        refused += rule == "CertValidationFailures" ? 2 : rule == "CertValidationSuccessLow" ? 5 : 0
+        // A quarter of a failure a step: 25 % of submissions over the hour, but never 10 in 15 minutes.
+        failed += rule == "UpstreamFailures" ? 3 : rule == "FailureRate" ? 0.25 : 0
         submitted += rule == "HighVolume" ? 20 : 1
         fast += rule == "HighLatency" ? 5 : 100
         slow += rule == "HighLatency" ? 95 : 0
+        processorFast += rule == "UpstreamLatency" ? 1 : 20
+        processorSlow += rule == "UpstreamLatency" ? 19 : 0
+        healthErrors += 50
+        batonErrors += rule == "BatonFailures" ? 1 : 0
         expiresIn = rule == "CertExpiry" ? 20 * 86_400 : 90 * 86_400
         imminent = rule == "DeadlineApproaching" ? 1 : 0
         oldestQueued = rule == "DispatcherStalled" ? 900 : 5
+        circuitOpen = rule == "ProcessorUnreachable" ? 1 : 0
     }
 
     /// A change made on top of a normal step.
@@ -47,6 +64,14 @@ package struct AlertWorkload: Sendable {
         case "CertExpiry": return [{ $0.expiresIn = 20 * 86_400 }, quiet]
         case "DeadlineApproaching": return [{ $0.imminent = 1 }, { $0.imminent = 1 }, quiet]
         case "DispatcherStalled": return [{ $0.oldestQueued = 900 }, quiet]
+        case "CertValidationSuccessLow": return [{ $0.refused += 100 }, { $0.validated += 5000 }]
+        case "FailureRate": return [{ $0.failed += 9 }, { $0.submitted += 200 }]
+        case "UpstreamLatency": return [{ $0.processorSlow += 200 }, { $0.processorFast += 20_000 }]
+        case "ProcessorUnreachable": return [{ $0.circuitOpen = 1 }, quiet]
+        // 2 errors, then 1 more 4 minutes later: 3 in the 5-minute window for 30 s.
+        case "BatonFailures":
+            return [{ $0.batonErrors += 2 }] + Array(repeating: quiet, count: 7) + [{ $0.batonErrors += 1 }]
+                + [quiet, quiet]
         default: return []
         }
     }
@@ -56,6 +81,8 @@ package struct AlertWorkload: Sendable {
             """
             dsr_gateway_http_requests_total{method="GET",route="/x",status_class="2xx"} \(ok)
             dsr_gateway_http_requests_total{method="GET",route="/x",status_class="5xx"} \(errors)
+            dsr_gateway_http_requests_total{method="GET",route="/health",status_class="5xx"} \(healthErrors)
+            dsr_gateway_http_requests_total{method="POST",route="/baton",status_class="5xx"} \(batonErrors)
             dsr_gateway_certificate_validations_total{result="success"} \(validated)
             dsr_gateway_certificate_validations_total{result="failure"} \(refused)
             dsr_gateway_requests_failed_total{type="erasure",regulation="gdpr"} \(failed)
@@ -66,6 +93,10 @@ package struct AlertWorkload: Sendable {
             dsr_gateway_certificate_expires_in_seconds{domain="opendsr.mparticle.com"} \(expiresIn)
             dsr_gateway_requests_deadline_imminent \(imminent)
             dsr_gateway_queue_oldest_age_seconds \(oldestQueued)
+            dsr_gateway_processor_circuit_open \(circuitOpen)
+            dsr_gateway_processor_request_duration_seconds_bucket{operation="submit",outcome="success",le="1.0"} \(processorFast)
+            dsr_gateway_processor_request_duration_seconds_bucket{operation="submit",outcome="success",le="10.0"} \(processorFast + processorSlow)
+            dsr_gateway_processor_request_duration_seconds_bucket{operation="submit",outcome="success",le="+Inf"} \(processorFast + processorSlow)
             """)
     }
 }

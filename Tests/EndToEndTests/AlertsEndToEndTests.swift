@@ -36,7 +36,7 @@ import TestSupport
 
     static func stallFireAndRestart(_ harness: GatewayHarness, _ receiver: AlertReceiver) async throws {
         let api = try await harness.api
-        #expect(try await Self.alerts(api).count == 8)
+        #expect(try await Self.alerts(api).count == 13)
         // Every processor call answered 429 with a long Retry-After: the request stays queued.
         harness.simulator.setFaults(SimulatorFaults(rateLimitStorm: true, rateLimitStormRetryAfter: 3000))
         let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: Self.subject)

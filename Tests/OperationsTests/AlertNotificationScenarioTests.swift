@@ -15,9 +15,11 @@ import TestSupport
         var workload = AlertWorkload()
         let setup: AlertNotifierHarness
 
-        init(_ setup: AlertNotifierHarness, stored: [AlertState] = []) {
+        /// Evaluates `rules` only: the scenario follows one rule's notifications (a breach of one rule can be a
+        /// breach of another that measures the same thing more strictly).
+        init(_ setup: AlertNotifierHarness, rules: [AlertRule], stored: [AlertState] = []) {
             self.setup = setup
-            monitor = AlertMonitor(rules: DefaultAlertRules.rules, stored: stored, start: setup.clock.now)
+            monitor = AlertMonitor(rules: rules, stored: stored, start: setup.clock.now)
             evaluation = AlertEvaluation(
                 monitor: monitor, store: setup.store, notifier: setup.notifier, interval: 30,
                 logger: GatewayHarness.quietLogger)
@@ -51,7 +53,7 @@ import TestSupport
         let rule = try #require(DefaultAlertRules.rules.first { $0.name == name })
         let arrival = Self.arrival(rule.route)
         try await AlertNotifierHarness.with { setup, receiver in
-            var gateway = Gateway(setup)
+            var gateway = Gateway(setup, rules: [rule])
             // Normal traffic straight into the evaluator until the rule's window (and baseline: a day for the volume
             // rule) has history, and 20 minutes more (nothing can fire on it: checked). Yielding, so the other
             // tests running meanwhile on two cores are not starved.
@@ -91,7 +93,7 @@ import TestSupport
             // A restart while it fires (graceful, so the lease is let go; counters start from zero): the breach goes
             // on and nothing more is sent.
             await gateway.evaluation.releaseLease()
-            gateway = Gateway(setup, stored: try await setup.store.alertStates())
+            gateway = Gateway(setup, rules: [rule], stored: try await setup.store.alertStates())
             for _ in 0..<60 { try await gateway.round(breaching: name) }
             #expect(gateway.phase(name) == .firing)
             #expect(try await setup.deliverDue() == 0)

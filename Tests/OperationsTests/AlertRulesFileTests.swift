@@ -7,9 +7,19 @@ import Testing
     @Test func theDefaultsAreTheGuidesAlertsAndOurs() throws {
         let rules = try AlertRulesFile.parse(DefaultAlertRules.yaml)
         let byName = Dictionary(uniqueKeysWithValues: rules.map { ($0.name, $0) })
-        #expect(rules.count == 8)
+        #expect(rules.count == 13)
         let errors = try #require(byName["HighErrorRate"])
         #expect(errors.kind == .ratio && errors.match == ["status_class": "5xx"] && errors.window == 300)
+        #expect(
+            errors.exclude["route"]?.contains("/health") == true
+                && errors.exclude["route"]?.contains("/metrics") == true)
+        #expect(byName["FailureRate"]?.over == "dsr_gateway_requests_submitted_total")
+        #expect(byName["FailureRate"]?.window == 3600 && byName["FailureRate"]?.threshold == 0.05)
+        #expect(
+            byName["CertValidationSuccessLow"]?.below == true && byName["CertValidationSuccessLow"]?.threshold == 0.95)
+        #expect(byName["UpstreamLatency"]?.quantile == 0.95 && byName["UpstreamLatency"]?.threshold == 5)
+        #expect(byName["ProcessorUnreachable"]?.metric == "dsr_gateway_processor_circuit_open")
+        #expect(byName["BatonFailures"]?.match == ["route": "/baton", "status_class": "5xx"])
         #expect(
             errors.threshold == 0.05 && !errors.below && errors.severity == .critical && errors.route == .pagerDuty)
         #expect(byName["CertValidationFailures"]?.route == .pagerDutySecurity)

@@ -11,7 +11,24 @@ import Testing
         }
         #expect(
             try expression("HighErrorRate")
-                == #"sum(increase(dsr_gateway_http_requests_total{status_class="5xx"}[5m])) / sum(increase(dsr_gateway_http_requests_total[5m])) > 0.05"#
+                == #"sum(increase(dsr_gateway_http_requests_total{status_class="5xx",route!~"/health|/health/live|/health/ready|/metrics|/dashboard"}[5m])) / sum(increase(dsr_gateway_http_requests_total{route!~"/health|/health/live|/health/ready|/metrics|/dashboard"}[5m])) > 0.05"#
+        )
+        #expect(
+            try expression("FailureRate")
+                == "sum(increase(dsr_gateway_requests_failed_total[1h])) / sum(increase(dsr_gateway_requests_submitted_total[1h])) > 0.05"
+        )
+        #expect(
+            try expression("CertValidationSuccessLow")
+                == #"sum(increase(dsr_gateway_certificate_validations_total{result="success"}[15m])) / sum(increase(dsr_gateway_certificate_validations_total[15m])) < 0.95"#
+        )
+        #expect(
+            try expression("BatonFailures")
+                == #"sum(increase(dsr_gateway_http_requests_total{route="/baton",status_class="5xx"}[5m])) > 2"#
+        )
+        #expect(try expression("ProcessorUnreachable") == "max(dsr_gateway_processor_circuit_open) > 0")
+        #expect(
+            try expression("UpstreamLatency")
+                == #"histogram_quantile(0.95, sum by (le) (rate(dsr_gateway_processor_request_duration_seconds_bucket{operation!~"download"}[5m]))) > 5"#
         )
         #expect(
             try expression("CertValidationFailures")

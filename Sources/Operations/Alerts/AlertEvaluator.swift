@@ -46,6 +46,7 @@ package struct AlertEvaluator: Sendable {
         var retention: [String: TimeInterval] = [:]
         for rule in rules {
             retention[rule.metric] = max(retention[rule.metric] ?? 0, rule.window + (rule.baseline ?? 0))
+            if let over = rule.over { retention[over] = max(retention[over] ?? 0, rule.window) }
         }
         histories = retention.mapValues { MetricsHistory(retention: $0) }
     }
@@ -66,7 +67,7 @@ package struct AlertEvaluator: Sendable {
         var transitions: [AlertTransition] = []
         for rule in rules {
             guard let history = histories[rule.metric] else { continue }
-            let value = Self.value(of: rule, in: history, at: now)
+            let value = Self.value(of: rule, in: histories, at: now)
             var state = states[rule.name]!
             state.value = value
             // A rule decides only once its whole window (and baseline) is behind it: just (re)started, counters
@@ -106,17 +107,20 @@ package struct AlertEvaluator: Sendable {
     }
 
     /// The rule's value at `now`, or nil when the metrics give nothing to compute from.
-    static func value(of rule: AlertRule, in history: MetricsHistory, at now: Date) -> Double? {
+    static func value(of rule: AlertRule, in histories: [String: MetricsHistory], at now: Date) -> Double? {
+        guard let history = histories[rule.metric] else { return nil }
         let start = now.addingTimeInterval(-rule.window)
+        let exclude = rule.exclude
         switch rule.kind {
         case .ratio:
-            let total = history.increase(rule.metric, [:], from: start, to: now)
+            let denominator = histories[rule.over ?? rule.metric] ?? history
+            let total = denominator.increase(rule.over ?? rule.metric, [:], excluding: exclude, from: start, to: now)
             guard total > 0 else { return nil }
-            return history.increase(rule.metric, rule.match, from: start, to: now) / total
+            return history.increase(rule.metric, rule.match, excluding: exclude, from: start, to: now) / total
         case .count:
-            return history.increase(rule.metric, rule.match, from: start, to: now)
+            return history.increase(rule.metric, rule.match, excluding: exclude, from: start, to: now)
         case .percentile:
-            let buckets = history.latest?.matching(rule.metric + "_bucket", rule.match) ?? []
+            let buckets = history.latest?.matching(rule.metric + "_bucket", rule.match, excluding: exclude) ?? []
             return MetricsText.quantile(
                 rule.quantile ?? 0.5,
                 buckets: buckets.map { bucket in
@@ -126,12 +130,14 @@ package struct AlertEvaluator: Sendable {
                     )
                 })
         case .gauge:
-            let values = history.latest?.matching(rule.metric, rule.match).map(\.value) ?? []
+            let values = history.latest?.matching(rule.metric, rule.match, excluding: exclude).map(\.value) ?? []
             return rule.below ? values.min() : values.max()
         case .baselineRatio:
             let baseline = rule.baseline ?? rule.window
-            let recent = history.increase(rule.metric, rule.match, from: start, to: now) / rule.window
-            let before = history.increase(rule.metric, rule.match, from: start.addingTimeInterval(-baseline), to: start)
+            let recent =
+                history.increase(rule.metric, rule.match, excluding: exclude, from: start, to: now) / rule.window
+            let before = history.increase(
+                rule.metric, rule.match, excluding: exclude, from: start.addingTimeInterval(-baseline), to: start)
             guard before > 0 else { return nil }
             return recent / (before / baseline)
         }

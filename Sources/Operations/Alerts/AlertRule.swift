@@ -4,7 +4,7 @@ import Foundation
 package struct AlertRule: Sendable, Equatable {
     /// How the rule's value is computed from the metrics.
     package enum Kind: String, Sendable, CaseIterable {
-        /// increase(metric{match}) / increase(metric) over the window (5xx share, validation failure share).
+        /// increase(metric{match}) / increase(over or metric) over the window (5xx share, failed over submitted).
         case ratio
         /// increase(metric{match}) over the window (failures in 15 minutes).
         case count
@@ -25,6 +25,12 @@ package struct AlertRule: Sendable, Equatable {
     package var metric: String
     /// Label values a sample must have (the numerator, for ratios).
     package var match: [String: String]
+    /// Label values that leave a sample out, of the numerator and the denominator alike (the health checks and the
+    /// scrapes are not the API).
+    package var exclude: [String: [String]] = [:]
+    /// For `ratio`: the denominator's metric, when it is another counter (failed requests over submitted ones);
+    /// nil: the rule's own metric without `match`.
+    package var over: String? = nil
     package var window: TimeInterval
     /// The comparison: fires when the value is above the threshold, or below it when `below` is true.
     package var threshold: Double

@@ -19,7 +19,7 @@ package struct AlertRulesError: Error, Equatable, CustomStringConvertible {
 package enum AlertRulesFile {
     static let keys: Set<String> = [
         "name", "kind", "metric", "match", "window", "above", "below", "for", "severity", "route", "runbook",
-        "quantile", "baseline", "summary",
+        "quantile", "baseline", "summary", "exclude", "over",
     ]
 
     package static func parse(_ yaml: String) throws(AlertRulesError) -> [AlertRule] {
@@ -78,7 +78,29 @@ package enum AlertRulesFile {
                 match[key] = value
             }
         }
+        var exclude: [String: [String]] = [:]
+        if let node = fields["exclude"] {
+            let problem = AlertRulesError(line: line(node), reason: "exclude must map label names to lists of values")
+            guard let pairs = node.mapping else { throw problem }
+            for (key, values) in pairs {
+                guard let key = key.string, let list = values.sequence?.compactMap(\.string),
+                    list.count == values.sequence?.count, !list.isEmpty
+                else { throw problem }
+                exclude[key] = list
+            }
+        }
         try checkAgainstCatalogue(metric, kind: kind, match: match, fields)
+        try checkAgainstCatalogue(metric, labels: Set(exclude.keys), fields, key: "exclude")
+        var over: String?
+        if fields["over"] != nil {
+            guard kind == .ratio else {
+                throw AlertRulesError(line: line(fields["over"]!), reason: "`over` is for ratio rules only")
+            }
+            let denominator = try text(fields, "over", at)
+            try checkAgainstCatalogue(denominator, kind: .ratio, match: [:], fields, key: "over")
+            try checkAgainstCatalogue(denominator, labels: Set(exclude.keys), fields, key: "exclude")
+            over = denominator
+        }
         let above = try number(fields, "above", at, required: false)
         let below = try number(fields, "below", at, required: false)
         guard (above == nil) != (below == nil) else {
@@ -89,7 +111,7 @@ package enum AlertRulesFile {
         if let quantile, !(0 < quantile && quantile < 1) {
             throw AlertRulesError(line: line(fields["quantile"]!), reason: "quantile must be between 0 and 1")
         }
-        return AlertRule(
+        var rule = AlertRule(
             name: name, kind: kind, metric: metric, match: match, window: window, threshold: above ?? below!,
             below: below != nil, holdFor: try duration(fields, "for", at, required: true)!,
             severity: try choice(fields, "severity", at, AlertRule.Severity.self),
@@ -97,6 +119,9 @@ package enum AlertRulesFile {
             runbook: try text(fields, "runbook", at), quantile: quantile,
             baseline: try duration(fields, "baseline", at, required: kind == .baselineRatio),
             summary: try text(fields, "summary", at))
+        rule.exclude = exclude
+        rule.over = over
+        return rule
     }
 
     private static func text(_ fields: Node.Mapping, _ key: String, _ at: Int) throws(AlertRulesError) -> String {
@@ -151,19 +176,15 @@ package enum AlertRulesFile {
     /// A rule on a metric the gateway does not export, on a label that metric lacks, or of a kind that cannot read
     /// that metric would parse and then never fire: refused here instead.
     private static func checkAgainstCatalogue(
-        _ metric: String, kind: AlertRule.Kind, match: [String: String], _ fields: Node.Mapping
+        _ metric: String, kind: AlertRule.Kind, match: [String: String], _ fields: Node.Mapping,
+        key: String = "metric"
     ) throws(AlertRulesError) {
-        let at = line(fields["metric"]!)
+        let at = line(fields[key]!)
         guard let definition = MetricsCatalogue.all.first(where: { $0.name == metric }) else {
             throw AlertRulesError(
                 line: at, reason: "metric \(metric) is not exported by the gateway, so the rule could never fire")
         }
-        if let label = match.keys.sorted().first(where: { !definition.labels.contains($0) }) {
-            let labels = definition.labels.isEmpty ? "none" : definition.labels.joined(separator: ", ")
-            throw AlertRulesError(
-                line: line(fields["match"]!),
-                reason: "\(metric) has no label `\(label)` (its labels: \(labels)), so the rule could never fire")
-        }
+        try checkAgainstCatalogue(metric, labels: Set(match.keys), fields, key: "match")
         let fits: Bool =
             switch kind {
             case .ratio, .count, .baselineRatio: definition.type == .counter
@@ -174,6 +195,19 @@ package enum AlertRulesFile {
             throw AlertRulesError(
                 line: at, reason: "a \(kind.rawValue) rule cannot read \(metric), a \(definition.type.rawValue)")
         }
+    }
+
+    /// Every label in `labels` is one `metric` has (`key` names the field that gave them, for the error's line).
+    private static func checkAgainstCatalogue(
+        _ metric: String, labels: Set<String>, _ fields: Node.Mapping, key: String
+    ) throws(AlertRulesError) {
+        guard let definition = MetricsCatalogue.all.first(where: { $0.name == metric }),
+            let label = labels.sorted().first(where: { !definition.labels.contains($0) })
+        else { return }
+        let known = definition.labels.isEmpty ? "none" : definition.labels.joined(separator: ", ")
+        throw AlertRulesError(
+            line: line(fields[key]!),
+            reason: "\(metric) has no label `\(label)` (its labels: \(known)), so the rule could never fire")
     }
 
     private static func line(_ node: Node) -> Int { node.mark?.line ?? 1 }

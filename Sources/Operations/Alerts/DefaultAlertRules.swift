@@ -14,10 +14,11 @@ package enum DefaultAlertRules {
         # dsr-gateway alert rules. Kinds: ratio, count, percentile, gauge, baseline_ratio (see the README).
         rules:
           - name: HighErrorRate
-            summary: More than 5 % of HTTP requests answered 5xx over 5 minutes
+            summary: More than 5 % of API requests answered 5xx over 5 minutes (health checks, scrapes, dashboard aside)
             kind: ratio
             metric: dsr_gateway_http_requests_total
             match: {status_class: 5xx}
+            exclude: {route: [/health, /health/live, /health/ready, /metrics, /dashboard]}
             window: 5m
             above: 0.05
             for: 1m
@@ -35,6 +36,17 @@ package enum DefaultAlertRules {
             severity: critical
             route: pagerduty-security
             runbook: docs/runbooks.md#certificate-validation-failures
+          - name: CertValidationSuccessLow
+            summary: Fewer than 95 % of callbacks from allowed domains passed certificate and signature checks over 15 minutes
+            kind: ratio
+            metric: dsr_gateway_certificate_validations_total
+            match: {result: success}
+            window: 15m
+            below: 0.95
+            for: 5m
+            severity: high
+            route: pagerduty-security
+            runbook: docs/runbooks.md#certificate-validation-failures
           - name: UpstreamFailures
             summary: More than 10 data subject requests failed in 15 minutes
             kind: count
@@ -45,6 +57,49 @@ package enum DefaultAlertRules {
             severity: high
             route: pagerduty
             runbook: docs/runbooks.md#processor-failures
+          - name: FailureRate
+            summary: More than 5 % of data subject requests failed, against those submitted, over 1 hour
+            kind: ratio
+            metric: dsr_gateway_requests_failed_total
+            over: dsr_gateway_requests_submitted_total
+            window: 1h
+            above: 0.05
+            for: 5m
+            severity: high
+            route: pagerduty
+            runbook: docs/runbooks.md#failure-rate
+          - name: UpstreamLatency
+            summary: P95 of processor calls (archive downloads aside) above 5000 ms over 5 minutes
+            kind: percentile
+            metric: dsr_gateway_processor_request_duration_seconds
+            exclude: {operation: [download]}
+            quantile: 0.95
+            window: 5m
+            above: 5
+            for: 5m
+            severity: warning
+            route: slack
+            runbook: docs/runbooks.md#upstream-latency
+          - name: ProcessorUnreachable
+            summary: The circuit to the processor has been open for 5 minutes (every call failing)
+            kind: gauge
+            metric: dsr_gateway_processor_circuit_open
+            above: 0
+            for: 5m
+            severity: high
+            route: pagerduty
+            runbook: docs/runbooks.md#processor-unreachable
+          - name: BatonFailures
+            summary: More than 2 Baton calls answered 5xx in 5 minutes
+            kind: count
+            metric: dsr_gateway_http_requests_total
+            match: {route: /baton, status_class: 5xx}
+            window: 5m
+            above: 2
+            for: 1m
+            severity: high
+            route: pagerduty
+            runbook: docs/runbooks.md#baton-troubleshooting
           - name: HighLatency
             summary: HTTP P95 latency above 2000 ms over 10 minutes
             kind: percentile

@@ -42,11 +42,13 @@ struct MetricsHistory: Sendable {
     }
 
     /// How much the matching series of `name` grew from `start` to `end` (counter resets count from zero).
-    func increase(_ name: String, _ labels: [String: String], from start: Date, to end: Date) -> Double {
+    func increase(
+        _ name: String, _ labels: [String: String], excluding: [String: [String]] = [:], from start: Date, to end: Date
+    ) -> Double {
         guard let last = sample(at: end) else { return 0 }
         let first = sample(at: start)
         var total = 0.0
-        for series in last.matching(name, labels) {
+        for series in last.matching(name, labels, excluding: excluding) {
             let before = first?.matching(name, series.labels).first?.value ?? 0
             total += series.value >= before ? series.value - before : series.value
         }

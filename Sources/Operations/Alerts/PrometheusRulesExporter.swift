@@ -23,16 +23,17 @@ package enum PrometheusRulesExporter {
 
     /// The PromQL that is true while the rule is breached.
     package static func expression(_ rule: AlertRule) -> String {
-        let selector = rule.metric + labels(rule.match)
+        let selector = rule.metric + labels(rule.match, rule.exclude)
         let window = RuleDuration.format(rule.window)
         let comparison = "\(rule.below ? "<" : ">") \(number(rule.threshold))"
         switch rule.kind {
         case .ratio:
-            return "sum(increase(\(selector)[\(window)])) / sum(increase(\(rule.metric)[\(window)])) \(comparison)"
+            let denominator = (rule.over ?? rule.metric) + labels([:], rule.exclude)
+            return "sum(increase(\(selector)[\(window)])) / sum(increase(\(denominator)[\(window)])) \(comparison)"
         case .count:
             return "sum(increase(\(selector)[\(window)])) \(comparison)"
         case .percentile:
-            let bucket = rule.metric + "_bucket" + labels(rule.match)
+            let bucket = rule.metric + "_bucket" + labels(rule.match, rule.exclude)
             return "histogram_quantile(\(number(rule.quantile ?? 0.5)), sum by (le) (rate(\(bucket)[\(window)]))) "
                 + comparison
         case .gauge:
@@ -44,10 +45,21 @@ package enum PrometheusRulesExporter {
         }
     }
 
-    private static func labels(_ match: [String: String]) -> String {
-        match.isEmpty
-            ? ""
-            : "{" + match.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",") + "}"
+    /// `{a="b",route!~"/health|/metrics"}`: the matches, then the exclusions as anchored alternatives.
+    private static func labels(_ match: [String: String], _ exclude: [String: [String]]) -> String {
+        let matchers =
+            match.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }
+            + exclude.sorted { $0.key < $1.key }.map { key, values in
+                "\(key)!~\"" + values.map(regexLiteral).joined(separator: "|") + "\""
+            }
+        return matchers.isEmpty ? "" : "{" + matchers.joined(separator: ",") + "}"
+    }
+
+    /// A label value as a regular expression matching exactly it (RE2 metacharacters escaped, for PromQL's string).
+    private static func regexLiteral(_ value: String) -> String {
+        value.map { character in
+            #"\.+*?()|[]{}^$"#.contains(character) ? #"\\"# + String(character) : String(character)
+        }.joined()
     }
 
     private static func number(_ value: Double) -> String {

@@ -56,9 +56,12 @@ package struct MetricsText: Sendable {
     }
 
     /// Every sample of `name` whose labels include `labels`.
-    package func matching(_ name: String, _ labels: [String: String] = [:]) -> [Sample] {
+    package func matching(
+        _ name: String, _ labels: [String: String] = [:], excluding: [String: [String]] = [:]
+    ) -> [Sample] {
         samples.filter { sample in
             sample.name == name && labels.allSatisfy { key, value in sample.labels[key] == value }
+                && !excluding.contains { key, values in sample.labels[key].map(values.contains) ?? false }
         }
     }
 
