@@ -23,6 +23,10 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The database could not be reached, lost the connection or did not answer in time. A write may still
         /// commit (whole, never half): trying again later with the same id or key is right.
         case unavailable
+        /// A backup would overwrite a file: backups and restores only ever write new files.
+        case backupTargetExists = "backup_target_exists"
+        /// A backup file is not a whole gateway database (SQLite's integrity check failed, or a table is missing).
+        case corruptBackup = "corrupt_backup"
     }
 
     package var code: Code

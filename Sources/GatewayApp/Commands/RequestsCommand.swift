@@ -13,41 +13,6 @@ struct RequestsCommand: AsyncParsableCommand {
         commandName: "requests", abstract: "List or show stored requests (no subject data is printed).",
         subcommands: [List.self, Show.self])
 
-    /// Where the database is: `--database` (a SQLite file), else `store.postgres_url` or `store.sqlite_path` from
-    /// `--config` or the environment.
-    struct StoreOptions: ParsableArguments {
-        @Option(
-            help:
-                "SQLite database file (default: store.postgres_url or store.sqlite_path from --config or the environment)."
-        )
-        var database: String?
-
-        @Option(help: "JSON configuration file to read store.postgres_url or store.sqlite_path from.")
-        var config: String?
-
-        func withStore<T>(_ body: (any GatewayStore) async throws -> T) async throws -> T {
-            var providers: [any ConfigProvider] = [EnvironmentVariablesProvider()]
-            if let config { providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(config))) }
-            let reader = ConfigReader(providers: providers)
-            let location: StoreLocation
-            if let database {
-                location = .sqlite(path: database)
-            } else if let text = reader.string(forKey: "store.postgres_url", isSecret: true) {
-                guard let url = PostgresURL(text) else { throw ValidationError("store.postgres_url is not a URL.") }
-                location = .postgres(url)
-            } else {
-                location = .sqlite(path: reader.string(forKey: "store.sqlite_path", default: "dsr-gateway.sqlite"))
-            }
-            if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
-                throw ValidationError("No database at \(path).")
-            }
-            var logger = Logger(label: "dsr-gateway")
-            logger.logLevel = .warning
-            // Reading never migrates: a newer release's CLI must not change the schema under the running fleet.
-            return try await location.withStore(logger: logger, migrating: false, body)
-        }
-    }
-
     /// `requests list [--at-risk [--within-days N]] [--state S] [--limit N]`.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

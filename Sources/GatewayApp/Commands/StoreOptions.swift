@@ -1,0 +1,52 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Logging
+import Persistence
+import SystemPackage
+
+/// Where the database is: `--database` (a SQLite file), else `store.postgres_url` or `store.sqlite_path` from
+/// `--config` or the environment.
+struct StoreOptions: ParsableArguments {
+    @Option(
+        help:
+            "SQLite database file (default: store.postgres_url or store.sqlite_path from --config or the environment)."
+    )
+    var database: String?
+
+    @Option(help: "JSON configuration file to read store.postgres_url or store.sqlite_path from.")
+    var config: String?
+
+    /// The database this names; a SQLite file must exist unless `mustExist` is false.
+    func location(mustExist: Bool = true) async throws -> StoreLocation {
+        var providers: [any ConfigProvider] = [EnvironmentVariablesProvider()]
+        if let config { providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(config))) }
+        let reader = ConfigReader(providers: providers)
+        let location: StoreLocation
+        if let database {
+            location = .sqlite(path: database)
+        } else if let text = reader.string(forKey: "store.postgres_url", isSecret: true) {
+            guard let url = PostgresURL(text) else { throw ValidationError("store.postgres_url is not a URL.") }
+            location = .postgres(url)
+        } else {
+            location = .sqlite(path: reader.string(forKey: "store.sqlite_path", default: "dsr-gateway.sqlite"))
+        }
+        if mustExist, case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("No database at \(path).")
+        }
+        return location
+    }
+
+    /// Runs `body` with the store opened without migrating: a newer release's CLI must not change the schema under
+    /// the running fleet.
+    func withStore<T>(_ body: (any GatewayStore) async throws -> T) async throws -> T {
+        try await location().withStore(logger: Self.logger, migrating: false, body)
+    }
+
+    /// Warnings and errors only.
+    static var logger: Logger {
+        var logger = Logger(label: "dsr-gateway")
+        logger.logLevel = .warning
+        return logger
+    }
+}

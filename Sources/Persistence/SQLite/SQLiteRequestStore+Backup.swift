@@ -1,0 +1,62 @@
+import DSRCore
+import Foundation
+import Logging
+import SQLiteNIO
+
+/// What a backup file holds, checked by reading it back.
+package struct BackupSummary: Sendable, Equatable {
+    package var schemaVersion: Int
+    package var requests: Int
+    package var auditEntries: Int
+}
+
+extension SQLiteRequestStore {
+    /// Writes a consistent copy of the database at `source` to `path` while the gateway keeps serving, on a
+    /// connection of its own: `VACUUM INTO` reads one snapshot (a read transaction, so the gateway's writes carry on
+    /// in the WAL) into a new, compacted file. sqlite-nio does not expose SQLite's page-by-page backup API; this is
+    /// the same consistency in one statement. `path` must not exist.
+    package static func backup(databaseAt source: String, to path: String, logger: Logger) async throws {
+        guard FileManager.default.fileExists(atPath: source) else { throw StoreError(code: .corruptBackup) }
+        guard !FileManager.default.fileExists(atPath: path) else { throw StoreError(code: .backupTargetExists) }
+        let connection = try await SQLiteConnection.open(storage: .file(path: source), logger: logger)
+        do {
+            _ = try await connection.query("VACUUM INTO ?1", [.text(path)])
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// Opens the file at `path` without changing it and checks it is a whole, readable gateway database: SQLite's
+    /// integrity check, the schema version, and the number of requests and audit entries.
+    package static func inspectBackup(at path: String, logger: Logger) async throws -> BackupSummary {
+        // Opening a missing file would create an empty database.
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError(code: .corruptBackup) }
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        do {
+            let integrity = try await connection.query("PRAGMA integrity_check").first?.column("integrity_check")?
+                .string
+            guard integrity == "ok" else { throw StoreError(code: .corruptBackup) }
+            let version = try await SQLiteMigrator.standing(connection).version
+            let counts = try await connection.query(
+                "SELECT (SELECT COUNT(*) FROM requests) AS requests, (SELECT COUNT(*) FROM audit_entries) AS entries")
+            let reader = SQLiteRowReader(row: try counts.first.orThrow(StoreError(code: .corruptBackup)))
+            let summary = BackupSummary(
+                schemaVersion: version, requests: try reader.integer("requests"),
+                auditEntries: try reader.integer("entries"))
+            try await connection.close()
+            return summary
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}
+
+extension Optional {
+    fileprivate func orThrow(_ error: some Error) throws -> Wrapped {
+        guard let self else { throw error }
+        return self
+    }
+}
