@@ -13,15 +13,17 @@ extension SQLiteRequestStore {
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
         let item = PendingCreate(request: request, audit: audit)
         pendingCreates.withLock { $0.append(item) }
-        let outcome = try await exclusive { connection -> Result<CreateOutcome, any Error> in
-            if let done = item.result { return done }
-            let batch = pendingCreates.withLock { items in
-                defer { items.removeAll() }
-                return items
-            }
-            await Self.insert(batch, on: connection)
-            return item.result ?? .failure(StoreError(code: .corruptRow, column: "id"))
-        }.get()
+        let outcome = try await unavailableOnDiskTrouble {
+            try await exclusive { connection -> Result<CreateOutcome, any Error> in
+                if let done = item.result { return done }
+                let batch = pendingCreates.withLock { items in
+                    defer { items.removeAll() }
+                    return items
+                }
+                await Self.insert(batch, on: connection)
+                return item.result ?? .failure(StoreError(code: .corruptRow, column: "id"))
+            }.get()
+        }
         return observed(outcome, audit: audit)
     }
 
@@ -206,7 +208,9 @@ extension SQLiteRequestStore {
     /// Each probe writes a row of its own (overlapping `/health` calls once shared one row and read each other's
     /// value), reads it back on a reading connection, and deletes it.
     package func probe(at now: Date) async throws -> Date? {
-        let token = UUID().uuidString
+        // A page's worth of token: the write needs room in the file (a new page at least, as a submission may), so
+        // a database that cannot grow fails the probe instead of squeezing a tiny row into a page's free space.
+        let token = UUID().uuidString + String(repeating: "-", count: 4096)
         _ = try await rows("INSERT INTO health_probes (token, checked_at) VALUES (?1, ?2)", [.text(token), .date(now)])
         let read = try await read("SELECT checked_at FROM health_probes WHERE token = ?1", [.text(token)])
         // A check abandoned at its time limit may have left its row: one older than a minute is nobody's.

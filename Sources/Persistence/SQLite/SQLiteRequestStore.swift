@@ -104,9 +104,26 @@ package final class SQLiteRequestStore: RequestStore {
     func exclusive<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         try await gate.withLock {
             guard !connection.isClosed else { throw StoreError(code: .closed) }
-            return try await body(connection)
+            return try await unavailableOnDiskTrouble { try await body(connection) }
         }
     }
+
+    /// SQLite's "database or disk is full" and I/O errors: the disk, not the request. Reported as
+    /// ``StoreError/Code/unavailable`` (a 503 with `Retry-After`, an unhealthy `/health`), which clears by itself once
+    /// space returns; nothing was written (the transaction rolled back whole).
+    func unavailableOnDiskTrouble<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as SQLiteError where Self.diskTrouble.contains(error.reason) {
+            logger.error("database write failed: disk full or unwritable", metadata: ["db.error": "\(error.reason)"])
+            throw StoreError(code: .unavailable)
+        }
+    }
+
+    private static let diskTrouble: [SQLiteError.Reason] = [
+        .full, .ioError, .ioErrorFailedWrite, .ioErrorFailedSync, .ioErrorFailedDirSync, .ioErrorFailedTruncate,
+        .ioErrorFailedRead, .ioErrorIncompleteRead, .ioErrorFailedSharedMemSize, .ioErrorFailedSharedMemMap,
+    ]
 
     /// Runs `body` in a write transaction while no other task uses the connection.
     func transaction<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
