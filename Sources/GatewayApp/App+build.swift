@@ -56,6 +56,7 @@ package func buildApplication(
         router: buildRouter(components),
         server: .http1(
             configuration: .init(
+                additionalChannelHandlers: [CloseAfterResponseInstaller()],
                 idleTimeout: .milliseconds(Int64(inbound.idleTimeout * 1000)),
                 httpDecoderConfiguration: .init(
                     maxHeaderFieldSize: inbound.maxHeaderBytes, maxHeaderListSize: inbound.maxHeaderBytes,

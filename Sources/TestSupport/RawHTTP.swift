@@ -35,6 +35,26 @@ package enum RawHTTP {
         }
     }
 
+    /// Whether the server closes the connection within `timeout` after answering `bytes`.
+    package static func closesAfterAnswering(port: Int, _ bytes: String, timeout: Duration = .seconds(3)) async throws
+        -> Bool
+    {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: bytes))
+            let closed = try? await withTimeLimit(timeout) {
+                for try await _ in inbound {}
+                return true
+            }
+            return closed ?? false
+        }
+    }
+
     /// What came back so far, and whether it is one whole response.
     private final class Received: Sendable {
         private let received = Mutex("")

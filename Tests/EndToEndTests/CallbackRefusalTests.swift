@@ -77,4 +77,20 @@ import TestSupport
             #expect(metrics.sum("dsr_gateway_http_requests_total", ["status_class": "5xx"]) == 0)
         }
     }
+
+    /// HTTP/1.0 closes after the answer unless the client asks to keep it; HTTP/1.1 keeps it unless asked to close.
+    @Test func connectionsCloseWhenTheClientAsksForIt() async throws {
+        try await GatewayHarness.with { harness in
+            let port = await harness.port
+            func closes(_ version: String, _ header: String) async throws -> Bool {
+                try await RawHTTP.closesAfterAnswering(
+                    port: port, "GET /health/live HTTP/1.\(version)\r\nHost: 127.0.0.1\r\n\(header)\r\n")
+            }
+            let answers = [
+                try await closes("0", ""), try await closes("1", "Connection: close\r\n"),
+                try await closes("1", ""), try await closes("0", "Connection: keep-alive\r\n"),
+            ]
+            #expect(answers == [true, true, false, false])
+        }
+    }
 }
