@@ -1,3 +1,4 @@
+import Foundation
 import Configuration
 
 /// One documented configuration key: its dotted name, its default as the README shows it, and what it means.
@@ -69,6 +70,17 @@ package final class ConfigurationSection {
     package func bool(_ key: String, default value: Bool, _ meaning: String) -> Bool {
         document(key, "`\(value)`", meaning)
         return reader.bool(forKey: ConfigKey(key), default: value)
+    }
+
+    /// Checks that `text` (the value of `key`) is an absolute `https` URL, or `http` to a loopback address (the
+    /// simulator, a local proxy): workspace credentials and subject data cross it.
+    package func requireSecureURL(_ key: String, _ text: String) {
+        guard let url = URL(string: text), let host = url.host?.lowercased(), let scheme = url.scheme?.lowercased()
+        else { return problem(key, "must be an absolute URL") }
+        let loopback = host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        if scheme != "https" && !(scheme == "http" && loopback) {
+            problem(key, "must be an https URL (plain http only to a loopback address)")
+        }
     }
 
     /// An integer in `range` (a problem otherwise, and the default is used).

@@ -42,6 +42,8 @@ import Testing
         ("results.max_bytes", .init(.int(-1), isSecret: false)),
         ("processor.timeout_seconds", .init(.double(0), isSecret: false)),
         ("events.timeout_seconds", .init(.double(0), isSecret: false)),
+        ("processor.base_url", .init(.string("http://opendsr.example.com/v3"), isSecret: false)),
+        ("processor.base_url", .init(.string("not a url"), isSecret: false)),
     ])
     func outOfRangeSettingsAreRefusedByName(key: String, value: ConfigValue) {
         guard case .failure(let error) = Self.read([AbsoluteConfigKey(stringLiteral: key): value]) else {

@@ -6,7 +6,7 @@ extension OpenDSRClientConfiguration {
     package static func read(_ section: ConfigurationSection) -> OpenDSRClientConfiguration? {
         let defaults = OpenDSRClientConfiguration(workspaceKey: "", workspaceSecret: "")
         let baseURL = section.string("base_url", default: defaults.baseURL, "the OpenDSR processor")
-        if URL(string: baseURL)?.host == nil { section.problem("base_url", "is not an absolute URL") }
+        section.requireSecureURL("base_url", baseURL)
         let key = section.optionalString(
             "workspace_key", secret: true, shown: "— (required, secret)", "workspace API key (HTTP Basic)")
         let secret = section.optionalString(

@@ -15,7 +15,7 @@ extension EventsClientConfiguration {
         let timeout = section.double(
             "timeout_seconds", default: defaults.timeout, in: 0.1...300, "per-call timeout, the whole answer included")
         guard let key else { return nil }
-        if URL(string: baseURL)?.host == nil { section.problem("base_url", "is not an absolute URL") }
+        section.requireSecureURL("base_url", baseURL)
         guard let secret else {
             section.problem("input_secret", "(EVENTS_INPUT_SECRET) is required when events.input_key is set")
             return nil
