@@ -32,9 +32,14 @@ enum DuplicateJSONKeys {
                 }
                 guard end != bytes.endIndex else { return nil }
                 if case .object(var keys, true) = stack.last {
-                    guard let key = try? JSONDecoder().decode(String.self, from: Data(bytes[index...end])) else {
-                        return nil
-                    }
+                    // Only a key with an escape needs decoding (rare); the rest are their bytes.
+                    let quoted = bytes[index...end]
+                    let raw = quoted.dropFirst().dropLast()
+                    guard
+                        let key = raw.contains(UInt8(ascii: "\\"))
+                            ? try? JSONDecoder().decode(String.self, from: Data(quoted))
+                            : String(decoding: raw, as: UTF8.self)
+                    else { return nil }
                     guard keys.insert(key).inserted else { return key }
                     stack[stack.count - 1] = .object(keys: keys, expectingKey: false)
                 }

@@ -1,20 +1,24 @@
 import DSRCore
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// Per-request context: the core Hummingbird storage plus the authenticated API key, if any.
 package struct GatewayRequestContext: RequestContext {
     package var coreContext: CoreRequestContextStorage
     /// Set by ``APIKeyMiddleware`` once the bearer token matched a configured key.
     package var apiKey: APIKey?
-    /// The peer's IP address (the connection's, not a forwarded one).
-    package let clientAddress: String
+    /// The connection's peer (not a forwarded address); formatted only where it is used.
+    package let remoteAddress: SocketAddress?
 
     package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         apiKey = nil
-        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        remoteAddress = source.channel.remoteAddress
     }
+
+    /// The peer's IP address, for limits by sender.
+    package var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
 
     /// Request bodies larger than this are refused with 413 (the API takes small JSON documents; only `POST /events`
     /// reads up to `EventBatchLimits.maxRequestBytes`).

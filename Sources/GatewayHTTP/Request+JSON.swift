@@ -27,7 +27,8 @@ extension Request {
         } catch let error as NIOTooManyBytesError {
             throw error
         } catch {
-            context.logger.info("request body unreadable", metadata: ["error.type": "\(type(of: error))"])
+            // The access line records the 400; the cause is for debugging only (anyone can send these).
+            context.logger.debug("request body unreadable", metadata: ["error.type": "\(type(of: error))"])
             throw APIError(
                 .badRequest, code: "invalid_body", message: "The request body could not be read to its end.")
         }

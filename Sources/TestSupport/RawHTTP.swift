@@ -13,16 +13,7 @@ package enum RawHTTP {
     package static func exchange(
         port: Int, _ bytes: String, halfClose: Bool = false, timeout: Duration = .seconds(10)
     ) async throws -> String {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.allowRemoteHalfClosure, value: true)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(isOutboundHalfClosureEnabled: true))
-                }
-            }
-        return try await channel.executeThenClose { inbound, outbound in
+        try await connect(port: port).executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(string: bytes))
             if halfClose { outbound.finish() }
             let received = Received()
@@ -39,13 +30,7 @@ package enum RawHTTP {
     package static func closesAfterAnswering(port: Int, _ bytes: String, timeout: Duration = .seconds(3)) async throws
         -> Bool
     {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        return try await channel.executeThenClose { inbound, outbound in
+        try await connect(port: port).executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(string: bytes))
             let closed = try? await withTimeLimit(timeout) {
                 for try await _ in inbound {}
@@ -53,6 +38,19 @@ package enum RawHTTP {
             }
             return closed ?? false
         }
+    }
+
+    /// A connection to `127.0.0.1:port` whose sending side can be closed on its own.
+    private static func connect(port: Int) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.allowRemoteHalfClosure, value: true)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: true))
+                }
+            }
     }
 
     /// What came back so far, and whether it is one whole response.

@@ -14,11 +14,11 @@ enum JSONLine {
 
     private static func append(_ object: [String: Logger.MetadataValue], to line: inout String) {
         line.append("{")
-        for (index, key) in object.keys.sorted().enumerated() {
+        for (index, (key, value)) in object.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { line.append(",") }
             append(string: key, to: &line)
             line.append(":")
-            append(object[key]!, to: &line)
+            append(value, to: &line)
         }
         line.append("}")
     }

@@ -16,7 +16,6 @@ extension SQLiteRequestStore {
     /// in the WAL) into a new, compacted file. sqlite-nio does not expose SQLite's page-by-page backup API; this is
     /// the same consistency in one statement. `path` must not exist.
     package static func backup(databaseAt source: String, to path: String, logger: Logger) async throws {
-        guard FileManager.default.fileExists(atPath: source) else { throw StoreError(code: .corruptBackup) }
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError(code: .backupTargetExists) }
         let connection = try await SQLiteConnection.open(storage: .file(path: source), logger: logger)
         do {
@@ -41,7 +40,8 @@ extension SQLiteRequestStore {
             let version = try await SQLiteMigrator.standing(connection).version
             let counts = try await connection.query(
                 "SELECT (SELECT COUNT(*) FROM requests) AS requests, (SELECT COUNT(*) FROM audit_entries) AS entries")
-            let reader = SQLiteRowReader(row: try counts.first.orThrow(StoreError(code: .corruptBackup)))
+            guard let row = counts.first else { throw StoreError(code: .corruptBackup) }
+            let reader = SQLiteRowReader(row: row)
             let summary = BackupSummary(
                 schemaVersion: version, requests: try reader.integer("requests"),
                 auditEntries: try reader.integer("entries"))
@@ -51,12 +51,5 @@ extension SQLiteRequestStore {
             try? await connection.close()
             throw error
         }
-    }
-}
-
-extension Optional {
-    fileprivate func orThrow(_ error: some Error) throws -> Wrapped {
-        guard let self else { throw error }
-        return self
     }
 }

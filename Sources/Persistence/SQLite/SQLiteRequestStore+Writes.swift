@@ -13,16 +13,14 @@ extension SQLiteRequestStore {
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
         let item = PendingCreate(request: request, audit: audit)
         pendingCreates.withLock { $0.append(item) }
-        let outcome = try await unavailableOnDiskTrouble {
-            try await exclusive { connection -> Result<CreateOutcome, any Error> in
-                if let done = item.result { return done }
-                let batch = pendingCreates.withLock { items in
-                    defer { items.removeAll() }
-                    return items
-                }
-                await Self.insert(batch, on: connection)
-                return item.result ?? .failure(StoreError(code: .corruptRow, column: "id"))
-            }.get()
+        let outcome = try await exclusive { connection -> CreateOutcome in
+            if let done = item.result { return try done.get() }
+            let batch = pendingCreates.withLock { items in
+                defer { items.removeAll() }
+                return items
+            }
+            await Self.insert(batch, on: connection)
+            return try (item.result ?? .failure(StoreError(code: .corruptRow, column: "id"))).get()
         }
         return observed(outcome, audit: audit)
     }

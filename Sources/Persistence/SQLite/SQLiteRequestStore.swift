@@ -111,7 +111,7 @@ package final class SQLiteRequestStore: RequestStore {
     /// SQLite's "database or disk is full" and I/O errors: the disk, not the request. Reported as
     /// ``StoreError/Code/unavailable`` (a 503 with `Retry-After`, an unhealthy `/health`), which clears by itself once
     /// space returns; nothing was written (the transaction rolled back whole).
-    func unavailableOnDiskTrouble<T>(_ body: () async throws -> T) async throws -> T {
+    private func unavailableOnDiskTrouble<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as SQLiteError where Self.diskTrouble.contains(error.reason) {
