@@ -68,11 +68,13 @@ import TestSupport
                     return await callers.reduce(0, +)
                 }
                 // Discovery is urgent (certificate lookups): all 30 permits of the minute, less the one the 429 took,
-                // and not one 429 caused. On a loaded machine a call may fail on the way (its permit is spent all the
-                // same), so the simulator's count is the exact one: never over, and the permits are used.
+                // and not one 429 caused. The simulator's count is the exact one: never over, and the permits used.
                 let snapshot = await simulator.snapshot()
                 #expect(snapshot.busiestMinute <= 29)
-                #expect(answered >= 27 && answered <= 29)
+                // The permits are used: the simulator counted them (a call it answered may still time out on the
+                // way back on a loaded machine, so the callers' own count is only bounded above).
+                #expect(snapshot.busiestMinute >= 27, "answered \(answered)")
+                #expect(answered <= 29)
                 #expect(snapshot.refusals.rateLimited == 0)
             }
         }
