@@ -3,15 +3,12 @@ import Foundation
 import GatewayApp
 import GatewayTools
 import Logging
-import NIOCore
-import NIOPosix
 import Operations
 
 /// Bootstraps logging (JSON lines on standard error; `LOG_FORMAT=text` for plain lines) and runs the command line.
 @main
 struct Entrypoint {
     static func main() async {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let text = ProcessInfo.processInfo.environment["LOG_FORMAT"] == "text"
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler =
