@@ -109,7 +109,7 @@ private func backgroundServices(
             evaluation: AlertEvaluation(
                 monitor: components.alerts, store: store, notifier: notifier,
                 interval: configuration.alerts.evaluationInterval, logger: logger),
-            sampler: components.sampler, clock: clock, logger: logger),
+            sampler: components.sampler, trends: components.trends, clock: clock, logger: logger),
         AlertNotificationService(
             notifier: notifier, routes: configuration.alerts.destinations.configuredRoutes, clock: clock,
             logger: logger),
@@ -160,7 +160,9 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
         .addRoutes(BatonController(intake: intake, store: store, metrics: metrics).endpoints, atPath: "/baton")
         .addRoutes(EventsController(client: components.events).endpoints, atPath: "/events")
         .addRoutes(
-            DashboardController(sampler: components.sampler, health: health, alerts: components.alerts).endpoints,
+            DashboardController(
+                sampler: components.sampler, health: health, alerts: components.alerts, trends: components.trends
+            ).endpoints,
             atPath: "/dashboard"
         )
         .addRoutes(AlertsController(monitor: components.alerts).endpoints, atPath: "/alerts")

@@ -24,6 +24,8 @@ package struct GatewayComponents: Sendable {
     package let publicBaseURL: PublicBaseURL
     package let sampler: MetricsSampler
     package let alerts: AlertMonitor
+    /// The dashboard's history of this instance's scrapes.
+    package let trends = MetricsTrends()
 
     /// `fetchChainPEM` replaces the processor's discovery as the source of its certificate chain (tests mint chains).
     package init(

@@ -1,3 +1,4 @@
+import DSRCore
 import Hummingbird
 import Operations
 import Persistence
@@ -8,11 +9,13 @@ package struct DashboardController: Sendable {
     let sampler: MetricsSampler
     let health: HealthChecks
     let alerts: AlertMonitor
+    let trends: MetricsTrends
 
-    package init(sampler: MetricsSampler, health: HealthChecks, alerts: AlertMonitor) {
+    package init(sampler: MetricsSampler, health: HealthChecks, alerts: AlertMonitor, trends: MetricsTrends) {
         self.sampler = sampler
         self.health = health
         self.alerts = alerts
+        self.trends = trends
     }
 
     package var endpoints: RouteCollection<GatewayRequestContext> {
@@ -21,7 +24,8 @@ package struct DashboardController: Sendable {
             async let report = health.run(logger: context.logger)
             let metrics = MetricsText(try await sampler.exposition())
             let page = DashboardPage(
-                metrics: metrics, health: await report, alerts: alerts.alerts.filter { $0.state.phase != .inactive })
+                metrics: metrics, health: await report, alerts: alerts.alerts.filter { $0.state.phase != .inactive },
+                history: trends.history, now: sampler.clock.now)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],

@@ -18,7 +18,7 @@ package enum DefaultAlertRules {
             kind: ratio
             metric: dsr_gateway_http_requests_total
             match: {status_class: 5xx}
-            exclude: {route: [/health, /health/live, /health/ready, /metrics, /dashboard]}
+            exclude: {route: [\(MetricsCatalogue.operationalRoutes.joined(separator: ", "))]}
             window: 5m
             above: 0.05
             for: 1m

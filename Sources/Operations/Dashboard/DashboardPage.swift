@@ -11,11 +11,19 @@ package struct DashboardPage: Sendable {
     let health: HealthReport
     /// The alerts firing or pending.
     let alerts: [(rule: AlertRule, state: AlertState)]
+    /// Traffic, errors and latency over the last 5 minutes and hour, and the charts, come from here.
+    let trends: TrendHistory
 
-    package init(metrics: MetricsText, health: HealthReport, alerts: [(rule: AlertRule, state: AlertState)] = []) {
+    /// `history` is this process's recorded samples (``MetricsTrends``); `metrics` is the scrape of this moment, taken
+    /// at `now`.
+    package init(
+        metrics: MetricsText, health: HealthReport, alerts: [(rule: AlertRule, state: AlertState)] = [],
+        history: [TrendSample] = [], now: Date
+    ) {
         self.metrics = metrics
         self.health = health
         self.alerts = alerts
+        trends = TrendHistory(samples: history, now: TrendSample(metrics, at: now))
     }
 
     /// The panels in page order; the raw value is the section's `data-panel`.
@@ -46,6 +54,7 @@ package struct DashboardPage: Sendable {
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>dsr-gateway — \(health.status)</title>
+            <link rel="icon" href="data:,">
             <style>
             body{font:14px system-ui,sans-serif;margin:16px;background:#f6f7f9;color:#1d2330}
             h1{font-size:20px;margin:0 0 12px} h2{font-size:14px;margin:0 0 8px;color:#4a5160}
@@ -72,6 +81,8 @@ package struct DashboardPage: Sendable {
                     ("circuit", "circuit", processor?.circuit ?? "unknown"),
                     ("processor check", "processor_check", processor?.status.rawValue ?? "unknown"),
                     ("store check", "store_check", health.checks["store"]?.status.rawValue ?? "unknown"),
+                    ("history since", "history_since", Timestamp.format(trends.since)),
+                    ("samples kept", "trend_samples", String(trends.samples.count)),
                 ])
         case .alerts:
             let firing = alerts.filter { $0.state.phase == .firing }.count
@@ -85,38 +96,52 @@ package struct DashboardPage: Sendable {
                         + "<td>since \(since)</td></tr>"
                 }.joined() + "</table>"
         case .volume:
-            let submitted = metrics.matching(MetricsCatalogue.requestsSubmitted.name)
-            return big("http_requests", number(metrics.sum(MetricsCatalogue.httpRequests.name)))
-                + "<div>HTTP requests served</div>"
-                + bars(
-                    submitted.map { ("\($0.labels["type"] ?? "") \($0.labels["regulation"] ?? "")", $0.value) },
-                    key: "submitted")
+            let hour = trends.change(overLast: 3600)
+            return big("requests:5m", number(trends.change(overLast: 300).requests))
+                + "<div>API requests in the last 5 minutes (\(number(hour.requests)) in the last hour)</div>"
+                + table([("last hour", "requests:1h", number(hour.requests))])
+                + bars(hour.submitted.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, key: "submitted")
+                + charts("requests", .change { $0.requests })
         case .errors:
-            let total = metrics.sum(MetricsCatalogue.httpRequests.name)
-            let rate = { (statusClass: String) in
-                total == 0 ? 0 : metrics.sum(MetricsCatalogue.httpRequests.name, ["status_class": statusClass]) / total
+            let rows = [("5 min", "5m", 300.0), ("hour", "1h", 3600.0)].flatMap { label, suffix, seconds in
+                let change = trends.change(overLast: seconds)
+                let share = { (count: Double) in percent(change.requests == 0 ? 0 : count / change.requests) }
+                return [
+                    ("4xx, last \(label)", "rate_4xx:\(suffix)", share(change.clientErrors)),
+                    ("5xx, last \(label)", "rate_5xx:\(suffix)", share(change.serverErrors)),
+                ]
             }
-            return table([
-                ("4xx", "rate_4xx", percent(rate("4xx"))), ("5xx", "rate_5xx", percent(rate("5xx"))),
-            ])
+            return table(rows) + "<div>4xx answers</div>" + charts("http_4xx", .change { $0.clientErrors })
+                + "<div>5xx answers</div>" + charts("http_5xx", .change { $0.serverErrors })
         case .latency:
+            let recent = trends.change(overLast: 300)
             let quantiles = [("P50", 0.5), ("P90", 0.9), ("P95", 0.95), ("P99", 0.99)].map { label, q in
-                (label, (metrics.quantile(q, of: MetricsCatalogue.httpDuration.name) ?? 0) * 1000)
+                (label, (recent.latency(q) ?? 0) * 1000)
             }
-            return bars(quantiles, key: "latency", unit: " ms")
+            return "<div>last 5 minutes</div>" + bars(quantiles, key: "latency", unit: " ms")
+                + table([
+                    ("P95, last hour", "latency_p95:1h", milliseconds(trends.change(overLast: 3600).latency(0.95)))
+                ])
+                + "<div>P95 (ms)</div>"
+                + charts("latency_p95", .change { $0.latency(0.95).map { $0 * 1000 } }, unit: " ms")
         case .processor:
-            let name = MetricsCatalogue.processorDuration.name
-            let calls = metrics.sum(name + "_count")
-            let succeeded = metrics.sum(name + "_count", ["outcome": "success"])
+            let recent = trends.change(overLast: 300)
+            let hour = trends.change(overLast: 3600)
             return table([
-                ("calls", "processor_calls", number(calls)),
-                ("success rate", "processor_success_rate", percent(calls == 0 ? 1 : succeeded / calls)),
-                ("P95 latency", "processor_p95_ms", milliseconds(metrics.quantile(0.95, of: name))),
+                ("calls, last 5 min", "processor_calls:5m", number(recent.processorCalls)),
+                ("calls, last hour", "processor_calls:1h", number(hour.processorCalls)),
+                (
+                    "success rate, last hour", "processor_success_rate:1h",
+                    percent(hour.processorCalls == 0 ? 1 : hour.processorSucceeded / hour.processorCalls)
+                ),
+                ("P95 latency, last 5 min", "processor_p95_ms:5m", milliseconds(recent.processorLatency(0.95))),
                 (
                     "reported usage", "processor_usage",
                     percent((metrics.value(MetricsCatalogue.processorUsage.name) ?? 0) / 100)
                 ),
             ])
+                + "<div>P95 (ms)</div>"
+                + charts("processor_p95", .change { $0.processorLatency(0.95).map { $0 * 1000 } }, unit: " ms")
         case .certificate:
             let seconds = metrics.matching(MetricsCatalogue.certificateExpiry.name).map(\.value).min()
             return big("certificate_days_left", seconds.map { "\(ValidatedCertificate.wholeDays($0))" } ?? "unknown")
@@ -155,8 +180,14 @@ package struct DashboardPage: Sendable {
                         "oldest waiting", "queue_oldest_seconds",
                         number(metrics.value(MetricsCatalogue.queueOldestAge.name)) + " s"
                     )
-                ])
+                ]) + charts("queue_depth", .level { $0.queueDepth })
         }
+    }
+
+    /// The last hour's and the last day's chart of one measure.
+    private func charts(_ key: String, _ measure: TrendChart.Measure, unit: String = "") -> String {
+        TrendChart.Span.allCases.map { TrendChart(key: key, span: $0, measure: measure, unit: unit).svg(trends) }
+            .joined()
     }
 
     private func big(_ key: String, _ value: String) -> String {

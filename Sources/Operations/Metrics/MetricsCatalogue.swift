@@ -52,6 +52,8 @@ package enum MetricsCatalogue {
     package static let processorDuration = MetricDefinition(
         name: "dsr_gateway_processor_request_duration_seconds", labels: ["operation", "outcome"],
         help: "Calls to the OpenDSR processor by operation and outcome (held calls are not sent and not counted).")
+    /// Routes for operators and machines, not users: left out of the API's error rate and the dashboard's traffic.
+    package static let operationalRoutes = ["/health", "/health/live", "/health/ready", "/metrics", "/dashboard"]
     package static let httpRequests = MetricDefinition(
         name: "dsr_gateway_http_requests_total", labels: ["method", "route", "status_class"],
         help: "HTTP requests served, by route template and status class (2xx, 4xx, 5xx).")

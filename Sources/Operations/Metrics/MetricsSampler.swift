@@ -12,7 +12,7 @@ package struct MetricsSampler: Sendable {
     let store: any RequestStore & AlertStateStore
     let pacer: ProcessorPacer
     let certificates: ProcessorCertificateCache
-    let clock: any WallClock
+    package let clock: any WallClock
     let process = ProcessMetrics()
     /// Unfinished requests whose deadline is closer than this are "at risk" (7 days).
     let atRiskWithin: TimeInterval

@@ -75,9 +75,17 @@ package struct MetricsText: Sendable {
     package static func quantile(_ quantile: Double, buckets: [(le: String, count: Double)]) -> Double? {
         var cumulative: [Double: Double] = [:]
         for bucket in buckets {
-            guard let bound = bucket.le == "+Inf" ? Double.infinity : Double(bucket.le) else { continue }
+            guard let bound = bound(bucket.le) else { continue }
             cumulative[bound, default: 0] += bucket.count
         }
+        return Self.quantile(quantile, cumulative: cumulative)
+    }
+
+    /// A bucket's upper bound from its `le` label (`+Inf` is `.infinity`).
+    package static func bound(_ le: String) -> Double? { le == "+Inf" ? .infinity : Double(le) }
+
+    /// The quantile of cumulative counts by upper bound (`+Inf` as `.infinity`).
+    package static func quantile(_ quantile: Double, cumulative: [Double: Double]) -> Double? {
         let sorted = cumulative.sorted { $0.key < $1.key }
         guard let total = sorted.last?.value, total > 0 else { return nil }
         let rank = quantile * total
