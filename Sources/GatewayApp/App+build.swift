@@ -129,7 +129,9 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
     let (store, client, clock) = (components.store, components.processor, components.clock)
     let metrics = components.sampler.metrics
     let router = Router(context: GatewayRequestContext.self)
-    router.add(middleware: RequestObservationMiddleware(metrics: metrics))
+    router.add(
+        middleware: RequestObservationMiddleware(metrics: metrics, trustedProxies: configuration.inbound.trustedProxies)
+    )
     let routes = RouteTable()
     router.add(middleware: ErrorMiddleware(routes: routes))
     let callbacks = CallbackController(

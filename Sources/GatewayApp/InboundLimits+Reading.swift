@@ -21,6 +21,14 @@ extension InboundLimits {
         limits.maxHeaderBytes = section.int(
             "max_header_bytes", default: limits.maxHeaderBytes, in: 1024...1_048_576,
             "request headers larger than this in all are refused (431, connection closed)")
+        let proxies = section.strings(
+            "trusted_proxies", default: [],
+            "addresses or CIDR blocks of the load balancers in front; their `X-Forwarded-For` names the client")
+        if let trusted = TrustedProxies(proxies) {
+            limits.trustedProxies = trusted
+        } else {
+            section.problem("trusted_proxies", "must be IP addresses or CIDR blocks (10.0.0.0/8, 2001:db8::/32)")
+        }
         return limits
     }
 }

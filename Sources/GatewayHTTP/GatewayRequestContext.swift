@@ -8,17 +8,17 @@ package struct GatewayRequestContext: RequestContext {
     package var coreContext: CoreRequestContextStorage
     /// Set by ``APIKeyMiddleware`` once the bearer token matched a configured key.
     package var apiKey: APIKey?
-    /// The connection's peer (not a forwarded address); formatted only where it is used.
+    /// The connection's peer (not a forwarded address).
     package let remoteAddress: SocketAddress?
+    /// The client's IP address, for logs and limits by sender: the peer's, or the one a trusted proxy forwarded (set
+    /// by ``RequestObservationMiddleware``).
+    package var clientAddress = "unknown"
 
     package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         apiKey = nil
         remoteAddress = source.channel.remoteAddress
     }
-
-    /// The peer's IP address, for limits by sender.
-    package var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
 
     /// Request bodies larger than this are refused with 413 (the API takes small JSON documents; only `POST /events`
     /// reads up to `EventBatchLimits.maxRequestBytes`).

@@ -19,6 +19,8 @@ package struct InboundLimits: Sendable, Equatable {
     package var idleTimeout: TimeInterval = 30
     /// Request headers larger than this, in all, are refused (the connection is closed with a 431).
     package var maxHeaderBytes = 16 * 1024
+    /// Proxies whose `X-Forwarded-For` names the client (none by default).
+    package var trustedProxies = TrustedProxies()
 
     package init() {}
 

@@ -5,7 +5,8 @@ import Logging
 import Operations
 
 /// Observes every request once, outermost: gives it an id — the caller's `X-Request-Id` when it is a sane token,
-/// else a new UUID — in its logger as `request_id` and in the answer's `X-Request-Id`; writes one access line
+/// else a new UUID — in its logger as `request_id` and in the answer's `X-Request-Id`; resolves the client's address
+/// (``TrustedProxies``) into the context and the logger as `client.address`; writes one access line
 /// (`method`, `route` (the template, never the path), `status`, `duration_ms` and `duration`, the same milliseconds
 /// for the operations guide's `{ $.duration > 5000 }` filter; 5xx at `error`); and counts and times it in the HTTP
 /// metrics by the same route, method and status.
@@ -14,10 +15,14 @@ package struct RequestObservationMiddleware: RouterMiddleware {
 
     static let header = HTTPField.Name("X-Request-Id")!
 
-    let metrics: GatewayMetrics
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
-    package init(metrics: GatewayMetrics) {
+    let metrics: GatewayMetrics
+    let trustedProxies: TrustedProxies
+
+    package init(metrics: GatewayMetrics, trustedProxies: TrustedProxies) {
         self.metrics = metrics
+        self.trustedProxies = trustedProxies
     }
 
     package func handle(
@@ -27,6 +32,9 @@ package struct RequestObservationMiddleware: RouterMiddleware {
         var context = context
         context.logger[metadataKey: "hb.request.id"] = nil
         context.logger[metadataKey: "request_id"] = .string(id)
+        context.clientAddress = trustedProxies.client(
+            peer: context.remoteAddress, forwardedFor: request.headers[values: Self.forwardedFor])
+        context.logger[metadataKey: "client.address"] = .string(context.clientAddress)
         let started = ContinuousClock.now
         metrics.requestStarted()
         defer { metrics.requestFinished() }

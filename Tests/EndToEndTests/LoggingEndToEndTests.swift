@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GatewayApp
+import GatewayHTTP
 import GatewayTools
 import NIOCore
 import NIOHTTP1
@@ -71,11 +72,32 @@ import TestSupport
             #expect(access["status"] is Int)
             #expect(access["duration_ms"] is Int)
             #expect(access["duration"] is Int)
+            #expect(access["client.address"] as? String == "127.0.0.1")
         }
         #expect(
             accessLines.contains { $0["request_id"] as? String == "caller-chosen-id.42" && $0["status"] as? Int == 401 }
         )
         #expect(accessLines.contains { $0["route"] as? String == "/data-subject-requests/{id}/callback" })
         #expect(lines.contains { $0.contains("certificate validation failed") })
+    }
+
+    /// The address a forwarded request is logged under: the `X-Forwarded-For` client only when the connection comes
+    /// from a configured proxy; anyone else's header is ignored.
+    @Test(arguments: [(["127.0.0.1/32"], "203.0.113.9"), ([], "127.0.0.1"), (["10.0.0.0/8"], "127.0.0.1")])
+    func theClientAddressHonoursXForwardedForOnlyFromTrustedProxies(trusted: [String], logged: String) async throws {
+        let logs = CapturedLogs()
+        let proxies = try #require(TrustedProxies(trusted))
+        try await GatewayHarness.with(gateway: { $0.inbound.trustedProxies = proxies }, logger: logs.logger()) {
+            harness in
+            var request = HTTPClientRequest(url: "\(await harness.baseURL)/health/live")
+            request.headers.add(name: "X-Request-Id", value: "forwarded-1")
+            request.headers.add(name: "X-Forwarded-For", value: "198.51.100.4, 203.0.113.9")
+            let response = try await harness.httpClient.execute(request, timeout: .seconds(10))
+            #expect(response.status == .ok)
+        }
+        let access = try logs.all.compactMap { line in
+            try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        }.first { $0["request_id"] as? String == "forwarded-1" && $0["message"] as? String == "request" }
+        #expect(access?["client.address"] as? String == logged)
     }
 }
