@@ -138,7 +138,10 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
         verifier: CallbackVerifier(
             allowedDomains: configuration.callbacks.allowedDomains, cache: components.certificates),
         recorder: ProcessorReportRecorder(store: store, clock: clock), publicBaseURL: components.publicBaseURL,
-        metrics: metrics, callbacksPerSecondPerAddress: configuration.inbound.callbacksPerSecondPerAddress)
+        metrics: metrics,
+        refusedCallbacks: RefusedCallbackKeeper(
+            store: store, keeping: configuration.callbacks.refusedKept, clock: clock),
+        callbacksPerSecondPerAddress: configuration.inbound.callbacksPerSecondPerAddress)
     router.addRoutes(callbacks.endpoints, atPath: "/data-subject-requests")
     let health = HealthChecks(
         store: store, client: client, certificates: components.certificates,

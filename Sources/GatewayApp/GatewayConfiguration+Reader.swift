@@ -138,7 +138,12 @@ extension CallbackConfiguration {
         if let file, !FileManager.default.isReadableFile(atPath: file) {
             section.problem("trust_roots_file", "is not a readable file")
         }
-        return CallbackConfiguration(allowedDomains: Set(domains), trustRoots: file.map { .file($0) } ?? .system)
+        let refusedKept = section.int(
+            "refused_kept", default: CallbackConfiguration().refusedKept, in: 0...10_000,
+            "refused callbacks kept in the store, byte for byte, for `dsr-gateway callback refused`: the newest, "
+                + "at most 10 a minute per reason (0: none)")
+        return CallbackConfiguration(
+            allowedDomains: Set(domains), trustRoots: file.map { .file($0) } ?? .system, refusedKept: refusedKept)
     }
 }
 

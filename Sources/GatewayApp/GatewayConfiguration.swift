@@ -86,10 +86,16 @@ package struct CallbackConfiguration: Sendable {
     package var allowedDomains: Set<String>
     /// Trust roots for the processor certificate chain.
     package var trustRoots: TrustRoots
+    /// How many refused callbacks the store keeps (the newest) for `dsr-gateway callback refused`; 0 keeps none.
+    package var refusedKept: Int
 
-    package init(allowedDomains: Set<String> = [OpenDSRHeaders.mParticleDomain], trustRoots: TrustRoots = .system) {
+    package init(
+        allowedDomains: Set<String> = [OpenDSRHeaders.mParticleDomain], trustRoots: TrustRoots = .system,
+        refusedKept: Int = 100
+    ) {
         self.allowedDomains = allowedDomains
         self.trustRoots = trustRoots
+        self.refusedKept = refusedKept
     }
 
     /// Where trusted root certificates come from.

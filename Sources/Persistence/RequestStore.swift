@@ -127,8 +127,9 @@ package struct DeadlineCounts: Sendable, Equatable {
 package typealias ChangeObserver = @Sendable (_ request: DSRRequest, _ entries: [AuditEntry]) -> Void
 
 /// Everything the gateway keeps in its database: requests with their audit trail, alert states, the evaluator lease,
-/// the notification outbox and the fleet's workspace budget. Each engine implements all of it.
-package typealias GatewayStore = AlertStateStore & RequestStore & WorkspaceBudgetLedger
+/// the notification outbox, the fleet's workspace budget and the last refused callbacks. Each engine implements all
+/// of it.
+package typealias GatewayStore = AlertStateStore & RequestStore & WorkspaceBudgetLedger & RefusedCallbackStore
 
 extension RequestStore {
     /// The audit trail of a request, oldest first (empty for an unknown id).

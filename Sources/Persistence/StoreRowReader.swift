@@ -2,12 +2,14 @@ import DSRCore
 import Foundation
 
 /// Typed, checked access to the columns of one stored row, whichever engine it came from: each engine supplies the
-/// three primitives, and everything else (instants, ids, enums, required values) is read the same way. A missing or
+/// four primitives, and everything else (instants, ids, enums, required values) is read the same way. A missing or
 /// mistyped value becomes a ``StoreError`` that names the column, never the value.
 protocol StoreRowReader {
     func optionalText(_ column: String) throws -> String?
     func optionalInteger(_ column: String) throws -> Int?
     func optionalDouble(_ column: String) throws -> Double?
+    /// Raw bytes (a BLOB in SQLite, a BYTEA in PostgreSQL).
+    func optionalBytes(_ column: String) throws -> [UInt8]?
 }
 
 extension StoreRowReader {

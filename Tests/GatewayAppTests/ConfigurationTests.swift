@@ -40,6 +40,8 @@ import Testing
         ("deadlines.ccpa_days", .init(.int(-1), isSecret: false)),
         ("results.retention_days", .init(.int(-3), isSecret: false)),
         ("results.max_bytes", .init(.int(-1), isSecret: false)),
+        ("callbacks.refused_kept", .init(.int(-1), isSecret: false)),
+        ("callbacks.refused_kept", .init(.int(10_001), isSecret: false)),
         ("processor.timeout_seconds", .init(.double(0), isSecret: false)),
         ("events.timeout_seconds", .init(.double(0), isSecret: false)),
         ("processor.base_url", .init(.string("http://opendsr.example.com/v3"), isSecret: false)),
@@ -58,6 +60,11 @@ import Testing
             "events.input_key": "i", "events.input_secret": "s", "events.timeout_seconds": 3,
         ]).get()
         #expect(configuration.events?.client.timeout == 3)
+    }
+
+    @Test func refusedCallbacksKeptDefaultsToAHundredAndZeroKeepsNone() throws {
+        #expect(try Self.read([:]).get().callbacks.refusedKept == 100)
+        #expect(try Self.read(["callbacks.refused_kept": 0]).get().callbacks.refusedKept == 0)
     }
 
     @Test func anEmptyCallbackAllowlistIsRefused() {

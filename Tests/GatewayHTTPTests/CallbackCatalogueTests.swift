@@ -62,6 +62,12 @@ import TestSupport
             #expect(try await harness.store.request(id: request.id) == request)
             #expect(try await harness.store.auditTrail(id: request.id) == auditBefore)
             #expect(try await harness.store.request(id: other.id)?.state == .pending)
+            // Kept as sent, for `dsr-gateway callback refused`.
+            let kept = try await harness.store.refusedCallbacks(limit: 10)
+            #expect(kept.count == 1)
+            #expect(kept.first?.body == sent)
+            #expect(kept.first?.domain == domain && kept.first?.signature == signature)
+            #expect(kept.first?.claimedId == pathId)
         }
     }
 

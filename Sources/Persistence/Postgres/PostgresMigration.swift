@@ -123,5 +123,25 @@ enum PostgresMigration {
             ],
             oldestCompatible: 1
         ),
+        Migration(
+            version: 3,
+            name: "refused callbacks",
+            statements: [
+                """
+                CREATE TABLE refused_callbacks (
+                    id BIGSERIAL PRIMARY KEY,
+                    at DOUBLE PRECISION NOT NULL,
+                    reason TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    claimed_id TEXT NOT NULL,
+                    domain TEXT,
+                    signature TEXT,
+                    body BYTEA,
+                    remote_address TEXT
+                )
+                """
+            ],
+            oldestCompatible: 1
+        ),
     ]
 }

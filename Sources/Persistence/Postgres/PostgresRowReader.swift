@@ -19,6 +19,8 @@ struct PostgresRowReader: StoreRowReader {
     func optionalInteger(_ column: String) throws -> Int? { try decode(column, as: Int64?.self).map(Int.init) }
 
     func optionalDouble(_ column: String) throws -> Double? { try decode(column, as: Double?.self) }
+
+    func optionalBytes(_ column: String) throws -> [UInt8]? { try decode(column, as: Data?.self).map { [UInt8]($0) } }
 }
 
 extension PostgresBindings {

@@ -163,5 +163,27 @@ enum SQLiteMigration {
             statements: ["CREATE TABLE health_probes (token TEXT PRIMARY KEY, checked_at REAL NOT NULL)"],
             oldestCompatible: 7
         ),
+        Migration(
+            version: 10,
+            name: "refused callbacks",
+            statements: [
+                // AUTOINCREMENT: no id is used twice, also once the oldest rows are deleted (exports are named by it).
+                // An empty body may be bound as NULL: either reads back empty.
+                """
+                CREATE TABLE refused_callbacks (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    reason TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    claimed_id TEXT NOT NULL,
+                    domain TEXT,
+                    signature TEXT,
+                    body BLOB,
+                    remote_address TEXT
+                ) STRICT
+                """
+            ],
+            oldestCompatible: 7
+        ),
     ]
 }

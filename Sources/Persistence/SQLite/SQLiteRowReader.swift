@@ -21,6 +21,14 @@ struct SQLiteRowReader: StoreRowReader {
         }
     }
 
+    /// A BLOB as stored (through `Data`, whose conversions SQLiteNIO declares).
+    func optionalBytes(_ column: String) throws -> [UInt8]? {
+        guard let value = row.column(column) else { throw StoreError(code: .corruptRow, column: column) }
+        if case .null = value { return nil }
+        guard let data = Data(sqliteData: value) else { throw StoreError(code: .corruptRow, column: column) }
+        return [UInt8](data)
+    }
+
     /// The inverse of `SQLiteData.date(_:)` for instants.
     func optionalDouble(_ column: String) throws -> Double? {
         switch row.column(column) {
