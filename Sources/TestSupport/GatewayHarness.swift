@@ -28,6 +28,8 @@ package actor GatewayHarness {
     package nonisolated let clock: ManualWallClock
     package nonisolated let simulator: ProcessorSimulator
     package nonisolated let database: TemporaryDatabase
+    /// The SQLite file the harness's gateway keeps its data in.
+    package nonisolated var storePath: String { DevEnvironment.databasePath(in: database.directory) }
     package nonisolated let apiKey = DevEnvironment.randomSecret()
     package nonisolated let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
     private let logger: Logger

@@ -80,7 +80,7 @@ import TestSupport
         #expect(try await Self.alerts(restarted)["DispatcherStalled"] == "firing")
         // Nothing else was sent, nor is waiting to be: the outbox holds no second notification.
         try await harness.stopGateway()
-        let store = try await SQLiteRequestStore.open(path: harness.database.path, logger: GatewayHarness.quietLogger)
+        let store = try await SQLiteRequestStore.open(path: harness.storePath, logger: GatewayHarness.quietLogger)
         let waiting = try await store.pendingAlertNotificationCount()
         try await store.close()
         #expect(waiting == 0)

@@ -35,7 +35,7 @@ import TestSupport
 
     /// What the running gateway kept, read from its database as `dsr-gateway callback refused` reads it.
     private func refusedCallbacks(_ harness: GatewayHarness) async throws -> [RefusedCallback] {
-        let path = harness.database.directory.appendingPathComponent("gateway.sqlite").path
+        let path = harness.storePath
         return try await StoreLocation.sqlite(path: path).withStore(
             logger: GatewayHarness.quietLogger, migrating: false
         ) { store in try await store.refusedCallbacks(limit: 1000) }

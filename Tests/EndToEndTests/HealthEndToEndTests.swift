@@ -118,7 +118,7 @@ import TestSupport
 
     @Test func unhealthyWhileTheStoreCannotCommitThenHealthyAgain() async throws {
         try await GatewayHarness.with { harness in
-            let database = harness.database.directory.appendingPathComponent("gateway.sqlite").path
+            let database = harness.storePath
             let lock = try StoreWriteBlocker(database: database)
             let (status, body) = try await Self.health(harness)
             lock.release()

@@ -47,7 +47,7 @@ import TestSupport
             while shared.accepted.withLock({ $0.count }) < 30 { try await Task.sleep(for: .milliseconds(20)) }
             let before = shared.accepted.withLock { $0 }
             let taken = try await CommandLineRunner.runInBackground([
-                "backup", "--database", harness.database.directory.appendingPathComponent("gateway.sqlite").path,
+                "backup", "--database", harness.storePath,
                 "--out",
                 backup,
             ])

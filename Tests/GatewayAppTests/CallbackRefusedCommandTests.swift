@@ -52,7 +52,7 @@ import TestSupport
                 harness, id, domain: domain, signature: genuineSignature, body: genuineBody)
             #expect(genuineStatus == 401)
 
-            let database = harness.database.directory.appendingPathComponent("gateway.sqlite").path
+            let database = harness.storePath
             let result = try await CommandLineRunner.runInBackground([
                 "callback", "refused", "--database", database, "--export", export,
             ])

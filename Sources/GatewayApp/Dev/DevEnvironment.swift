@@ -42,13 +42,18 @@ package enum DevEnvironment {
         }
     }
 
+    /// The SQLite file of a gateway whose data lives in `dataDirectory`.
+    package static func databasePath(in dataDirectory: URL) -> String {
+        dataDirectory.appendingPathComponent("gateway.sqlite").path
+    }
+
     /// A gateway configuration pointing at an in-process simulator and trusting only its root.
     package static func gatewayConfiguration(
         simulator: ProcessorSimulator, simulatorURL: URL, dataDirectory: URL, port: Int, apiKeySecret: String,
         pollInterval: TimeInterval = 0.2
     ) -> GatewayConfiguration {
         GatewayConfiguration(
-            port: port, store: .sqlite(path: dataDirectory.appendingPathComponent("gateway.sqlite").path),
+            port: port, store: .sqlite(path: databasePath(in: dataDirectory)),
             processor: OpenDSRClientConfiguration(
                 baseURL: simulatorURL.absoluteString + "/v3", workspaceKey: simulator.configuration.workspaceKey,
                 workspaceSecret: simulator.configuration.workspaceSecret),
