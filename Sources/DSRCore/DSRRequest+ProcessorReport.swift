@@ -69,6 +69,7 @@ extension ProcessorFields {
             parts.append("expected completion \(Timestamp.format(expectedCompletionTime))")
         }
         if resultsURL != nil { parts.append("results available") }
+        if let follows { parts.append("follows \(follows.uuidString.lowercased())") }
         return parts.joined(separator: "; ")
     }
 }

@@ -60,15 +60,19 @@ package struct ProcessorFields: Codable, Sendable, Equatable {
     package var expectedCompletionTime: Date?
     package var resultsURL: String?
     package var receivedTime: Date?
+    /// Our request whose processor request this one follows: the processor refused this one (409) because that one,
+    /// for the same subject and type, was already in progress there. Its status is then read under that id.
+    package var follows: UUID?
 
     package init(
         controllerId: String? = nil, expectedCompletionTime: Date? = nil, resultsURL: String? = nil,
-        receivedTime: Date? = nil
+        receivedTime: Date? = nil, follows: UUID? = nil
     ) {
         self.controllerId = controllerId
         self.expectedCompletionTime = expectedCompletionTime
         self.resultsURL = resultsURL
         self.receivedTime = receivedTime
+        self.follows = follows
     }
 
     /// Fields of `other` that are set win over ours; unset fields keep our values.
@@ -77,7 +81,8 @@ package struct ProcessorFields: Codable, Sendable, Equatable {
             controllerId: other.controllerId ?? controllerId,
             expectedCompletionTime: other.expectedCompletionTime ?? expectedCompletionTime,
             resultsURL: other.resultsURL ?? resultsURL,
-            receivedTime: other.receivedTime ?? receivedTime
+            receivedTime: other.receivedTime ?? receivedTime,
+            follows: other.follows ?? follows
         )
     }
 }

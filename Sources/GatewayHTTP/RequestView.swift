@@ -46,12 +46,15 @@ package struct RequestView: ResponseEncodable, Sendable {
         package var expectedCompletionTime: Date?
         package var receivedTime: Date?
         package var resultsAvailable: Bool
+        /// The id of our request this one follows at the processor (it refused this one as a duplicate of that one).
+        package var follows: String?
 
         init(_ fields: ProcessorFields) {
             controllerId = fields.controllerId
             expectedCompletionTime = fields.expectedCompletionTime
             receivedTime = fields.receivedTime
             resultsAvailable = fields.resultsURL != nil
+            follows = fields.follows?.uuidString.lowercased()
         }
     }
 }

@@ -60,6 +60,10 @@ package protocol RequestStore: Sendable {
     /// returned instead, in the same transaction, so two concurrent callers cannot both create one.
     func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome
 
+    /// The subject's requests of `type` that the processor has in progress (`pending` or `in_progress`) under their own
+    /// id, oldest first: what a request the processor refused as a duplicate (409) can follow.
+    func inProgressAtProcessor(customerId: String, type: RequestType) async throws -> [DSRRequest]
+
     /// Requests not yet finished (not completed, cancelled or failed) whose regulatory deadline is before `before`,
     /// nearest deadline first: the ones at risk of breaching it.
     func atRisk(deadlineBefore before: Date, limit: Int) async throws -> [DSRRequest]

@@ -58,7 +58,7 @@ extension DSRRequest {
         "deadline", "processor_controller_id", "processor_expected_completion", "processor_results_url",
         "processor_received_time", "result_location", "attempts", "last_error", "next_attempt_at",
         "idempotency_key", "updated_at", "results_status", "result_attempts", "result_stored_at",
-        "attributes_status", "attributes_attempts", "attributes_next_attempt_at",
+        "attributes_status", "attributes_attempts", "attributes_next_attempt_at", "processor_follows",
     ]
 
     /// The column list for `SELECT` and `RETURNING`.
@@ -82,7 +82,8 @@ extension DSRRequest {
             controllerId: try reader.optionalText("processor_controller_id"),
             expectedCompletionTime: try reader.optionalDate("processor_expected_completion"),
             resultsURL: try reader.optionalText("processor_results_url"),
-            receivedTime: try reader.optionalDate("processor_received_time")
+            receivedTime: try reader.optionalDate("processor_received_time"),
+            follows: try reader.optionalText("processor_follows").flatMap(UUID.init(uuidString:))
         )
         attempts = try reader.integer("attempts")
         lastError = try reader.optionalText("last_error")

@@ -97,7 +97,9 @@ package struct Dispatcher: Service {
             try await cancelIfWithdrawn(stored, logger: logger)
         case .duplicateId:
             try await cancelIfWithdrawn(try await adoptExisting(request, logger: logger), logger: logger)
-        case .inProgressDuplicate, .rejected:
+        case .inProgressDuplicate:
+            try await followOrFail(request, reason: outcome.summary, logger: logger)
+        case .rejected:
             try await store.update(id: request.id) {
                 $0.fail(reason: outcome.summary, actor: .dispatcher, at: clock.now)
             }
@@ -118,6 +120,26 @@ package struct Dispatcher: Service {
             try await scheduleRetry(request, reason: outcome.summary, countsAttempt: true, after: nil)
         }
         return nil
+    }
+
+    /// The processor has another request for this subject and type in progress (409). When it is one of ours, this
+    /// request follows it: it takes that request's state and processor fields, and its status is read from then on
+    /// under that request's id (so a twin submitted twice, say in two Unicode forms before intake normalised them,
+    /// completes with it instead of failing). A duplicate we do not know of fails the request, with the reason.
+    private func followOrFail(_ request: DSRRequest, reason: String, logger: Logger) async throws {
+        let twins = try await store.inProgressAtProcessor(customerId: request.subject.customerId, type: request.type)
+        guard let twin = twins.first(where: { $0.id != request.id }) else {
+            try await store.update(id: request.id) {
+                $0.fail(reason: reason, actor: .dispatcher, at: clock.now)
+            }
+            return
+        }
+        var fields = twin.processor
+        fields.follows = twin.id
+        _ = try await record(
+            twin.state, fields: fields, for: request.id,
+            detail: "processor has \(twin.subjectRequestId) in progress for this subject and type (409): following it")
+        logger.notice("delivery follows a request in progress", metadata: ["dsr.follows": "\(twin.subjectRequestId)"])
     }
 
     /// The processor already had our id (we crashed after it accepted, or a lease expired mid-call):

@@ -66,8 +66,10 @@ package struct ReconciliationPoller: Service {
     private func poll(_ request: DSRRequest) async throws -> Bool {
         var logger = logger
         logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
+        // A request that follows another (the processor refused it as a duplicate of that one) is read under its id.
         let outcome = await client.status(
-            subjectRequestId: request.subjectRequestId, priority: .background, logger: logger)
+            subjectRequestId: request.processor.follows.map { $0.uuidString.lowercased() } ?? request.subjectRequestId,
+            priority: .background, logger: logger)
         if case .held = outcome { return false }
         if case .success(let status) = outcome, let state = RequestState(processorStatus: status.requestStatus) {
             let recorded = try await recorder.record(

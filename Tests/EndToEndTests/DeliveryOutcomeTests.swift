@@ -7,22 +7,55 @@ import NIOHTTP1
 import ProcessorSimulator
 import Testing
 import OpenDSR
+import Persistence
 import TestSupport
 import Workers
 
 /// How the dispatcher answers each processor refusal (docs/upstream-apis.md, "Errors"), over loopback against the
 /// simulator.
 @Suite struct DeliveryOutcomeTests {
-    @Test func aSecondInProgressRequestForTheSameSubjectFailsWithTheReason() async throws {
-        try await GatewayHarness.with { harness in
+    /// The processor refuses a second request for a subject and type it has in progress (409): ours follows the first
+    /// one and completes with it; one it cannot match to a request of ours still fails, with the reason.
+    @Test func aSecondInProgressRequestForTheSameSubjectFollowsTheFirstAndCompletesWithIt() async throws {
+        // The poller re-reads what has not moved for 6 hours (the harness otherwise leaves it to callbacks).
+        try await GatewayHarness.with(gateway: { $0.reconciliation.staleAfter = 6 * 3600 }) { harness in
             let api = try await harness.api
             let first = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "same-subject")
             try await harness.waitFor(first, state: "pending")
             let second = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "same-subject")
+            try await harness.eventually("the second follows the first") {
+                try await api.send(.GET, "/data-subject-requests/\(second)").json.flatMap {
+                    ($0["processor"] as? [String: any Sendable])?["follows"] as? String
+                } == first
+            }
+            let following = try await api.request(second)
+            #expect(following.state == "pending")
+            #expect(following.audit.contains { $0.detail?.contains("(409): following it") == true })
+            // The first completes at the processor (its callback), the second when the poller reads it under the
+            // first one's id.
+            try await harness.advance(days: 10)
+            try await harness.waitFor(first, state: "completed")
+            let completed = try await harness.waitFor(second, state: "completed")
+            #expect(completed.audit.contains { $0.actor == "poller" && $0.toState == "completed" })
+        }
+    }
+
+    @Test func aDuplicateTheGatewayDoesNotKnowFailsWithTheReason() async throws {
+        try await GatewayHarness.with { harness in
+            let api = try await harness.api
+            let first = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "known-elsewhere")
+            try await harness.waitFor(first, state: "pending")
+            // The first is withdrawn here only (as if it had been sent by another controller tool): the processor
+            // still has it in progress, the gateway no longer does.
+            let store = try await SQLiteRequestStore.open(path: harness.storePath, logger: GatewayHarness.quietLogger)
+            _ = try await store.update(id: try #require(UUID(uuidString: first))) { request in
+                request.fail(reason: "withdrawn in this test", actor: .api, at: harness.clock.now)
+            }
+            try await store.close()
+            let second = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "known-elsewhere")
             let failed = try await harness.waitFor(second, state: "failed")
             #expect(failed.lastError?.contains("409") == true)
             #expect(failed.audit.contains { $0.toState == "failed" && $0.actor == "dispatcher" })
-            #expect(try await api.request(first).state == "pending")
         }
     }
 

@@ -39,6 +39,40 @@ struct RequestStoreQueueTests {
     }
 
     @Test(arguments: StoreEngine.allCases)
+    func inProgressAtProcessorFindsTheSubjectsDeliveredRequestsOfTheType(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            func stored(_ state: RequestState, type: RequestType = .erasure, customer: String = "twin", at: Double)
+                async throws -> DSRRequest
+            {
+                var request = F.request(receivedAt: F.t0 + at)
+                request.subject = SubjectIdentity(customerId: customer)
+                request.type = type
+                let created = try await store.create(request)
+                guard state != .queued else { return created }
+                return try #require(try await store.update(id: created.id, F.move(to: state, at: F.t0 + at)))
+            }
+            let inProgress = try await stored(.inProgress, at: 2)
+            let pending = try await stored(.pending, at: 1)
+            _ = try await stored(.queued, at: 0)
+            _ = try await stored(.completed, at: 0)
+            _ = try await stored(.pending, type: .access, at: 0)
+            _ = try await stored(.pending, customer: "someone else", at: 0)
+            // A request that already follows another is not followed in turn; what it follows survives a write.
+            var follower = try await stored(.pending, at: 3)
+            follower = try #require(
+                try await store.update(id: follower.id) { request in
+                    request.processor.follows = pending.id
+                    return [AuditEntry(at: F.t0 + 4, actor: .dispatcher, event: .processorFieldsUpdated)]
+                })
+            #expect(try await store.request(id: follower.id)?.processor.follows == pending.id)
+
+            let found = try await store.inProgressAtProcessor(customerId: "twin", type: .erasure)
+            #expect(found.map(\.id) == [pending.id, inProgress.id])
+            #expect(try await store.inProgressAtProcessor(customerId: "nobody", type: .erasure).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
     func queueSummaryCountsQueuedRequestsAndFindsTheOldest(engine: StoreEngine) async throws {
         try await engine.withStore { store in
             #expect(try await store.queueSummary() == QueueSummary(depth: 0, oldestReceivedAt: nil))

@@ -31,6 +31,7 @@ extension DSRRequest {
         binds.append(value: erasureAttributes.status)
         binds.append(integer: erasureAttributes.attempts)
         binds.append(date: erasureAttributes.nextAttemptAt)
+        binds.append(processor.follows?.uuidString.lowercased())
         return binds
     }
 

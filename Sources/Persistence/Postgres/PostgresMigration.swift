@@ -143,5 +143,11 @@ enum PostgresMigration {
             ],
             oldestCompatible: 1
         ),
+        Migration(
+            version: 4,
+            name: "a request that follows another at the processor",
+            statements: ["ALTER TABLE requests ADD COLUMN processor_follows TEXT"],
+            oldestCompatible: 1
+        ),
     ]
 }

@@ -12,7 +12,7 @@ extension DSRRequest {
             .text(results.location), .integer(attempts), .text(lastError), .date(nextAttemptAt),
             .text(idempotencyKey), .date(updatedAt), .value(results.status), .integer(results.attempts),
             .date(results.storedAt), .value(erasureAttributes.status), .integer(erasureAttributes.attempts),
-            .date(erasureAttributes.nextAttemptAt),
+            .date(erasureAttributes.nextAttemptAt), .text(processor.follows?.uuidString.lowercased()),
         ]
     }
 

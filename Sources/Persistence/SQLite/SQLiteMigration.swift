@@ -185,5 +185,11 @@ enum SQLiteMigration {
             ],
             oldestCompatible: 7
         ),
+        Migration(
+            version: 11,
+            name: "a request that follows another at the processor",
+            statements: ["ALTER TABLE requests ADD COLUMN processor_follows TEXT"],
+            oldestCompatible: 7
+        ),
     ]
 }

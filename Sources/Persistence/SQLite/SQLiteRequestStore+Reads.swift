@@ -28,6 +28,18 @@ extension SQLiteRequestStore {
     }
 
     /// Uses the index `requests_at_risk`.
+    package func inProgressAtProcessor(customerId: String, type: RequestType) async throws -> [DSRRequest] {
+        let sql = """
+            SELECT \(DSRRequest.storedColumnList) FROM requests
+            WHERE subject_customer_id = ?1 AND type = ?2 AND state IN (?3, ?4) AND processor_follows IS NULL
+            ORDER BY received_at, id
+            """
+        let binds: [SQLiteData] = [
+            .text(customerId), .value(type), .value(RequestState.pending), .value(RequestState.inProgress),
+        ]
+        return try await read(sql, binds).map(DSRRequest.init(sqliteRow:))
+    }
+
     package func atRisk(deadlineBefore before: Date, limit: Int) async throws -> [DSRRequest] {
         guard limit > 0 else { return [] }
         var binds: [SQLiteData] = RequestState.allCases.filter { !$0.isTerminal }.map { .value($0) }
