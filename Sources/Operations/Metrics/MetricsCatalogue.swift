@@ -25,10 +25,10 @@ package enum MetricsCatalogue {
         help: "Data subject requests accepted (API and Baton).")
     package static let requestsCompleted = MetricDefinition(
         name: "dsr_gateway_requests_completed_total", labels: ["type", "regulation"],
-        help: "Data subject requests the processor completed (access: results stored or known empty).")
+        help: "Data subject requests the processor reported completed (access: before the results are fetched).")
     package static let requestsFailed = MetricDefinition(
         name: "dsr_gateway_requests_failed_total", labels: ["type", "regulation"],
-        help: "Data subject requests that ended failed (refused, cancelled by the processor, retry budget spent).")
+        help: "Data subject requests that ended failed (processor refusal, unknown duplicate, retry budget spent).")
     package static let retryBudgetSpent = MetricDefinition(
         name: "dsr_gateway_retry_budget_exhausted_total", labels: ["type", "regulation"],
         help: "Requests failed because their delivery retry budget ran out (each one needs a person).")
