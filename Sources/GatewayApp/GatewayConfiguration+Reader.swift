@@ -51,10 +51,15 @@ extension GatewayConfiguration {
         }
         let processorSection = section("processor")
         let processor = OpenDSRClientConfiguration.read(processorSection)
+        let sendEmailIdentity = processorSection.bool(
+            "send_email_identity", default: false,
+            "also send the subject's email to mParticle as an identity (off: the customer id only, as the original "
+                + "Lambda did; an email widens the erasure to every profile holding it)")
         let callbacksSection = section("callbacks")
         let callbacks = CallbackConfiguration.read(callbacksSection)
         let (dispatcherSection, resultsSection) = (section("dispatcher"), section("results"))
-        let dispatcher = DispatcherConfiguration.read(dispatcherSection)
+        var dispatcher = DispatcherConfiguration.read(dispatcherSection)
+        dispatcher.sendEmailIdentity = sendEmailIdentity
         let results = ResultsWorkerConfiguration.read(resultsSection)
         let objectStoreSection = section("results.s3")
         let objectStore = S3Configuration.read(objectStoreSection, environment: ProcessInfo.processInfo.environment)

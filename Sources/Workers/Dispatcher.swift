@@ -31,7 +31,8 @@ package struct Dispatcher: Service {
         self.publicBaseURL = publicBaseURL
         self.clock = clock
         self.logger = logger
-        self.bodies = SubmitBodyBuilder(skipWaitingPeriod: configuration.skipWaitingPeriod)
+        self.bodies = SubmitBodyBuilder(
+            skipWaitingPeriod: configuration.skipWaitingPeriod, sendEmailIdentity: configuration.sendEmailIdentity)
     }
 
     package func run() async throws {

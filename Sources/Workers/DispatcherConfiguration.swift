@@ -15,6 +15,8 @@ package struct DispatcherConfiguration: Sendable {
     package var retry: RetryPolicy
     /// Ask mParticle to skip the erasure waiting period.
     package var skipWaitingPeriod: Bool
+    /// `processor.send_email_identity`: see ``SubmitBodyBuilder/sendEmailIdentity``.
+    package var sendEmailIdentity = false
 
     package init(
         pollInterval: TimeInterval = 1, batchSize: Int = 20, lease: TimeInterval = 60,
