@@ -14,8 +14,11 @@ package struct AlertWorkload: Sendable {
     package static let implied: [String: Set<String>] = [
         // Fewer than 95 % successes is more than 1 % failures.
         "CertValidationSuccessLow": ["CertValidationFailures"],
-        // Three failures a step against one submission is far over 5 % failed.
-        "UpstreamFailures": ["FailureRate"],
+        // Three failures a step against one submission is far over 5 % failed; and any failure is one.
+        "UpstreamFailures": ["FailureRate", "RequestFailed"],
+        "FailureRate": ["RequestFailed"],
+        // One failure every 5 minutes against two submissions is over 5 % failed too.
+        "RequestFailed": ["FailureRate"],
     ]
 
     package init() {}
@@ -28,7 +31,7 @@ package struct AlertWorkload: Sendable {
         // 2 in 52 is over 1 % failed but not under 95 % passed; 5 in 55 is both.
         refused += rule == "CertValidationFailures" ? 2 : rule == "CertValidationSuccessLow" ? 5 : 0
         // A quarter of a failure a step: 25 % of submissions over the hour, but never 10 in 15 minutes.
-        failed += rule == "UpstreamFailures" ? 3 : rule == "FailureRate" ? 0.25 : 0
+        failed += rule == "UpstreamFailures" ? 3 : rule == "FailureRate" ? 0.25 : rule == "RequestFailed" ? 0.1 : 0
         submitted += rule == "HighVolume" ? 20 : 1
         fast += rule == "HighLatency" ? 5 : 100
         slow += rule == "HighLatency" ? 95 : 0
@@ -47,7 +50,7 @@ package struct AlertWorkload: Sendable {
 
     /// Steps that breach `rule` for less than its `for` and then stop breaching (each an extra on a normal step):
     /// a burst diluted by the next step, or a count that crosses the line just before its oldest part leaves the
-    /// window.
+    /// window. None for `RequestFailed`: a single failure is meant to fire it.
     package static func blip(_ rule: String) -> [Extra] {
         let quiet: Extra = { _ in }
         switch rule {

@@ -2,6 +2,7 @@ import Foundation
 import GatewayApp
 import GatewayTools
 import NIOHTTP1
+import Operations
 import Persistence
 import ProcessorSimulator
 import Testing
@@ -36,7 +37,7 @@ import TestSupport
 
     static func stallFireAndRestart(_ harness: GatewayHarness, _ receiver: AlertReceiver) async throws {
         let api = try await harness.api
-        #expect(try await Self.alerts(api).count == 13)
+        #expect(try await Self.alerts(api).count == DefaultAlertRules.rules.count)
         // Every processor call answered 429 with a long Retry-After: the request stays queued.
         harness.simulator.setFaults(SimulatorFaults(rateLimitStorm: true, rateLimitStormRetryAfter: 3000))
         let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: Self.subject)

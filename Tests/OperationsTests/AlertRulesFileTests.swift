@@ -7,7 +7,7 @@ import Testing
     @Test func theDefaultsAreTheGuidesAlertsAndOurs() throws {
         let rules = try AlertRulesFile.parse(DefaultAlertRules.yaml)
         let byName = Dictionary(uniqueKeysWithValues: rules.map { ($0.name, $0) })
-        #expect(rules.count == 13)
+        #expect(rules.count == 14)
         let errors = try #require(byName["HighErrorRate"])
         #expect(errors.kind == .ratio && errors.match == ["status_class": "5xx"] && errors.window == 300)
         #expect(
@@ -25,6 +25,8 @@ import Testing
         #expect(byName["CertValidationFailures"]?.route == .pagerDutySecurity)
         #expect(byName["CertValidationFailures"]?.threshold == 0.01)
         #expect(byName["UpstreamFailures"]?.kind == .count && byName["UpstreamFailures"]?.window == 900)
+        #expect(byName["RequestFailed"]?.kind == .count && byName["RequestFailed"]?.threshold == 0)
+        #expect(byName["RequestFailed"]?.route == .slack)
         #expect(byName["HighLatency"]?.quantile == 0.95 && byName["HighLatency"]?.threshold == 2)
         #expect(byName["CertExpiry"]?.below == true && byName["CertExpiry"]?.threshold == 30 * 86_400)
         #expect(byName["HighVolume"]?.kind == .baselineRatio && byName["HighVolume"]?.baseline == 86_400)

@@ -57,6 +57,16 @@ package enum DefaultAlertRules {
             severity: high
             route: pagerduty
             runbook: docs/runbooks.md#processor-failures
+          - name: RequestFailed
+            summary: A data subject request failed; a person must see to it before its deadline
+            kind: count
+            metric: dsr_gateway_requests_failed_total
+            window: 5m
+            above: 0
+            for: 30s
+            severity: warning
+            route: slack
+            runbook: docs/runbooks.md#a-request-failed
           - name: FailureRate
             summary: More than 5 % of data subject requests failed, against those submitted, over 1 hour
             kind: ratio
