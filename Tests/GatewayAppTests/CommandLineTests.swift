@@ -122,7 +122,7 @@ import TestSupport
             #expect(good.status == 0, "\(good.output)")
             #expect(good.output.hasPrefix("configuration OK"))
             #expect(good.output.contains("api keys: support (requests:read)"))
-            #expect(good.output.contains("alerts: 13 rules, routes with a destination: slack, slack-security"))
+            #expect(good.output.contains("alerts: 14 rules, routes with a destination: slack, slack-security"))
             #expect(!(good.output + good.errors).contains("s3cr3t-value"))
             #expect(!(good.output + good.errors).contains("s3cr3t-hook"))
         }
