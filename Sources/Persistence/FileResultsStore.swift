@@ -1,20 +1,22 @@
 import Foundation
 
 /// Stores results archives as files in one directory: `<directory>/<subject_request_id>.zip`.
-/// An archive is copied to a temporary name beside its final one and renamed into place, so it is always whole.
+/// An archive is copied to a temporary name beside its final one and renamed into place, so it is always whole; the
+/// directory is 0700 and each archive 0600.
 package struct FileResultsStore: ResultsStore {
     package let directory: URL
 
-    /// Creates the directory if needed.
+    /// Creates the directory (0700) if needed.
     package init(directory: String) throws {
         self.directory = URL(fileURLWithPath: directory, isDirectory: true)
-        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        try PrivateFiles.createDirectory(self.directory)
     }
 
     package func save(_ file: URL, subjectRequestId: String) async throws -> String {
         let destination = directory.appendingPathComponent("\(subjectRequestId).zip")
         let partial = directory.appendingPathComponent(".\(subjectRequestId).\(UUID().uuidString.lowercased()).part")
         try FileManager.default.copyItem(at: file, to: partial)
+        try PrivateFiles.restrict(partial.path)
         if FileManager.default.fileExists(atPath: destination.path) {
             try FileManager.default.removeItem(at: destination)
         }

@@ -30,8 +30,10 @@ extension ResultsWorker {
                 detail: "results_url is not under the processor's base URL; not followed"
             ) { $0.results.status = .refused }
         }
-        let temporary = FileManager.default.temporaryDirectory
-            .appendingPathComponent("dsr-results-\(UUID().uuidString.lowercased()).part")
+        // Staged inside the results directory (0700), not the shared temporary directory: it is subject data.
+        let staging = URL(fileURLWithPath: configuration.directory, isDirectory: true)
+        try PrivateFiles.createDirectory(staging)
+        let temporary = staging.appendingPathComponent(".download-\(UUID().uuidString.lowercased()).part")
         defer { try? FileManager.default.removeItem(at: temporary) }
         let outcome = await client.downloadResults(
             from: url, to: temporary, maxBytes: configuration.maxBytes, logger: logger)

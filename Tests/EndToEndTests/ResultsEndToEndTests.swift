@@ -23,6 +23,17 @@ import Workers
             let audited = try #require(stored.audit.last { $0.event == "results_stored" }?.detail)
             #expect(audited == "\(archive.count) bytes, sha256 \(digest)")
             #expect(archive.starts(with: [0x50, 0x4B, 0x03, 0x04]))
+            // Subject data is readable by the gateway's user only: the archive, its directory (where the download
+            // was staged, nothing left behind), the database and its WAL.
+            func mode(_ path: String) throws -> Int {
+                try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) & 0o777
+            }
+            let directory = location.deletingLastPathComponent().path
+            #expect(try mode(location.path) == 0o600)
+            #expect(try mode(directory) == 0o700)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == [location.lastPathComponent])
+            #expect(try mode(harness.storePath) == 0o600)
+            #expect(try mode(harness.storePath + "-wal") == 0o600)
         }
     }
 

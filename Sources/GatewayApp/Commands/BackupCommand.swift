@@ -61,6 +61,7 @@ struct RestoreCommand: AsyncParsableCommand {
         let partial = path + ".restoring"
         try? FileManager.default.removeItem(atPath: partial)
         try FileManager.default.copyItem(atPath: from, toPath: partial)
+        try PrivateFiles.restrict(partial)
         try FileManager.default.moveItem(atPath: partial, toPath: path)
         print(
             "restored \(from) to \(path): schema v\(summary.schemaVersion), \(summary.requests) requests, "

@@ -62,7 +62,8 @@ extension OpenDSRClient {
     private static func write(
         _ body: HTTPClientResponse.Body, to file: URL, maxBytes: Int
     ) async throws -> ProcessorOutcome<DownloadedResults> {
-        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        else {
             return .unavailable(reason: "cannot create the results file")
         }
         let handle = try FileHandle(forWritingTo: file)

@@ -17,6 +17,8 @@ extension SQLiteRequestStore {
     /// the same consistency in one statement. `path` must not exist.
     package static func backup(databaseAt source: String, to path: String, logger: Logger) async throws {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError(code: .backupTargetExists) }
+        // VACUUM INTO fills an empty file and keeps its mode: the copy holds subject data.
+        try PrivateFiles.createFileIfMissing(atPath: path)
         let connection = try await SQLiteConnection.open(storage: .file(path: source), logger: logger)
         do {
             _ = try await connection.query("VACUUM INTO ?1", [.text(path)])

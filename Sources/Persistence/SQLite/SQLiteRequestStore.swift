@@ -41,6 +41,8 @@ package final class SQLiteRequestStore: RequestStore {
         path: String, logger: Logger, observer: ChangeObserver? = nil, migrations: [Migration] = SQLiteMigration.all,
         migrating: Bool = true
     ) async throws -> SQLiteRequestStore {
+        // A new database starts 0600 (its WAL and shared memory follow); where it cannot be made, SQLite says why.
+        if migrating { try? PrivateFiles.createFileIfMissing(atPath: path) }
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         var readers: [SQLiteConnection] = []
         do {
