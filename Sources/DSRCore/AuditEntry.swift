@@ -9,10 +9,12 @@ package struct AuditEntry: Codable, Sendable, Equatable {
     package var fromState: RequestState?
     package var toState: RequestState?
     package var detail: String?
+    /// The name of the API key whose call caused the entry (nil for the gateway's own workers and the processor).
+    package var principal: String?
 
     package init(
         at: Date, actor: Actor, event: AuditEvent, fromState: RequestState? = nil, toState: RequestState? = nil,
-        detail: String? = nil
+        detail: String? = nil, principal: String? = nil
     ) {
         self.at = at
         self.actor = actor
@@ -20,6 +22,7 @@ package struct AuditEntry: Codable, Sendable, Equatable {
         self.fromState = fromState
         self.toState = toState
         self.detail = detail
+        self.principal = principal
     }
 
     /// The component (or caller) responsible for an audit entry.

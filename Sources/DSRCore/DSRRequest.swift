@@ -27,6 +27,8 @@ package struct DSRRequest: Codable, Sendable, Equatable {
     /// Client-supplied idempotency key, unique across requests.
     package var idempotencyKey: String?
     package var updatedAt: Date
+    /// The name of the API key that submitted the request (nil for requests stored before keys were recorded).
+    package var principal: String?
 
     package init(
         id: UUID, regulation: Regulation, type: RequestType, subject: SubjectIdentity, source: RequestSource,

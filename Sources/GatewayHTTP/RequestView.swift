@@ -20,6 +20,8 @@ package struct RequestView: ResponseEncodable, Sendable {
     package var nextAttemptAt: Date?
     package var updatedAt: Date
     package var audit: [AuditEntry]?
+    /// The API key that submitted it.
+    package var principal: String?
 
     package init(_ request: DSRRequest, audit: [AuditEntry]? = nil) {
         id = request.subjectRequestId
@@ -38,6 +40,7 @@ package struct RequestView: ResponseEncodable, Sendable {
         nextAttemptAt = request.state == .queued ? request.nextAttemptAt : nil
         updatedAt = request.updatedAt
         self.audit = audit
+        principal = request.principal
     }
 
     /// Processor fields under API names.

@@ -59,6 +59,7 @@ extension DSRRequest {
         "processor_received_time", "result_location", "attempts", "last_error", "next_attempt_at",
         "idempotency_key", "updated_at", "results_status", "result_attempts", "result_stored_at",
         "attributes_status", "attributes_attempts", "attributes_next_attempt_at", "processor_follows",
+        "principal",
     ]
 
     /// The column list for `SELECT` and `RETURNING`.
@@ -89,6 +90,7 @@ extension DSRRequest {
         lastError = try reader.optionalText("last_error")
         nextAttemptAt = try reader.optionalDate("next_attempt_at")
         updatedAt = try reader.date("updated_at")
+        principal = try reader.optionalText("principal")
         results = ResultsRecord(
             status: try reader.optionalValue("results_status"), location: try reader.optionalText("result_location"),
             storedAt: try reader.optionalDate("result_stored_at"), attempts: try reader.integer("result_attempts"))
@@ -125,7 +127,7 @@ extension DSRRequest {
     static func selectWithTrail(parameter: String) -> String {
         """
         SELECT \(storedColumns.map { "r.\($0)" }.joined(separator: ", ")),
-               a.at, a.actor, a.event, a.from_state, a.to_state, a.detail
+               a.at, a.actor, a.event, a.from_state, a.to_state, a.detail, a.principal AS audit_principal
         FROM requests r LEFT JOIN audit_entries a ON a.request_id = r.id
         WHERE r.id = \(parameter) ORDER BY a.id
         """
@@ -143,11 +145,12 @@ extension DSRRequest {
 }
 
 extension AuditEntry {
-    /// Decodes a row of `audit_entries` (`at, actor, event, from_state, to_state, detail`).
+    /// Decodes a row of `audit_entries` (`at, actor, event, from_state, to_state, detail`, and `principal` as
+    /// `audit_principal`).
     init(reading reader: some StoreRowReader) throws {
         self.init(
             at: try reader.date("at"), actor: try reader.value("actor"), event: try reader.value("event"),
             fromState: try reader.optionalValue("from_state"), toState: try reader.optionalValue("to_state"),
-            detail: try reader.optionalText("detail"))
+            detail: try reader.optionalText("detail"), principal: try reader.optionalText("audit_principal"))
     }
 }

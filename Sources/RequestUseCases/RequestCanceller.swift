@@ -28,7 +28,8 @@ package struct RequestCanceller: Sendable {
         case deliveryInProgress(retryAfter: Date)
     }
 
-    package func cancel(id: UUID, actor: AuditEntry.Actor, logger: Logger) async throws -> Outcome {
+    /// Cancels the request `id` for `actor`; `principal` is the API key that asked, for the audit trail.
+    package func cancel(id: UUID, actor: AuditEntry.Actor, principal: String?, logger: Logger) async throws -> Outcome {
         guard let request = try await store.request(id: id) else { return .unknownRequest }
         switch request.state {
         case .queued where (request.nextAttemptAt ?? .distantPast) > clock.now:
@@ -37,12 +38,13 @@ package struct RequestCanceller: Sendable {
             return .deliveryInProgress(retryAfter: request.nextAttemptAt ?? clock.now)
         case .queued:
             return try await markCancelled(
-                id, allowedFrom: [.queued], detail: "cancelled before delivery", actor: actor)
+                id, allowedFrom: [.queued], detail: "cancelled before delivery", actor: actor, principal: principal)
         case .pending:
             switch await client.cancel(subjectRequestId: request.subjectRequestId, logger: logger) {
             case .success:
                 return try await markCancelled(
-                    id, allowedFrom: [.pending, .queued], detail: "cancelled at the processor", actor: actor)
+                    id, allowedFrom: [.pending, .queued], detail: "cancelled at the processor", actor: actor,
+                    principal: principal)
             case .rejected, .notFound:
                 return .notCancellable(request.state)
             case let other:
@@ -54,7 +56,7 @@ package struct RequestCanceller: Sendable {
     }
 
     private func markCancelled(
-        _ id: UUID, allowedFrom: Set<RequestState>, detail: String, actor: AuditEntry.Actor
+        _ id: UUID, allowedFrom: Set<RequestState>, detail: String, actor: AuditEntry.Actor, principal: String?
     ) async throws -> Outcome {
         let at = clock.now
         guard
@@ -71,7 +73,7 @@ package struct RequestCanceller: Sendable {
                     return [
                         AuditEntry(
                             at: at, actor: actor, event: .stateChanged, fromState: previous, toState: .cancelled,
-                            detail: detail)
+                            detail: detail, principal: principal)
                     ]
                 })
         else { return .unknownRequest }

@@ -28,10 +28,12 @@ package struct RequestIntake: Sendable {
         package var subject: SubjectIdentity
         package var source: RequestSource
         package var idempotencyKey: String?
+        /// The name of the API key that sent it.
+        package var principal: String?
 
         package init(
             id: UUID? = nil, regulation: Regulation, type: RequestType, subject: SubjectIdentity, source: RequestSource,
-            idempotencyKey: String? = nil
+            idempotencyKey: String? = nil, principal: String? = nil
         ) {
             self.id = id
             self.regulation = regulation
@@ -39,6 +41,7 @@ package struct RequestIntake: Sendable {
             self.subject = subject
             self.source = source
             self.idempotencyKey = idempotencyKey
+            self.principal = principal
         }
     }
 
@@ -84,13 +87,15 @@ package struct RequestIntake: Sendable {
             subject: submission.subject, source: submission.source, receivedAt: now,
             deadline: deadlines.deadline(for: submission.regulation, receivedAt: now),
             idempotencyKey: submission.idempotencyKey)
+        request.principal = submission.principal
         if sendsErasureAttributes && submission.type == .erasure {
             request.erasureAttributes = ErasureAttributesRecord(status: .pending, nextAttemptAt: now)
         }
         let audit = AuditEntry(
             at: now, actor: submission.source == .baton ? .baton : .api, event: .received, toState: .queued,
             detail:
-                "\(submission.regulation.rawValue) \(submission.type.rawValue); deadline \(Timestamp.format(request.deadline))"
+                "\(submission.regulation.rawValue) \(submission.type.rawValue); deadline \(Timestamp.format(request.deadline))",
+            principal: submission.principal
         )
         return (request, audit)
     }

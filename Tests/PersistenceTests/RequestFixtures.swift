@@ -31,7 +31,8 @@ enum RequestFixtures {
         request.state = .inProgress
         request.processor = ProcessorFields(
             controllerId: "controller-1", expectedCompletionTime: t0.addingTimeInterval(86_400.5),
-            resultsURL: "https://processor.example/results/1", receivedTime: t0.addingTimeInterval(0.25)
+            resultsURL: "https://processor.example/results/1", receivedTime: t0.addingTimeInterval(0.25),
+            follows: UUID()
         )
         request.results = ResultsRecord(
             status: .stored, location: "s3://results/1.zip", storedAt: t0.addingTimeInterval(7.25), attempts: 1)
@@ -41,6 +42,7 @@ enum RequestFixtures {
         request.lastError = "upstream 503"
         request.nextAttemptAt = t0.addingTimeInterval(60.001)
         request.updatedAt = t0.addingTimeInterval(120.999)
+        request.principal = "baton-key"
         return request
     }
 

@@ -15,8 +15,8 @@ struct RequestStoreContractTests {
         try await engine.withStore { store in
             let request = F.fullyPopulated()
             let audit = AuditEntry(
-                at: F.t0, actor: .baton, event: .received, fromState: .queued, toState: .inProgress, detail: "d"
-            )
+                at: F.t0, actor: .baton, event: .received, fromState: .queued, toState: .inProgress, detail: "d",
+                principal: "baton-key")
             let outcome = try await store.create(request, audit: audit)
             #expect(outcome == .created(request))
             #expect(try await store.request(id: request.id) == request)

@@ -31,14 +31,15 @@ package struct BatonController: Sendable {
             throw APIError.invalidField("requestType", "must be RER or SAR.")
         }
         switch call.action {
-        case "initiate": return try await initiate(call, requestType, logger: context.logger)
+        case "initiate":
+            return try await initiate(call, requestType, principal: context.apiKey?.name, logger: context.logger)
         case "status": return try await status(call, requestType)
         default: throw APIError.invalidField("action", "must be initiate or status.")
         }
     }
 
     private func initiate(
-        _ call: BatonRequest, _ requestType: BatonRequestType, logger: Logger
+        _ call: BatonRequest, _ requestType: BatonRequestType, principal: String?, logger: Logger
     ) async throws -> BatonResponse {
         guard call.dataProvider == requestType.dataProvider else {
             throw APIError(
@@ -49,7 +50,8 @@ package struct BatonController: Sendable {
             customerId: try SubmissionValidator.subjectId(call.subjectId ?? "", field: "subjectId"),
             email: try call.subjectEmail.map { try SubmissionValidator.email($0) })
         let submission = RequestIntake.Submission(
-            regulation: .gdpr, type: requestType == .rer ? .erasure : .access, subject: subject, source: .baton)
+            regulation: .gdpr, type: requestType == .rer ? .erasure : .access, subject: subject, source: .baton,
+            principal: principal)
         let (stored, created) = try await intake.submitUnlessActive(submission)
         let message =
             created

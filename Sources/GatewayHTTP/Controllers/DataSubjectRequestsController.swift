@@ -50,7 +50,7 @@ package struct DataSubjectRequestsController: Sendable {
             subject: SubjectIdentity(
                 customerId: try SubmissionValidator.subjectId(payload.subjectId),
                 email: try payload.subjectEmail.map { try SubmissionValidator.email($0) }),
-            source: .api, idempotencyKey: idempotencyKey)
+            source: .api, idempotencyKey: idempotencyKey, principal: context.apiKey?.name)
         let stored: DSRRequest
         var headers: HTTPFields = [:]
         switch try await intake.submit(submission) {
@@ -98,7 +98,8 @@ package struct DataSubjectRequestsController: Sendable {
     @Sendable func cancel(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
         try context.require(.write)
         let id = try SubmissionValidator.requestId(try context.parameters.require("id"))
-        switch try await canceller.cancel(id: id, actor: .api, logger: context.logger) {
+        switch try await canceller.cancel(id: id, actor: .api, principal: context.apiKey?.name, logger: context.logger)
+        {
         case .cancelled(let stored):
             return RequestView(stored, audit: try await store.auditTrail(id: id))
         case .unknownRequest:

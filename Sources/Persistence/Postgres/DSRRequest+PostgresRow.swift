@@ -32,6 +32,7 @@ extension DSRRequest {
         binds.append(integer: erasureAttributes.attempts)
         binds.append(date: erasureAttributes.nextAttemptAt)
         binds.append(processor.follows?.uuidString.lowercased())
+        binds.append(principal)
         return binds
     }
 
@@ -59,8 +60,8 @@ extension DSRRequest {
             ON CONFLICT DO NOTHING
             RETURNING \(storedColumnList)
         ), audited AS (
-            INSERT INTO audit_entries (request_id, at, actor, event, from_state, to_state, detail)
-            SELECT id, \((1...6).map { "$\(storedColumns.count + $0)" }.joined(separator: ", ")) FROM created
+            INSERT INTO audit_entries (request_id, at, actor, event, from_state, to_state, detail, principal)
+            SELECT id, \((1...7).map { "$\(storedColumns.count + $0)" }.joined(separator: ", ")) FROM created
         )
         SELECT \(storedColumnList) FROM created
         """
@@ -82,12 +83,12 @@ extension DSRRequest {
 extension AuditEntry {
     /// Appends one entry to a request's trail.
     static let postgresInsert = """
-        INSERT INTO audit_entries (request_id, at, actor, event, from_state, to_state, detail)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        INSERT INTO audit_entries (request_id, at, actor, event, from_state, to_state, detail, principal)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         """
 
     func postgresBinds(requestID: UUID) -> PostgresBindings {
-        var binds = PostgresBindings(capacity: 7)
+        var binds = PostgresBindings(capacity: 8)
         binds.append(id: requestID)
         appendValues(to: &binds)
         return binds
@@ -101,5 +102,6 @@ extension AuditEntry {
         binds.append(value: fromState)
         binds.append(value: toState)
         binds.append(detail)
+        binds.append(principal)
     }
 }

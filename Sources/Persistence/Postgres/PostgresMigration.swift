@@ -149,5 +149,14 @@ enum PostgresMigration {
             statements: ["ALTER TABLE requests ADD COLUMN processor_follows TEXT"],
             oldestCompatible: 1
         ),
+        Migration(
+            version: 5,
+            name: "who did what: the API key behind each request and audit entry",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN principal TEXT",
+                "ALTER TABLE audit_entries ADD COLUMN principal TEXT",
+            ],
+            oldestCompatible: 1
+        ),
     ]
 }

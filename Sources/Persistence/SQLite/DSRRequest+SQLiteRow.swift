@@ -13,6 +13,7 @@ extension DSRRequest {
             .text(idempotencyKey), .date(updatedAt), .value(results.status), .integer(results.attempts),
             .date(results.storedAt), .value(erasureAttributes.status), .integer(erasureAttributes.attempts),
             .date(erasureAttributes.nextAttemptAt), .text(processor.follows?.uuidString.lowercased()),
+            .text(principal),
         ]
     }
 

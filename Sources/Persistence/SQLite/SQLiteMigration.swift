@@ -191,5 +191,14 @@ enum SQLiteMigration {
             statements: ["ALTER TABLE requests ADD COLUMN processor_follows TEXT"],
             oldestCompatible: 7
         ),
+        Migration(
+            version: 12,
+            name: "who did what: the API key behind each request and audit entry",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN principal TEXT",
+                "ALTER TABLE audit_entries ADD COLUMN principal TEXT",
+            ],
+            oldestCompatible: 7
+        ),
     ]
 }
