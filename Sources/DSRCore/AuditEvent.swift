@@ -2,6 +2,8 @@
 package enum AuditEvent: String, Codable, Sendable, CaseIterable {
     /// Accepted from the API or Baton (`queued`).
     case received
+    /// A person closed a request the gateway could not serve by itself (its outcome in the detail).
+    case resolved
     /// The processor acknowledged the request (or already had our id).
     case delivered
     /// A delivery attempt failed or was held; the next one is scheduled.

@@ -29,6 +29,8 @@ package struct DSRRequest: Codable, Sendable, Equatable {
     package var updatedAt: Date
     /// The name of the API key that submitted the request (nil for requests stored before keys were recorded).
     package var principal: String?
+    /// Set when a person closed a request the gateway could not serve (see ``owesSubject``).
+    package var resolution: Resolution?
 
     package init(
         id: UUID, regulation: Regulation, type: RequestType, subject: SubjectIdentity, source: RequestSource,

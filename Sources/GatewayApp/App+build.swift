@@ -154,7 +154,8 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
         store: store, deadlines: configuration.deadlines, clock: clock, sendsErasureAttributes: components.events != nil
     )
     let requests = DataSubjectRequestsController(
-        intake: intake, canceller: RequestCanceller(store: store, client: client, clock: clock), store: store)
+        intake: intake, canceller: RequestCanceller(store: store, client: client, clock: clock),
+        resolver: RequestResolver(store: store, clock: clock), store: store)
     router.group()
         .add(
             middleware: APIKeyMiddleware(

@@ -12,6 +12,8 @@ package enum APIScope: String, Codable, Sendable, CaseIterable {
     case baton
     /// Upload event batches to mParticle's Events API (`POST /events`).
     case events = "events:write"
+    /// Close a request the gateway could not serve by itself (`POST /data-subject-requests/{id}/resolution`).
+    case admin = "requests:admin"
 }
 
 /// A configured API key. Only the SHA-256 of the secret is kept, never the secret.

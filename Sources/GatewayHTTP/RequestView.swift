@@ -22,6 +22,8 @@ package struct RequestView: ResponseEncodable, Sendable {
     package var audit: [AuditEntry]?
     /// The API key that submitted it.
     package var principal: String?
+    /// How a person closed it, when the gateway could not serve it by itself.
+    package var resolution: Resolution?
 
     package init(_ request: DSRRequest, audit: [AuditEntry]? = nil) {
         id = request.subjectRequestId
@@ -41,6 +43,7 @@ package struct RequestView: ResponseEncodable, Sendable {
         updatedAt = request.updatedAt
         self.audit = audit
         principal = request.principal
+        resolution = request.resolution
     }
 
     /// Processor fields under API names.

@@ -31,10 +31,15 @@ package enum SubmissionValidator {
     /// subject typed two ways (a precomposed "é" or an "e" with a combining accent) is one subject; counted in bytes so
     /// a letter with thousands of combining marks is not "one character".
     package static func subjectId(_ text: String, field: String = "subjectId") throws -> String {
+        try self.text(text, field: field, maxBytes: 256)
+    }
+
+    /// Non-empty once trimmed, at most `maxBytes` of UTF-8 in Unicode normal form C, no control characters.
+    package static func text(_ text: String, field: String, maxBytes: Int) throws -> String {
         let normalized = text.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping
         guard !normalized.isEmpty else { throw APIError.invalidField(field, "must not be empty.") }
-        guard normalized.utf8.count <= 256 else {
-            throw APIError.invalidField(field, "must be at most 256 bytes of UTF-8.")
+        guard normalized.utf8.count <= maxBytes else {
+            throw APIError.invalidField(field, "must be at most \(maxBytes) bytes of UTF-8.")
         }
         guard !containsControlCharacters(normalized) else {
             throw APIError.invalidField(field, "must not contain control characters.")

@@ -64,8 +64,9 @@ package protocol RequestStore: Sendable {
     /// id, oldest first: what a request the processor refused as a duplicate (409) can follow.
     func inProgressAtProcessor(customerId: String, type: RequestType) async throws -> [DSRRequest]
 
-    /// Requests not yet finished (not completed, cancelled or failed) whose regulatory deadline is before `before`,
-    /// nearest deadline first: the ones at risk of breaching it.
+    /// Requests that still owe the subject something (``DSRRequest/owesSubject``: in flight, failed, or completed
+    /// without results the subject can have, and not resolved by a person) whose regulatory deadline is before
+    /// `before`, nearest deadline first: the ones at risk of breaching it.
     func atRisk(deadlineBefore before: Date, limit: Int) async throws -> [DSRRequest]
 
     /// How many requests are in each state.
@@ -74,8 +75,9 @@ package protocol RequestStore: Sendable {
     /// Requests waiting to be delivered (`queued`): how many, and when the oldest was received.
     func queueSummary() async throws -> QueueSummary
 
-    /// Unfinished requests whose deadline is within `atRiskWithin` of `now` (at risk), within `imminentWithin` of it
-    /// or already passed (imminent), or already passed — in one query.
+    /// Requests that still owe the subject something (as for ``atRisk(deadlineBefore:limit:)``) whose deadline is within
+    /// `atRiskWithin` of `now` (at risk), within `imminentWithin` of it or already passed (imminent), or already
+    /// passed — in one query.
     func deadlineCounts(at now: Date, atRiskWithin: TimeInterval, imminentWithin: TimeInterval) async throws
         -> DeadlineCounts
 

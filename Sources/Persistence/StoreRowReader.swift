@@ -59,8 +59,18 @@ extension DSRRequest {
         "processor_received_time", "result_location", "attempts", "last_error", "next_attempt_at",
         "idempotency_key", "updated_at", "results_status", "result_attempts", "result_stored_at",
         "attributes_status", "attributes_attempts", "attributes_next_attempt_at", "processor_follows",
-        "principal",
+        "principal", "resolution_outcome", "resolution_reason", "resolved_at", "resolved_by",
     ]
+
+    /// SQL for ``DSRRequest/owesSubject``: the requests the deadline watch keeps.
+    static let owedCondition = """
+        resolution_outcome IS NULL AND (
+            state IN ('\(RequestState.queued.rawValue)', '\(RequestState.pending.rawValue)', \
+        '\(RequestState.inProgress.rawValue)', '\(RequestState.failed.rawValue)')
+            OR (state = '\(RequestState.completed.rawValue)' AND type <> '\(RequestType.erasure.rawValue)'
+                AND (results_status IS NULL OR results_status NOT IN ('\(ResultsStatus.stored.rawValue)', \
+        '\(ResultsStatus.noData.rawValue)', '\(ResultsStatus.deleted.rawValue)'))))
+        """
 
     /// The column list for `SELECT` and `RETURNING`.
     static let storedColumnList = storedColumns.joined(separator: ", ")
@@ -91,6 +101,11 @@ extension DSRRequest {
         nextAttemptAt = try reader.optionalDate("next_attempt_at")
         updatedAt = try reader.date("updated_at")
         principal = try reader.optionalText("principal")
+        if let outcome: ResolutionOutcome = try reader.optionalValue("resolution_outcome") {
+            resolution = Resolution(
+                outcome: outcome, reason: try reader.optionalText("resolution_reason") ?? "",
+                at: try reader.date("resolved_at"), principal: try reader.optionalText("resolved_by"))
+        }
         results = ResultsRecord(
             status: try reader.optionalValue("results_status"), location: try reader.optionalText("result_location"),
             storedAt: try reader.optionalDate("result_stored_at"), attempts: try reader.integer("result_attempts"))

@@ -57,6 +57,11 @@ import X509
             try await harness.advance(days: 10)
             try await harness.waitFor(erasure, state: "completed")
             try await harness.waitFor(access, state: "completed")
+            // Until its results are stored the access request still owes the subject their data (and its deadline,
+            // a day in this test, has passed).
+            try await harness.eventually("the access results are stored") {
+                try await api.request(access).resultsStatus == "stored"
+            }
             try await harness.waitFor(baton, state: "completed")
             try await harness.waitFor(duplicate, state: "completed")
             let metrics = try await Self.scrape(harness)

@@ -72,6 +72,49 @@ struct RequestStoreQueueTests {
         }
     }
 
+    /// The deadline watch keeps what still owes the subject something, until a person resolves it; the SQL and
+    /// ``DSRRequest/owesSubject`` agree on every case.
+    @Test(arguments: StoreEngine.allCases)
+    func theDeadlineWatchKeepsWhatIsOwedUntilAPersonResolvesIt(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            func stored(
+                _ state: RequestState, _ type: RequestType = .access, results: ResultsStatus? = nil,
+                resolved: Bool = false
+            ) async throws -> DSRRequest {
+                var request = F.request(receivedAt: F.t0)
+                request.type = type
+                request.deadline = F.t0 + 86_400
+                let created = try await store.create(request)
+                return try #require(
+                    try await store.update(id: created.id) { request in
+                        request.state = state
+                        request.results.status = results
+                        if resolved {
+                            request.resolution = Resolution(
+                                outcome: .refused, reason: "identity not verified", at: F.t0 + 5, principal: "admin")
+                        }
+                        return [AuditEntry(at: F.t0 + 1, actor: .operator_, event: .stateChanged, toState: state)]
+                    })
+            }
+            let owed = [
+                try await stored(.queued), try await stored(.failed, .erasure), try await stored(.completed),
+                try await stored(.completed, results: .expired), try await stored(.completed, results: .failed),
+            ]
+            let notOwed = [
+                try await stored(.completed, .erasure), try await stored(.completed, results: .stored),
+                try await stored(.completed, results: .noData), try await stored(.completed, results: .deleted),
+                try await stored(.cancelled), try await stored(.failed, .erasure, resolved: true),
+            ]
+            #expect(owed.allSatisfy(\.owesSubject) && !notOwed.contains(where: \.owesSubject))
+            let atRisk = try await store.atRisk(deadlineBefore: F.t0 + 2 * 86_400, limit: 100)
+            #expect(Set(atRisk.map(\.id)) == Set(owed.map(\.id)))
+            let counts = try await store.deadlineCounts(at: F.t0 + 2 * 86_400, atRiskWithin: 86_400, imminentWithin: 0)
+            #expect(counts.passed == owed.count)
+            // The resolution reads back whole.
+            #expect(try await store.request(id: notOwed.last!.id)?.resolution?.principal == "admin")
+        }
+    }
+
     @Test(arguments: StoreEngine.allCases)
     func queueSummaryCountsQueuedRequestsAndFindsTheOldest(engine: StoreEngine) async throws {
         try await engine.withStore { store in

@@ -6,15 +6,18 @@ import Logging
 import Persistence
 import RequestUseCases
 
-/// `POST/GET/DELETE /data-subject-requests`: submit, read and cancel requests (API key required).
+/// `POST/GET/DELETE /data-subject-requests`: submit, read, cancel and resolve requests (API key required).
 package struct DataSubjectRequestsController: Sendable {
     let intake: RequestIntake
     let canceller: RequestCanceller
+    let resolver: RequestResolver
     let store: any RequestStore
 
-    package init(intake: RequestIntake, canceller: RequestCanceller, store: any RequestStore) {
+    package init(intake: RequestIntake, canceller: RequestCanceller, resolver: RequestResolver, store: any RequestStore)
+    {
         self.intake = intake
         self.canceller = canceller
+        self.resolver = resolver
         self.store = store
     }
 
@@ -24,6 +27,7 @@ package struct DataSubjectRequestsController: Sendable {
         routes.get(use: list)
         routes.get("{id}", use: show)
         routes.delete("{id}", use: cancel)
+        routes.post("{id}/resolution", use: resolve)
         return routes
     }
 
@@ -117,6 +121,41 @@ package struct DataSubjectRequestsController: Sendable {
             throw APIError(
                 .serviceUnavailable, code: "processor_unavailable",
                 message: "The processor could not be reached to cancel; nothing changed. Try again later.")
+        }
+    }
+
+    /// The resolution body (openapi.yaml, `Resolution`).
+    struct ResolutionPayload: Decodable {
+        var outcome: String
+        var reason: String
+    }
+
+    /// `POST /data-subject-requests/{id}/resolution` (scope `requests:admin`): a person closes a request the gateway
+    /// could not serve by itself.
+    @Sendable func resolve(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
+        try context.require(.admin)
+        let id = try SubmissionValidator.requestId(try context.parameters.require("id"))
+        let payload = try await request.decodeJSON(as: ResolutionPayload.self, context: context)
+        guard let outcome = ResolutionOutcome(rawValue: payload.outcome) else {
+            let outcomes = ResolutionOutcome.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError.invalidField("outcome", "must be one of \(outcomes).")
+        }
+        let reason = try SubmissionValidator.text(payload.reason, field: "reason", maxBytes: 1000)
+        switch try await resolver.resolve(id: id, outcome: outcome, reason: reason, principal: context.apiKey?.name) {
+        case .resolved(let stored):
+            context.logger.notice(
+                "request resolved",
+                metadata: ["dsr.id": "\(stored.subjectRequestId)", "dsr.outcome": "\(outcome.rawValue)"])
+            return RequestView(stored, audit: try await store.auditTrail(id: id))
+        case .unknownRequest:
+            throw APIError.notFound("Request")
+        case .alreadyResolved:
+            throw APIError(.conflict, code: "already_resolved", message: "The request has been resolved already.")
+        case .notResolvable(let state):
+            throw APIError(
+                .conflict, code: "not_resolvable",
+                message: "The request is \(state.rawValue) and owes the subject nothing a person must close: only a "
+                    + "failed request, or one completed without results for the subject, can be resolved.")
         }
     }
 }

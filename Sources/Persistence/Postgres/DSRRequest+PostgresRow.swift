@@ -33,6 +33,10 @@ extension DSRRequest {
         binds.append(date: erasureAttributes.nextAttemptAt)
         binds.append(processor.follows?.uuidString.lowercased())
         binds.append(principal)
+        binds.append(value: resolution?.outcome)
+        binds.append(resolution?.reason)
+        binds.append(date: resolution?.at)
+        binds.append(resolution?.principal)
         return binds
     }
 

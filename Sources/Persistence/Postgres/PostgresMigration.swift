@@ -158,5 +158,16 @@ enum PostgresMigration {
             ],
             oldestCompatible: 1
         ),
+        Migration(
+            version: 6,
+            name: "requests a person resolved",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN resolution_outcome TEXT",
+                "ALTER TABLE requests ADD COLUMN resolution_reason TEXT",
+                "ALTER TABLE requests ADD COLUMN resolved_at DOUBLE PRECISION",
+                "ALTER TABLE requests ADD COLUMN resolved_by TEXT",
+            ],
+            oldestCompatible: 1
+        ),
     ]
 }

@@ -47,13 +47,12 @@ extension PostgresRequestStore {
     package func atRisk(deadlineBefore before: Date, limit: Int) async throws -> [DSRRequest] {
         guard limit > 0 else { return [] }
         var binds = PostgresBindings()
-        binds.append(RequestState.allCases.filter { !$0.isTerminal }.map(\.rawValue))
         binds.append(date: before)
         binds.append(integer: limit)
         return try await read(
             """
             SELECT \(DSRRequest.storedColumnList) FROM requests
-            WHERE state = ANY($1) AND deadline < $2 ORDER BY deadline, id LIMIT $3
+            WHERE \(DSRRequest.owedCondition) AND deadline < $1 ORDER BY deadline, id LIMIT $2
             """, binds
         ).map(DSRRequest.init(postgresRow:))
     }
@@ -66,17 +65,16 @@ extension PostgresRequestStore {
         at now: Date, atRiskWithin: TimeInterval, imminentWithin: TimeInterval
     ) async throws -> DeadlineCounts {
         var binds = PostgresBindings()
-        binds.append(RequestState.allCases.filter { !$0.isTerminal }.map(\.rawValue))
         binds.append(date: now)
         binds.append(date: now.addingTimeInterval(atRiskWithin))
         binds.append(date: now.addingTimeInterval(imminentWithin))
         binds.append(date: now.addingTimeInterval(max(atRiskWithin, imminentWithin)))
         let rows = try await read(
             """
-            SELECT COUNT(*) FILTER (WHERE deadline < $2) AS passed,
-                   COUNT(*) FILTER (WHERE deadline >= $2 AND deadline < $3) AS at_risk,
-                   COUNT(*) FILTER (WHERE deadline < $4) AS imminent
-            FROM requests WHERE state = ANY($1) AND deadline < $5
+            SELECT COUNT(*) FILTER (WHERE deadline < $1) AS passed,
+                   COUNT(*) FILTER (WHERE deadline >= $1 AND deadline < $2) AS at_risk,
+                   COUNT(*) FILTER (WHERE deadline < $3) AS imminent
+            FROM requests WHERE \(DSRRequest.owedCondition) AND deadline < $4
             """, binds)
         guard let row = rows.first else { return DeadlineCounts(atRisk: 0, imminent: 0, passed: 0) }
         let reader = PostgresRowReader(row: row)

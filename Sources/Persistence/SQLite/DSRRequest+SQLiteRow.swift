@@ -13,7 +13,8 @@ extension DSRRequest {
             .text(idempotencyKey), .date(updatedAt), .value(results.status), .integer(results.attempts),
             .date(results.storedAt), .value(erasureAttributes.status), .integer(erasureAttributes.attempts),
             .date(erasureAttributes.nextAttemptAt), .text(processor.follows?.uuidString.lowercased()),
-            .text(principal),
+            .text(principal), .value(resolution?.outcome), .text(resolution?.reason), .date(resolution?.at),
+            .text(resolution?.principal),
         ]
     }
 

@@ -200,5 +200,16 @@ enum SQLiteMigration {
             ],
             oldestCompatible: 7
         ),
+        Migration(
+            version: 13,
+            name: "requests a person resolved",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN resolution_outcome TEXT",
+                "ALTER TABLE requests ADD COLUMN resolution_reason TEXT",
+                "ALTER TABLE requests ADD COLUMN resolved_at REAL",
+                "ALTER TABLE requests ADD COLUMN resolved_by TEXT",
+            ],
+            oldestCompatible: 7
+        ),
     ]
 }

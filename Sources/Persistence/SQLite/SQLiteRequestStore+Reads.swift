@@ -42,14 +42,12 @@ extension SQLiteRequestStore {
 
     package func atRisk(deadlineBefore before: Date, limit: Int) async throws -> [DSRRequest] {
         guard limit > 0 else { return [] }
-        var binds: [SQLiteData] = RequestState.allCases.filter { !$0.isTerminal }.map { .value($0) }
-        binds += [.date(before), .integer(limit)]
         let sql = """
             SELECT \(DSRRequest.storedColumnList) FROM requests
-            WHERE state IN (\(Self.placeholders(binds.count - 2))) AND deadline < ?\(binds.count - 1)
-            ORDER BY deadline, id LIMIT ?\(binds.count)
+            WHERE \(DSRRequest.owedCondition) AND deadline < ?1
+            ORDER BY deadline, id LIMIT ?2
             """
-        return try await read(sql, binds).map(DSRRequest.init(sqliteRow:))
+        return try await read(sql, [.date(before), .integer(limit)]).map(DSRRequest.init(sqliteRow:))
     }
 
     /// Every state, with zero for states no request is in.
@@ -61,18 +59,16 @@ extension SQLiteRequestStore {
     package func deadlineCounts(
         at now: Date, atRiskWithin: TimeInterval, imminentWithin: TimeInterval
     ) async throws -> DeadlineCounts {
-        var binds: [SQLiteData] = RequestState.allCases.filter { !$0.isTerminal }.map { .value($0) }
-        let first = binds.count + 1
-        binds += [
+        let binds: [SQLiteData] = [
             .date(now), .date(now.addingTimeInterval(atRiskWithin)), .date(now.addingTimeInterval(imminentWithin)),
             .date(now.addingTimeInterval(max(atRiskWithin, imminentWithin))),
         ]
         let sql = """
-            SELECT COALESCE(SUM(deadline < ?\(first)), 0) AS passed,
-                   COALESCE(SUM(deadline >= ?\(first) AND deadline < ?\(first + 1)), 0) AS at_risk,
-                   COALESCE(SUM(deadline < ?\(first + 2)), 0) AS imminent
+            SELECT COALESCE(SUM(deadline < ?1), 0) AS passed,
+                   COALESCE(SUM(deadline >= ?1 AND deadline < ?2), 0) AS at_risk,
+                   COALESCE(SUM(deadline < ?3), 0) AS imminent
             FROM requests
-            WHERE state IN (\(Self.placeholders(first - 1))) AND deadline < ?\(first + 3)
+            WHERE \(DSRRequest.owedCondition) AND deadline < ?4
             """
         guard let row = try await read(sql, binds).first else {
             return DeadlineCounts(atRisk: 0, imminent: 0, passed: 0)
