@@ -16,11 +16,11 @@ import TestSupport
             let environment = Self.required.merging([
                 "ALERTS_PAGERDUTY_URL": receiver.baseURL + "/pagerduty", "ALERTS_PAGERDUTY_ROUTING_KEY": "general-key",
             ]) { $1 }
-            let sent = try await CommandLineRunner.runInBackground(
+            let sent = try await CommandLineRunner.run(
                 ["alerts", "test", "--rule", "CertValidationFailures"], environment: environment)
             #expect(sent.status == 0, "\(sent.output)\(sent.errors)")
             #expect(sent.output.contains("[TEST] [FIRING] CertValidationFailures sent to PagerDuty"))
-            let resolved = try await CommandLineRunner.runInBackground(
+            let resolved = try await CommandLineRunner.run(
                 ["alerts", "test", "--rule", "CertValidationFailures", "--resolve"], environment: environment)
             #expect(resolved.status == 0)
             let events = receiver.pagerDuty.map(\.json)
@@ -29,17 +29,17 @@ import TestSupport
             #expect(events.allSatisfy { $0["routing_key"] as? String == "general-key" })
 
             // A Slack rule with no webhook, and a rule that does not exist: said, exit 1, nothing sent.
-            let unrouted = try await CommandLineRunner.runInBackground(
+            let unrouted = try await CommandLineRunner.run(
                 ["alerts", "test", "--rule", "HighLatency"], environment: environment)
             #expect(unrouted.status == 1)
             #expect(unrouted.output.contains("route slack, which has no destination: set alerts.slack.webhook_url"))
-            let unknown = try await CommandLineRunner.runInBackground(
+            let unknown = try await CommandLineRunner.run(
                 ["alerts", "test", "--rule", "NoSuchRule"], environment: environment)
             #expect(unknown.status == 1)
             #expect(unknown.output.contains("No rule named NoSuchRule"))
             // A receiver that refuses: the answer is shown, exit 1.
             receiver.failNext([400])
-            let refused = try await CommandLineRunner.runInBackground(
+            let refused = try await CommandLineRunner.run(
                 ["alerts", "test", "--rule", "HighErrorRate"], environment: environment)
             #expect(refused.status == 1)
             #expect(refused.output.contains("not delivered to PagerDuty (route pagerduty): HTTP 400"))
@@ -47,9 +47,9 @@ import TestSupport
         }
     }
 
-    @Test func promtoolAcceptsTheExportedRules() throws {
-        try Files.with { files in
-            let exported = try CommandLineRunner.run(["alerts", "export", "--format", "prometheus"])
+    @Test func promtoolAcceptsTheExportedRules() async throws {
+        try await Files.with { files in
+            let exported = try await CommandLineRunner.run(["alerts", "export", "--format", "prometheus"])
             #expect(exported.status == 0)
             let promtool = try Promtool.check(["rules", try files.write("rules.yml", exported.output)])
             #expect(promtool.status == 0, "\(promtool.output)")
@@ -57,10 +57,10 @@ import TestSupport
         }
     }
 
-    @Test func aBadRulesFileStopsStartUpWithTheLineAndTheReason() throws {
-        try Files.with { files in
+    @Test func aBadRulesFileStopsStartUpWithTheLineAndTheReason() async throws {
+        try await Files.with { files in
             let rules = try files.write("rules.yaml", "rules:\n  - name: Broken\n    kind: sometimes\n")
-            let result = try CommandLineRunner.run(
+            let result = try await CommandLineRunner.run(
                 ["serve"],
                 environment: Self.required.merging(["ALERTS_RULES_FILE": rules]) { $1 })
             #expect(result.status != 0)
@@ -68,10 +68,10 @@ import TestSupport
         }
     }
 
-    @Test func aBadRulesFileIsRefusedWithItsLine() throws {
-        try Files.with { files in
+    @Test func aBadRulesFileIsRefusedWithItsLine() async throws {
+        try await Files.with { files in
             let path = try files.write("rules.yaml", "rules:\n  - name: Broken\n    kind: sometimes\n")
-            let result = try CommandLineRunner.run(["alerts", "export", "--rules", path])
+            let result = try await CommandLineRunner.run(["alerts", "export", "--rules", path])
             #expect(result.status == 1)
             #expect(result.output.contains("line 3: `kind` must be one of"))
         }

@@ -46,7 +46,7 @@ import TestSupport
             }
             while shared.accepted.withLock({ $0.count }) < 30 { try await Task.sleep(for: .milliseconds(20)) }
             let before = shared.accepted.withLock { $0 }
-            let taken = try await CommandLineRunner.runInBackground([
+            let taken = try await CommandLineRunner.run([
                 "backup", "--database", harness.storePath,
                 "--out",
                 backup,
@@ -60,13 +60,13 @@ import TestSupport
             return before
         }
         // A backup never overwrites, and a restore never replaces a database that is there.
-        let again = try await CommandLineRunner.runInBackground(["backup", "--database", backup, "--out", backup])
+        let again = try await CommandLineRunner.run(["backup", "--database", backup, "--out", backup])
         #expect(again.status == 1 && again.errors.contains("exists"))
-        let restore = try await CommandLineRunner.runInBackground([
+        let restore = try await CommandLineRunner.run([
             "restore", "--database", restored, "--from", backup,
         ])
         #expect(restore.status == 0, "\(restore.output)\(restore.errors)")
-        let twice = try await CommandLineRunner.runInBackground(["restore", "--database", restored, "--from", backup])
+        let twice = try await CommandLineRunner.run(["restore", "--database", restored, "--from", backup])
         #expect(twice.status == 1 && twice.errors.contains("exists"))
 
         // A fresh gateway on the restored file answers for every request accepted before the backup.

@@ -53,7 +53,7 @@ import TestSupport
             #expect(genuineStatus == 401)
 
             let database = harness.storePath
-            let result = try await CommandLineRunner.runInBackground([
+            let result = try await CommandLineRunner.run([
                 "callback", "refused", "--database", database, "--export", export,
             ])
             #expect(result.status == 0, "\(result.output)\(result.errors)")
@@ -105,7 +105,7 @@ import TestSupport
                     .replacingOccurrences(of: " chain.pem ", with: " \(chain) ")
                 let words = command.split(separator: " ").map(String.init)
                 #expect(words.first == "dsr-gateway")
-                return try await CommandLineRunner.runInBackground(
+                return try await CommandLineRunner.run(
                     Array(words.dropFirst()) + ["--trust-roots", roots], timeout: 60)
             }
             let forgery = try await runVerify(forged, lines[7])

@@ -15,17 +15,11 @@ enum CommandLineRunner {
     }
 
     /// Runs to completion with `environment` added to a minimal one; terminated after `timeout` seconds, so a
-    /// command that should have stopped (a `serve` that started after all) fails the test instead of hanging it.
+    /// command that should have stopped (a `serve` that started after all) fails the test instead of hanging it. The
+    /// wait happens on a dispatch queue, never on one of the few cooperative threads: on 2 cores, two tests blocked
+    /// there would stall every other test's async work (and their HTTP deadlines would pass).
     static func run(
         _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120
-    ) throws -> Result {
-        collect(try start(arguments, environment: environment), timeout: timeout)
-    }
-
-    /// ``run(_:environment:timeout:)`` on a dispatch queue, so a long run does not hold one of the few cooperative
-    /// threads (on 2 cores, two blocked threads would stall every other test's async work).
-    static func runInBackground(
-        _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 180
     ) async throws -> Result {
         let running = try start(arguments, environment: environment)
         return await withCheckedContinuation { continuation in

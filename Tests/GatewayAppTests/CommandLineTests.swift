@@ -8,10 +8,10 @@ import TestSupport
 @Suite struct CommandLineTests {
     static let at = Timestamp.format(PKIFixtures.now)
 
-    @Test func callbackVerifyAcceptsAGenuineCallback() throws {
-        try Files.with { files in
+    @Test func callbackVerifyAcceptsAGenuineCallback() async throws {
+        try await Files.with { files in
             let body = PKIFixtures.body
-            let result = try CommandLineRunner.run(
+            let result = try await CommandLineRunner.run(
                 try Self.callbackVerify(files, body: body, signature: PKIFixtures.good.signer.signature(for: body)))
             #expect(result.status == 0)
             #expect(result.output == "valid\n")
@@ -19,8 +19,8 @@ import TestSupport
     }
 
     @Test(arguments: ["tampered body", "untrusted root", "expired"])
-    func callbackVerifyRefusesWithTheReason(_ case_: String) throws {
-        try Files.with { files in
+    func callbackVerifyRefusesWithTheReason(_ case_: String) async throws {
+        try await Files.with { files in
             var body = PKIFixtures.body
             let signature = try PKIFixtures.good.signer.signature(for: body)
             var arguments: [String]
@@ -35,16 +35,16 @@ import TestSupport
                 arguments = try Self.callbackVerify(files, body: body, signature: signature)
                 arguments[arguments.count - 1] = Timestamp.format(PKIFixtures.now + 365 * PKIFixtures.day)
             }
-            let result = try CommandLineRunner.run(arguments)
+            let result = try await CommandLineRunner.run(arguments)
             #expect(result.status == 1)
             #expect(result.output.hasPrefix("invalid: "))
         }
     }
 
-    @Test func certInspectShowsWhatAnOnCallEngineerNeeds() throws {
-        try Files.with { files in
+    @Test func certInspectShowsWhatAnOnCallEngineerNeeds() async throws {
+        try await Files.with { files in
             let pem = try files.write("chain.pem", PKIFixtures.good.chainPEM)
-            let result = try CommandLineRunner.run(["cert", "inspect", pem, "--at", Self.at])
+            let result = try await CommandLineRunner.run(["cert", "inspect", pem, "--at", Self.at])
             #expect(result.status == 0)
             for expected in ["opendsr.mparticle.com", "www.opendsr.mparticle.com", "SHA-256", "days"] {
                 #expect(result.output.contains(expected), "missing \(expected)")
@@ -52,30 +52,32 @@ import TestSupport
         }
     }
 
-    @Test func certVerifyExitsNonZeroForAWrongName() throws {
-        try Files.with { files in
+    @Test func certVerifyExitsNonZeroForAWrongName() async throws {
+        try await Files.with { files in
             let pem = try files.write("chain.pem", PKIFixtures.wrongName.chainPEM)
             let roots = try files.write("roots.pem", PKIFixtures.wrongName.rootPEM)
-            let valid = try CommandLineRunner.run(
+            let valid = try await CommandLineRunner.run(
                 ["cert", "verify", pem, "--domain", "opendsr.example.com", "--trust-roots", roots, "--at", Self.at])
             #expect(valid.status == 0)
             #expect(valid.output.hasPrefix("valid: opendsr.example.com"))
-            let invalid = try CommandLineRunner.run(["cert", "verify", pem, "--trust-roots", roots, "--at", Self.at])
+            let invalid = try await CommandLineRunner.run([
+                "cert", "verify", pem, "--trust-roots", roots, "--at", Self.at,
+            ])
             #expect(invalid.status == 1)
             #expect(invalid.output.hasPrefix("invalid: "))
         }
     }
 
-    @Test func demoRunsTheWholeLifecycleAndExitsZero() throws {
-        let result = try CommandLineRunner.run(["demo"])
+    @Test func demoRunsTheWholeLifecycleAndExitsZero() async throws {
+        let result = try await CommandLineRunner.run(["demo"])
         #expect(result.status == 0)
         #expect(result.output.contains("in_progress → completed"))
         #expect(result.output.contains("matches the audit trail"))
         #expect(!result.output.contains("ada@example.com"))
     }
 
-    @Test func serveRefusesAnIncompleteConfigurationWithoutPrintingSecrets() throws {
-        let result = try CommandLineRunner.run(
+    @Test func serveRefusesAnIncompleteConfigurationWithoutPrintingSecrets() async throws {
+        let result = try await CommandLineRunner.run(
             ["serve"], environment: ["PROCESSOR_WORKSPACE_SECRET": "s3cr3t-value", "API_KEYS": "bad-entry"])
         #expect(result.status != 0)
         let printed = result.output + result.errors
@@ -84,13 +86,13 @@ import TestSupport
         #expect(!printed.contains("s3cr3t-value"))
     }
 
-    @Test func checkConfigListsEveryProblemWithoutSecretsAndExitsOne() throws {
-        try Files.with { files in
+    @Test func checkConfigListsEveryProblemWithoutSecretsAndExitsOne() async throws {
+        try await Files.with { files in
             let config = try files.write(
                 "bad.json",
                 #"{"processor":{"workspace_key":"k","workspace_secret":"s3cr3t-value","base_url":"not a url"},"#
                     + #""http":{"port":70000},"api_keys":["x:short:requests:read"]}"#)
-            let result = try CommandLineRunner.run(["check-config", "--config", config])
+            let result = try await CommandLineRunner.run(["check-config", "--config", config])
             #expect(result.status == 1)
             for problem in ["processor.base_url", "http.port", "api_keys[0]"] {
                 #expect(result.output.contains(problem), "\(problem)")
@@ -99,8 +101,8 @@ import TestSupport
         }
     }
 
-    @Test func checkConfigRefusesUnreadableTrustRootsAndPassesAGoodFile() throws {
-        try Files.with { files in
+    @Test func checkConfigRefusesUnreadableTrustRootsAndPassesAGoodFile() async throws {
+        try await Files.with { files in
             let key = "support:\(String(repeating: "a", count: 64)):requests:read"
             let roots = try files.write("roots.pem", "not a certificate")
             func config(_ roots: String) throws -> String {
@@ -113,10 +115,10 @@ import TestSupport
                         + files.directory.directory.appendingPathComponent("results/archives").path + #""},"#
                         + #""alerts":{"slack":{"webhook_url":"https://hooks.example.com/services/s3cr3t-hook"}}}"#)
             }
-            let bad = try CommandLineRunner.run(["check-config", "--config", try config(roots)])
+            let bad = try await CommandLineRunner.run(["check-config", "--config", try config(roots)])
             #expect(bad.status == 1)
             #expect(bad.output.contains("callbacks.trust_roots_file"))
-            let good = try CommandLineRunner.run([
+            let good = try await CommandLineRunner.run([
                 "check-config", "--config", try config(try files.write("good.pem", PKIFixtures.good.rootPEM)),
             ])
             #expect(good.status == 0, "\(good.output)")
@@ -144,10 +146,10 @@ import TestSupport
 struct Files {
     let directory: TemporaryDatabase
 
-    static func with(_ body: (Files) throws -> Void) throws {
+    static func with(_ body: (Files) async throws -> Void) async throws {
         let directory = try TemporaryDatabase()
         defer { try? directory.remove() }
-        try body(Files(directory: directory))
+        try await body(Files(directory: directory))
     }
 
     func write(_ name: String, _ text: String) throws -> String {

@@ -26,7 +26,7 @@ import TestSupport
         let fresh = try await stored(daysOld: 1, customerId: "secret-customer-fresh")
         try await store.close()
 
-        let list = try CommandLineRunner.run(["requests", "list", "--at-risk", "--database", database.path])
+        let list = try await CommandLineRunner.run(["requests", "list", "--at-risk", "--database", database.path])
         #expect(list.status == 0)
         let lines = list.output.split(separator: "\n")
         #expect(lines.count == 3)
@@ -35,14 +35,16 @@ import TestSupport
         #expect(!list.output.contains(fresh.subjectRequestId))
         #expect(!list.output.contains("secret-customer"))
 
-        let show = try CommandLineRunner.run(["requests", "show", near.subjectRequestId, "--database", database.path])
+        let show = try await CommandLineRunner.run([
+            "requests", "show", near.subjectRequestId, "--database", database.path,
+        ])
         #expect(show.status == 0)
         #expect(show.output.contains("Audit trail:") && show.output.contains("received"))
         #expect(!show.output.contains("secret-customer"))
 
         // An id the store does not hold is a failure, said plainly: not a usage error.
         let unknown = UUID().uuidString.lowercased()
-        let missing = try CommandLineRunner.run(["requests", "show", unknown, "--database", database.path])
+        let missing = try await CommandLineRunner.run(["requests", "show", unknown, "--database", database.path])
         #expect(missing.status == 1)
         #expect(missing.errors.contains("Error: no request \(unknown) in this store"))
         #expect(!missing.errors.contains("USAGE"))

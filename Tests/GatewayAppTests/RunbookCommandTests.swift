@@ -24,7 +24,7 @@ import Testing
         #expect(invocations.count >= 10)
         for words in invocations {
             let command = Array(words.dropFirst().prefix { $0.first?.isLetter == true && $0 == $0.lowercased() })
-            let help = try await CommandLineRunner.runInBackground(command + ["--help"], timeout: 30)
+            let help = try await CommandLineRunner.run(command + ["--help"], timeout: 30)
             #expect(help.status == 0, "\(words.joined(separator: " "))")
             for option in words where option.hasPrefix("--") {
                 #expect(help.output.contains(option), "\(command.joined(separator: " ")) takes no \(option)")

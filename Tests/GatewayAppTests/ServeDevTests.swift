@@ -39,8 +39,8 @@ import TestSupport
         unauthenticated.method = .GET
         let refused = try await client.execute(unauthenticated, timeout: .seconds(10))
         try await client.shutdown()
-        let health = try await CommandLineRunner.runInBackground(["health", String(base)])
-        let unreachable = try await CommandLineRunner.runInBackground(["health", "http://127.0.0.1:9"])
+        let health = try await CommandLineRunner.run(["health", String(base)])
+        let unreachable = try await CommandLineRunner.run(["health", "http://127.0.0.1:9"])
 
         #expect(accepted.status.code == 202)
         #expect(batonAnswer.status.code == 200)

@@ -27,7 +27,7 @@ import TestSupport
     }
 
     @Test func aShortSoakLosesNothingAndDuplicatesNothing() async throws {
-        let result = try await CommandLineRunner.runInBackground([
+        let result = try await CommandLineRunner.run([
             "soak", "--requests", "40", "--rate", "2.5", "--processor-limit", "600", "--drain-timeout", "90",
         ])
         let rows = Self.passedWithNothingLost(result, offered: 40)
@@ -43,7 +43,7 @@ import TestSupport
         let server = try TestPostgres.server
         let result = try await MotoServer.run { moto in
             let credentials = moto.identities.role
-            return try await CommandLineRunner.runInBackground(
+            return try await CommandLineRunner.run(
                 [
                     "soak", "--requests", "40", "--rate", "2.5", "--processor-limit", "120", "--drain-timeout", "120",
                     "--instances", "3", "--store", "postgres", "--postgres-url", server.connectionString,
