@@ -42,16 +42,19 @@ import Workers
 
     @Test func aDuplicateTheGatewayDoesNotKnowFailsWithTheReason() async throws {
         try await GatewayHarness.with { harness in
-            let api = try await harness.api
-            let first = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "known-elsewhere")
+            let first = try await harness.api.submitted(
+                regulation: "gdpr", type: "erasure", subjectId: "known-elsewhere")
             try await harness.waitFor(first, state: "pending")
-            // The first is withdrawn here only (as if it had been sent by another controller tool): the processor
-            // still has it in progress, the gateway no longer does.
+            // The first is failed here only (as if it had been sent by another controller tool): the processor still
+            // has it in progress, the gateway no longer does. Edited with the gateway stopped, as a second writer on
+            // a live database would wait on its locks in the shared SQLite thread pool.
+            try await harness.stopGateway()
             let store = try await SQLiteRequestStore.open(path: harness.storePath, logger: GatewayHarness.quietLogger)
             _ = try await store.update(id: try #require(UUID(uuidString: first))) { request in
                 request.fail(reason: "withdrawn in this test", actor: .api, at: harness.clock.now)
             }
             try await store.close()
+            let api = try await harness.startGateway()
             let second = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "known-elsewhere")
             let failed = try await harness.waitFor(second, state: "failed")
             #expect(failed.lastError?.contains("409") == true)

@@ -1,61 +1,71 @@
-import DSRCore
 import Foundation
+import GatewayApp
 import GatewayTools
 import NIOHTTP1
-import Persistence
+import Operations
 import Testing
 import TestSupport
+import Workers
 
-/// `POST /data-subject-requests/{id}/resolution`: a person closes a failed request; until then it stays on the deadline
-/// watch.
+/// `POST /data-subject-requests/{id}/resolution`: an access request completed at the processor whose results could not
+/// be stored owes the subject their data, so it stays on the deadline watch until a person resolves it.
 @Suite struct ResolutionTests {
-    @Test func aFailedRequestStaysAtRiskUntilAPersonResolvesIt() async throws {
-        try await GatewayHarness.with { harness in
-            let api = try await harness.api
-            let inFlight = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "resolution-1")
-            let failing = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "resolution-2")
-            try await harness.waitFor(failing, state: "pending")
-            // Failed behind the gateway's back, as a refusal by the processor would leave it.
-            let store = try await SQLiteRequestStore.open(path: harness.storePath, logger: GatewayHarness.quietLogger)
-            _ = try await store.update(id: try #require(UUID(uuidString: failing))) { request in
-                request.fail(
-                    reason: "the processor refused the request as invalid", actor: .dispatcher, at: harness.clock.now)
-            }
-            func atRisk() async throws -> Set<String> {
-                Set(try await store.atRisk(deadlineBefore: .distantFuture, limit: 100).map(\.subjectRequestId))
-            }
-            #expect(try await atRisk().contains(failing))
+    static func atRisk(_ api: GatewayAPIClient) async throws -> Double? {
+        let scrape = try await api.send(.GET, "/metrics")
+        return MetricsText(String(decoding: scrape.body, as: UTF8.self)).value("dsr_gateway_requests_deadline_at_risk")
+    }
 
-            let path = "/data-subject-requests/\(failing)/resolution"
-            func code(_ answer: GatewayAPIClient.Answer) -> String? {
-                (answer.json?["error"] as? [String: any Sendable])?["code"] as? String
-            }
-            let missing = try await api.send(.POST, path, json: ["reason": "done by hand"])
-            #expect(missing.status == 400 && code(missing) == "missing_field")
-            let badOutcome = try await api.send(.POST, path, json: ["outcome": "done", "reason": "done by hand"])
-            #expect(badOutcome.status == 400 && code(badOutcome) == "invalid_field")
-            let emptyReason = try await api.send(.POST, path, json: ["outcome": "refused", "reason": "  "])
-            #expect(emptyReason.status == 400 && code(emptyReason) == "invalid_field")
-            let inFlightAnswer = try await api.send(
-                .POST, "/data-subject-requests/\(inFlight)/resolution",
+    static func code(_ answer: GatewayAPIClient.Answer) -> String? {
+        (answer.json?["error"] as? [String: any Sendable])?["code"] as? String
+    }
+
+    @Test func anUnservedRequestStaysAtRiskUntilAPersonResolvesIt() async throws {
+        // Archives over 100 bytes are refused: the access request completes without results for the subject.
+        try await GatewayHarness.with(gateway: { $0.results.maxBytes = 100 }) { harness in
+            let api = try await harness.api
+            let access = try await api.submitted(regulation: "gdpr", type: "access", subjectId: "resolution-1")
+            let erasure = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "resolution-2")
+            let inFlight = try await api.send(
+                .POST, "/data-subject-requests/\(erasure)/resolution",
                 json: ["outcome": "withdrawn", "reason": "the subject withdrew"])
-            #expect(inFlightAnswer.status == 409 && code(inFlightAnswer) == "not_resolvable")
-            #expect(try await atRisk().contains(failing))
+            #expect(inFlight.status == 409 && Self.code(inFlight) == "not_resolvable")
+
+            try await harness.waitFor(access, state: "pending")
+            try await harness.advance(days: 7)
+            try await harness.eventually("the archive is refused") {
+                try await api.request(access).resultsStatus == "failed"
+            }
+            try await harness.advance(days: 3)
+            try await harness.waitFor(erasure, state: "completed")
+            // 25 days after receipt, 6 before the deadline: the access request is at risk, the erasure is served.
+            try await harness.advance(days: 15)
+            #expect(try await Self.atRisk(api) == 1)
+
+            let path = "/data-subject-requests/\(access)/resolution"
+            let missing = try await api.send(.POST, path, json: ["reason": "done by hand"])
+            #expect(missing.status == 400 && Self.code(missing) == "missing_field")
+            let badOutcome = try await api.send(.POST, path, json: ["outcome": "done", "reason": "done by hand"])
+            #expect(badOutcome.status == 400 && Self.code(badOutcome) == "invalid_field")
+            let emptyReason = try await api.send(.POST, path, json: ["outcome": "refused", "reason": "  "])
+            #expect(emptyReason.status == 400 && Self.code(emptyReason) == "invalid_field")
+            let served = try await api.send(
+                .POST, "/data-subject-requests/\(erasure)/resolution",
+                json: ["outcome": "withdrawn", "reason": "the subject withdrew"])
+            #expect(served.status == 409 && Self.code(served) == "not_resolvable")
+            #expect(try await Self.atRisk(api) == 1)
 
             let resolved = try await api.send(
-                .POST, path, json: ["outcome": "fulfilled_otherwise", "reason": "erased by hand in the warehouse"])
+                .POST, path, json: ["outcome": "fulfilled_otherwise", "reason": "exported by hand and sent"])
             #expect(resolved.status == 200)
             let resolution = resolved.json?["resolution"] as? [String: any Sendable]
             #expect(resolution?["outcome"] as? String == "fulfilled_otherwise")
             #expect(resolution?["principal"] as? String == "dev")
             let last = (resolved.json?["audit"] as? [[String: any Sendable]])?.last
             #expect(last?["event"] as? String == "resolved" && last?["principal"] as? String == "dev")
-            #expect(!(try await atRisk().contains(failing)))
-            #expect(try await atRisk().contains(inFlight))
+            #expect(try await Self.atRisk(api) == 0)
 
             let again = try await api.send(.POST, path, json: ["outcome": "refused", "reason": "twice"])
-            #expect(again.status == 409 && code(again) == "already_resolved")
-            try await store.close()
+            #expect(again.status == 409 && Self.code(again) == "already_resolved")
         }
     }
 }
