@@ -56,6 +56,10 @@ package struct DSRRequest: Codable, Sendable, Equatable {
 
     /// The OpenDSR spelling of the id: lowercase.
     package var subjectRequestId: String { id.uuidString.lowercased() }
+
+    /// The id mParticle knows this request by: its own, or for a follower (``ProcessorFields/follows``) the id of the
+    /// request it follows. Status reads use it; nothing is ever sent to mParticle under another request's id otherwise.
+    package var processorRequestId: String { processor.follows?.uuidString.lowercased() ?? subjectRequestId }
 }
 
 /// What the processor told us about a request.

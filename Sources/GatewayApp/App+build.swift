@@ -39,7 +39,7 @@ package func buildApplication(
     do {
         resultsStore =
             try configuration.resultsObjectStore.map {
-                S3ResultsStore(
+                try S3ResultsStore(
                     client: S3Client(configuration: $0, httpClient: httpClient, logger: logger, now: { clock.now }))
             } ?? FileResultsStore(directory: configuration.results.directory)
         components = try await GatewayComponents(

@@ -13,7 +13,7 @@ struct ReceivedCallback: Sendable {
     var signature: String?
     /// The raw body.
     var body: [UInt8]
-    /// The connection's peer.
+    /// The client address (`client.address`).
     var remoteAddress: String?
 }
 

@@ -59,12 +59,16 @@ package struct TrustedProxies: Sendable, Equatable {
         return blocks.contains { $0.contains(bytes) }
     }
 
-    /// The bytes of an IPv4 or IPv6 address in text form; nil for anything else.
+    /// The bytes of an IPv4 or IPv6 address in text form; nil for anything else. An IPv4-mapped IPv6 address
+    /// (`::ffff:10.1.2.3`, what a dual-stack listener sees for an IPv4 peer) is its IPv4 address.
     static func bytes(_ text: String) -> [UInt8]? {
         switch try? SocketAddress(ipAddress: text, port: 0) {
-        case .v4(let address): withUnsafeBytes(of: address.address.sin_addr) { Array($0) }
-        case .v6(let address): withUnsafeBytes(of: address.address.sin6_addr) { Array($0) }
-        default: nil
+        case .v4(let address): return withUnsafeBytes(of: address.address.sin_addr) { Array($0) }
+        case .v6(let address):
+            let bytes = withUnsafeBytes(of: address.address.sin6_addr) { Array($0) }
+            let mapped = bytes.prefix(10).allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+            return mapped ? Array(bytes.suffix(4)) : bytes
+        default: return nil
         }
     }
 }

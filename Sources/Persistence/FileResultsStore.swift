@@ -12,6 +12,9 @@ package struct FileResultsStore: ResultsStore {
         try PrivateFiles.createDirectory(self.directory)
     }
 
+    /// Downloads are staged beside the archives, so the rename into place never crosses a file system.
+    package var stagingDirectory: URL { directory }
+
     package func save(_ file: URL, subjectRequestId: String) async throws -> String {
         let destination = directory.appendingPathComponent("\(subjectRequestId).zip")
         let partial = directory.appendingPathComponent(".\(subjectRequestId).\(UUID().uuidString.lowercased()).part")

@@ -21,7 +21,8 @@ package struct RefusedCallback: Sendable, Equatable {
     package var signature: String?
     /// The raw body.
     package var body: [UInt8]
-    /// The sender's address (the connection's peer, not a forwarded address).
+    /// The sender's address as logged in `client.address`: the connection's peer, or the client a trusted proxy
+    /// forwarded (`http.trusted_proxies`).
     package var remoteAddress: String?
 
     package init(

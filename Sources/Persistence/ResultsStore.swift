@@ -7,4 +7,8 @@ package protocol ResultsStore: Sendable {
 
     /// Deletes a stored archive (retention); deleting one that is already gone is not an error.
     func delete(location: String) async throws
+
+    /// Where a download is written before ``save(_:subjectRequestId:)``: a 0700 directory of this process's user,
+    /// never the shared temporary directory itself.
+    var stagingDirectory: URL { get }
 }

@@ -39,6 +39,12 @@ package struct RequestCanceller: Sendable {
         case .queued:
             return try await markCancelled(
                 id, allowedFrom: [.queued], detail: "cancelled before delivery", actor: actor, principal: principal)
+        case .pending where request.processor.follows != nil:
+            // mParticle knows only the request this one follows, which is not ours to cancel for this caller.
+            return try await markCancelled(
+                id, allowedFrom: [.pending],
+                detail: "cancelled here; mParticle carries on with the request it followed",
+                actor: actor, principal: principal)
         case .pending:
             switch await client.cancel(subjectRequestId: request.subjectRequestId, logger: logger) {
             case .success:

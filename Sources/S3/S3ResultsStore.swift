@@ -6,9 +6,15 @@ import Foundation
 /// that is completed or aborted) or not at all.
 package struct S3ResultsStore: ResultsStore {
     package let client: S3Client
+    /// A 0700 directory of this process's own under the temporary directory (a random name, so no other user can
+    /// have made it first).
+    package let stagingDirectory: URL
 
-    package init(client: S3Client) {
+    package init(client: S3Client) throws {
         self.client = client
+        stagingDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("dsr-gateway-staging-\(UUID().uuidString.lowercased())", isDirectory: true)
+        try PrivateFiles.createDirectory(stagingDirectory)
     }
 
     package func save(_ file: URL, subjectRequestId: String) async throws -> String {

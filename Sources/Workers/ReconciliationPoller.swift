@@ -68,10 +68,22 @@ package struct ReconciliationPoller: Service {
         logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
         // A request that follows another (the processor refused it as a duplicate of that one) is read under its id.
         let outcome = await client.status(
-            subjectRequestId: request.processor.follows.map { $0.uuidString.lowercased() } ?? request.subjectRequestId,
-            priority: .background, logger: logger)
+            subjectRequestId: request.processorRequestId, priority: .background, logger: logger)
         if case .held = outcome { return false }
-        if case .success(let status) = outcome, let state = RequestState(processorStatus: status.requestStatus) {
+        if case .success(let status) = outcome, let state = RequestState(processorStatus: status.requestStatus),
+            state == .cancelled, let followed = request.processor.follows
+        {
+            // The request it followed was cancelled: this subject's request was not carried out. Failed, it stays on
+            // the deadline watch and RequestFailed tells someone.
+            try await store.update(id: request.id) {
+                $0.fail(
+                    reason:
+                        "the request it followed (\(followed.uuidString.lowercased())) was cancelled; not carried out",
+                    actor: .poller, at: clock.now)
+            }
+        } else if case .success(let status) = outcome,
+            let state = RequestState(processorStatus: status.requestStatus)
+        {
             let recorded = try await recorder.record(
                 state: state, fields: status.processorFields, for: request.id, actor: .poller, known: request)
             if case .applied(let stored) = recorded {

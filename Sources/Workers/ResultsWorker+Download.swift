@@ -30,10 +30,9 @@ extension ResultsWorker {
                 detail: "results_url is not under the processor's base URL; not followed"
             ) { $0.results.status = .refused }
         }
-        // Staged inside the results directory (0700), not the shared temporary directory: it is subject data.
-        let staging = URL(fileURLWithPath: configuration.directory, isDirectory: true)
-        try PrivateFiles.createDirectory(staging)
-        let temporary = staging.appendingPathComponent(".download-\(UUID().uuidString.lowercased()).part")
+        // Staged where the results store says (a 0700 directory), not in the shared temporary directory: subject data.
+        let temporary = results.stagingDirectory.appendingPathComponent(
+            ".download-\(UUID().uuidString.lowercased()).part")
         defer { try? FileManager.default.removeItem(at: temporary) }
         let outcome = await client.downloadResults(
             from: url, to: temporary, maxBytes: configuration.maxBytes, logger: logger)
@@ -73,7 +72,8 @@ extension ResultsWorker {
     /// keeps handing out dead links cannot keep us looping); without one the results are lost for good.
     private func refreshExpiredLink(_ request: DSRRequest, logger: Logger) async throws {
         if request.results.attempts < configuration.retry.maxAttempts,
-            case .success(let status) = await client.status(subjectRequestId: request.subjectRequestId, logger: logger),
+            case .success(let status) = await client.status(
+                subjectRequestId: request.processorRequestId, logger: logger),
             let fresh = status.resultsUrl, fresh != request.processor.resultsURL
         {
             return try await record(

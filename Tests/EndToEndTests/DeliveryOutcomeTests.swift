@@ -40,6 +40,32 @@ import Workers
         }
     }
 
+    /// A follower is cancelled here alone (mParticle knows only the request it follows); and when the request it
+    /// follows is cancelled, the follower fails, so its subject stays on the deadline watch and someone is told.
+    @Test func aFollowerIsCancelledHereAndFailsWhenTheRequestItFollowsIsCancelled() async throws {
+        try await GatewayHarness.with(gateway: { $0.reconciliation.staleAfter = 6 * 3600 }) { harness in
+            let api = try await harness.api
+            let first = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "followed")
+            try await harness.waitFor(first, state: "pending")
+            let withdrawn = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "followed")
+            let left = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "followed")
+            for follower in [withdrawn, left] {
+                try await harness.eventually("it follows the first") {
+                    try await api.request(follower).audit.contains { $0.detail?.contains("following it") == true }
+                }
+            }
+            let cancelled = try await api.send(.DELETE, "/data-subject-requests/\(withdrawn)")
+            #expect(cancelled.status == 200)
+            #expect(try await api.request(first).state == "pending")
+
+            #expect(try await api.send(.DELETE, "/data-subject-requests/\(first)").status == 200)
+            try await harness.advance(by: 7 * 3600)
+            let failed = try await harness.waitFor(left, state: "failed")
+            #expect(failed.lastError?.contains("\(first)) was cancelled") == true)
+            #expect(try await api.request(withdrawn).state == "cancelled")
+        }
+    }
+
     @Test func aDuplicateTheGatewayDoesNotKnowFailsWithTheReason() async throws {
         try await GatewayHarness.with { harness in
             let first = try await harness.api.submitted(

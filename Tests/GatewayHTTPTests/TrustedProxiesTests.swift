@@ -19,6 +19,9 @@ import Testing
         // Not an address: the proxy that passed it on is all that is known.
         #expect(proxies.client(peer: Self.balancer, forwardedFor: ["203.0.113.9, unknown"]) == "10.1.2.3")
         #expect(proxies.client(peer: Self.balancer, forwardedFor: []) == "10.1.2.3")
+        // A dual-stack listener sees an IPv4 balancer as an IPv4-mapped IPv6 peer: still trusted.
+        let mapped = try SocketAddress(ipAddress: "::ffff:10.1.2.3", port: 40_000)
+        #expect(proxies.client(peer: mapped, forwardedFor: ["203.0.113.9"]) == "203.0.113.9")
     }
 
     @Test func anUntrustedPeersHeaderIsIgnored() throws {

@@ -20,7 +20,7 @@ struct MotoEndToEndTests {
         let configuration = try S3Configuration(
             bucket: Self.bucket, endpoint: moto.endpoint, credentials: credentials ?? moto.identities.user,
             serverSideEncryption: encryption)
-        return S3ResultsStore(client: S3Client(configuration: configuration, httpClient: .shared))
+        return try S3ResultsStore(client: S3Client(configuration: configuration, httpClient: .shared))
     }
 
     func archive(bytes: Int) throws -> (URL, Data) {

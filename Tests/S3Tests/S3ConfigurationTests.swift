@@ -106,7 +106,7 @@ struct S3ConfigurationTests {
     func refusals() async throws {
         let configuration = try S3Configuration(
             bucket: "results", endpoint: "http://127.0.0.1:9", credentials: credentials, timeout: 1)
-        let store = S3ResultsStore(client: S3Client(configuration: configuration, httpClient: .shared))
+        let store = try S3ResultsStore(client: S3Client(configuration: configuration, httpClient: .shared))
         for location in [
             "s3://other/mparticle-results/a.zip", "s3://results/other/a.zip", "s3://results/mparticle-results/a",
             "s3://results/mparticle-results/x/../a.zip", "s3://results/mparticle-results/.zip",
