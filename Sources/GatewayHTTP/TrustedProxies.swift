@@ -42,21 +42,20 @@ package struct TrustedProxies: Sendable, Equatable {
     /// The client's address for a request from `peer` carrying `forwardedFor` (its `X-Forwarded-For` values).
     package func client(peer: SocketAddress?, forwardedFor: [String]) -> String {
         guard let peer = peer?.ipAddress else { return "unknown" }
-        guard isTrusted(peer), !forwardedFor.isEmpty else { return peer }
+        guard let peerBytes = Self.bytes(peer), isTrusted(peerBytes), !forwardedFor.isEmpty else { return peer }
         let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         var client = peer
         for hop in hops.reversed() {
             // A hop that is not an address was not written by a proxy we trust: the last trusted one is all we know.
-            guard Self.bytes(hop) != nil else { return client }
+            guard let bytes = Self.bytes(hop) else { return client }
             client = hop
-            if !isTrusted(hop) { return hop }
+            if !isTrusted(bytes) { return hop }
         }
         return client
     }
 
-    private func isTrusted(_ address: String) -> Bool {
-        guard let bytes = Self.bytes(address) else { return false }
-        return blocks.contains { $0.contains(bytes) }
+    private func isTrusted(_ address: [UInt8]) -> Bool {
+        blocks.contains { $0.contains(address) }
     }
 
     /// The bytes of an IPv4 or IPv6 address in text form; nil for anything else. An IPv4-mapped IPv6 address

@@ -59,6 +59,28 @@ package struct ReconciliationPoller: Service {
         return due.count
     }
 
+    /// Records what the processor said about `request`. A follower whose followed request was cancelled fails instead:
+    /// this subject's request was not carried out, so it stays on the deadline watch and `RequestFailed` tells someone.
+    private func apply(_ state: RequestState, fields: ProcessorFields, to request: DSRRequest, logger: Logger)
+        async throws
+    {
+        if state == .cancelled, let followed = request.processor.follows {
+            try await store.update(id: request.id) {
+                $0.fail(
+                    reason:
+                        "the request it followed (\(followed.uuidString.lowercased())) was cancelled; not carried out",
+                    actor: .poller, at: clock.now)
+            }
+            return
+        }
+        let recorded = try await recorder.record(
+            state: state, fields: fields, for: request.id, actor: .poller, known: request)
+        if case .applied(let stored) = recorded {
+            logger.notice(
+                "poll found a change callbacks had not brought", metadata: ["dsr.state": "\(stored.state.rawValue)"])
+        }
+    }
+
     /// How long a claimed page is this instance's: far longer than a page of reads takes.
     static let lease: TimeInterval = 120
 
@@ -70,27 +92,8 @@ package struct ReconciliationPoller: Service {
         let outcome = await client.status(
             subjectRequestId: request.processorRequestId, priority: .background, logger: logger)
         if case .held = outcome { return false }
-        if case .success(let status) = outcome, let state = RequestState(processorStatus: status.requestStatus),
-            state == .cancelled, let followed = request.processor.follows
-        {
-            // The request it followed was cancelled: this subject's request was not carried out. Failed, it stays on
-            // the deadline watch and RequestFailed tells someone.
-            try await store.update(id: request.id) {
-                $0.fail(
-                    reason:
-                        "the request it followed (\(followed.uuidString.lowercased())) was cancelled; not carried out",
-                    actor: .poller, at: clock.now)
-            }
-        } else if case .success(let status) = outcome,
-            let state = RequestState(processorStatus: status.requestStatus)
-        {
-            let recorded = try await recorder.record(
-                state: state, fields: status.processorFields, for: request.id, actor: .poller, known: request)
-            if case .applied(let stored) = recorded {
-                logger.notice(
-                    "poll found a change callbacks had not brought", metadata: ["dsr.state": "\(stored.state.rawValue)"]
-                )
-            }
+        if case .success(let status) = outcome, let state = RequestState(processorStatus: status.requestStatus) {
+            try await apply(state, fields: status.processorFields, to: request, logger: logger)
         } else {
             logger.warning("poll failed", metadata: ["dsr.outcome": "\(outcome.summary)"])
         }
