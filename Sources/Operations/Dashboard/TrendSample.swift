@@ -21,9 +21,9 @@ package struct TrendSample: Sendable {
         self.at = at
         let http = MetricsCatalogue.httpRequests.name
         let api = ["route": MetricsCatalogue.operationalRoutes]
-        requests = metrics.matching(http, excluding: api).reduce(0) { $0 + $1.value }
-        clientErrors = metrics.matching(http, ["status_class": "4xx"], excluding: api).reduce(0) { $0 + $1.value }
-        serverErrors = metrics.matching(http, ["status_class": "5xx"], excluding: api).reduce(0) { $0 + $1.value }
+        requests = metrics.sum(http, excluding: api)
+        clientErrors = metrics.sum(http, ["status_class": "4xx"], excluding: api)
+        serverErrors = metrics.sum(http, ["status_class": "5xx"], excluding: api)
         latencyBuckets = Self.buckets(metrics.matching(MetricsCatalogue.httpDuration.name + "_bucket", excluding: api))
         let processor = MetricsCatalogue.processorDuration.name
         processorCalls = metrics.sum(processor + "_count")

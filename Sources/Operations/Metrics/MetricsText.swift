@@ -50,9 +50,9 @@ package struct MetricsText: Sendable {
         matching(name, labels).first?.value
     }
 
-    /// The sum over every sample of `name` whose labels include `labels`.
-    package func sum(_ name: String, _ labels: [String: String] = [:]) -> Double {
-        matching(name, labels).reduce(0) { $0 + $1.value }
+    /// The sum over every sample of `name` whose labels include `labels` (and no value in `excluding`).
+    package func sum(_ name: String, _ labels: [String: String] = [:], excluding: [String: [String]] = [:]) -> Double {
+        matching(name, labels, excluding: excluding).reduce(0) { $0 + $1.value }
     }
 
     /// Every sample of `name` whose labels include `labels`.
