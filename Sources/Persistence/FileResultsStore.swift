@@ -1,8 +1,8 @@
 import Foundation
 
 /// Stores results archives as files in one directory: `<directory>/<subject_request_id>.zip`.
-/// An archive is copied to a temporary name beside its final one and renamed into place, so it is always whole; the
-/// directory is 0700 and each archive 0600.
+/// A download is staged in the same directory, so it is renamed into place (no copy), always whole; the directory is
+/// 0700 and each archive 0600.
 package struct FileResultsStore: ResultsStore {
     package let directory: URL
 
@@ -17,13 +17,11 @@ package struct FileResultsStore: ResultsStore {
 
     package func save(_ file: URL, subjectRequestId: String) async throws -> String {
         let destination = directory.appendingPathComponent("\(subjectRequestId).zip")
-        let partial = directory.appendingPathComponent(".\(subjectRequestId).\(UUID().uuidString.lowercased()).part")
-        try FileManager.default.copyItem(at: file, to: partial)
-        try PrivateFiles.restrict(partial.path)
+        try PrivateFiles.restrict(file.path)
         if FileManager.default.fileExists(atPath: destination.path) {
             try FileManager.default.removeItem(at: destination)
         }
-        try FileManager.default.moveItem(at: partial, to: destination)
+        try FileManager.default.moveItem(at: file, to: destination)
         return destination.absoluteString
     }
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// Where results archives live. The filesystem store is the default; an object store can implement the same.
 package protocol ResultsStore: Sendable {
-    /// Stores the downloaded archive at `file` for a request, whole or not at all, and returns its location.
+    /// Stores the downloaded archive at `file` (staged in ``stagingDirectory``; the store may take it) for a request,
+    /// whole or not at all, and returns its location.
     func save(_ file: URL, subjectRequestId: String) async throws -> String
 
     /// Deletes a stored archive (retention); deleting one that is already gone is not an error.
