@@ -4,6 +4,8 @@ package enum AuditEvent: String, Codable, Sendable, CaseIterable {
     case received
     /// A person closed a request the gateway could not serve by itself (its outcome in the detail).
     case resolved
+    /// A person extended the deadline once (the new deadline in the detail).
+    case deadlineExtended = "deadline_extended"
     /// The processor acknowledged the request (or already had our id).
     case delivered
     /// A delivery attempt failed or was held; the next one is scheduled.

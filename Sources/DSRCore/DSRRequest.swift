@@ -9,7 +9,8 @@ package struct DSRRequest: Codable, Sendable, Equatable {
     package var subject: SubjectIdentity
     package var source: RequestSource
     package var state: RequestState
-    /// When the gateway accepted the request (the OpenDSR `submitted_time`).
+    /// When the controller received the request: the submission's `receivedAt`, else when the gateway accepted it. The
+    /// deadline runs from it, and it is the OpenDSR `submitted_time`.
     package var receivedAt: Date
     /// The regulatory deadline for answering the data subject.
     package var deadline: Date
@@ -31,10 +32,12 @@ package struct DSRRequest: Codable, Sendable, Equatable {
     package var principal: String?
     /// Set when a person closed a request the gateway could not serve (see ``owesSubject``).
     package var resolution: Resolution?
+    /// Set once a person extended the deadline (``deadline`` is then the extended one).
+    package var deadlineExtension: DeadlineExtension?
 
     package init(
         id: UUID, regulation: Regulation, type: RequestType, subject: SubjectIdentity, source: RequestSource,
-        receivedAt: Date, deadline: Date, idempotencyKey: String? = nil
+        receivedAt: Date, deadline: Date, idempotencyKey: String? = nil, acceptedAt: Date? = nil
     ) {
         self.id = id
         self.regulation = regulation
@@ -49,9 +52,9 @@ package struct DSRRequest: Codable, Sendable, Equatable {
         self.erasureAttributes = ErasureAttributesRecord()
         self.attempts = 0
         self.lastError = nil
-        self.nextAttemptAt = receivedAt
+        self.nextAttemptAt = acceptedAt ?? receivedAt
         self.idempotencyKey = idempotencyKey
-        self.updatedAt = receivedAt
+        self.updatedAt = acceptedAt ?? receivedAt
     }
 
     /// The OpenDSR spelling of the id: lowercase.

@@ -155,7 +155,8 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
     )
     let requests = DataSubjectRequestsController(
         intake: intake, canceller: RequestCanceller(store: store, client: client, clock: clock),
-        resolver: RequestResolver(store: store, clock: clock), store: store)
+        resolver: RequestResolver(store: store, clock: clock),
+        extender: RequestExtender(store: store, deadlines: configuration.deadlines, clock: clock), store: store)
     router.group()
         .add(
             middleware: APIKeyMiddleware(

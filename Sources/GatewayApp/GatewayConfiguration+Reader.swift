@@ -171,10 +171,26 @@ extension DeadlinePolicy {
     /// Reads `deadlines.*`.
     static func read(_ section: ConfigurationSection) -> DeadlinePolicy {
         let defaults = DeadlinePolicy()
-        return DeadlinePolicy(
+        var policy = DeadlinePolicy(
             gdprMonths: section.int(
                 "gdpr_months", default: defaults.gdprMonths, in: 1...3, "GDPR deadline in calendar months"),
-            ccpaDays: section.int("ccpa_days", default: defaults.ccpaDays, in: 1...90, "CCPA deadline in days"))
+            ccpaDays: section.int("ccpa_days", default: defaults.ccpaDays, in: 1...90, "CCPA deadline in days"),
+            gdprExtensionMonths: section.int(
+                "gdpr_extension_months", default: defaults.gdprExtensionMonths, in: 1...2,
+                "calendar months one extension of a GDPR deadline adds (Art. 12(3) allows up to two)"),
+            ccpaExtensionDays: section.int(
+                "ccpa_extension_days", default: defaults.ccpaExtensionDays, in: 1...45,
+                "days one extension of a CCPA deadline adds (up to 45)"))
+        let zoneName = section.string(
+            "time_zone", default: "UTC",
+            "the IANA time zone (e.g. `Europe/Berlin`) whose days deadlines end with: a deadline is the last second of "
+                + "its day there")
+        if let zone = TimeZone(identifier: zoneName) {
+            policy.timeZone = zone
+        } else {
+            section.problem("time_zone", "must be an IANA time zone name such as UTC or Europe/Berlin")
+        }
+        return policy
     }
 }
 

@@ -24,6 +24,8 @@ package struct RequestView: ResponseEncodable, Sendable {
     package var principal: String?
     /// How a person closed it, when the gateway could not serve it by itself.
     package var resolution: Resolution?
+    /// The one extension of the deadline, when a person granted it (`deadline` is then the extended one).
+    package var deadlineExtension: DeadlineExtension?
 
     package init(_ request: DSRRequest, audit: [AuditEntry]? = nil) {
         id = request.subjectRequestId
@@ -44,6 +46,7 @@ package struct RequestView: ResponseEncodable, Sendable {
         self.audit = audit
         principal = request.principal
         resolution = request.resolution
+        deadlineExtension = request.deadlineExtension
     }
 
     /// Processor fields under API names.

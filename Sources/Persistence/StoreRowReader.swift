@@ -59,7 +59,8 @@ extension DSRRequest {
         "processor_received_time", "result_location", "attempts", "last_error", "next_attempt_at",
         "idempotency_key", "updated_at", "results_status", "result_attempts", "result_stored_at",
         "attributes_status", "attributes_attempts", "attributes_next_attempt_at", "processor_follows",
-        "principal", "resolution_outcome", "resolution_reason", "resolved_at", "resolved_by",
+        "principal", "resolution_outcome", "resolution_reason", "resolved_at", "resolved_by", "extension_reason",
+        "extended_at", "extended_by", "deadline_before_extension",
     ]
 
     /// SQL for ``DSRRequest/owesSubject``: the requests the deadline watch keeps.
@@ -105,6 +106,11 @@ extension DSRRequest {
             resolution = Resolution(
                 outcome: outcome, reason: try reader.optionalText("resolution_reason") ?? "",
                 at: try reader.date("resolved_at"), principal: try reader.optionalText("resolved_by"))
+        }
+        if let reason = try reader.optionalText("extension_reason") {
+            deadlineExtension = DeadlineExtension(
+                reason: reason, at: try reader.date("extended_at"), principal: try reader.optionalText("extended_by"),
+                previousDeadline: try reader.date("deadline_before_extension"))
         }
         results = ResultsRecord(
             status: try reader.optionalValue("results_status"), location: try reader.optionalText("result_location"),

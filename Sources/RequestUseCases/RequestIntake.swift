@@ -30,10 +30,12 @@ package struct RequestIntake: Sendable {
         package var idempotencyKey: String?
         /// The name of the API key that sent it.
         package var principal: String?
+        /// When the controller received the request, checked by ``receiptTime(_:regulation:)``; nil means now.
+        package var receivedAt: Date?
 
         package init(
             id: UUID? = nil, regulation: Regulation, type: RequestType, subject: SubjectIdentity, source: RequestSource,
-            idempotencyKey: String? = nil, principal: String? = nil
+            idempotencyKey: String? = nil, principal: String? = nil, receivedAt: Date? = nil
         ) {
             self.id = id
             self.regulation = regulation
@@ -42,7 +44,30 @@ package struct RequestIntake: Sendable {
             self.source = source
             self.idempotencyKey = idempotencyKey
             self.principal = principal
+            self.receivedAt = receivedAt
         }
+    }
+
+    /// Why a supplied receipt time cannot be taken.
+    package enum ReceiptTimeProblem: Error, Equatable {
+        /// Later than now (beyond ``clockSkewAllowance``).
+        case inTheFuture
+        /// So long ago that the deadline it implies has passed: the request is overdue before it starts.
+        case deadlinePassed(Date)
+    }
+
+    /// How far ahead of our clock a client's receipt time may be (it is then taken as now).
+    package static let clockSkewAllowance: TimeInterval = 300
+
+    /// The receipt time a submission may carry: not in the future (a few minutes of clock skew are taken as now), and
+    /// not so long ago that the deadline it implies has already passed.
+    package func receiptTime(_ supplied: Date, regulation: Regulation) throws(ReceiptTimeProblem) -> Date {
+        let now = clock.now
+        guard supplied <= now.addingTimeInterval(Self.clockSkewAllowance) else { throw .inTheFuture }
+        let receivedAt = min(supplied, now)
+        let deadline = deadlines.deadline(for: regulation, receivedAt: receivedAt)
+        guard deadline > now else { throw .deadlinePassed(deadline) }
+        return receivedAt
     }
 
     /// The result of a submission.
@@ -82,19 +107,21 @@ package struct RequestIntake: Sendable {
 
     private func prepare(_ submission: Submission) -> (DSRRequest, AuditEntry) {
         let now = clock.now
+        let receivedAt = submission.receivedAt ?? now
         var request = DSRRequest(
             id: submission.id ?? UUID(), regulation: submission.regulation, type: submission.type,
-            subject: submission.subject, source: submission.source, receivedAt: now,
-            deadline: deadlines.deadline(for: submission.regulation, receivedAt: now),
-            idempotencyKey: submission.idempotencyKey)
+            subject: submission.subject, source: submission.source, receivedAt: receivedAt,
+            deadline: deadlines.deadline(for: submission.regulation, receivedAt: receivedAt),
+            idempotencyKey: submission.idempotencyKey, acceptedAt: now)
         request.principal = submission.principal
         if sendsErasureAttributes && submission.type == .erasure {
             request.erasureAttributes = ErasureAttributesRecord(status: .pending, nextAttemptAt: now)
         }
+        let receipt = submission.receivedAt.map { "; received by the controller \(Timestamp.format($0))" } ?? ""
         let audit = AuditEntry(
             at: now, actor: submission.source == .baton ? .baton : .api, event: .received, toState: .queued,
-            detail:
-                "\(submission.regulation.rawValue) \(submission.type.rawValue); deadline \(Timestamp.format(request.deadline))",
+            detail: "\(submission.regulation.rawValue) \(submission.type.rawValue)\(receipt); deadline "
+                + Timestamp.format(request.deadline),
             principal: submission.principal
         )
         return (request, audit)

@@ -44,11 +44,11 @@ import X509
             #expect(forged.status == 401)
 
             let early = try await Self.scrape(harness)
-            // The CCPA request (1-day deadline in this test) is at risk; nothing has passed yet.
+            // The CCPA request (1-day deadline in this test: the end of the next day) is at risk; nothing has passed yet.
             #expect(early.value("dsr_gateway_requests_deadline_at_risk") == 1)
             #expect(early.value("dsr_gateway_requests_deadline_passed") == 0)
             #expect(early.value("dsr_gateway_requests_deadline_imminent") == 1)
-            try await harness.advance(by: 1.2 * 86_400)
+            try await harness.advance(days: 2)
             let late = try await Self.scrape(harness)
             #expect(late.value("dsr_gateway_requests_deadline_passed") == 1)
             #expect(late.value("dsr_gateway_requests_deadline_at_risk") == 0)

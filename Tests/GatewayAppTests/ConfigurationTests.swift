@@ -38,6 +38,8 @@ import Testing
         ("dispatcher.batch_size", .init(.int(0), isSecret: false)),
         ("dispatcher.batch_size", .init(.int(-5), isSecret: false)),
         ("deadlines.ccpa_days", .init(.int(-1), isSecret: false)),
+        ("deadlines.gdpr_extension_months", .init(.int(3), isSecret: false)),
+        ("deadlines.time_zone", .init(.string("Mars/Olympus_Mons"), isSecret: false)),
         ("results.retention_days", .init(.int(-3), isSecret: false)),
         ("results.max_bytes", .init(.int(-1), isSecret: false)),
         ("callbacks.refused_kept", .init(.int(-1), isSecret: false)),

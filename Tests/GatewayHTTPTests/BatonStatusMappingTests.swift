@@ -56,4 +56,17 @@ import Testing
         #expect(response.status == expected)
         #expect(response.resultLocations == locations)
     }
+
+    @Test func anExtendedDeadlineIsInTheMessageUntilTheRequestIsServed() throws {
+        var request = Self.request(.erasure, .pending)
+        let extended = Self.start.addingTimeInterval(90 * 86_400)
+        request.deadlineExtension = DeadlineExtension(
+            reason: "complex request", at: Self.start, principal: "privacy", previousDeadline: request.deadline)
+        request.deadline = extended
+        let pending = BatonResponse.status(of: request, requestType: "RER")
+        #expect(pending.message.hasSuffix("The deadline was extended to \(Timestamp.format(extended))."))
+        #expect(!pending.message.contains("complex request"))
+        request.state = .completed
+        #expect(!BatonResponse.status(of: request, requestType: "RER").message.contains("extended"))
+    }
 }

@@ -43,7 +43,7 @@ import TestSupport
                 try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
             let id = try #require(json["id"] as? String)
             #expect(json["state"] as? String == "queued")
-            #expect(json["deadline"] as? String == "2026-02-06T09:00:00.000Z")
+            #expect(json["deadline"] as? String == "2026-02-06T23:59:59.000Z")
             #expect(response.headers[.location] == "/data-subject-requests/\(id)")
             let shown = try await client.execute(
                 uri: "/data-subject-requests/\(id)", method: .get,

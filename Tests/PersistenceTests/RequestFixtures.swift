@@ -43,6 +43,9 @@ enum RequestFixtures {
         request.nextAttemptAt = t0.addingTimeInterval(60.001)
         request.updatedAt = t0.addingTimeInterval(120.999)
         request.principal = "baton-key"
+        request.deadlineExtension = DeadlineExtension(
+            reason: "many systems to search", at: t0.addingTimeInterval(3_600.125), principal: "privacy-team",
+            previousDeadline: t0.addingTimeInterval(-86_400.5))
         return request
     }
 

@@ -8,8 +8,11 @@ extension BatonResponse {
     package static func status(of request: DSRRequest, requestType: String) -> BatonResponse {
         let reference = "mParticle Request Id: \"\(request.subjectRequestId)\"."
         let (status, detail, locations) = statusParts(of: request)
+        let extended =
+            request.deadlineExtension != nil && status != .completed
+            ? " The deadline was extended to \(Timestamp.format(request.deadline))." : ""
         return BatonResponse(
-            requestType: requestType, action: "status", status: status, message: "\(reference) \(detail)",
+            requestType: requestType, action: "status", status: status, message: "\(reference) \(detail)\(extended)",
             resultLocations: locations)
     }
 

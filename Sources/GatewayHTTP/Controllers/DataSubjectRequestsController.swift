@@ -6,18 +6,22 @@ import Logging
 import Persistence
 import RequestUseCases
 
-/// `POST/GET/DELETE /data-subject-requests`: submit, read, cancel and resolve requests (API key required).
+/// `POST/GET/DELETE /data-subject-requests`: submit, read, cancel, resolve and extend requests (API key required).
 package struct DataSubjectRequestsController: Sendable {
     let intake: RequestIntake
     let canceller: RequestCanceller
     let resolver: RequestResolver
+    let extender: RequestExtender
     let store: any RequestStore
 
-    package init(intake: RequestIntake, canceller: RequestCanceller, resolver: RequestResolver, store: any RequestStore)
-    {
+    package init(
+        intake: RequestIntake, canceller: RequestCanceller, resolver: RequestResolver, extender: RequestExtender,
+        store: any RequestStore
+    ) {
         self.intake = intake
         self.canceller = canceller
         self.resolver = resolver
+        self.extender = extender
         self.store = store
     }
 
@@ -28,6 +32,7 @@ package struct DataSubjectRequestsController: Sendable {
         routes.get("{id}", use: show)
         routes.delete("{id}", use: cancel)
         routes.post("{id}/resolution", use: resolve)
+        routes.post("{id}/extension", use: extend)
         return routes
     }
 
@@ -38,6 +43,7 @@ package struct DataSubjectRequestsController: Sendable {
         var type: String
         var subjectId: String
         var subjectEmail: String?
+        var receivedAt: String?
     }
 
     @Sendable func submit(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -47,14 +53,16 @@ package struct DataSubjectRequestsController: Sendable {
         if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.count > 200 {
             throw APIError.invalidField("Idempotency-Key", "must be 1 to 200 characters.")
         }
+        let regulation = try SubmissionValidator.regulation(payload.regulation)
         let submission = RequestIntake.Submission(
             id: try payload.id.map { try SubmissionValidator.requestId($0) },
-            regulation: try SubmissionValidator.regulation(payload.regulation),
+            regulation: regulation,
             type: try SubmissionValidator.type(payload.type),
             subject: SubjectIdentity(
                 customerId: try SubmissionValidator.subjectId(payload.subjectId),
                 email: try payload.subjectEmail.map { try SubmissionValidator.email($0) }),
-            source: .api, idempotencyKey: idempotencyKey, principal: context.apiKey?.name)
+            source: .api, idempotencyKey: idempotencyKey, principal: context.apiKey?.name,
+            receivedAt: try payload.receivedAt.map { try receiptTime($0, regulation: regulation) })
         let stored: DSRRequest
         var headers: HTTPFields = [:]
         switch try await intake.submit(submission) {
@@ -74,6 +82,21 @@ package struct DataSubjectRequestsController: Sendable {
         response.status = .accepted
         response.headers.append(contentsOf: headers)
         return response
+    }
+
+    /// A submission's `receivedAt`: an RFC 3339 time, not in the future, whose deadline has not passed yet.
+    private func receiptTime(_ text: String, regulation: Regulation) throws -> Date {
+        guard let supplied = Timestamp.parse(text) else {
+            throw APIError.invalidField("receivedAt", "must be an RFC 3339 time such as 2026-01-31T09:30:00Z.")
+        }
+        do throws(RequestIntake.ReceiptTimeProblem) {
+            return try intake.receiptTime(supplied, regulation: regulation)
+        } catch .inTheFuture {
+            throw APIError.invalidField("receivedAt", "must not be in the future.")
+        } catch .deadlinePassed(let deadline) {
+            throw APIError.invalidField(
+                "receivedAt", "implies a deadline that has already passed (\(Timestamp.format(deadline))).")
+        }
     }
 
     @Sendable func show(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
@@ -156,6 +179,39 @@ package struct DataSubjectRequestsController: Sendable {
                 .conflict, code: "not_resolvable",
                 message: "The request is \(state.rawValue) and owes the subject nothing a person must close: only a "
                     + "failed request, or one completed without results for the subject, can be resolved.")
+        }
+    }
+
+    /// The extension body (openapi.yaml, `Extension`).
+    struct ExtensionPayload: Decodable {
+        var reason: String
+    }
+
+    /// `POST /data-subject-requests/{id}/extension` (scope `requests:admin`): extends the deadline once, before it
+    /// passes, by what the regulation allows.
+    @Sendable func extend(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
+        try context.require(.admin)
+        let id = try SubmissionValidator.requestId(try context.parameters.require("id"))
+        let payload = try await request.decodeJSON(as: ExtensionPayload.self, context: context)
+        let reason = try SubmissionValidator.text(payload.reason, field: "reason", maxBytes: 1000)
+        switch try await extender.extend(id: id, reason: reason, principal: context.apiKey?.name) {
+        case .extended(let stored):
+            context.logger.notice("deadline extended", metadata: ["dsr.id": "\(stored.subjectRequestId)"])
+            return RequestView(stored, audit: try await store.auditTrail(id: id))
+        case .unknownRequest:
+            throw APIError.notFound("Request")
+        case .alreadyExtended:
+            throw APIError(
+                .conflict, code: "already_extended", message: "The deadline has been extended once already.")
+        case .deadlinePassed:
+            throw APIError(
+                .conflict, code: "deadline_passed",
+                message: "The deadline has passed; it can only be extended before then.")
+        case .notExtendable(let state):
+            throw APIError(
+                .conflict, code: "not_extendable",
+                message:
+                    "The request is \(state.rawValue) and owes the subject nothing: there is no deadline to extend.")
         }
     }
 }

@@ -37,6 +37,10 @@ extension DSRRequest {
         binds.append(resolution?.reason)
         binds.append(date: resolution?.at)
         binds.append(resolution?.principal)
+        binds.append(deadlineExtension?.reason)
+        binds.append(date: deadlineExtension?.at)
+        binds.append(deadlineExtension?.principal)
+        binds.append(date: deadlineExtension?.previousDeadline)
         return binds
     }
 

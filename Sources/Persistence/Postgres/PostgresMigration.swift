@@ -169,5 +169,16 @@ enum PostgresMigration {
             ],
             oldestCompatible: 1
         ),
+        Migration(
+            version: 7,
+            name: "deadlines a person extended",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN extension_reason TEXT",
+                "ALTER TABLE requests ADD COLUMN extended_at DOUBLE PRECISION",
+                "ALTER TABLE requests ADD COLUMN extended_by TEXT",
+                "ALTER TABLE requests ADD COLUMN deadline_before_extension DOUBLE PRECISION",
+            ],
+            oldestCompatible: 1
+        ),
     ]
 }

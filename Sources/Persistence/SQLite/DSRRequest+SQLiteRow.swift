@@ -14,7 +14,8 @@ extension DSRRequest {
             .date(results.storedAt), .value(erasureAttributes.status), .integer(erasureAttributes.attempts),
             .date(erasureAttributes.nextAttemptAt), .text(processor.follows?.uuidString.lowercased()),
             .text(principal), .value(resolution?.outcome), .text(resolution?.reason), .date(resolution?.at),
-            .text(resolution?.principal),
+            .text(resolution?.principal), .text(deadlineExtension?.reason), .date(deadlineExtension?.at),
+            .text(deadlineExtension?.principal), .date(deadlineExtension?.previousDeadline),
         ]
     }
 

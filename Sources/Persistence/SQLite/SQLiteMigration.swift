@@ -211,5 +211,16 @@ enum SQLiteMigration {
             ],
             oldestCompatible: 7
         ),
+        Migration(
+            version: 14,
+            name: "deadlines a person extended",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN extension_reason TEXT",
+                "ALTER TABLE requests ADD COLUMN extended_at REAL",
+                "ALTER TABLE requests ADD COLUMN extended_by TEXT",
+                "ALTER TABLE requests ADD COLUMN deadline_before_extension REAL",
+            ],
+            oldestCompatible: 7
+        ),
     ]
 }
