@@ -25,7 +25,8 @@ package struct DSRRequest: Codable, Sendable, Equatable {
     package var lastError: String?
     /// Earliest time of the next attempt: delivery while queued, the results download once completed.
     package var nextAttemptAt: Date?
-    /// Client-supplied idempotency key, unique across requests.
+    /// The client's idempotency key, scoped to the API key that sent it (``scopedIdempotencyKey(_:principal:)``), so
+    /// two clients choosing the same key never meet; unique across requests.
     package var idempotencyKey: String?
     package var updatedAt: Date
     /// The name of the API key that submitted the request (nil for requests stored before keys were recorded).
@@ -55,6 +56,12 @@ package struct DSRRequest: Codable, Sendable, Equatable {
         self.nextAttemptAt = acceptedAt ?? receivedAt
         self.idempotencyKey = idempotencyKey
         self.updatedAt = acceptedAt ?? receivedAt
+    }
+
+    /// An idempotency key as stored: the API key's name, a colon, the client's key. Key names cannot contain a colon
+    /// (it separates the fields of `api.keys`), so the pair is unambiguous.
+    package static func scopedIdempotencyKey(_ key: String, principal: String?) -> String {
+        "\(principal ?? ""):\(key)"
     }
 
     /// The OpenDSR spelling of the id: lowercase.

@@ -17,6 +17,13 @@ package struct ResultsRecord: Codable, Sendable, Equatable {
         self.storedAt = storedAt
         self.attempts = attempts
     }
+
+    /// The location as the API and Baton show it: an object store's `s3://bucket/key` as it is; for the directory
+    /// store only the archive's file name inside the results directory, never the machine's absolute path.
+    package var shownLocation: String? {
+        guard let location, location.hasPrefix("file://") else { return location }
+        return URL(string: location)?.lastPathComponent
+    }
 }
 
 /// The outcome of fetching a results archive.

@@ -4,16 +4,20 @@ import Foundation
 
 /// What an API key may do.
 package enum APIScope: String, Codable, Sendable, CaseIterable {
-    /// Read requests and their audit trails.
+    /// Read requests and their audit trails: only those the key submitted, unless it also has ``readAll``.
     case read = "requests:read"
-    /// Submit and cancel requests.
+    /// Read (and, with ``write``, cancel) every client's requests, not only the key's own.
+    case readAll = "requests:read:all"
+    /// Submit and cancel requests (only the key's own, unless it also has ``readAll``).
     case write = "requests:write"
     /// Call the Baton endpoint.
     case baton
     /// Upload event batches to mParticle's Events API (`POST /events`).
     case events = "events:write"
-    /// Close a request the gateway could not serve by itself (`POST /data-subject-requests/{id}/resolution`).
+    /// Resolve or extend any request (`POST /data-subject-requests/{id}/resolution` and `…/extension`).
     case admin = "requests:admin"
+    /// The operations dashboard and `/alerts`, which show no subject or request.
+    case operations = "operations:read"
 }
 
 /// A configured API key. Only the SHA-256 of the secret is kept, never the secret.

@@ -28,6 +28,19 @@ package struct GatewayRequestContext: RequestContext {
 
     package var responseEncoder: JSONEncoder { JSONCoding.encoder() }
 
+    /// The key's name when it may see only the requests it submitted; nil when it sees every client's
+    /// (``APIScope/readAll``).
+    package var ownRequestsOnly: String? {
+        guard let apiKey, !apiKey.scopes.contains(.readAll) else { return nil }
+        return apiKey.name
+    }
+
+    /// Whether the key may see (and, with the write scope, cancel) `request`. One it may not is answered as unknown, so
+    /// a key cannot even learn that another client's request exists.
+    package func maySee(_ request: DSRRequest) -> Bool {
+        ownRequestsOnly.map { $0 == request.principal } ?? true
+    }
+
     /// Throws 403 unless the authenticated key has `scope`.
     package func require(_ scope: APIScope) throws {
         guard let apiKey else { throw APIError.unauthorized }

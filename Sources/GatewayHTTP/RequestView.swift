@@ -37,7 +37,7 @@ package struct RequestView: ResponseEncodable, Sendable {
         receivedAt = request.receivedAt
         deadline = request.deadline
         processor = ProcessorView(request.processor)
-        resultLocation = request.results.location
+        resultLocation = request.results.shownLocation
         resultsStatus = request.results.status
         attempts = request.attempts
         lastError = request.lastError

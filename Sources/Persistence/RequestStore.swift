@@ -30,8 +30,9 @@ package protocol RequestStore: Sendable {
     /// after claiming only delays delivery until the lease ends.
     func claimDue(at now: Date, leaseUntil: Date, limit: Int) async throws -> [DSRRequest]
 
-    /// Requests, newest first, optionally only those in `states`.
-    func list(states: Set<RequestState>?, limit: Int) async throws -> [DSRRequest]
+    /// Requests, newest first, optionally only those in `states` and only those the API key named `principal`
+    /// submitted.
+    func list(states: Set<RequestState>?, submittedBy principal: String?, limit: Int) async throws -> [DSRRequest]
 
     /// Claims pending and in-progress requests not updated since `before` whose next poll (`nextAttemptAt`) is unset
     /// or at or before `now`, least recently updated first, by moving `nextAttemptAt` to `leaseUntil`: what the
@@ -56,8 +57,8 @@ package protocol RequestStore: Sendable {
     /// their next attempt to `leaseUntil`.
     func claimErasureAttributesDue(at now: Date, leaseUntil: Date, limit: Int) async throws -> [DSRRequest]
 
-    /// Like ``create(_:audit:)``, but when a non-terminal request for the same subject and type exists it is
-    /// returned instead, in the same transaction, so two concurrent callers cannot both create one.
+    /// Like ``create(_:audit:)``, but when a non-terminal request from the same source for the same subject and type
+    /// exists it is returned instead, in the same transaction, so two concurrent callers cannot both create one.
     func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome
 
     /// The subject's requests of `type` that the processor has in progress (`pending` or `in_progress`) under their own

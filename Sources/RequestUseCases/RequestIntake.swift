@@ -3,7 +3,8 @@ import Foundation
 import Persistence
 
 /// Accepts new requests: computes the deadline and writes the request durably (queued) before anything
-/// is sent upstream. Submitting the same id or idempotency key again returns the stored request.
+/// is sent upstream. The same API key submitting the same id or idempotency key again gets the stored request back;
+/// idempotency keys belong to the API key that sent them, and another key's id is a conflict, never a replay.
 package struct RequestIntake: Sendable {
     private let store: any RequestStore
     private let deadlines: DeadlinePolicy
@@ -85,9 +86,12 @@ package struct RequestIntake: Sendable {
         case .created(let stored):
             return .created(stored)
         case .existing(let stored):
+            // Another key's request is never handed back (its subject is not this key's to see), and an explicit id
+            // must be the stored one: the same idempotency key with a new id is a different request.
             let same =
-                stored.regulation == request.regulation && stored.type == request.type
-                && stored.subject == request.subject
+                stored.principal == request.principal && (submission.id == nil || stored.id == submission.id)
+                && stored.idempotencyKey == request.idempotencyKey && stored.regulation == request.regulation
+                && stored.type == request.type && stored.subject == request.subject
             return same ? .replayed(stored) : .conflict(stored)
         }
     }
@@ -112,7 +116,10 @@ package struct RequestIntake: Sendable {
             id: submission.id ?? UUID(), regulation: submission.regulation, type: submission.type,
             subject: submission.subject, source: submission.source, receivedAt: receivedAt,
             deadline: deadlines.deadline(for: submission.regulation, receivedAt: receivedAt),
-            idempotencyKey: submission.idempotencyKey, acceptedAt: now)
+            idempotencyKey: submission.idempotencyKey.map {
+                DSRRequest.scopedIdempotencyKey($0, principal: submission.principal)
+            },
+            acceptedAt: now)
         request.principal = submission.principal
         if sendsErasureAttributes && submission.type == .erasure {
             request.erasureAttributes = ErasureAttributesRecord(status: .pending, nextAttemptAt: now)

@@ -30,6 +30,15 @@ package actor GatewayHarness {
     package nonisolated let database: TemporaryDatabase
     /// The SQLite file the harness's gateway keeps its data in.
     package nonisolated var storePath: String { DevEnvironment.databasePath(in: database.directory) }
+    /// The file a shown result location (an archive's name in the results directory) stands for.
+    package nonisolated func resultsFile(_ shownLocation: String?) throws -> URL {
+        guard let shownLocation, !shownLocation.contains("/") else { throw UnexpectedResultLocation() }
+        return URL(fileURLWithPath: DevEnvironment.resultsDirectory(in: database.directory))
+            .appendingPathComponent(shownLocation)
+    }
+
+    /// A result location that is not a bare file name (it would expose the machine's paths).
+    package struct UnexpectedResultLocation: Error {}
     package nonisolated let apiKey = DevEnvironment.randomSecret()
     package nonisolated let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
     private let logger: Logger

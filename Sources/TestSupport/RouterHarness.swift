@@ -18,9 +18,12 @@ import X509
 package struct RouterHarness: Sendable {
     /// The public base URL callbacks must name.
     package static let publicBaseURL = "https://gateway.test"
-    /// A key with every scope, and one that may only read.
+    /// A key with every scope; one that may only read (every client's requests); one that submits, reads and cancels
+    /// only its own; and one that sees only the operations pages.
     package static let writerKey = "writer-secret"
     package static let readerKey = "reader-secret"
+    package static let clerkKey = "clerk-secret"
+    package static let operatorKey = "operator-secret"
 
     package let store: SQLiteRequestStore
     package let clock: ManualWallClock
@@ -67,15 +70,19 @@ package struct RouterHarness: Sendable {
             processor: .init(baseURL: "http://127.0.0.1:9/v3", workspaceKey: "k", workspaceSecret: "s"),
             apiKeys: [
                 APIKey(name: "writer", sha256Hex: APIKey.hash(secret: writerKey), scopes: Set(APIScope.allCases))!,
-                APIKey(name: "reader", sha256Hex: APIKey.hash(secret: readerKey), scopes: [.read])!,
+                APIKey(name: "reader", sha256Hex: APIKey.hash(secret: readerKey), scopes: [.read, .readAll])!,
+                APIKey(name: "clerk", sha256Hex: APIKey.hash(secret: clerkKey), scopes: [.read, .write])!,
+                APIKey(name: "operator", sha256Hex: APIKey.hash(secret: operatorKey), scopes: [.operations])!,
             ])
     }
 
     /// Stores a request directly (as if submitted and delivered) and returns it.
-    package func seed(state: RequestState = .pending, id: UUID = UUID()) async throws -> DSRRequest {
+    package func seed(state: RequestState = .pending, id: UUID = UUID(), source: RequestSource = .api) async throws
+        -> DSRRequest
+    {
         var request = DSRRequest(
             id: id, regulation: .gdpr, type: .access, subject: SubjectIdentity(customerId: "seeded-customer"),
-            source: .api, receivedAt: clock.now, deadline: clock.now.addingTimeInterval(30 * 86_400))
+            source: source, receivedAt: clock.now, deadline: clock.now.addingTimeInterval(30 * 86_400))
         _ = try await store.create(
             request, audit: AuditEntry(at: clock.now, actor: .api, event: .received, toState: .queued))
         if state != .queued {

@@ -34,7 +34,7 @@ import TestSupport
                 try await api.batonStatus("SAR", reference)["status"] as? String == "completed"
             }
             let status = try await api.batonStatus("SAR", reference)
-            let location = try #require((status["resultLocations"] as? [String])?.first.flatMap(URL.init(string:)))
+            let location = try harness.resultsFile((status["resultLocations"] as? [String])?.first)
             let archive = try #require(FileManager.default.contents(atPath: location.path))
             let digest = SHA256.hash(data: archive).map { String(format: "%02x", $0) }.joined()
             let audited = try await api.request(reference).audit.last { $0.event == "results_stored" }?.detail
@@ -97,7 +97,7 @@ import TestSupport
             try await harness.eventually("results are stored") {
                 try await api.request(reference).resultsStatus == "stored"
             }
-            let location = try #require(try await api.request(reference).resultLocation.flatMap(URL.init(string:)))
+            let location = try harness.resultsFile(try await api.request(reference).resultLocation)
             try await harness.advance(by: 29 * 86_400)
             #expect(FileManager.default.fileExists(atPath: location.path))
             try await harness.advance(by: 2 * 86_400)

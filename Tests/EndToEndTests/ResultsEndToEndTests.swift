@@ -17,7 +17,9 @@ import Workers
             try await harness.advance(days: 7)
             try await harness.eventually("results are stored") { try await api.request(id).resultsStatus == "stored" }
             let stored = try await api.request(id)
-            let location = try #require(stored.resultLocation.flatMap(URL.init(string:)))
+            // Answers name the archive inside the results directory, never the machine's absolute path.
+            #expect(stored.resultLocation == "\(id).zip")
+            let location = try harness.resultsFile(stored.resultLocation)
             let archive = try #require(FileManager.default.contents(atPath: location.path))
             let digest = SHA256.hash(data: archive).map { String(format: "%02x", $0) }.joined()
             let audited = try #require(stored.audit.last { $0.event == "results_stored" }?.detail)

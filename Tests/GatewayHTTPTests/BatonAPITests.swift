@@ -42,7 +42,7 @@ import TestSupport
 
     @Test func statusOfAPendingRequestHasNoResultLocations() async throws {
         try await RouterHarness.with { harness, client in
-            let request = try await harness.seed(state: .pending)
+            let request = try await harness.seed(state: .pending, source: .baton)
             let response = try await client.baton(
                 #"{"requestType":"SAR","action":"status","initiationReference":"\#(request.subjectRequestId)"}"#)
             let json = try Self.object(response)
@@ -94,7 +94,7 @@ import TestSupport
 
     @Test func statusWithTheWrongRequestTypeForAReferenceIsRefused() async throws {
         try await RouterHarness.with { harness, client in
-            let access = try await harness.seed(state: .pending)
+            let access = try await harness.seed(state: .pending, source: .baton)
             let response = try await client.baton(
                 #"{"requestType":"RER","action":"status","initiationReference":"\#(access.subjectRequestId)"}"#)
             #expect(response.status == .conflict)

@@ -42,9 +42,14 @@ import Testing
     }
 
     @Test(arguments: [
+        // A file is named inside the results directory (no absolute path); an object by its whole URL.
         (
-            ResultsRecord(status: .stored, location: "file:///r/1.zip"), BatonResponse.Status.completed,
-            Optional(["file:///r/1.zip"])
+            ResultsRecord(status: .stored, location: "file:///srv/dsr/results/1.zip"), BatonResponse.Status.completed,
+            Optional(["1.zip"])
+        ),
+        (
+            ResultsRecord(status: .stored, location: "s3://bucket/mparticle-results/1.zip"), .completed,
+            ["s3://bucket/mparticle-results/1.zip"]
         ),
         (ResultsRecord(status: .noData), .completed, []),
         (ResultsRecord(status: .deleted), .completed, []),

@@ -134,7 +134,7 @@ import TestSupport
                     #"{"regulation":"gdpr","type":"erasure","subjectId":"\#(subject)","subjectEmail":"\#(email)"}"#
                 #expect(try await client.submit(body).status == .accepted)
             }
-            let stored = try await harness.store.list(states: nil, limit: 10)
+            let stored = try await harness.store.list(states: nil, submittedBy: nil, limit: 10)
             #expect(stored.count == 2)
             #expect(
                 stored.allSatisfy { $0.subject.customerId.unicodeScalars.map(\.value) == [0x6A, 0x6F, 0x73, 0xE9] })

@@ -191,17 +191,23 @@ struct RequestStoreQueueTests {
     }
 
     @Test(arguments: StoreEngine.allCases)
-    func listIsNewestFirstAndFiltersByState(engine: StoreEngine) async throws {
+    func listIsNewestFirstAndFiltersByStateAndSubmitter(engine: StoreEngine) async throws {
         try await engine.withStore { store in
-            let first = try await store.create(F.request(receivedAt: F.t0))
+            var firstRequest = F.request(receivedAt: F.t0)
+            firstRequest.principal = "support-tool"
+            let first = try await store.create(firstRequest)
             let second = try await store.seed(.pending, receivedAt: F.t0 + 1, updatedAt: F.t0 + 2)
             let third = try await store.create(F.request(receivedAt: F.t0 + 3))
 
-            #expect(try await store.list(states: nil, limit: 10) == [third, second, first])
-            #expect(try await store.list(states: nil, limit: 2) == [third, second])
-            #expect(try await store.list(states: [.queued], limit: 10) == [third, first])
-            #expect(try await store.list(states: [.pending, .completed], limit: 10) == [second])
-            #expect(try await store.list(states: [], limit: 10).isEmpty)
+            #expect(try await store.list(states: nil, submittedBy: nil, limit: 10) == [third, second, first])
+            #expect(try await store.list(states: nil, submittedBy: nil, limit: 2) == [third, second])
+            #expect(try await store.list(states: [.queued], submittedBy: nil, limit: 10) == [third, first])
+            #expect(try await store.list(states: [.pending, .completed], submittedBy: nil, limit: 10) == [second])
+            #expect(try await store.list(states: [], submittedBy: nil, limit: 10).isEmpty)
+            #expect(try await store.list(states: nil, submittedBy: "support-tool", limit: 10) == [first])
+            #expect(try await store.list(states: [.queued], submittedBy: "support-tool", limit: 10) == [first])
+            #expect(try await store.list(states: [.pending], submittedBy: "support-tool", limit: 10).isEmpty)
+            #expect(try await store.list(states: nil, submittedBy: "someone-else", limit: 10).isEmpty)
         }
     }
 
@@ -322,6 +328,24 @@ struct RequestStoreQueueTests {
                     #expect(try await first.countByState()[.queued] == 1)
                 }
             }
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func onlyARequestFromTheSameSourceIsJoined(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            var fromAPI = F.request()
+            fromAPI.subject = SubjectIdentity(customerId: "shared-subject")
+            _ = try await store.create(fromAPI, audit: F.accepted(fromAPI))
+            var fromBaton = F.request()
+            fromBaton.subject = fromAPI.subject
+            fromBaton.source = .baton
+            // Baton may not learn of (or join) another client's request: it gets its own.
+            #expect(try await store.createUnlessActive(fromBaton, audit: F.accepted(fromBaton)) == .created(fromBaton))
+            var again = F.request()
+            again.subject = fromAPI.subject
+            again.source = .baton
+            #expect(try await store.createUnlessActive(again, audit: F.accepted(again)) == .existing(fromBaton))
         }
     }
 }

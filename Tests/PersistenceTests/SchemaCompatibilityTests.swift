@@ -72,4 +72,28 @@ struct SchemaCompatibilityTests {
             try await database.open(migrations: next, migrating: false).close()
         }
     }
+
+    /// The migration that scoped idempotency keys to their API key rewrites the keys stored before it, so a client's
+    /// retry after the upgrade still finds its request.
+    @Test(arguments: StoreEngine.allCases)
+    func idempotencyKeysStoredBeforeTheyWereScopedStillFindTheirRequest(engine: StoreEngine) async throws {
+        let all = engine == .sqlite ? SQLiteRequestStore.migrations : PostgresRequestStore.migrations
+        let scoping = try #require(all.first { $0.name.hasPrefix("idempotency keys belong") })
+        try await engine.withDatabase { database in
+            let before = try await database.open(migrations: all.filter { $0.version < scoping.version })
+            var request = F.request(idempotencyKey: "order-7")
+            request.principal = "support-tool"
+            _ = try await before.create(request)
+            try await before.close()
+            let after = try await database.open(migrations: all)
+            var retry = F.request(idempotencyKey: DSRRequest.scopedIdempotencyKey("order-7", principal: "support-tool"))
+            retry.principal = "support-tool"
+            guard case .existing(let found) = try await after.create(retry, audit: F.accepted(retry)) else {
+                Issue.record("the retry created a second request")
+                return
+            }
+            #expect(found.id == request.id)
+            try await after.close()
+        }
+    }
 }

@@ -45,7 +45,7 @@ struct RequestsCommand: AsyncParsableCommand {
                 atRisk
                     ? try await store.atRisk(
                         deadlineBefore: now.addingTimeInterval(Double(withinDays) * 86_400), limit: limit)
-                    : try await store.list(states: states.isEmpty ? nil : states, limit: limit)
+                    : try await store.list(states: states.isEmpty ? nil : states, submittedBy: nil, limit: limit)
             }
             print(RequestTable(requests: requests, now: now).render())
         }

@@ -42,6 +42,11 @@ package enum DevEnvironment {
         }
     }
 
+    /// The results directory of a gateway whose data lives in `dataDirectory`.
+    package static func resultsDirectory(in dataDirectory: URL) -> String {
+        dataDirectory.appendingPathComponent("results").path
+    }
+
     /// The SQLite file of a gateway whose data lives in `dataDirectory`.
     package static func databasePath(in dataDirectory: URL) -> String {
         dataDirectory.appendingPathComponent("gateway.sqlite").path
@@ -61,7 +66,7 @@ package enum DevEnvironment {
                 allowedDomains: [simulator.configuration.processorDomain], trustRoots: .pem(simulator.trustRootPEM)),
             dispatcher: DispatcherConfiguration(pollInterval: pollInterval),
             results: ResultsWorkerConfiguration(
-                directory: dataDirectory.appendingPathComponent("results").path, pollInterval: pollInterval),
+                directory: resultsDirectory(in: dataDirectory), pollInterval: pollInterval),
             reconciliation: ReconciliationConfiguration(pollInterval: pollInterval),
             events: EventsConfiguration(
                 client: EventsClientConfiguration(

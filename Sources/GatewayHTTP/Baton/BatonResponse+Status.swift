@@ -43,7 +43,7 @@ extension BatonResponse {
         case nil:
             return (.pending, "Completed at mParticle; the results are being fetched.", nil)
         case .stored:
-            return (.completed, "Results stored.", results.location.map { [$0] } ?? [])
+            return (.completed, "Results stored.", results.shownLocation.map { [$0] } ?? [])
         case .noData:
             return (.completed, "mParticle found no data for this subject: there are no results.", [])
         case .deleted:

@@ -30,7 +30,7 @@ package struct AlertsController: Sendable {
 
     package var endpoints: RouteCollection<GatewayRequestContext> {
         RouteCollection(context: GatewayRequestContext.self).get { _, context -> AlertList in
-            try context.require(.read)
+            try context.require(.operations)
             return AlertList(
                 alerts: monitor.alerts.map { rule, state in
                     AlertView(

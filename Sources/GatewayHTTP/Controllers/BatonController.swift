@@ -67,7 +67,10 @@ package struct BatonController: Sendable {
 
     private func status(_ call: BatonRequest, _ requestType: BatonRequestType) async throws -> BatonResponse {
         let id = try SubmissionValidator.requestId(call.initiationReference ?? "", field: "initiationReference")
-        guard let stored = try await store.request(id: id) else { throw APIError.notFound("Initiation reference") }
+        // Baton sees only the requests it created: another client's request is as unknown to it as a made-up id.
+        guard let stored = try await store.request(id: id), stored.source == .baton else {
+            throw APIError.notFound("Initiation reference")
+        }
         guard requestType.matches(stored.type) else {
             throw APIError(
                 .conflict, code: "wrong_request_type",

@@ -20,7 +20,7 @@ package struct DashboardController: Sendable {
 
     package var endpoints: RouteCollection<GatewayRequestContext> {
         RouteCollection(context: GatewayRequestContext.self).get { _, context -> Response in
-            try context.require(.read)
+            try context.require(.operations)
             async let report = health.run(logger: context.logger)
             let metrics = MetricsText(try await sampler.exposition())
             let page = DashboardPage(

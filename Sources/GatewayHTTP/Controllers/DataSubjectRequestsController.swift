@@ -102,7 +102,9 @@ package struct DataSubjectRequestsController: Sendable {
     @Sendable func show(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
         try context.require(.read)
         let id = try SubmissionValidator.requestId(try context.parameters.require("id"))
-        guard let stored = try await store.requestWithTrail(id: id) else { throw APIError.notFound("Request") }
+        guard let stored = try await store.requestWithTrail(id: id), context.maySee(stored.request) else {
+            throw APIError.notFound("Request")
+        }
         return RequestView(stored.request, audit: stored.trail)
     }
 
@@ -118,13 +120,20 @@ package struct DataSubjectRequestsController: Sendable {
         guard limits.count <= 1 else { throw APIError.invalidField("limit", "must be given at most once.") }
         let limit = limits.first.map { Int($0) } ?? 100
         guard let limit, (1...1000).contains(limit) else { throw APIError.invalidField("limit", "must be 1 to 1000.") }
-        let requests = try await store.list(states: states.isEmpty ? nil : Set(states), limit: limit)
+        let requests = try await store.list(
+            states: states.isEmpty ? nil : Set(states), submittedBy: context.ownRequestsOnly, limit: limit)
         return RequestListView(requests: requests.map { RequestView($0) })
     }
 
     @Sendable func cancel(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
         try context.require(.write)
         let id = try SubmissionValidator.requestId(try context.parameters.require("id"))
+        if context.ownRequestsOnly != nil {
+            // The submitter of a request never changes, so checking before cancelling cannot race.
+            guard let stored = try await store.request(id: id), context.maySee(stored) else {
+                throw APIError.notFound("Request")
+            }
+        }
         switch try await canceller.cancel(id: id, actor: .api, principal: context.apiKey?.name, logger: context.logger)
         {
         case .cancelled(let stored):

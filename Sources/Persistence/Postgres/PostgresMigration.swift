@@ -180,5 +180,18 @@ enum PostgresMigration {
             ],
             oldestCompatible: 1
         ),
+        Migration(
+            version: 8,
+            name: "idempotency keys belong to the API key that sent them; each key lists its own requests",
+            statements: [
+                // Keys stored before were global; a retry after the upgrade must still find its request.
+                """
+                UPDATE requests SET idempotency_key = principal || ':' || idempotency_key
+                WHERE idempotency_key IS NOT NULL AND principal IS NOT NULL
+                """,
+                "CREATE INDEX requests_principal ON requests (principal, received_at DESC, id DESC)",
+            ],
+            oldestCompatible: 1
+        ),
     ]
 }

@@ -17,13 +17,19 @@ extension PostgresRequestStore {
     }
 
     /// Newest `receivedAt` first (ties by id, descending). An empty `states` set matches nothing.
-    package func list(states: Set<RequestState>?, limit: Int) async throws -> [DSRRequest] {
+    package func list(states: Set<RequestState>?, submittedBy principal: String?, limit: Int) async throws
+        -> [DSRRequest]
+    {
         guard limit > 0, states?.isEmpty != true else { return [] }
         var binds = PostgresBindings()
-        var sql = "SELECT \(DSRRequest.storedColumnList) FROM requests"
+        var sql = "SELECT \(DSRRequest.storedColumnList) FROM requests WHERE TRUE"
         if let states {
             binds.append(states.map(\.rawValue))
-            sql += " WHERE state = ANY($1)"
+            sql += " AND state = ANY($\(binds.count))"
+        }
+        if let principal {
+            binds.append(principal)
+            sql += " AND principal = $\(binds.count)"
         }
         binds.append(integer: limit)
         sql += " ORDER BY received_at DESC, id DESC LIMIT $\(binds.count)"

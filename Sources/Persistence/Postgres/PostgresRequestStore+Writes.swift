@@ -44,10 +44,11 @@ extension PostgresRequestStore {
             binds.append(request.subject.customerId)
             binds.append(value: request.type)
             binds.append(RequestState.allCases.filter { !$0.isTerminal }.map(\.rawValue))
+            binds.append(value: request.source)
             let active = try await connection.rows(
                 """
                 SELECT \(DSRRequest.storedColumnList) FROM requests
-                WHERE subject_customer_id = $1 AND type = $2 AND state = ANY($3)
+                WHERE subject_customer_id = $1 AND type = $2 AND state = ANY($3) AND source = $4
                 ORDER BY received_at DESC, id DESC LIMIT 1
                 """, binds, logger: logger)
             if let row = active.first { return .existing(try DSRRequest(postgresRow: row)) }

@@ -13,14 +13,20 @@ extension SQLiteRequestStore {
     }
 
     /// Newest `receivedAt` first (ties by id, descending). An empty `states` set matches nothing.
-    package func list(states: Set<RequestState>?, limit: Int) async throws -> [DSRRequest] {
+    package func list(states: Set<RequestState>?, submittedBy principal: String?, limit: Int) async throws
+        -> [DSRRequest]
+    {
         // SQLite reads a negative LIMIT as "no limit".
         guard limit > 0, states?.isEmpty != true else { return [] }
-        var sql = "SELECT \(DSRRequest.storedColumnList) FROM requests"
+        var sql = "SELECT \(DSRRequest.storedColumnList) FROM requests WHERE TRUE"
         var binds: [SQLiteData] = []
         if let states {
             binds = states.map { .value($0) }
-            sql += " WHERE state IN (\(Self.placeholders(binds.count)))"
+            sql += " AND state IN (\(Self.placeholders(binds.count)))"
+        }
+        if let principal {
+            binds.append(.text(principal))
+            sql += " AND principal = ?\(binds.count)"
         }
         binds.append(.integer(limit))
         sql += " ORDER BY received_at DESC, id DESC LIMIT ?\(binds.count)"

@@ -60,10 +60,12 @@ extension SQLiteRequestStore {
         let outcome = try await transaction { connection -> CreateOutcome in
             let active = RequestState.allCases.filter { !$0.isTerminal }
             let binds: [SQLiteData] =
-                [.text(request.subject.customerId), .value(request.type)] + active.map { .value($0) }
+                [.text(request.subject.customerId), .value(request.type), .value(request.source)]
+                + active.map { .value($0) }
             let sql = """
                 SELECT \(DSRRequest.storedColumnList) FROM requests
-                WHERE subject_customer_id = ?1 AND type = ?2 AND state IN (\((3...binds.count).map { "?\($0)" }.joined(separator: ", ")))
+                WHERE subject_customer_id = ?1 AND type = ?2 AND source = ?3
+                    AND state IN (\((4...binds.count).map { "?\($0)" }.joined(separator: ", ")))
                 ORDER BY received_at DESC, id DESC LIMIT 1
                 """
             if let row = try await connection.query(sql, binds).first {
