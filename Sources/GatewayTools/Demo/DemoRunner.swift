@@ -52,7 +52,8 @@ struct DemoRunner {
             logger: logger
         ) { port in
             let api = GatewayAPIClient(baseURL: "http://127.0.0.1:\(port)", apiKey: secret, httpClient: httpClient)
-            return try await DemoScript(api: api, simulator: simulator, clock: clock).run()
+            let results = URL(fileURLWithPath: DevEnvironment.resultsDirectory(in: directory.url))
+            return try await DemoScript(api: api, simulator: simulator, clock: clock, resultsDirectory: results).run()
         }
     }
 }

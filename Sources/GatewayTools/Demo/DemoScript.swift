@@ -9,6 +9,8 @@ struct DemoScript {
     let api: GatewayAPIClient
     let simulator: ProcessorSimulator
     let clock: ManualWallClock
+    /// Where the gateway keeps archives; answers name an archive by its file name in it.
+    let resultsDirectory: URL
 
     func run() async throws -> DemoRunner.Summary {
         var timeline = DemoTimeline(start: clock.now)
@@ -127,9 +129,10 @@ struct DemoScript {
             if index == 0 { print("  " + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
         }
         for snapshot in snapshots {
-            guard let location = snapshot.resultLocation, let url = URL(string: location) else { continue }
+            guard let name = snapshot.resultLocation else { continue }
             print("\nAccess result of \(snapshot.id.prefix(8)):")
-            print(ResultsArchiveSummary(file: url, audit: snapshot.audit).render())
+            let file = resultsDirectory.appendingPathComponent(name)
+            print(ResultsArchiveSummary(file: file, audit: snapshot.audit).render())
         }
     }
 }
