@@ -119,8 +119,17 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "AuditLog",
+            dependencies: [
+                "DSRCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "Persistence",
             dependencies: [
+                "AuditLog",
                 "DSRCore",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -245,6 +254,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "AuditLogTests",
+            dependencies: [
+                "AuditLog", "DSRCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Vectors")],
             swiftSettings: upcoming
         ),
         .testTarget(

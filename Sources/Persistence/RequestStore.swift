@@ -136,7 +136,8 @@ package typealias ChangeObserver = @Sendable (_ request: DSRRequest, _ entries: 
 /// Everything the gateway keeps in its database: requests with their audit trail, alert states, the evaluator lease,
 /// the notification outbox, the fleet's workspace budget and the last refused callbacks. Each engine implements all
 /// of it.
-package typealias GatewayStore = AlertStateStore & RequestStore & WorkspaceBudgetLedger & RefusedCallbackStore
+package typealias GatewayStore =
+    AlertStateStore & RequestStore & WorkspaceBudgetLedger & RefusedCallbackStore & AuditLogStore
 
 extension RequestStore {
     /// The audit trail of a request, oldest first (empty for an unknown id).

@@ -80,14 +80,21 @@ struct SchemaCompatibilityTests {
         let all = engine == .sqlite ? SQLiteRequestStore.migrations : PostgresRequestStore.migrations
         let scoping = try #require(all.first { $0.name.hasPrefix("idempotency keys belong") })
         try await engine.withDatabase { database in
-            let before = try await database.open(migrations: all.filter { $0.version < scoping.version })
-            var request = F.request(idempotencyKey: "order-7")
-            request.principal = "support-tool"
-            _ = try await before.create(request)
-            try await before.close()
+            // The schema as it was, and a request stored by the release before (this release writes more columns).
+            try await database.open(migrations: all.filter { $0.version < scoping.version }).close()
+            let request = F.request()
+            try await database.execute([
+                """
+                INSERT INTO requests (id, regulation, type, source, state, subject_customer_id, received_at, deadline,
+                    attempts, updated_at, result_attempts, attributes_attempts, idempotency_key, principal)
+                VALUES ('\(request.subjectRequestId)', 'gdpr', 'erasure', 'api', 'queued', 'c', 0, 0, 0, 0, 0, 0,
+                    'order-7', 'support-tool')
+                """
+            ])
             let after = try await database.open(migrations: all)
             var retry = F.request(idempotencyKey: DSRRequest.scopedIdempotencyKey("order-7", principal: "support-tool"))
             retry.principal = "support-tool"
+            retry.subject = SubjectIdentity(customerId: "c")
             guard case .existing(let found) = try await after.create(retry, audit: F.accepted(retry)) else {
                 Issue.record("the retry created a second request")
                 return

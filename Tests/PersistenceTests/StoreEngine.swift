@@ -1,5 +1,6 @@
 import Logging
 import Persistence
+import SQLiteNIO
 import Testing
 import TestSupport
 
@@ -32,6 +33,23 @@ struct TestDatabase: Sendable {
     let engine: StoreEngine
     /// The SQLite file, or the PostgreSQL URL.
     let location: String
+
+    /// Runs SQL on the database directly, as someone with access to the file or the server could.
+    func execute(_ statements: [String]) async throws {
+        switch engine {
+        case .sqlite:
+            let connection = try await SQLiteConnection.open(storage: .file(path: location), logger: .quiet)
+            do {
+                for sql in statements { _ = try await connection.query(sql) }
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            try await connection.close()
+        case .postgres:
+            try await PostgresDatabases.run(statements, on: PostgresURL(location)!, logger: .quiet)
+        }
+    }
 
     /// Opens a store on this database, runs `body` and closes the store, also when `body` throws.
     func withStore(_ body: (any GatewayStore) async throws -> Void) async throws {

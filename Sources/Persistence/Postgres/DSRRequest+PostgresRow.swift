@@ -1,3 +1,4 @@
+import AuditLog
 import DSRCore
 import Foundation
 import PostgresNIO
@@ -59,17 +60,22 @@ extension DSRRequest {
         WHERE id = $1 OR idempotency_key = $2 ORDER BY id = $1 DESC LIMIT 1
         """
 
-    /// Inserts a request unless its id or idempotency key exists, and its first audit entry with it, in one statement
-    /// (one round trip, atomic by itself); returns the stored row only when inserted. Binds: ``postgresBinds`` then
-    /// the entry's ``AuditEntry/postgresValueBinds``.
+    /// Inserts a request unless its id or idempotency key exists, and its first audit entry with it at the audit log's
+    /// next position, in one statement (one round trip, atomic by itself); returns the stored row only when inserted.
+    /// Binds: ``postgresBinds`` then the entry's ``AuditEntry/appendValues(to:requestID:)``.
     static let postgresInsertWithAudit = """
         WITH created AS (
             INSERT INTO requests (\(storedColumnList)) VALUES (\(placeholders))
             ON CONFLICT DO NOTHING
             RETURNING \(storedColumnList)
+        ), position AS (
+            UPDATE audit_log SET size = size + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM created)
+            RETURNING size - 1 AS leaf_index
         ), audited AS (
-            INSERT INTO audit_entries (request_id, at, actor, event, from_state, to_state, detail, principal)
-            SELECT id, \((1...7).map { "$\(storedColumns.count + $0)" }.joined(separator: ", ")) FROM created
+            INSERT INTO audit_entries
+                (request_id, at, actor, event, from_state, to_state, detail, principal, leaf_hash, leaf_index)
+            SELECT id, \((1...8).map { "$\(storedColumns.count + $0)" }.joined(separator: ", ")), position.leaf_index
+            FROM created, position
         )
         SELECT \(storedColumnList) FROM created
         """
@@ -89,21 +95,26 @@ extension DSRRequest {
 }
 
 extension AuditEntry {
-    /// Appends one entry to a request's trail.
+    /// Appends one entry to a request's trail at the audit log's next position, with its leaf hash. Taking the
+    /// position locks the log's row until the transaction ends, so positions follow commit order and a committed size
+    /// never covers an entry still being written (the submission's statement does the same).
     static let postgresInsert = """
-        INSERT INTO audit_entries (request_id, at, actor, event, from_state, to_state, detail, principal)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        WITH position AS (UPDATE audit_log SET size = size + 1 WHERE id = 1 RETURNING size - 1 AS leaf_index)
+        INSERT INTO audit_entries
+            (request_id, at, actor, event, from_state, to_state, detail, principal, leaf_hash, leaf_index)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, position.leaf_index FROM position
         """
 
     func postgresBinds(requestID: UUID) -> PostgresBindings {
-        var binds = PostgresBindings(capacity: 8)
+        var binds = PostgresBindings(capacity: 9)
         binds.append(id: requestID)
-        appendValues(to: &binds)
+        appendValues(to: &binds, requestID: requestID)
         return binds
     }
 
-    /// Everything but the request id, appended to `binds` (the columns after `request_id`, in order).
-    func appendValues(to binds: inout PostgresBindings) {
+    /// Everything but the request id, appended to `binds` (the columns after `request_id`, in order, then the leaf
+    /// hash).
+    func appendValues(to binds: inout PostgresBindings, requestID: UUID) {
         binds.append(date: at)
         binds.append(value: actor)
         binds.append(value: event)
@@ -111,5 +122,6 @@ extension AuditEntry {
         binds.append(value: toState)
         binds.append(detail)
         binds.append(principal)
+        binds.append(ByteBuffer(bytes: AuditLeaf.hash(requestID: requestID, entry: self)))
     }
 }

@@ -19,8 +19,9 @@ package enum PostgresDatabases {
             logger: logger)
     }
 
-    /// Runs `statements` in order on one connection of their own.
-    private static func run(_ statements: [String], on url: PostgresURL, logger: Logger) async throws {
+    /// Runs `statements` in order on one connection of their own (tests also use it to change a database behind the
+    /// gateway's back, as someone with access to the server could).
+    package static func run(_ statements: [String], on url: PostgresURL, logger: Logger) async throws {
         let configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
             tls: url.usesTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)

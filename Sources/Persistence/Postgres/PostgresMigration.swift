@@ -193,5 +193,45 @@ enum PostgresMigration {
             ],
             oldestCompatible: 1
         ),
+        Migration(
+            version: 9,
+            name: "the audit trail as one append-only Merkle tree, with signed checkpoints",
+            statements: [
+                "ALTER TABLE audit_entries ADD COLUMN leaf_index BIGINT",
+                "ALTER TABLE audit_entries ADD COLUMN leaf_hash BYTEA",
+                // Entries written so far become the tree's first leaves, in the order they were written.
+                "ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_no_change",
+                """
+                UPDATE audit_entries SET leaf_index = numbered.position
+                FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS position FROM audit_entries) AS numbered
+                WHERE audit_entries.id = numbered.id
+                """,
+                "ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_no_change",
+                "CREATE UNIQUE INDEX audit_entries_leaf ON audit_entries (leaf_index)",
+                // The tree's size. Every insert takes the next position by updating this row in its own transaction:
+                // the row lock orders positions as commits, so a size read by anyone covers committed entries only.
+                "CREATE TABLE audit_log (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL)",
+                "INSERT INTO audit_log (id, size) SELECT 1, COUNT(*) FROM audit_entries",
+                """
+                CREATE TABLE audit_checkpoints (
+                    size BIGINT PRIMARY KEY,
+                    root BYTEA NOT NULL,
+                    frontier BYTEA NOT NULL,
+                    note TEXT NOT NULL,
+                    signed_at DOUBLE PRECISION NOT NULL
+                )
+                """,
+                """
+                CREATE FUNCTION audit_checkpoints_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'audit_checkpoints is append-only'; END $$
+                """,
+                """
+                CREATE TRIGGER audit_checkpoints_no_change BEFORE UPDATE OR DELETE ON audit_checkpoints
+                FOR EACH ROW EXECUTE FUNCTION audit_checkpoints_append_only()
+                """,
+            ],
+            // A release before this one would append entries without a position: it may not run on this schema.
+            oldestCompatible: 9
+        ),
     ]
 }

@@ -7,7 +7,7 @@ extension PostgresRequestStore {
     /// nothing is written and the existing request is returned (the one with the same id, if both match).
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
         var binds = request.postgresBinds
-        audit.appendValues(to: &binds)
+        audit.appendValues(to: &binds, requestID: request.id)
         let outcome: CreateOutcome
         if let row = try await run(InsertRequestWithAudit(binds: binds), retrying: false).first {
             outcome = .created(try DSRRequest(postgresRow: row))
@@ -53,7 +53,7 @@ extension PostgresRequestStore {
                 """, binds, logger: logger)
             if let row = active.first { return .existing(try DSRRequest(postgresRow: row)) }
             var insert = request.postgresBinds
-            audit.appendValues(to: &insert)
+            audit.appendValues(to: &insert, requestID: request.id)
             return try await connection.rows(DSRRequest.postgresInsertWithAudit, insert, logger: logger).first.map {
                 .created(try DSRRequest(postgresRow: $0))
             }

@@ -235,5 +235,51 @@ enum SQLiteMigration {
             ],
             oldestCompatible: 7
         ),
+        Migration(
+            version: 16,
+            name: "the audit trail as one append-only Merkle tree, with signed checkpoints",
+            statements: [
+                "ALTER TABLE audit_entries ADD COLUMN leaf_index INTEGER",
+                "ALTER TABLE audit_entries ADD COLUMN leaf_hash BLOB",
+                // Entries written so far become the tree's first leaves, in the order they were written.
+                "DROP TRIGGER audit_entries_no_update",
+                """
+                UPDATE audit_entries SET leaf_index = numbered.position
+                FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS position FROM audit_entries) AS numbered
+                WHERE audit_entries.id = numbered.id
+                """,
+                """
+                CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+                BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END
+                """,
+                "CREATE UNIQUE INDEX audit_entries_leaf ON audit_entries (leaf_index)",
+                // The tree's size: each insert takes the next position in its own transaction (the writer is single).
+                "CREATE TABLE audit_log (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL) STRICT",
+                "INSERT INTO audit_log (id, size) SELECT 1, COUNT(*) FROM audit_entries",
+                """
+                CREATE TRIGGER audit_log_append AFTER INSERT ON audit_entries
+                BEGIN UPDATE audit_log SET size = size + 1 WHERE id = 1; END
+                """,
+                """
+                CREATE TABLE audit_checkpoints (
+                    size INTEGER PRIMARY KEY,
+                    root BLOB NOT NULL,
+                    frontier BLOB NOT NULL,
+                    note TEXT NOT NULL,
+                    signed_at REAL NOT NULL
+                ) STRICT
+                """,
+                """
+                CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+                BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END
+                """,
+                """
+                CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+                BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END
+                """,
+            ],
+            // A release before this one would append entries without a position: it may not run on this schema.
+            oldestCompatible: 16
+        ),
     ]
 }

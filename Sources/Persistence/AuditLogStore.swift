@@ -1,0 +1,82 @@
+import AuditLog
+import DSRCore
+import Foundation
+
+/// The audit trail read as one append-only log: every entry of every request is a leaf of a Merkle tree at the
+/// position its transaction allocated, and signed checkpoints of that tree are kept beside it (docs/compliance.md).
+package protocol AuditLogStore: Sendable {
+    /// How many entries the log holds (positions `0..<size` are committed).
+    func auditLogSize() async throws -> Int
+
+    /// The entries at positions `from..<to`, ordered by position, as stored: what ``AuditLogRow`` reads.
+    func auditLogRows(from: Int, to: Int) async throws -> [AuditLogRow]
+
+    /// Entries stored without a position (written behind the gateway's back), at most `limit`.
+    func auditLogRowsWithoutPosition(limit: Int) async throws -> [AuditLogRow]
+
+    /// Every stored checkpoint, smallest first.
+    func auditCheckpoints() async throws -> [StoredCheckpoint]
+
+    /// The checkpoint of the largest tree, if any.
+    func latestAuditCheckpoint() async throws -> StoredCheckpoint?
+
+    /// Stores a checkpoint unless one of the same size exists (another instance signed it first); true if stored.
+    @discardableResult
+    func addAuditCheckpoint(_ checkpoint: StoredCheckpoint) async throws -> Bool
+}
+
+/// One audit entry as the log stores it: its position, request and content, and the leaf hash computed when it was
+/// written (nil for entries written before the log was a tree).
+package struct AuditLogRow: Sendable, Equatable {
+    package var position: Int?
+    package var requestID: UUID
+    package var entry: AuditEntry
+    package var storedHash: TreeHash?
+
+    package init(position: Int?, requestID: UUID, entry: AuditEntry, storedHash: TreeHash?) {
+        self.position = position
+        self.requestID = requestID
+        self.entry = entry
+        self.storedHash = storedHash
+    }
+
+    /// The leaf hash of the row's content as it is now.
+    package var leafHash: TreeHash { AuditLeaf.hash(requestID: requestID, entry: entry) }
+
+    /// The columns ``init(reading:)`` needs, in `SELECT` order.
+    static let columns =
+        "leaf_index, request_id, at, actor, event, from_state, to_state, detail, principal AS audit_principal, leaf_hash"
+
+    init(reading reader: some StoreRowReader) throws {
+        self.init(
+            position: try reader.optionalInteger("leaf_index"), requestID: try reader.id("request_id"),
+            entry: try AuditEntry(reading: reader), storedHash: try reader.optionalBytes("leaf_hash"))
+    }
+}
+
+/// A signed checkpoint as stored: the tree's size and root, the frontier the next checkpoint extends, and the note.
+package struct StoredCheckpoint: Sendable, Equatable {
+    package var size: Int
+    package var root: TreeHash
+    package var frontier: [UInt8]
+    /// The C2SP signed note (``Checkpoint``).
+    package var note: String
+    package var signedAt: Date
+
+    package init(size: Int, root: TreeHash, frontier: [UInt8], note: String, signedAt: Date) {
+        self.size = size
+        self.root = root
+        self.frontier = frontier
+        self.note = note
+        self.signedAt = signedAt
+    }
+
+    static let columns = "size, root, frontier, note, signed_at"
+
+    init(reading reader: some StoreRowReader) throws {
+        self.init(
+            size: try reader.integer("size"), root: try reader.optionalBytes("root") ?? [],
+            frontier: try reader.optionalBytes("frontier") ?? [], note: try reader.text("note"),
+            signedAt: try reader.date("signed_at"))
+    }
+}

@@ -1,0 +1,58 @@
+import AuditLog
+import Foundation
+import PostgresNIO
+
+extension PostgresRequestStore {
+    package func auditLogSize() async throws -> Int {
+        try await read("SELECT size FROM audit_log WHERE id = 1").first.map {
+            try PostgresRowReader(row: $0).integer("size")
+        } ?? 0
+    }
+
+    package func auditLogRows(from: Int, to: Int) async throws -> [AuditLogRow] {
+        guard from < to else { return [] }
+        var binds = PostgresBindings()
+        binds.append(integer: from)
+        binds.append(integer: to)
+        return try await read(
+            """
+            SELECT \(AuditLogRow.columns) FROM audit_entries
+            WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index
+            """, binds
+        ).map { try AuditLogRow(reading: PostgresRowReader(row: $0)) }
+    }
+
+    package func auditLogRowsWithoutPosition(limit: Int) async throws -> [AuditLogRow] {
+        var binds = PostgresBindings()
+        binds.append(integer: max(0, limit))
+        return try await read(
+            "SELECT \(AuditLogRow.columns) FROM audit_entries WHERE leaf_index IS NULL ORDER BY id LIMIT $1", binds
+        ).map { try AuditLogRow(reading: PostgresRowReader(row: $0)) }
+    }
+
+    package func auditCheckpoints() async throws -> [StoredCheckpoint] {
+        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size").map {
+            try StoredCheckpoint(reading: PostgresRowReader(row: $0))
+        }
+    }
+
+    package func latestAuditCheckpoint() async throws -> StoredCheckpoint? {
+        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size DESC LIMIT 1").first
+            .map { try StoredCheckpoint(reading: PostgresRowReader(row: $0)) }
+    }
+
+    package func addAuditCheckpoint(_ checkpoint: StoredCheckpoint) async throws -> Bool {
+        var binds = PostgresBindings()
+        binds.append(integer: checkpoint.size)
+        binds.append(ByteBuffer(bytes: checkpoint.root))
+        binds.append(ByteBuffer(bytes: checkpoint.frontier))
+        binds.append(checkpoint.note)
+        binds.append(date: checkpoint.signedAt)
+        return try await !write(
+            """
+            INSERT INTO audit_checkpoints (\(StoredCheckpoint.columns)) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (size) DO NOTHING RETURNING size
+            """, binds
+        ).isEmpty
+    }
+}

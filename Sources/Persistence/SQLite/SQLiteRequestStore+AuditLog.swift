@@ -1,0 +1,54 @@
+import AuditLog
+import Foundation
+import SQLiteNIO
+
+extension SQLiteRequestStore: AuditLogStore {
+    package func auditLogSize() async throws -> Int {
+        try await read("SELECT size FROM audit_log WHERE id = 1").first.map {
+            try SQLiteRowReader(row: $0).integer("size")
+        } ?? 0
+    }
+
+    package func auditLogRows(from: Int, to: Int) async throws -> [AuditLogRow] {
+        guard from < to else { return [] }
+        return try await read(
+            "SELECT \(AuditLogRow.columns) FROM audit_entries WHERE leaf_index >= ?1 AND leaf_index < ?2 ORDER BY leaf_index",
+            [.integer(from), .integer(to)]
+        ).map { try AuditLogRow(reading: SQLiteRowReader(row: $0)) }
+    }
+
+    package func auditLogRowsWithoutPosition(limit: Int) async throws -> [AuditLogRow] {
+        try await read(
+            "SELECT \(AuditLogRow.columns) FROM audit_entries WHERE leaf_index IS NULL ORDER BY id LIMIT ?1",
+            [.integer(max(0, limit))]
+        ).map { try AuditLogRow(reading: SQLiteRowReader(row: $0)) }
+    }
+
+    package func auditCheckpoints() async throws -> [StoredCheckpoint] {
+        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size").map {
+            try StoredCheckpoint(reading: SQLiteRowReader(row: $0))
+        }
+    }
+
+    package func latestAuditCheckpoint() async throws -> StoredCheckpoint? {
+        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size DESC LIMIT 1").first.map
+        {
+            try StoredCheckpoint(reading: SQLiteRowReader(row: $0))
+        }
+    }
+
+    package func addAuditCheckpoint(_ checkpoint: StoredCheckpoint) async throws -> Bool {
+        let binds: [SQLiteData] = [
+            .integer(checkpoint.size), Data(checkpoint.root).sqliteData ?? .null,
+            Data(checkpoint.frontier).sqliteData ?? .null, .text(checkpoint.note), .date(checkpoint.signedAt),
+        ]
+        return try await transaction { connection in
+            try await !connection.query(
+                """
+                INSERT INTO audit_checkpoints (\(StoredCheckpoint.columns)) VALUES (?1, ?2, ?3, ?4, ?5)
+                ON CONFLICT (size) DO NOTHING RETURNING size
+                """, binds
+            ).isEmpty
+        }
+    }
+}
