@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "GatewayApp",
             dependencies: [
-                "DSRCore", "Persistence", "OpenDSR", "CallbackVerification", "RequestUseCases",
+                "AuditLog", "DSRCore", "Persistence", "OpenDSR", "CallbackVerification", "RequestUseCases",
                 "Workers", "GatewayHTTP", "ProcessorSimulator", "Operations", "Settings", "S3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -201,7 +201,7 @@ let package = Package(
         .target(
             name: "Workers",
             dependencies: [
-                "DSRCore", "Persistence", "OpenDSR", "BackgroundWork", "RequestUseCases", "Settings",
+                "AuditLog", "DSRCore", "Persistence", "OpenDSR", "BackgroundWork", "RequestUseCases", "Settings",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -275,7 +275,7 @@ let package = Package(
         .testTarget(
             name: "PersistenceTests",
             dependencies: [
-                "Persistence", "DSRCore", "TestSupport",
+                "Persistence", "DSRCore", "TestSupport", "AuditLog", "Workers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AuditLog
 import CallbackVerification
 import DSRCore
 import Foundation
@@ -28,6 +29,15 @@ package func buildApplication(
 ) async throws -> GatewayApplication {
     // What can fail comes first, so a failed start leaves no open store or HTTP client behind.
     let trustRoots = try TrustRootsLoader.load(configuration.callbacks.trustRoots)
+    let (auditKeys, generatedKey) = try configuration.auditKeys(generating: true)
+    if generatedKey {
+        logger.warning(
+            """
+            generated the audit signing key; keep it out of the database's backups and keep its public key \
+            (dsr-gateway audit public-key) where an auditor can find it
+            """,
+            metadata: ["audit.key_file": "\(configuration.auditKeyFile)"])
+    }
     let metrics = GatewayMetrics()
     let store = try await configuration.store.open(logger: logger, observer: { metrics.record($0, entries: $1) })
     // No redirects: results are only fetched from the processor's own base URL, and a 3xx must not move that.
@@ -67,7 +77,7 @@ package func buildApplication(
         services: [
             ShutdownAction { try await httpClient.shutdown() },
             ShutdownAction { try await store.close() },
-        ] + backgroundServices(components, results: resultsStore, logger: logger),
+        ] + backgroundServices(components, results: resultsStore, auditKeys: auditKeys, logger: logger),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             publicBaseURL.learn("http://\(configuration.host):\(port)")
@@ -77,9 +87,9 @@ package func buildApplication(
 }
 
 /// The loops that run beside the server: delivery, results, reconciliation, erasure attributes, alert evaluation and
-/// delivery, and CloudWatch EMF when configured.
+/// delivery, audit checkpoints, and CloudWatch EMF when configured.
 private func backgroundServices(
-    _ components: GatewayComponents, results: any ResultsStore, logger: Logger
+    _ components: GatewayComponents, results: any ResultsStore, auditKeys: AuditSigningKeys, logger: Logger
 ) -> [any Service] {
     let configuration = components.configuration
     let (store, client, clock) = (components.store, components.processor, components.clock)
@@ -92,6 +102,8 @@ private func backgroundServices(
             logger: logger),
         ReconciliationPoller(
             store: store, client: client, configuration: configuration.reconciliation, clock: clock, logger: logger),
+        AuditCheckpointer(
+            store: store, keys: auditKeys, configuration: configuration.audit, clock: clock, logger: logger),
     ]
     if let events = components.events, let settings = configuration.events {
         services.append(

@@ -77,11 +77,13 @@ extension GatewayConfiguration {
         let healthCheckTimeout = healthSection.double(
             "check_timeout_seconds", default: 2, in: 0.1...30,
             "the bound on each `GET /health` check; a slower check fails")
+        let auditSection = section("audit")
+        let audit = AuditCheckpointerConfiguration.read(auditSection)
         let apiKeys = Self.apiKeys(top)
         let sections = [
             http, top, store, processorSection, callbacksSection, dispatcherSection, resultsSection,
             objectStoreSection, eventsSection,
-            pollerSection, deadlinesSection, alertsSection, metricsSection, healthSection,
+            pollerSection, deadlinesSection, alertsSection, metricsSection, healthSection, auditSection,
         ]
         guard let processor else { return (nil, sections) }
         var configuration = GatewayConfiguration(
@@ -94,6 +96,7 @@ extension GatewayConfiguration {
         configuration.resultsObjectStore = objectStore
         configuration.healthCheckTimeout = healthCheckTimeout
         configuration.inbound = inbound
+        configuration.audit = audit
         return (configuration, sections)
     }
 

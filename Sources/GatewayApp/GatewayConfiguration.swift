@@ -1,3 +1,4 @@
+import AuditLog
 import Configuration
 import DSRCore
 import Foundation
@@ -41,6 +42,23 @@ package struct GatewayConfiguration: Sendable {
     package var healthCheckTimeout: TimeInterval = 2
     /// Connections, headers, idle time and request rates accepted from the network.
     package var inbound = InboundLimits()
+    /// Who signs the audit log's checkpoints, how often, and where copies go.
+    package var audit = AuditCheckpointerConfiguration()
+
+    /// Where the generated audit signing key lives: `audit.signing_key_file`, else beside the SQLite database, else
+    /// (PostgreSQL) `dsr-gateway-audit.key` in the working directory.
+    package var auditKeyFile: String {
+        if let file = audit.keyFile { return file }
+        if case .sqlite(let path) = store { return path + ".audit-key" }
+        return "dsr-gateway-audit.key"
+    }
+
+    /// The audit signing keys; a key is generated into ``auditKeyFile`` when none exists and `generating` is true.
+    package func auditKeys(generating: Bool) throws(AuditKeyError) -> (keys: AuditSigningKeys, generated: Bool) {
+        try AuditSigningKeys.load(
+            configured: audit.signingKey, previous: audit.previousSigningKey, keyFile: auditKeyFile,
+            keyName: audit.origin, generating: generating)
+    }
 
     package init(
         host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil, store: StoreLocation,

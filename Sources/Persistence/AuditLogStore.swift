@@ -5,8 +5,9 @@ import Foundation
 /// The audit trail read as one append-only log: every entry of every request is a leaf of a Merkle tree at the
 /// position its transaction allocated, and signed checkpoints of that tree are kept beside it (docs/compliance.md).
 package protocol AuditLogStore: Sendable {
-    /// How many entries the log holds (positions `0..<size` are committed).
-    func auditLogSize() async throws -> Int
+    /// How many entries the log holds (positions `0..<size` are committed), and from which position on every entry
+    /// was written with its leaf hash.
+    func auditLogHead() async throws -> AuditLogHead
 
     /// The entries at positions `from..<to`, ordered by position, as stored: what ``AuditLogRow`` reads.
     func auditLogRows(from: Int, to: Int) async throws -> [AuditLogRow]
@@ -23,6 +24,22 @@ package protocol AuditLogStore: Sendable {
     /// Stores a checkpoint unless one of the same size exists (another instance signed it first); true if stored.
     @discardableResult
     func addAuditCheckpoint(_ checkpoint: StoredCheckpoint) async throws -> Bool
+}
+
+/// The log's size, and the position from which every entry carries its leaf hash (entries before it were written
+/// before the audit trail became a tree).
+package struct AuditLogHead: Sendable, Equatable {
+    package var size: Int
+    package var hashedFrom: Int
+
+    package init(size: Int, hashedFrom: Int) {
+        self.size = size
+        self.hashedFrom = hashedFrom
+    }
+
+    init(reading reader: some StoreRowReader) throws {
+        self.init(size: try reader.integer("size"), hashedFrom: try reader.integer("hashed_from"))
+    }
 }
 
 /// One audit entry as the log stores it: its position, request and content, and the leaf hash computed when it was

@@ -55,3 +55,32 @@ extension ReconciliationConfiguration {
                 "how often the poller looks for stale requests"))
     }
 }
+
+extension AuditCheckpointerConfiguration {
+    /// Reads `audit.*`.
+    package static func read(_ section: ConfigurationSection) -> AuditCheckpointerConfiguration {
+        let defaults = AuditCheckpointerConfiguration()
+        return AuditCheckpointerConfiguration(
+            origin: section.string(
+                "origin", default: defaults.origin,
+                "the checkpoints' origin line and a generated key's name (a schema-less URL naming this log)"),
+            interval: section.double(
+                "checkpoint_interval_seconds", default: defaults.interval, in: 1...86_400,
+                "seconds between signed checkpoints of the audit log (one is also signed at shutdown)"),
+            copyDirectory: section.optionalString(
+                "checkpoint_copy_dir",
+                "also write every checkpoint here, ideally storage of another machine: only a copy kept elsewhere "
+                    + "catches a truncated or rebuilt log"),
+            signingKey: section.optionalString(
+                "signing_key", secret: true, shown: "unset (secret)",
+                "the Ed25519 key that signs checkpoints, as `PRIVATE+KEY+<name>+<hash>+<key>`; unset: the key file"),
+            previousSigningKey: section.optionalString(
+                "previous_signing_key", secret: true, shown: "unset (secret)",
+                "during a key rotation, the key being retired: checkpoints are signed with both"),
+            keyFile: section.optionalString(
+                "signing_key_file",
+                shown: "beside the SQLite database (`<path>.audit-key`); `dsr-gateway-audit.key` with PostgreSQL",
+                "where the gateway keeps the signing key it generates on first start when `audit.signing_key` is unset "
+                    + "(0600; keep it out of the database's backups)"))
+    }
+}

@@ -17,11 +17,16 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "JSON configuration file to read store.postgres_url or store.sqlite_path from.")
     var config: String?
 
-    /// The database this names; a SQLite file must exist unless `mustExist` is false.
-    func location(mustExist: Bool = true) async throws -> StoreLocation {
+    /// The environment over `--config`, as the gateway reads them.
+    func reader() async throws -> ConfigReader {
         var providers: [any ConfigProvider] = [EnvironmentVariablesProvider()]
         if let config { providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(config))) }
-        let reader = ConfigReader(providers: providers)
+        return ConfigReader(providers: providers)
+    }
+
+    /// The database this names; a SQLite file must exist unless `mustExist` is false.
+    func location(mustExist: Bool = true) async throws -> StoreLocation {
+        let reader = try await reader()
         let location: StoreLocation
         if let database {
             location = .sqlite(path: database)

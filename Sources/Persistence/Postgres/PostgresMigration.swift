@@ -210,8 +210,13 @@ enum PostgresMigration {
                 "CREATE UNIQUE INDEX audit_entries_leaf ON audit_entries (leaf_index)",
                 // The tree's size. Every insert takes the next position by updating this row in its own transaction:
                 // the row lock orders positions as commits, so a size read by anyone covers committed entries only.
-                "CREATE TABLE audit_log (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL)",
-                "INSERT INTO audit_log (id, size) SELECT 1, COUNT(*) FROM audit_entries",
+                // Entries from `hashed_from` on were written with their leaf hash.
+                """
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, hashed_from BIGINT NOT NULL
+                )
+                """,
+                "INSERT INTO audit_log (id, size, hashed_from) SELECT 1, COUNT(*), COUNT(*) FROM audit_entries",
                 """
                 CREATE TABLE audit_checkpoints (
                     size BIGINT PRIMARY KEY,

@@ -3,10 +3,11 @@ import Foundation
 import PostgresNIO
 
 extension PostgresRequestStore {
-    package func auditLogSize() async throws -> Int {
-        try await read("SELECT size FROM audit_log WHERE id = 1").first.map {
-            try PostgresRowReader(row: $0).integer("size")
-        } ?? 0
+    package func auditLogHead() async throws -> AuditLogHead {
+        guard let row = try await read("SELECT size, hashed_from FROM audit_log WHERE id = 1").first else {
+            throw StoreError(code: .corruptRow, column: "audit_log")
+        }
+        return try AuditLogHead(reading: PostgresRowReader(row: row))
     }
 
     package func auditLogRows(from: Int, to: Int) async throws -> [AuditLogRow] {

@@ -254,8 +254,13 @@ enum SQLiteMigration {
                 """,
                 "CREATE UNIQUE INDEX audit_entries_leaf ON audit_entries (leaf_index)",
                 // The tree's size: each insert takes the next position in its own transaction (the writer is single).
-                "CREATE TABLE audit_log (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL) STRICT",
-                "INSERT INTO audit_log (id, size) SELECT 1, COUNT(*) FROM audit_entries",
+                // Entries from `hashed_from` on were written with their leaf hash.
+                """
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, hashed_from INTEGER NOT NULL
+                ) STRICT
+                """,
+                "INSERT INTO audit_log (id, size, hashed_from) SELECT 1, COUNT(*), COUNT(*) FROM audit_entries",
                 """
                 CREATE TRIGGER audit_log_append AFTER INSERT ON audit_entries
                 BEGIN UPDATE audit_log SET size = size + 1 WHERE id = 1; END

@@ -3,10 +3,11 @@ import Foundation
 import SQLiteNIO
 
 extension SQLiteRequestStore: AuditLogStore {
-    package func auditLogSize() async throws -> Int {
-        try await read("SELECT size FROM audit_log WHERE id = 1").first.map {
-            try SQLiteRowReader(row: $0).integer("size")
-        } ?? 0
+    package func auditLogHead() async throws -> AuditLogHead {
+        guard let row = try await read("SELECT size, hashed_from FROM audit_log WHERE id = 1").first else {
+            throw StoreError(code: .corruptRow, column: "audit_log")
+        }
+        return try AuditLogHead(reading: SQLiteRowReader(row: row))
     }
 
     package func auditLogRows(from: Int, to: Int) async throws -> [AuditLogRow] {

@@ -1,0 +1,113 @@
+import AuditLog
+import BackgroundWork
+import DSRCore
+import Foundation
+import Logging
+import Persistence
+import ServiceLifecycle
+
+/// Seals the audit log: every `audit.checkpoint_interval_seconds`, and once more at shutdown, signs a checkpoint of
+/// the tree's size and root (extending the previous checkpoint's frontier with the entries written since) and writes a
+/// copy to `audit.checkpoint_copy_dir`. Before sealing more it checks that the new entries are as they were written
+/// and that the previous checkpoint is intact; if not, it signs nothing, so tampering is never sealed over. Any
+/// instance of a fleet may seal; two sealing the same size store one checkpoint.
+package struct AuditCheckpointer: Service {
+    private let store: any AuditLogStore
+    private let keys: AuditSigningKeys
+    private let configuration: AuditCheckpointerConfiguration
+    private let clock: any WallClock
+    private let logger: Logger
+
+    package init(
+        store: any AuditLogStore, keys: AuditSigningKeys, configuration: AuditCheckpointerConfiguration,
+        clock: any WallClock, logger: Logger
+    ) {
+        self.store = store
+        self.keys = keys
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        await repeatUntilShutdown(
+            every: configuration.interval, on: clock.timer, name: "audit checkpoint", logger: logger
+        ) {
+            do {
+                try await seal()
+            } catch let broken as AuditLogBroken {
+                // Positions and reasons only: an entry's content never reaches the log.
+                logger.critical(
+                    "audit log broken: nothing more is signed until it is examined (dsr-gateway audit verify)",
+                    metadata: ["audit.position": "\(broken.position)", "audit.reason": "\(broken.reason)"])
+                throw broken
+            }
+            return false
+        }
+        do {
+            try await seal()
+        } catch {
+            logger.error("audit checkpoint at shutdown failed", metadata: ["error.type": "\(type(of: error))"])
+        }
+    }
+
+    /// Signs and stores a checkpoint of everything written so far, unless the last one already covers it.
+    @discardableResult
+    package func seal() async throws -> StoredCheckpoint? {
+        let head = try await store.auditLogHead()
+        let size = head.size
+        var tree = try await sealedFrontier()
+        guard size > tree.size else {
+            if size < tree.size { throw AuditLogBroken(position: size, reason: "the log is shorter than sealed") }
+            return nil
+        }
+        while tree.size < size {
+            let rows = try await store.auditLogRows(from: tree.size, to: min(size, tree.size + 10_000))
+            guard !rows.isEmpty else { throw AuditLogBroken(position: tree.size, reason: "an entry is missing") }
+            for row in rows {
+                guard row.position == tree.size else {
+                    throw AuditLogBroken(position: tree.size, reason: "an entry is missing")
+                }
+                guard row.storedHash.map({ $0 == row.leafHash }) ?? (tree.size < head.hashedFrom) else {
+                    throw AuditLogBroken(position: tree.size, reason: "an entry changed after it was written")
+                }
+                tree.append(row.leafHash)
+            }
+        }
+        let checkpoint = Checkpoint(origin: configuration.origin, size: size, root: tree.root)
+        let stored = StoredCheckpoint(
+            size: size, root: checkpoint.root, frontier: tree.packed, note: try checkpoint.signed(by: keys.signers),
+            signedAt: clock.now)
+        if try await store.addAuditCheckpoint(stored) {
+            logger.info("audit checkpoint signed", metadata: ["audit.size": "\(size)"])
+            try copy(stored)
+        }
+        return stored
+    }
+
+    /// The frontier of the latest checkpoint, once its signature, root and frontier agree.
+    private func sealedFrontier() async throws -> MerkleFrontier {
+        guard let latest = try await store.latestAuditCheckpoint() else { return MerkleFrontier() }
+        guard let frontier = MerkleFrontier(size: latest.size, packed: latest.frontier), frontier.root == latest.root,
+            let opened = try? Checkpoint.open(latest.note, verifiers: keys.verifiers),
+            opened.size == latest.size, opened.root == latest.root
+        else { throw AuditLogBroken(position: latest.size, reason: "the latest checkpoint does not verify") }
+        return frontier
+    }
+
+    /// Writes the checkpoint to the copy directory as `<size>.checkpoint` (whole or not at all).
+    private func copy(_ checkpoint: StoredCheckpoint) throws {
+        guard let directory = configuration.copyDirectory else { return }
+        let url = URL(fileURLWithPath: directory).appendingPathComponent("\(checkpoint.size).checkpoint")
+        try Data(checkpoint.note.utf8).write(to: url, options: .atomic)
+    }
+}
+
+/// The audit log is not as it was sealed: nothing more is signed until a person has looked (`dsr-gateway audit
+/// verify` names what changed).
+package struct AuditLogBroken: Error, CustomStringConvertible {
+    package var position: Int
+    package var reason: String
+
+    package var description: String { "audit log broken at position \(position): \(reason)" }
+}
