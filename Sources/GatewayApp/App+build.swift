@@ -94,6 +94,9 @@ private func backgroundServices(
     let configuration = components.configuration
     let (store, client, clock) = (components.store, components.processor, components.clock)
     var services: [any Service] = [
+        // First, so it stops last: its checkpoint at shutdown seals what the other workers wrote.
+        AuditCheckpointer(
+            store: store, keys: auditKeys, configuration: configuration.audit, clock: clock, logger: logger),
         Dispatcher(
             store: store, client: client, configuration: configuration.dispatcher,
             publicBaseURL: components.publicBaseURL, clock: clock, logger: logger),
@@ -102,8 +105,6 @@ private func backgroundServices(
             logger: logger),
         ReconciliationPoller(
             store: store, client: client, configuration: configuration.reconciliation, clock: clock, logger: logger),
-        AuditCheckpointer(
-            store: store, keys: auditKeys, configuration: configuration.audit, clock: clock, logger: logger),
     ]
     if let events = components.events, let settings = configuration.events {
         services.append(

@@ -125,19 +125,6 @@ import Workers
     }
 }
 
-extension GatewayAPIClient {
-    /// Submits a request and returns its id, failing unless the gateway answered 202.
-    func submitted(id: String? = nil, regulation: String, type: String, subjectId: String) async throws -> String {
-        var body = ["regulation": regulation, "type": type, "subjectId": subjectId]
-        if let id { body["id"] = id }
-        let answer = try await send(.POST, "/data-subject-requests", json: body)
-        guard answer.status == 202, let id = answer.json?["id"] as? String else {
-            throw GatewayAPIClientError(status: answer.status)
-        }
-        return id
-    }
-}
-
 extension Array where Element: Sendable {
     func asyncAllSatisfy(_ predicate: (Element) async throws -> Bool) async rethrows -> Bool {
         for element in self where try await !predicate(element) { return false }

@@ -233,4 +233,30 @@ struct AuditLogTamperTests {
             }
         }
     }
+
+    @Test(arguments: StoreEngine.allCases)
+    func aRotatedKeySignsBesideTheOldOneUntilTheOverlapEnds(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let old = try NoteSigner(name: "dsr-gateway.test/audit")
+            let new = try NoteSigner(name: "dsr-gateway.test/audit-2026")
+            func checkpointer(_ keys: AuditSigningKeys) -> AuditCheckpointer {
+                AuditCheckpointer(
+                    store: store, keys: keys,
+                    configuration: AuditCheckpointerConfiguration(origin: "dsr-gateway.test/audit"),
+                    clock: SystemWallClock(), logger: .quiet)
+            }
+            func problems(_ verifiers: [NoteVerifier]) async throws -> [String] {
+                try await AuditLogVerification(store: store, verifiers: verifiers).run().problems.map(\.message)
+            }
+            try await store.create(F.request())
+            try await checkpointer(AuditSigningKeys(current: old)).seal()
+            // The overlap: the new key signs, the old one too.
+            try await store.create(F.request())
+            try await checkpointer(AuditSigningKeys(current: new, previous: old)).seal()
+            #expect(try await problems([old.verifier]) == [])
+            #expect(try await problems([old.verifier, new.verifier]) == [])
+            // The first checkpoint predates the new key: an auditor keeps the old public key to check it.
+            #expect(try await problems([new.verifier]).contains { $0.contains("not signed by a known audit key") })
+        }
+    }
 }

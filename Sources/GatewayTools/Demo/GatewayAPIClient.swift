@@ -51,6 +51,19 @@ package struct GatewayAPIClient: Sendable {
     }
 
     /// Decodes a request as the API returns it.
+    /// Submits a request and returns its id, failing unless the gateway answered 202.
+    package func submitted(id: String? = nil, regulation: String, type: String, subjectId: String) async throws
+        -> String
+    {
+        var body = ["regulation": regulation, "type": type, "subjectId": subjectId]
+        if let id { body["id"] = id }
+        let answer = try await send(.POST, "/data-subject-requests", json: body)
+        guard answer.status == 202, let id = answer.json?["id"] as? String else {
+            throw GatewayAPIClientError(status: answer.status)
+        }
+        return id
+    }
+
     package func request(_ id: String) async throws -> RequestSnapshot {
         let answer = try await send(.GET, "/data-subject-requests/\(id)")
         guard answer.status == 200 else { throw GatewayAPIClientError(status: answer.status) }
