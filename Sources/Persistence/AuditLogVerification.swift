@@ -30,6 +30,9 @@ package struct AuditLogVerification: Sendable {
         /// Checkpoints whose signature verified, largest tree last.
         package var checkpoints: [(location: String, checkpoint: Checkpoint)]
         package var problems: [Problem]
+        /// Checkpoints of the log as it was before a restore from a backup, which a later checkpoint recorded as no
+        /// longer part of it (``RestoreNotice``): not problems, but said.
+        package var restores: [String]
 
         /// The first position that is not as it was sealed, if any.
         package var firstBrokenPosition: Int? { problems.map(\.position).min() }
@@ -90,9 +93,10 @@ package struct AuditLogVerification: Sendable {
         let stored = try await store.auditCheckpoints().map {
             (Source(location: "database", note: $0.note), MerkleFrontier(size: $0.size, packed: $0.frontier))
         }
-        let (checkpoints, checkpointProblems) = check(
+        let (checkpoints, checkpointProblems, restores) = check(
             stored + extra.map { ($0, nil) }, against: leaves, named: Set(problems.map(\.position)))
-        return Report(entries: size, checkpoints: checkpoints, problems: problems + checkpointProblems)
+        return Report(
+            entries: size, checkpoints: checkpoints, problems: problems + checkpointProblems, restores: restores)
     }
 
     /// Positions read per query.
@@ -101,8 +105,9 @@ package struct AuditLogVerification: Sendable {
     /// Checks each checkpoint against the tree of `leaves`; `named` are positions already reported exactly.
     private func check(
         _ sources: [(Source, MerkleFrontier?)], against leaves: [TreeHash], named: Set<Int>
-    ) -> ([(location: String, checkpoint: Checkpoint)], [Problem]) {
+    ) -> ([(location: String, checkpoint: Checkpoint)], [Problem], [String]) {
         var problems: [Problem] = []
+        var restores: [String] = []
         var opened: [(location: String, checkpoint: Checkpoint, frontier: MerkleFrontier?)] = []
         for (source, frontier) in sources {
             do {
@@ -113,12 +118,20 @@ package struct AuditLogVerification: Sendable {
             }
         }
         opened.sort { $0.checkpoint.size < $1.checkpoint.size }
+        let recorded = Set(opened.flatMap { $0.checkpoint.extensions.compactMap(RestoreNotice.init(line:)) })
+        func restored(_ checkpoint: Checkpoint, _ location: String) -> Bool {
+            guard recorded.contains(RestoreNotice(size: checkpoint.size, root: checkpoint.root)) else { return false }
+            restores.append(
+                "the checkpoint of \(checkpoint.size) in \(location) belongs to the log before a restore from a backup")
+            return true
+        }
         // Walk the leaves once, comparing the root at each checkpoint's size.
         var tree = MerkleFrontier()
         var lastGood = 0
         var good: [Checkpoint] = []
         for (location, checkpoint, frontier) in opened {
             guard checkpoint.size <= leaves.count else {
+                if restored(checkpoint, location) { continue }
                 problems.append(
                     Problem(
                         position: leaves.count,
@@ -132,6 +145,7 @@ package struct AuditLogVerification: Sendable {
                 good.append(checkpoint)
                 continue
             }
+            if restored(checkpoint, location) { continue }
             let start = frontier.flatMap { firstDifference(sealed: $0, leaves: leaves) } ?? lastGood
             // A deleted entry already named inside the range explains the difference.
             if named.contains(where: { (start..<checkpoint.size).contains($0) }) { continue }
@@ -151,7 +165,7 @@ package struct AuditLogVerification: Sendable {
                     Problem(position: older.size, message: "checkpoints of \(older.size) and \(newer.size) disagree"))
             }
         }
-        return (opened.map { ($0.location, $0.checkpoint) }, problems)
+        return (opened.map { ($0.location, $0.checkpoint) }, problems, restores)
     }
 
     /// The first leaf of the first subtree whose root differs from what the checkpoint's frontier sealed.

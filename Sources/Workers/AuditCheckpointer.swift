@@ -51,12 +51,14 @@ package struct AuditCheckpointer: Service {
         }
     }
 
-    /// Signs and stores a checkpoint of everything written so far, unless the last one already covers it.
+    /// Signs and stores a checkpoint of everything written so far, unless the last one already covers it. The first
+    /// checkpoint after a restore from a backup says so: it names every copy the log no longer reaches.
     @discardableResult
     package func seal() async throws -> StoredCheckpoint? {
         let head = try await store.auditLogHead()
         let size = head.size
-        var tree = try await sealedFrontier()
+        let latest = try await store.latestAuditCheckpoint()
+        var tree = try sealedFrontier(latest)
         guard size > tree.size else {
             if size < tree.size { throw AuditLogBroken(position: size, reason: "the log is shorter than sealed") }
             return nil
@@ -74,7 +76,14 @@ package struct AuditCheckpointer: Service {
                 tree.append(row.leafHash)
             }
         }
-        let checkpoint = Checkpoint(origin: configuration.origin, size: size, root: tree.root)
+        let lost = try await copiesBeyond(latest)
+        if !lost.isEmpty {
+            logger.warning(
+                "the audit log was restored from a backup: the checkpoint records the copies it no longer reaches",
+                metadata: ["audit.size": "\(size)", "audit.lost_checkpoints": "\(lost.map(\.size))"])
+        }
+        let checkpoint = Checkpoint(
+            origin: configuration.origin, size: size, root: tree.root, extensions: lost.map(RestoreNotice.line))
         let stored = StoredCheckpoint(
             size: size, root: checkpoint.root, frontier: tree.packed, note: try checkpoint.signed(by: keys.signers),
             signedAt: clock.now)
@@ -86,8 +95,8 @@ package struct AuditCheckpointer: Service {
     }
 
     /// The frontier of the latest checkpoint, once its signature, root and frontier agree.
-    private func sealedFrontier() async throws -> MerkleFrontier {
-        guard let latest = try await store.latestAuditCheckpoint() else { return MerkleFrontier() }
+    private func sealedFrontier(_ latest: StoredCheckpoint?) throws -> MerkleFrontier {
+        guard let latest else { return MerkleFrontier() }
         guard let frontier = MerkleFrontier(size: latest.size, packed: latest.frontier), frontier.root == latest.root,
             let opened = try? Checkpoint.open(latest.note, verifiers: keys.verifiers),
             opened.size == latest.size, opened.root == latest.root
@@ -95,11 +104,36 @@ package struct AuditCheckpointer: Service {
         return frontier
     }
 
-    /// Writes the checkpoint to the copy directory as `<size>.checkpoint` (whole or not at all).
+    /// Writes the checkpoint to the copy directory as `<size>-<root prefix>.checkpoint` (whole or not at all), so a
+    /// log restored from a backup that grows again to a size it had before never overwrites the old copy.
     private func copy(_ checkpoint: StoredCheckpoint) throws {
         guard let directory = configuration.copyDirectory else { return }
-        let url = URL(fileURLWithPath: directory).appendingPathComponent("\(checkpoint.size).checkpoint")
+        let name = "\(checkpoint.size)-\(checkpoint.root.prefix(4).map { String(format: "%02x", $0) }.joined())"
+        let url = URL(fileURLWithPath: directory).appendingPathComponent("\(name).checkpoint")
+        guard !FileManager.default.fileExists(atPath: url.path) else { return }
         try Data(checkpoint.note.utf8).write(to: url, options: .atomic)
+    }
+
+    /// Copies of this log's checkpoints larger than the database's latest that no checkpoint has recorded yet: the
+    /// copy is written after the database commits, so such a copy means the database was put back to an earlier state.
+    private func copiesBeyond(_ latest: StoredCheckpoint?) async throws -> [Checkpoint] {
+        guard let directory = configuration.copyDirectory else { return [] }
+        let copies = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let beyond = copies.filter { $0.hasSuffix(".checkpoint") }.compactMap { name -> Checkpoint? in
+            guard let note = try? String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8),
+                let copy = try? Checkpoint.open(note, verifiers: keys.verifiers),
+                copy.origin == configuration.origin, copy.size > (latest?.size ?? 0)
+            else { return nil }
+            return copy
+        }
+        guard !beyond.isEmpty else { return [] }
+        let recorded = Set(
+            try await store.auditCheckpoints().flatMap { stored in
+                ((try? Checkpoint.open(stored.note, verifiers: keys.verifiers))?.extensions ?? [])
+                    .compactMap(RestoreNotice.init(line:))
+            })
+        return beyond.filter { !recorded.contains(RestoreNotice(size: $0.size, root: $0.root)) }
+            .sorted { $0.size < $1.size }
     }
 }
 

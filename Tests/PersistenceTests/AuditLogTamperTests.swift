@@ -218,6 +218,33 @@ struct AuditLogTamperTests {
     }
 
     @Test(arguments: StoreEngine.allCases)
+    func aRestoreFromABackupIsRecordedInTheNextSignedCheckpoint(engine: StoreEngine) async throws {
+        try await engine.withDatabase { database in
+            try await Self.sealed(database) { log in
+                // The database as a backup taken right after the checkpoint of 9 would bring it back.
+                try await database.execute(
+                    Self.unguarded(
+                        engine,
+                        [
+                            "DELETE FROM audit_entries WHERE leaf_index >= 9", "UPDATE audit_log SET size = 9",
+                            "DELETE FROM audit_checkpoints WHERE size > 9",
+                        ]))
+                #expect(try await log.verify(withCopies: true).firstBrokenPosition == 9)
+                // The restored gateway carries on; its next checkpoint says which copy the log no longer reaches.
+                for _ in 0..<4 { try await log.store.create(F.request()) }
+                let sealed = try #require(try await log.checkpointer.seal())
+                #expect(sealed.size == 13)
+                #expect(sealed.note.contains("restored-from-backup: not part of this log: checkpoint 12 "))
+                let report = try await log.verify(withCopies: true)
+                #expect(report.problems == [])
+                #expect(report.restores.count == 1 && report.restores[0].contains("checkpoint of 12"))
+                // The old copy is kept, never overwritten.
+                #expect(try FileManager.default.contentsOfDirectory(atPath: log.copies).count == 3)
+            }
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
     func anAlteredCheckpointIsRefused(engine: StoreEngine) async throws {
         try await engine.withDatabase { database in
             try await Self.sealed(database) { log in

@@ -40,6 +40,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         let report = try await store.withStore {
             try await AuditLogVerification(store: $0, verifiers: verifiers).run(extra: extra)
         }
+        for restore in report.restores { print("restored: \(restore)") }
         guard let first = report.firstBrokenPosition else {
             let latest = report.checkpoints.last.map { "the latest of size \($0.checkpoint.size)" } ?? "none yet"
             let copies = report.checkpoints.filter { $0.location != "database" }.count
