@@ -4,6 +4,10 @@ package enum AuditEvent: String, Codable, Sendable, CaseIterable {
     case received
     /// A person closed a request the gateway could not serve by itself (its outcome in the detail).
     case resolved
+    /// A second person approved a request held for approval (`queued`).
+    case approved
+    /// A second person denied a request held for approval (`failed`, resolved as refused).
+    case denied
     /// A person extended the deadline once (the new deadline in the detail).
     case deadlineExtended = "deadline_extended"
     /// The processor acknowledged the request (or already had our id).

@@ -1,9 +1,11 @@
 /// Lifecycle state of a data subject request (docs/design.md, "Request lifecycle").
 ///
-/// States only move forward: `queued` → `pending` → `in_progress` → `completed` | `cancelled`,
-/// and `failed` from any non-terminal state. A processor may skip states (e.g. `pending` →
+/// States only move forward: (`awaiting_approval` →) `queued` → `pending` → `in_progress` → `completed` |
+/// `cancelled`, and `failed` from any non-terminal state. A processor may skip states (e.g. `pending` →
 /// `completed`), so the rule is a rank comparison, not a list of edges.
 package enum RequestState: String, Codable, Sendable, CaseIterable {
+    /// Accepted and durable, held until a second person approves it (`approval.required`); nothing is sent meanwhile.
+    case awaitingApproval = "awaiting_approval"
     /// Accepted and durable, not yet acknowledged by the processor.
     case queued
     case pending
@@ -17,12 +19,16 @@ package enum RequestState: String, Codable, Sendable, CaseIterable {
     package var isTerminal: Bool {
         switch self {
         case .completed, .cancelled, .failed: true
-        case .queued, .pending, .inProgress: false
+        case .awaitingApproval, .queued, .pending, .inProgress: false
         }
     }
 
+    /// The states of a request the processor has and is working on: what the reconciliation poller re-reads.
+    package static let atProcessor: [RequestState] = [.pending, .inProgress]
+
     private var rank: Int {
         switch self {
+        case .awaitingApproval: -1
         case .queued: 0
         case .pending: 1
         case .inProgress: 2

@@ -36,7 +36,7 @@ extension DSRRequest {
     package var owesSubject: Bool {
         guard resolution == nil else { return false }
         switch state {
-        case .queued, .pending, .inProgress, .failed: return true
+        case .awaitingApproval, .queued, .pending, .inProgress, .failed: return true
         case .cancelled: return false
         case .completed:
             guard type != .erasure else { return false }

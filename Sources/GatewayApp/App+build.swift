@@ -164,12 +164,15 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
     router.addRoutes(HealthController(checks: health).endpoints, atPath: "/health")
     router.addRoutes(MetricsController(sampler: components.sampler).endpoints, atPath: "/metrics")
     let intake = RequestIntake(
-        store: store, deadlines: configuration.deadlines, clock: clock, sendsErasureAttributes: components.events != nil
-    )
+        store: store, deadlines: configuration.deadlines, clock: clock,
+        sendsErasureAttributes: components.events != nil,
+        requiresApproval: configuration.approvalRequired)
     let requests = DataSubjectRequestsController(
         intake: intake, canceller: RequestCanceller(store: store, client: client, clock: clock),
         resolver: RequestResolver(store: store, clock: clock),
-        extender: RequestExtender(store: store, deadlines: configuration.deadlines, clock: clock), store: store)
+        extender: RequestExtender(store: store, deadlines: configuration.deadlines, clock: clock),
+        approver: RequestApprover(store: store, clock: clock, sendsErasureAttributes: components.events != nil),
+        store: store)
     router.group()
         .add(
             middleware: APIKeyMiddleware(

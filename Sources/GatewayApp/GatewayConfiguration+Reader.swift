@@ -77,13 +77,19 @@ extension GatewayConfiguration {
         let healthCheckTimeout = healthSection.double(
             "check_timeout_seconds", default: 2, in: 0.1...30,
             "the bound on each `GET /health` check; a slower check fails")
+        let approvalSection = section("approval")
+        let approvalRequired = approvalSection.bool(
+            "required", default: false,
+            "hold every new request in `awaiting_approval` until a key with `requests:approve` other than the "
+                + "submitter's approves it (four eyes); its deadline runs meanwhile")
         let auditSection = section("audit")
         let audit = AuditCheckpointerConfiguration.read(auditSection)
         let apiKeys = Self.apiKeys(top)
         let sections = [
             http, top, store, processorSection, callbacksSection, dispatcherSection, resultsSection,
             objectStoreSection, eventsSection,
-            pollerSection, deadlinesSection, alertsSection, metricsSection, healthSection, auditSection,
+            pollerSection, deadlinesSection, alertsSection, metricsSection, healthSection, approvalSection,
+            auditSection,
         ]
         guard let processor else { return (nil, sections) }
         var configuration = GatewayConfiguration(
@@ -97,6 +103,7 @@ extension GatewayConfiguration {
         configuration.healthCheckTimeout = healthCheckTimeout
         configuration.inbound = inbound
         configuration.audit = audit
+        configuration.approvalRequired = approvalRequired
         return (configuration, sections)
     }
 

@@ -42,6 +42,8 @@ package struct GatewayConfiguration: Sendable {
     package var healthCheckTimeout: TimeInterval = 2
     /// Connections, headers, idle time and request rates accepted from the network.
     package var inbound = InboundLimits()
+    /// New requests wait in `awaiting_approval` until a second person approves them.
+    package var approvalRequired = false
     /// Who signs the audit log's checkpoints, how often, and where copies go.
     package var audit = AuditCheckpointerConfiguration()
 

@@ -16,6 +16,8 @@ package enum APIScope: String, Codable, Sendable, CaseIterable {
     case events = "events:write"
     /// Resolve or extend any request (`POST /data-subject-requests/{id}/resolution` and `…/extension`).
     case admin = "requests:admin"
+    /// Approve or deny requests held for approval (`approval.required`), never one the key submitted itself.
+    case approve = "requests:approve"
     /// The operations dashboard and `/alerts`, which show no subject or request.
     case operations = "operations:read"
 }

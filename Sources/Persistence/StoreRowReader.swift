@@ -66,7 +66,8 @@ extension DSRRequest {
     /// SQL for ``DSRRequest/owesSubject``: the requests the deadline watch keeps.
     static let owedCondition = """
         resolution_outcome IS NULL AND (
-            state IN ('\(RequestState.queued.rawValue)', '\(RequestState.pending.rawValue)', \
+            state IN ('\(RequestState.awaitingApproval.rawValue)', '\(RequestState.queued.rawValue)', \
+        '\(RequestState.pending.rawValue)', \
         '\(RequestState.inProgress.rawValue)', '\(RequestState.failed.rawValue)')
             OR (state = '\(RequestState.completed.rawValue)' AND type <> '\(RequestType.erasure.rawValue)'
                 AND (results_status IS NULL OR results_status NOT IN ('\(ResultsStatus.stored.rawValue)', \

@@ -32,6 +32,10 @@ package struct RequestCanceller: Sendable {
     package func cancel(id: UUID, actor: AuditEntry.Actor, principal: String?, logger: Logger) async throws -> Outcome {
         guard let request = try await store.request(id: id) else { return .unknownRequest }
         switch request.state {
+        case .awaitingApproval:
+            return try await markCancelled(
+                id, allowedFrom: [.awaitingApproval], detail: "cancelled before approval", actor: actor,
+                principal: principal)
         case .queued where (request.nextAttemptAt ?? .distantPast) > clock.now:
             // Claimed for delivery, or waiting to retry an attempt that may have reached the processor: cancelling
             // only here could leave the erasure running there.

@@ -11,14 +11,19 @@ package struct RequestIntake: Sendable {
     private let clock: any WallClock
 
     private let sendsErasureAttributes: Bool
+    private let requiresApproval: Bool
 
     /// `sendsErasureAttributes`: erasures get the Events API "erasure requested" attributes (when configured).
-    package init(store: any RequestStore, deadlines: DeadlinePolicy, clock: any WallClock, sendsErasureAttributes: Bool)
-    {
+    /// `requiresApproval`: new requests wait in `awaiting_approval` until a second person approves them.
+    package init(
+        store: any RequestStore, deadlines: DeadlinePolicy, clock: any WallClock, sendsErasureAttributes: Bool,
+        requiresApproval: Bool = false
+    ) {
         self.store = store
         self.deadlines = deadlines
         self.clock = clock
         self.sendsErasureAttributes = sendsErasureAttributes
+        self.requiresApproval = requiresApproval
     }
 
     /// What a caller asks for.
@@ -121,12 +126,16 @@ package struct RequestIntake: Sendable {
             },
             acceptedAt: now)
         request.principal = submission.principal
-        if sendsErasureAttributes && submission.type == .erasure {
+        if requiresApproval {
+            // Nothing leaves the gateway before the approval: not the request, not the erasure attributes.
+            request.state = .awaitingApproval
+            request.nextAttemptAt = nil
+        } else if sendsErasureAttributes && submission.type == .erasure {
             request.erasureAttributes = ErasureAttributesRecord(status: .pending, nextAttemptAt: now)
         }
         let receipt = submission.receivedAt.map { "; received by the controller \(Timestamp.format($0))" } ?? ""
         let audit = AuditEntry(
-            at: now, actor: submission.source == .baton ? .baton : .api, event: .received, toState: .queued,
+            at: now, actor: submission.source == .baton ? .baton : .api, event: .received, toState: request.state,
             detail: "\(submission.regulation.rawValue) \(submission.type.rawValue)\(receipt); deadline "
                 + Timestamp.format(request.deadline),
             principal: submission.principal

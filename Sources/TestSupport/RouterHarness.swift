@@ -31,13 +31,15 @@ package struct RouterHarness: Sendable {
     /// Runs `body` with a test client of a fresh router; `chainPEM` is what discovery would serve.
     package static func with<T: Sendable>(
         chainPEM: String = "", trustRoots: [Certificate] = [], at start: Date = GatewayHarness.start,
-        _ body: @Sendable (RouterHarness, any TestClientProtocol) async throws -> T
+        approvalRequired: Bool = false, _ body: @Sendable (RouterHarness, any TestClientProtocol) async throws -> T
     ) async throws -> T {
         try await TemporaryDatabase.with { database in
             let store = try await SQLiteRequestStore.open(path: database.path, logger: GatewayHarness.quietLogger)
             let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
             let harness = RouterHarness(store: store, clock: ManualWallClock(start))
             let router: Router<GatewayRequestContext>
+            var configuration = configuration
+            configuration.approvalRequired = approvalRequired
             do {
                 router = buildRouter(
                     try await GatewayComponents(

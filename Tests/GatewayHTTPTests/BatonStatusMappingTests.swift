@@ -74,4 +74,15 @@ import Testing
         request.state = .completed
         #expect(!BatonResponse.status(of: request, requestType: "RER").message.contains("extended"))
     }
+
+    @Test func aHeldRequestIsPendingAndADeniedOneFailedWithTheReason() {
+        var request = Self.request(.erasure, .awaitingApproval)
+        let held = BatonResponse.status(of: request, requestType: "RER")
+        #expect(held.status == .pending && held.message.contains("awaiting approval"))
+        request.state = .failed
+        request.resolution = Resolution(
+            outcome: .refused, reason: "identity not verified", at: Self.start, principal: "p")
+        let denied = BatonResponse.status(of: request, requestType: "RER")
+        #expect(denied.status == .failed && denied.message.hasSuffix("The request was denied: identity not verified."))
+    }
 }

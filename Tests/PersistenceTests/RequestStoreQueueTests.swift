@@ -97,7 +97,8 @@ struct RequestStoreQueueTests {
                     })
             }
             let owed = [
-                try await stored(.queued), try await stored(.failed, .erasure), try await stored(.completed),
+                try await stored(.awaitingApproval), try await stored(.queued), try await stored(.failed, .erasure),
+                try await stored(.completed),
                 try await stored(.completed, results: .expired), try await stored(.completed, results: .failed),
             ]
             let notOwed = [

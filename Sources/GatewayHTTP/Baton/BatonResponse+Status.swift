@@ -21,6 +21,10 @@ extension BatonResponse {
             " Expected completion time: \(Timestamp.format($0))."
         }
         switch request.state {
+        case .awaitingApproval:
+            return (.pending, "Accepted; awaiting approval before it is sent to mParticle.", nil)
+        case .failed where request.resolution?.outcome == .refused:
+            return (.failed, "The request was denied: \(request.resolution?.reason ?? "").", nil)
         case .queued:
             let retry = request.lastError.map { " Last delivery attempt: \($0)." } ?? ""
             return (.pending, "Accepted; waiting to be delivered to mParticle.\(retry)", nil)

@@ -12,16 +12,18 @@ package struct DataSubjectRequestsController: Sendable {
     let canceller: RequestCanceller
     let resolver: RequestResolver
     let extender: RequestExtender
+    let approver: RequestApprover
     let store: any RequestStore
 
     package init(
         intake: RequestIntake, canceller: RequestCanceller, resolver: RequestResolver, extender: RequestExtender,
-        store: any RequestStore
+        approver: RequestApprover, store: any RequestStore
     ) {
         self.intake = intake
         self.canceller = canceller
         self.resolver = resolver
         self.extender = extender
+        self.approver = approver
         self.store = store
     }
 
@@ -33,6 +35,8 @@ package struct DataSubjectRequestsController: Sendable {
         routes.delete("{id}", use: cancel)
         routes.post("{id}/resolution", use: resolve)
         routes.post("{id}/extension", use: extend)
+        routes.post("{id}/approve", use: approve)
+        routes.post("{id}/deny", use: deny)
         return routes
     }
 
@@ -221,6 +225,50 @@ package struct DataSubjectRequestsController: Sendable {
                 .conflict, code: "not_extendable",
                 message:
                     "The request is \(state.rawValue) and owes the subject nothing: there is no deadline to extend.")
+        }
+    }
+
+    /// `POST /data-subject-requests/{id}/approve` (scope `requests:approve`): a request held for approval is queued for
+    /// delivery. Never by the key that submitted it.
+    @Sendable func approve(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
+        try await decide(.approve, reason: "", request: request, context: context)
+    }
+
+    /// The deny body (openapi.yaml, `DenialRequest`).
+    struct DenialPayload: Decodable {
+        var reason: String
+    }
+
+    /// `POST /data-subject-requests/{id}/deny` (scope `requests:approve`): a request held for approval fails, resolved
+    /// as refused with the reason, which Baton's status then gives. Never by the key that submitted it.
+    @Sendable func deny(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
+        try context.require(.approve)
+        let payload = try await request.decodeJSON(as: DenialPayload.self, context: context)
+        let reason = try SubmissionValidator.text(payload.reason, field: "reason", maxBytes: 1000)
+        return try await decide(.deny, reason: reason, request: request, context: context)
+    }
+
+    private func decide(
+        _ decision: RequestApprover.Decision, reason: String, request: Request, context: GatewayRequestContext
+    ) async throws -> RequestView {
+        try context.require(.approve)
+        let id = try SubmissionValidator.requestId(try context.parameters.require("id"))
+        switch try await approver.decide(decision, id: id, reason: reason, principal: context.apiKey?.name) {
+        case .decided(let stored):
+            context.logger.notice(
+                decision == .approve ? "request approved" : "request denied",
+                metadata: ["dsr.id": "\(stored.subjectRequestId)"])
+            return RequestView(stored, audit: try await store.auditTrail(id: id))
+        case .unknownRequest:
+            throw APIError.notFound("Request")
+        case .notAwaitingApproval(let state):
+            throw APIError(
+                .conflict, code: "not_awaiting_approval",
+                message: "The request is \(state.rawValue), not awaiting approval.")
+        case .ownRequest:
+            throw APIError(
+                .conflict, code: "own_request",
+                message: "The key that submitted a request cannot approve or deny it: a second person must.")
         }
     }
 }

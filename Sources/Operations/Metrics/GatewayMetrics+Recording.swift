@@ -9,10 +9,13 @@ extension GatewayMetrics {
         let labels = [request.type.rawValue, request.regulation.rawValue]
         for entry in entries {
             switch entry.toState {
-            case .queued? where entry.fromState == nil:
+            case .queued? where entry.fromState == nil, .awaitingApproval? where entry.fromState == nil:
                 counter(MetricsCatalogue.requestsSubmitted, labels).increment()
             case .completed?:
                 counter(MetricsCatalogue.requestsCompleted, labels).increment()
+            case .failed? where entry.event == .denied:
+                // A person's decision, not a failure: nothing to alert on.
+                break
             case .failed?:
                 counter(MetricsCatalogue.requestsFailed, labels).increment()
                 if entry.event == .retryBudgetSpent {

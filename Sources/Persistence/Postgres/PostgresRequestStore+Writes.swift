@@ -127,7 +127,7 @@ extension PostgresRequestStore {
     ) async throws -> [DSRRequest] {
         var binds = Self.leaseBinds(leaseUntil, now, limit)
         binds.append(date: before)
-        binds.append(RequestState.allCases.filter { !$0.isTerminal && $0 != .queued }.map(\.rawValue))
+        binds.append(RequestState.atProcessor.map(\.rawValue))
         return try await claim(
             where: "state = ANY($5) AND updated_at < $4 AND (next_attempt_at IS NULL OR next_attempt_at <= $2)",
             orderedBy: "updated_at, id", binds

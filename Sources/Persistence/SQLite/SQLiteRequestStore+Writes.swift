@@ -141,7 +141,7 @@ extension SQLiteRequestStore {
         notUpdatedSince before: Date, dueAt now: Date, leaseUntil: Date, limit: Int
     ) async throws -> [DSRRequest] {
         var binds: [SQLiteData] = [.date(leaseUntil), .date(before), .date(now), .integer(limit)]
-        binds += RequestState.allCases.filter { !$0.isTerminal && $0 != .queued }.map { .value($0) }
+        binds += RequestState.atProcessor.map { .value($0) }
         let states = (5...binds.count).map { "?\($0)" }.joined(separator: ", ")
         return try await claim(
             where: """
