@@ -33,6 +33,9 @@ package struct DSRRequest: Codable, Sendable, Equatable {
     package var principal: String?
     /// Set when a person closed a request the gateway could not serve (see ``owesSubject``).
     package var resolution: Resolution?
+    /// When the request entered the delivery queue (its acceptance, or its approval); nil while awaiting approval.
+    /// The queue's age counts from here, not from ``receivedAt``, which a client may date back.
+    package var queuedAt: Date?
     /// Set once a person extended the deadline (``deadline`` is then the extended one).
     package var deadlineExtension: DeadlineExtension?
 
@@ -56,6 +59,7 @@ package struct DSRRequest: Codable, Sendable, Equatable {
         self.nextAttemptAt = acceptedAt ?? receivedAt
         self.idempotencyKey = idempotencyKey
         self.updatedAt = acceptedAt ?? receivedAt
+        self.queuedAt = acceptedAt ?? receivedAt
     }
 
     /// An idempotency key as stored: the API key's name, a colon, the client's key. Key names cannot contain a colon

@@ -36,9 +36,12 @@ package enum RequestState: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// Whether moving from `self` to `next` is a forward move. Repeating the current state is not a move.
+    /// Whether moving from `self` to `next` is a forward move. Repeating the current state is not a move. A request
+    /// held for approval only leaves it by a person's hand (queued, cancelled or denied): no processor report can
+    /// move it, since the processor has never seen it.
     package func canMove(to next: RequestState) -> Bool {
-        !isTerminal && next.rank > rank
+        if self == .awaitingApproval { return [.queued, .cancelled, .failed].contains(next) }
+        return !isTerminal && next.rank > rank
     }
 
     /// The gateway state for an OpenDSR `request_status` value, or nil for an unknown value.

@@ -148,7 +148,7 @@ package struct HealthChecks: Sendable {
 
     private func dispatcherCheck() async throws -> HealthCheck {
         let queue = try await store.queueSummary()
-        let age = queue.oldestReceivedAt.map { max(0, clock.now.timeIntervalSince($0)) } ?? 0
+        let age = queue.oldestQueuedAt.map { max(0, clock.now.timeIntervalSince($0)) } ?? 0
         var check =
             age > queueAgeWarning
             ? HealthCheck(.warn, "the oldest queued request has waited \(Int(age)) s: the queue is not moving")

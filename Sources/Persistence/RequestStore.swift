@@ -73,7 +73,7 @@ package protocol RequestStore: Sendable {
     /// How many requests are in each state.
     func countByState() async throws -> [RequestState: Int]
 
-    /// Requests waiting to be delivered (`queued`): how many, and when the oldest was received.
+    /// Requests waiting to be delivered (`queued`): how many, and when the one queued longest ago was queued.
     func queueSummary() async throws -> QueueSummary
 
     /// Requests that still owe the subject something (as for ``atRisk(deadlineBefore:limit:)``) whose deadline is within
@@ -107,11 +107,11 @@ package enum CreateOutcome: Sendable, Equatable {
 /// The dispatcher's queue as the store sees it.
 package struct QueueSummary: Sendable, Equatable {
     package var depth: Int
-    package var oldestReceivedAt: Date?
+    package var oldestQueuedAt: Date?
 
-    package init(depth: Int, oldestReceivedAt: Date?) {
+    package init(depth: Int, oldestQueuedAt: Date?) {
         self.depth = depth
-        self.oldestReceivedAt = oldestReceivedAt
+        self.oldestQueuedAt = oldestQueuedAt
     }
 }
 

@@ -60,7 +60,7 @@ extension DSRRequest {
         "idempotency_key", "updated_at", "results_status", "result_attempts", "result_stored_at",
         "attributes_status", "attributes_attempts", "attributes_next_attempt_at", "processor_follows",
         "principal", "resolution_outcome", "resolution_reason", "resolved_at", "resolved_by", "extension_reason",
-        "extended_at", "extended_by", "deadline_before_extension",
+        "extended_at", "extended_by", "deadline_before_extension", "queued_at",
     ]
 
     /// SQL for ``DSRRequest/owesSubject``: the requests the deadline watch keeps.
@@ -103,6 +103,7 @@ extension DSRRequest {
         nextAttemptAt = try reader.optionalDate("next_attempt_at")
         updatedAt = try reader.date("updated_at")
         principal = try reader.optionalText("principal")
+        queuedAt = try reader.optionalDate("queued_at")
         if let outcome: ResolutionOutcome = try reader.optionalValue("resolution_outcome") {
             resolution = Resolution(
                 outcome: outcome, reason: try reader.optionalText("resolution_reason") ?? "",

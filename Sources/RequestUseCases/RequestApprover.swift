@@ -50,6 +50,7 @@ package struct RequestApprover: Sendable {
             case .approve:
                 request.state = .queued
                 request.nextAttemptAt = at
+                request.queuedAt = at
                 if sendsErasureAttributes && request.type == .erasure {
                     request.erasureAttributes = ErasureAttributesRecord(status: .pending, nextAttemptAt: at)
                 }

@@ -130,6 +130,7 @@ package struct RequestIntake: Sendable {
             // Nothing leaves the gateway before the approval: not the request, not the erasure attributes.
             request.state = .awaitingApproval
             request.nextAttemptAt = nil
+            request.queuedAt = nil
         } else if sendsErasureAttributes && submission.type == .erasure {
             request.erasureAttributes = ErasureAttributesRecord(status: .pending, nextAttemptAt: now)
         }

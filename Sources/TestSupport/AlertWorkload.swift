@@ -6,7 +6,7 @@ import Operations
 package struct AlertWorkload: Sendable {
     package var ok = 0.0, errors = 0.0, validated = 0.0, refused = 0.0, failed = 0.0, submitted = 0.0
     package var fast = 0.0, slow = 0.0, processorFast = 0.0, processorSlow = 0.0
-    package var expiresIn = 90.0 * 86_400, imminent = 0.0, oldestQueued = 0.0, circuitOpen = 0.0
+    package var expiresIn = 90.0 * 86_400, imminent = 0.0, oldestQueued = 0.0, circuitOpen = 0.0, unsealed = 0.0
     /// 5xx answers of the health checks (which are not the API: no rule may count them) and of Baton.
     package var healthErrors = 0.0, batonErrors = 0.0
 
@@ -43,6 +43,7 @@ package struct AlertWorkload: Sendable {
         imminent = rule == "DeadlineApproaching" ? 1 : 0
         oldestQueued = rule == "DispatcherStalled" ? 900 : 5
         circuitOpen = rule == "ProcessorUnreachable" ? 1 : 0
+        unsealed = rule == "AuditLogUnsealed" ? 1200 : 30
     }
 
     /// A change made on top of a normal step.
@@ -71,6 +72,7 @@ package struct AlertWorkload: Sendable {
         case "FailureRate": return [{ $0.failed += 9 }, { $0.submitted += 200 }]
         case "UpstreamLatency": return [{ $0.processorSlow += 200 }, { $0.processorFast += 20_000 }]
         case "ProcessorUnreachable": return [{ $0.circuitOpen = 1 }, quiet]
+        case "AuditLogUnsealed": return [{ $0.unsealed = 1200 }, quiet]
         // 2 errors, then 1 more 4 minutes later: 3 in the 5-minute window for 30 s.
         case "BatonFailures":
             return [{ $0.batonErrors += 2 }] + Array(repeating: quiet, count: 7) + [{ $0.batonErrors += 1 }]
@@ -96,6 +98,7 @@ package struct AlertWorkload: Sendable {
             dsr_gateway_certificate_expires_in_seconds{domain="opendsr.mparticle.com"} \(expiresIn)
             dsr_gateway_requests_deadline_imminent \(imminent)
             dsr_gateway_queue_oldest_age_seconds \(oldestQueued)
+            dsr_gateway_audit_unsealed_age_seconds \(unsealed)
             dsr_gateway_processor_circuit_open \(circuitOpen)
             dsr_gateway_processor_request_duration_seconds_bucket{operation="submit",outcome="success",le="1.0"} \(processorFast)
             dsr_gateway_processor_request_duration_seconds_bucket{operation="submit",outcome="success",le="10.0"} \(processorFast + processorSlow)

@@ -10,7 +10,8 @@ struct RequestStateTests {
 
     private static func expectedMove(_ from: RequestState, _ to: RequestState) -> Bool {
         switch (from, to) {
-        case (.queued, .pending), (.queued, .inProgress), (.queued, .completed), (.queued, .cancelled),
+        case (.awaitingApproval, .queued), (.awaitingApproval, .cancelled), (.awaitingApproval, .failed),
+            (.queued, .pending), (.queued, .inProgress), (.queued, .completed), (.queued, .cancelled),
             (.queued, .failed),
             (.pending, .inProgress), (.pending, .completed), (.pending, .cancelled), (.pending, .failed),
             (.inProgress, .completed), (.inProgress, .cancelled), (.inProgress, .failed):
@@ -32,7 +33,7 @@ struct RequestStateTests {
     @Test func rawValuesAreTheWireAndStorageSpelling() {
         #expect(
             RequestState.allCases.map(\.rawValue) == [
-                "queued", "pending", "in_progress", "completed", "cancelled", "failed",
+                "awaiting_approval", "queued", "pending", "in_progress", "completed", "cancelled", "failed",
             ])
     }
 
@@ -44,7 +45,7 @@ struct RequestStateTests {
         #expect(RequestState(processorStatus: status) == state)
     }
 
-    @Test(arguments: ["queued", "failed", "inProgress", "COMPLETED", ""])
+    @Test(arguments: ["awaiting_approval", "queued", "failed", "inProgress", "COMPLETED", ""])
     func unknownProcessorStatusesMapToNothing(status: String) {
         #expect(RequestState(processorStatus: status) == nil)
     }

@@ -34,6 +34,8 @@ import TestSupport
                 trail.first?.detail == "gdpr erasure; received by the controller 2026-01-01T09:00:00.000Z; "
                     + "deadline 2026-02-01T23:59:59.000Z")
             #expect(trail.first?.at == harness.clock.now)
+            // The queue's age counts from acceptance: a request dated back does not look stuck in the queue.
+            #expect(try await harness.store.queueSummary().oldestQueuedAt == harness.clock.now)
 
             // A few minutes ahead of our clock is clock skew: taken as now.
             let skewed = try Self.json(try await client.submit(Self.submission(receivedAt: "2026-01-06T09:03:00Z")))

@@ -7,7 +7,7 @@ import Testing
     @Test func theDefaultsAreTheGuidesAlertsAndOurs() throws {
         let rules = try AlertRulesFile.parse(DefaultAlertRules.yaml)
         let byName = Dictionary(uniqueKeysWithValues: rules.map { ($0.name, $0) })
-        #expect(rules.count == 14)
+        #expect(rules.count == 15)
         let errors = try #require(byName["HighErrorRate"])
         #expect(errors.kind == .ratio && errors.match == ["status_class": "5xx"] && errors.window == 300)
         #expect(

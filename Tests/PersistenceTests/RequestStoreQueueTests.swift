@@ -119,12 +119,12 @@ struct RequestStoreQueueTests {
     @Test(arguments: StoreEngine.allCases)
     func queueSummaryCountsQueuedRequestsAndFindsTheOldest(engine: StoreEngine) async throws {
         try await engine.withStore { store in
-            #expect(try await store.queueSummary() == QueueSummary(depth: 0, oldestReceivedAt: nil))
+            #expect(try await store.queueSummary() == QueueSummary(depth: 0, oldestQueuedAt: nil))
             try await store.create(F.request(receivedAt: F.t0 + 5))
             try await store.create(F.request(receivedAt: F.t0 + 2))
             _ = try await store.seed(.pending, receivedAt: F.t0 - 20, updatedAt: F.t0)
             _ = try await store.seed(.failed, receivedAt: F.t0 - 30, updatedAt: F.t0)
-            #expect(try await store.queueSummary() == QueueSummary(depth: 2, oldestReceivedAt: F.t0 + 2))
+            #expect(try await store.queueSummary() == QueueSummary(depth: 2, oldestQueuedAt: F.t0 + 2))
             // The health probe commits and reads back, touching no request; overlapping probes each read their own
             // write (they once shared one row, and one in eight of 64 concurrent /health calls answered 503).
             #expect(try await store.probe(at: F.t0) == F.t0)
@@ -134,7 +134,7 @@ struct RequestStoreQueueTests {
                 }
                 for try await probe in group { #expect(probe.seen == probe.sent) }
             }
-            #expect(try await store.queueSummary() == QueueSummary(depth: 2, oldestReceivedAt: F.t0 + 2))
+            #expect(try await store.queueSummary() == QueueSummary(depth: 2, oldestQueuedAt: F.t0 + 2))
             #expect(try await store.countByState()[.queued] == 2)
         }
     }

@@ -159,5 +159,14 @@ package enum DefaultAlertRules {
             severity: high
             route: pagerduty
             runbook: docs/runbooks.md#dispatcher-not-draining
+          - name: AuditLogUnsealed
+            summary: Audit entries have waited more than 15 minutes for a signed checkpoint
+            kind: gauge
+            metric: dsr_gateway_audit_unsealed_age_seconds
+            above: 900
+            for: 5m
+            severity: high
+            route: pagerduty-security
+            runbook: docs/runbooks.md#audit-log-not-sealed
         """
 }

@@ -69,6 +69,10 @@ package enum MetricsCatalogue {
     package static let queueOldestAge = MetricDefinition(
         name: "dsr_gateway_queue_oldest_age_seconds", labels: [],
         help: "Seconds the oldest undelivered request has waited (0 when the queue is empty).")
+    package static let auditUnsealedAge = MetricDefinition(
+        name: "dsr_gateway_audit_unsealed_age_seconds", labels: [],
+        help:
+            "Seconds the oldest audit entry not yet covered by a signed checkpoint has waited (0 when all are sealed).")
     package static let deadlineAtRisk = MetricDefinition(
         name: "dsr_gateway_requests_deadline_at_risk", labels: [],
         help: "Unfinished requests whose regulatory deadline is less than 7 days away.")
@@ -108,7 +112,7 @@ package enum MetricsCatalogue {
         callbacksRefused, rateLimited, certificateExpiry, batonCalls, processorDuration, httpRequests, httpDuration,
         requestsByState,
         queueDepth,
-        queueOldestAge, deadlineAtRisk, deadlinePassed, deadlineImminent, circuitOpen, processorUsage,
+        queueOldestAge, auditUnsealedAge, deadlineAtRisk, deadlinePassed, deadlineImminent, circuitOpen, processorUsage,
         alertNotifications, alertNotificationsPending, httpInFlight, processCPU, processResidentMemory, processOpenFDs,
         processStartTime,
     ]

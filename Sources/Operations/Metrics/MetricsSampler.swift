@@ -6,10 +6,10 @@ import OpenDSR
 import Persistence
 
 /// Sets the gauges that describe state rather than events (requests by state, the queue, deadlines, certificates,
-/// the processor circuit and usage) from the store and the live components, right before each scrape.
+/// the processor circuit and usage, the audit log's unsealed tail) from the store and the live components, right before each scrape.
 package struct MetricsSampler: Sendable {
     package let metrics: GatewayMetrics
-    let store: any RequestStore & AlertStateStore
+    let store: any RequestStore & AlertStateStore & AuditLogStore
     let pacer: ProcessorPacer
     let certificates: ProcessorCertificateCache
     package let clock: any WallClock
@@ -18,7 +18,7 @@ package struct MetricsSampler: Sendable {
     let atRiskWithin: TimeInterval
 
     package init(
-        metrics: GatewayMetrics, store: any RequestStore & AlertStateStore, pacer: ProcessorPacer,
+        metrics: GatewayMetrics, store: any RequestStore & AlertStateStore & AuditLogStore, pacer: ProcessorPacer,
         certificates: ProcessorCertificateCache,
         clock: any WallClock, atRiskWithin: TimeInterval = 7 * 86_400
     ) {
@@ -39,7 +39,8 @@ package struct MetricsSampler: Sendable {
         let queue = try await store.queueSummary()
         metrics.gauge(MetricsCatalogue.queueDepth).record(queue.depth)
         metrics.gauge(MetricsCatalogue.queueOldestAge).record(
-            queue.oldestReceivedAt.map { max(0, now.timeIntervalSince($0)) } ?? 0)
+            queue.oldestQueuedAt.map { max(0, now.timeIntervalSince($0)) } ?? 0)
+        metrics.gauge(MetricsCatalogue.auditUnsealedAge).record(try await unsealedAuditAge(at: now))
         let deadlines = try await store.deadlineCounts(at: now, atRiskWithin: atRiskWithin, imminentWithin: 3 * 86_400)
         metrics.gauge(MetricsCatalogue.deadlineAtRisk).record(deadlines.atRisk)
         metrics.gauge(MetricsCatalogue.deadlinePassed).record(deadlines.passed)
@@ -55,5 +56,15 @@ package struct MetricsSampler: Sendable {
         metrics.gauge(MetricsCatalogue.httpInFlight).record(metrics.requestsInFlight)
         process.record(into: metrics)
         return metrics.exposition()
+    }
+
+    /// How long the first entry after the latest signed checkpoint has waited: it grows while sealing is stopped
+    /// (the log broken, the key missing, no instance running the checkpointer).
+    private func unsealedAuditAge(at now: Date) async throws -> Double {
+        let sealed = try await store.latestAuditCheckpoint()?.size ?? 0
+        guard try await store.auditLogHead().size > sealed,
+            let oldest = try await store.auditLogRows(from: sealed, to: sealed + 1).first
+        else { return 0 }
+        return max(0, now.timeIntervalSince(oldest.entry.at))
     }
 }

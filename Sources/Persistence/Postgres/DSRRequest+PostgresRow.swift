@@ -42,6 +42,7 @@ extension DSRRequest {
         binds.append(date: deadlineExtension?.at)
         binds.append(deadlineExtension?.principal)
         binds.append(date: deadlineExtension?.previousDeadline)
+        binds.append(date: queuedAt)
         return binds
     }
 

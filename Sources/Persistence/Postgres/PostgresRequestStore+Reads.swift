@@ -93,9 +93,9 @@ extension PostgresRequestStore {
         var binds = PostgresBindings()
         binds.append(value: RequestState.queued)
         let rows = try await read(
-            "SELECT COUNT(*) AS depth, MIN(received_at) AS oldest FROM requests WHERE state = $1", binds)
-        guard let row = rows.first else { return QueueSummary(depth: 0, oldestReceivedAt: nil) }
+            "SELECT COUNT(*) AS depth, MIN(queued_at) AS oldest FROM requests WHERE state = $1", binds)
+        guard let row = rows.first else { return QueueSummary(depth: 0, oldestQueuedAt: nil) }
         let reader = PostgresRowReader(row: row)
-        return QueueSummary(depth: try reader.integer("depth"), oldestReceivedAt: try reader.optionalDate("oldest"))
+        return QueueSummary(depth: try reader.integer("depth"), oldestQueuedAt: try reader.optionalDate("oldest"))
     }
 }

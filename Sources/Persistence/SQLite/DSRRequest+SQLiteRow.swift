@@ -15,7 +15,7 @@ extension DSRRequest {
             .date(erasureAttributes.nextAttemptAt), .text(processor.follows?.uuidString.lowercased()),
             .text(principal), .value(resolution?.outcome), .text(resolution?.reason), .date(resolution?.at),
             .text(resolution?.principal), .text(deadlineExtension?.reason), .date(deadlineExtension?.at),
-            .text(deadlineExtension?.principal), .date(deadlineExtension?.previousDeadline),
+            .text(deadlineExtension?.principal), .date(deadlineExtension?.previousDeadline), .date(queuedAt),
         ]
     }
 

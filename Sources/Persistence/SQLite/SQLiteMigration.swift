@@ -286,5 +286,16 @@ enum SQLiteMigration {
             // A release before this one would append entries without a position: it may not run on this schema.
             oldestCompatible: 16
         ),
+        Migration(
+            version: 17,
+            name: "the queue's age counts from when a request was queued, not from when it was received",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN queued_at REAL",
+                // Until now every request was queued when it was received.
+                "UPDATE requests SET queued_at = received_at",
+                "CREATE INDEX requests_queued ON requests (queued_at) WHERE state = 'queued'",
+            ],
+            oldestCompatible: 16
+        ),
     ]
 }

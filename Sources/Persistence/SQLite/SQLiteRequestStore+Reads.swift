@@ -88,11 +88,11 @@ extension SQLiteRequestStore {
     /// Uses the index `requests_state_received`.
     package func queueSummary() async throws -> QueueSummary {
         let rows = try await read(
-            "SELECT COUNT(*) AS depth, MIN(received_at) AS oldest FROM requests WHERE state = ?1",
+            "SELECT COUNT(*) AS depth, MIN(queued_at) AS oldest FROM requests WHERE state = ?1",
             [.value(RequestState.queued)])
-        guard let row = rows.first else { return QueueSummary(depth: 0, oldestReceivedAt: nil) }
+        guard let row = rows.first else { return QueueSummary(depth: 0, oldestQueuedAt: nil) }
         let reader = SQLiteRowReader(row: row)
-        return QueueSummary(depth: try reader.integer("depth"), oldestReceivedAt: try reader.optionalDate("oldest"))
+        return QueueSummary(depth: try reader.integer("depth"), oldestQueuedAt: try reader.optionalDate("oldest"))
     }
 
     /// `?1, ?2, …, ?count`.
