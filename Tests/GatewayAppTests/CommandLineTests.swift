@@ -1,4 +1,5 @@
 import DSRCore
+import Operations
 import Foundation
 import ProcessorSimulator
 import Testing
@@ -124,7 +125,11 @@ import TestSupport
             #expect(good.status == 0, "\(good.output)")
             #expect(good.output.hasPrefix("configuration OK"))
             #expect(good.output.contains("api keys: support (requests:read)"))
-            #expect(good.output.contains("alerts: 14 rules, routes with a destination: slack, slack-security"))
+            #expect(good.output.contains("approval: off"))
+            #expect(good.output.contains("audit: checkpoints every 60 s, signed with the key file "))
+            #expect(
+                good.output.contains(
+                    "alerts: \(DefaultAlertRules.rules.count) rules, routes with a destination: slack, slack-security"))
             #expect(!(good.output + good.errors).contains("s3cr3t-value"))
             #expect(!(good.output + good.errors).contains("s3cr3t-hook"))
         }

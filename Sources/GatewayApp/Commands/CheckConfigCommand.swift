@@ -84,7 +84,8 @@ struct CheckConfigCommand: AsyncParsableCommand {
         let keys = configuration.apiKeys.map {
             "\($0.name) (\($0.scopes.map(\.rawValue).sorted().joined(separator: "+")))"
         }
-        return [
+        let approval = configuration.approvalRequired ? "required (four eyes)" : "off"
+        let lines: [String] = [
             "listen: \(configuration.host):\(configuration.port)",
             "public_base_url: \(configuration.publicBaseURL ?? "not set (callbacks go to the listen address)")",
             "store: \(configuration.store)",
@@ -98,6 +99,18 @@ struct CheckConfigCommand: AsyncParsableCommand {
             "alerts: \(configuration.alerts.rules.count) rules, routes with a destination: "
                 + (routes.isEmpty ? "none (notifications off)" : routes.joined(separator: ", ")),
             "api keys: \(keys.joined(separator: ", "))",
-        ].joined(separator: "\n")
+            "approval: \(approval)",
+            auditSummary(configuration),
+        ]
+        return lines.joined(separator: "\n")
+    }
+
+    /// How the audit log is sealed: how often, with which key, copied where.
+    private static func auditSummary(_ configuration: GatewayConfiguration) -> String {
+        let audit = configuration.audit
+        let key = audit.signingKey == nil ? "the key file \(configuration.auditKeyFile)" : "audit.signing_key"
+        let rotation = audit.previousSigningKey == nil ? "" : " and audit.previous_signing_key"
+        let copies = audit.copyDirectory.map { "to \($0)" } ?? "off"
+        return "audit: checkpoints every \(Int(audit.interval)) s, signed with \(key)\(rotation), copies \(copies)"
     }
 }
