@@ -202,6 +202,9 @@ let package = Package(
             name: "Workers",
             dependencies: [
                 "AuditLog", "DSRCore", "Persistence", "OpenDSR", "BackgroundWork", "RequestUseCases", "Settings",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

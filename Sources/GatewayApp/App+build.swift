@@ -96,7 +96,8 @@ private func backgroundServices(
     var services: [any Service] = [
         // First, so it stops last: its checkpoint at shutdown seals what the other workers wrote.
         AuditCheckpointer(
-            store: store, keys: auditKeys, configuration: configuration.audit, clock: clock, logger: logger),
+            store: store, keys: auditKeys, configuration: configuration.audit, clock: clock,
+            httpClient: components.httpClient, logger: logger),
         Dispatcher(
             store: store, client: client, configuration: configuration.dispatcher,
             publicBaseURL: components.publicBaseURL, clock: clock, logger: logger),

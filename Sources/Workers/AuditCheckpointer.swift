@@ -1,14 +1,17 @@
+import AsyncHTTPClient
 import AuditLog
 import BackgroundWork
 import DSRCore
 import Foundation
 import Logging
+import NIOCore
+import NIOHTTP1
 import Persistence
 import ServiceLifecycle
 
 /// Seals the audit log: every `audit.checkpoint_interval_seconds`, and once more at shutdown, signs a checkpoint of
-/// the tree's size and root (extending the previous checkpoint's frontier with the entries written since) and writes a
-/// copy to `audit.checkpoint_copy_dir`. Before sealing more it checks that the new entries are as they were written
+/// the tree's size and root (extending the previous checkpoint's frontier with the entries written since), writes a
+/// copy to `audit.checkpoint_copy_dir` and posts one to `audit.checkpoint_copy_url`. Before sealing more it checks that the new entries are as they were written
 /// and that the previous checkpoint is intact; if not, it signs nothing, so tampering is never sealed over. Any
 /// instance of a fleet may seal; two sealing the same size store one checkpoint.
 package struct AuditCheckpointer: Service {
@@ -16,16 +19,18 @@ package struct AuditCheckpointer: Service {
     private let keys: AuditSigningKeys
     private let configuration: AuditCheckpointerConfiguration
     private let clock: any WallClock
+    private let httpClient: HTTPClient
     private let logger: Logger
 
     package init(
         store: any AuditLogStore, keys: AuditSigningKeys, configuration: AuditCheckpointerConfiguration,
-        clock: any WallClock, logger: Logger
+        clock: any WallClock, httpClient: HTTPClient = .shared, logger: Logger
     ) {
         self.store = store
         self.keys = keys
         self.configuration = configuration
         self.clock = clock
+        self.httpClient = httpClient
         self.logger = logger
     }
 
@@ -90,6 +95,7 @@ package struct AuditCheckpointer: Service {
         if try await store.addAuditCheckpoint(stored) {
             logger.info("audit checkpoint signed", metadata: ["audit.size": "\(size)"])
             try copy(stored)
+            await post(stored)
         }
         return stored
     }
@@ -112,6 +118,30 @@ package struct AuditCheckpointer: Service {
         let url = URL(fileURLWithPath: directory).appendingPathComponent("\(name).checkpoint")
         guard !FileManager.default.fileExists(atPath: url.path) else { return }
         try Data(checkpoint.note.utf8).write(to: url, options: .atomic)
+    }
+
+    /// Posts the checkpoint to the copy URL. A failure is logged and not retried: the next checkpoint, which covers
+    /// everything this one does, is posted in its turn.
+    private func post(_ checkpoint: StoredCheckpoint) async {
+        guard let url = configuration.copyURL else { return }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
+        request.body = .bytes(ByteBuffer(string: checkpoint.note))
+        do {
+            let response = try await httpClient.execute(request, timeout: .seconds(10), logger: logger)
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            guard (200..<300).contains(response.status.code) else {
+                logger.warning(
+                    "audit checkpoint copy refused",
+                    metadata: ["audit.size": "\(checkpoint.size)", "http.status": "\(response.status.code)"])
+                return
+            }
+        } catch {
+            logger.warning(
+                "audit checkpoint copy failed",
+                metadata: ["audit.size": "\(checkpoint.size)", "error.type": "\(type(of: error))"])
+        }
     }
 
     /// Copies of this log's checkpoints larger than the database's latest that no checkpoint has recorded yet: the

@@ -9,6 +9,9 @@ package struct AuditCheckpointerConfiguration: Sendable {
     /// A directory to write each checkpoint to as well, ideally on another machine's storage: only a checkpoint kept
     /// elsewhere catches a truncated or rebuilt log.
     package var copyDirectory: String?
+    /// A URL each new checkpoint is also posted to (the signed note, `text/plain`), e.g. a witness or a log
+    /// collector on another machine.
+    package var copyURL: String?
     /// `audit.signing_key` (secret); nil uses ``keyFile``.
     package var signingKey: String?
     /// `audit.previous_signing_key` (secret): the key being retired during a rotation.
@@ -19,11 +22,12 @@ package struct AuditCheckpointerConfiguration: Sendable {
 
     package init(
         origin: String = "dsr-gateway/audit", interval: TimeInterval = 60, copyDirectory: String? = nil,
-        signingKey: String? = nil, previousSigningKey: String? = nil, keyFile: String? = nil
+        copyURL: String? = nil, signingKey: String? = nil, previousSigningKey: String? = nil, keyFile: String? = nil
     ) {
         self.origin = origin
         self.interval = interval
         self.copyDirectory = copyDirectory
+        self.copyURL = copyURL
         self.signingKey = signingKey
         self.previousSigningKey = previousSigningKey
         self.keyFile = keyFile

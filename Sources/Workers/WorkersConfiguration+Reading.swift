@@ -71,6 +71,7 @@ extension AuditCheckpointerConfiguration {
                 "checkpoint_copy_dir",
                 "also write every checkpoint here, ideally storage of another machine: only a copy kept elsewhere "
                     + "catches a truncated or rebuilt log"),
+            copyURL: checkpointCopyURL(section),
             signingKey: section.optionalString(
                 "signing_key", secret: true, shown: "unset (secret)",
                 "the Ed25519 key that signs checkpoints, as `PRIVATE+KEY+<name>+<hash>+<key>`; unset: the key file"),
@@ -83,4 +84,14 @@ extension AuditCheckpointerConfiguration {
                 "where the gateway keeps the signing key it generates on first start when `audit.signing_key` is unset "
                     + "(0600; keep it out of the database's backups)"))
     }
+}
+
+/// `audit.checkpoint_copy_url`: https, or http to a loopback address only (as for alert destinations).
+private func checkpointCopyURL(_ section: ConfigurationSection) -> String? {
+    let url = section.optionalString(
+        "checkpoint_copy_url",
+        "also POST every new checkpoint here (the signed note, `text/plain`; any 2xx accepts it): a witness or a "
+            + "collector on another machine")
+    if let url { section.requireSecureURL("checkpoint_copy_url", url) }
+    return url
 }
