@@ -67,7 +67,8 @@ let package = Package(
         .target(
             name: "GatewayTools",
             dependencies: [
-                "GatewayApp", "DSRCore", "OpenDSR", "GatewayHTTP", "Operations", "Persistence", "ProcessorSimulator",
+                "AuditLog", "GatewayApp", "DSRCore", "OpenDSR", "GatewayHTTP", "Operations", "Persistence",
+                "ProcessorSimulator",
                 "S3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The keys that sign the audit log's checkpoints: the configured key (`audit.signing_key`), else the key file's,
 /// which the gateway generates on first start; and during a key rotation the key being retired too, so every
 /// checkpoint of the overlap verifies with either.
@@ -36,33 +32,13 @@ package struct AuditSigningKeys: Sendable {
                 return (AuditSigningKeys(current: try NoteSigner(encoded: configured), previous: retiring), false)
             } catch { throw .badConfiguredKey(error) }
         }
-        if let text = try? String(contentsOfFile: keyFile, encoding: .utf8) {
-            do { return (AuditSigningKeys(current: try NoteSigner(encoded: text), previous: retiring), false) } catch {
-                throw .badKeyFile(keyFile, error)
-            }
-        }
-        guard generating else { throw .noKey(keyFile) }
         let signer: NoteSigner
         do { signer = try NoteSigner(name: keyName) } catch { throw .badKeyName(keyName) }
-        guard writeNew(keyFile, signer.encoded + "\n") else {
-            // Another instance sharing the file may have written it first: take that one.
-            if let text = try? String(contentsOfFile: keyFile, encoding: .utf8),
-                let theirs = try? NoteSigner(encoded: text)
-            {
-                return (AuditSigningKeys(current: theirs, previous: retiring), false)
-            }
-            throw .cannotWrite(keyFile)
+        let (text, generated) = SecretKeyFile.read(keyFile, generating: generating) { signer.encoded }
+        guard let text else { throw generating ? .cannotWrite(keyFile) : .noKey(keyFile) }
+        do { return (AuditSigningKeys(current: try NoteSigner(encoded: text), previous: retiring), generated) } catch {
+            throw .badKeyFile(keyFile, error)
         }
-        return (AuditSigningKeys(current: signer, previous: retiring), true)
-    }
-
-    /// Creates `path` readable by its owner only and writes `text`, failing if it exists.
-    private static func writeNew(_ path: String, _ text: String) -> Bool {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } == bytes.count
     }
 }
 

@@ -35,11 +35,12 @@ package struct DeadlinePolicy: Sendable, Equatable {
         }
     }
 
-    /// The deadline after the one extension the regulation allows, counted from the current `deadline`.
-    package func extended(_ deadline: Date, for regulation: Regulation) -> Date {
+    /// The deadline after the one extension the regulation allows: the first period and the extension together,
+    /// counted from receipt (31 January: 28 February, extended to 30 April).
+    package func extended(for regulation: Regulation, receivedAt: Date) -> Date {
         switch regulation {
-        case .gdpr: endOfDay(adding: DateComponents(month: gdprExtensionMonths), to: deadline)
-        case .ccpa: endOfDay(adding: DateComponents(day: ccpaExtensionDays), to: deadline)
+        case .gdpr: endOfDay(adding: DateComponents(month: gdprMonths + gdprExtensionMonths), to: receivedAt)
+        case .ccpa: endOfDay(adding: DateComponents(day: ccpaDays + ccpaExtensionDays), to: receivedAt)
         }
     }
 

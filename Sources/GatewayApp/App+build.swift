@@ -38,8 +38,18 @@ package func buildApplication(
             """,
             metadata: ["audit.key_file": "\(configuration.auditKeyFile)"])
     }
+    let (subjectKeys, generatedSubjectKey) = try configuration.subjectKeys(generating: true)
+    if generatedSubjectKey {
+        logger.warning(
+            """
+            generated the key that seals subject ids and emails; keep it out of the database's backups, and keep a \
+            copy where only the service's operators can reach it: without it the subjects cannot be read
+            """,
+            metadata: ["store.key_file": "\(configuration.subjectKeyFile ?? configuration.store.subjectKeyFile)"])
+    }
     let metrics = GatewayMetrics()
-    let store = try await configuration.store.open(logger: logger, observer: { metrics.record($0, entries: $1) })
+    let store = try await configuration.store.open(
+        logger: logger, observer: { metrics.record($0, entries: $1) }, subjectKeys: subjectKeys)
     // No redirects: results are only fetched from the processor's own base URL, and a 3xx must not move that.
     let httpClient = HTTPClient(
         eventLoopGroup: MultiThreadedEventLoopGroup.singleton,

@@ -49,6 +49,22 @@ extension GatewayConfiguration {
         if postgres != nil && postgresURL == nil {
             store.problem("postgres_url", "is not a postgres://user@host:port/database URL")
         }
+        let subjectKey = store.optionalString(
+            "encryption_key", secret: true, shown: "a key file beside the SQLite database (secret)",
+            "the 256-bit key (base64) that seals subject ids and emails in the store; required with "
+                + "`store.postgres_url` (every instance needs the same one)")
+        let previousSubjectKeys = store.strings(
+            "previous_encryption_keys", secret: true, default: [],
+            "keys subjects may still be sealed with, during a rotation (secret)")
+        let subjectKeyFile = store.optionalString(
+            "encryption_key_file", shown: "beside the SQLite database (`<path>.subject-key`)",
+            "where the gateway keeps the subject key it generates on first start when `store.encryption_key` is unset "
+                + "(0600; keep it out of the database's backups)")
+        if postgres != nil && subjectKey == nil && subjectKeyFile == nil {
+            store.problem(
+                "encryption_key",
+                "(or store.encryption_key_file) must be set with store.postgres_url: every instance needs the same key")
+        }
         let processorSection = section("processor")
         let processor = OpenDSRClientConfiguration.read(processorSection)
         let sendEmailIdentity = processorSection.bool(
@@ -84,6 +100,12 @@ extension GatewayConfiguration {
                 + "submitter's approves it (four eyes); its deadline runs meanwhile")
         let auditSection = section("audit")
         let audit = AuditCheckpointerConfiguration.read(auditSection)
+        if postgres != nil && audit.signingKey == nil && audit.keyFile == nil {
+            auditSection.problem(
+                "signing_key",
+                "(or audit.signing_key_file) must be set with store.postgres_url: every instance signs with the same key"
+            )
+        }
         let apiKeys = Self.apiKeys(top)
         let sections = [
             http, top, store, processorSection, callbacksSection, dispatcherSection, resultsSection,
@@ -104,6 +126,9 @@ extension GatewayConfiguration {
         configuration.inbound = inbound
         configuration.audit = audit
         configuration.approvalRequired = approvalRequired
+        configuration.subjectKey = subjectKey
+        configuration.subjectKeyFile = subjectKeyFile
+        configuration.previousSubjectKeys = previousSubjectKeys
         return (configuration, sections)
     }
 

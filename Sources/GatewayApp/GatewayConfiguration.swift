@@ -42,15 +42,34 @@ package struct GatewayConfiguration: Sendable {
     package var healthCheckTimeout: TimeInterval = 2
     /// Connections, headers, idle time and request rates accepted from the network.
     package var inbound = InboundLimits()
+    /// `store.encryption_key`: seals subject ids and emails (unset: the key file beside the SQLite database).
+    package var subjectKey: String?
+    /// `store.previous_encryption_keys`: keys subjects may still be sealed with during a rotation.
+    package var previousSubjectKeys: [String] = []
+    /// `store.encryption_key_file`: where the generated subject key is kept (unset: beside the SQLite database).
+    package var subjectKeyFile: String?
+
+    /// The subject keys; a key is generated into the store's key file when none is configured or kept there yet.
+    package func subjectKeys(generating: Bool) throws(SubjectKeyError) -> (keys: SubjectKeys, generated: Bool) {
+        try SubjectKeys.load(
+            configured: subjectKey, previous: previousSubjectKeys, keyFile: subjectKeyFile ?? store.subjectKeyFile,
+            generating: generating)
+    }
+
     /// New requests wait in `awaiting_approval` until a second person approves them.
     package var approvalRequired = false
     /// Who signs the audit log's checkpoints, how often, and where copies go.
     package var audit = AuditCheckpointerConfiguration()
 
-    /// Where the generated audit signing key lives: `audit.signing_key_file`, else beside the SQLite database, else
-    /// (PostgreSQL) `dsr-gateway-audit.key` in the working directory.
+    /// Where the generated audit signing key lives: `audit.signing_key_file`, else beside the SQLite database (with
+    /// PostgreSQL one of `audit.signing_key` or `audit.signing_key_file` is required).
     package var auditKeyFile: String {
-        if let file = audit.keyFile { return file }
+        Self.auditKeyFile(configured: audit.keyFile, store: store)
+    }
+
+    /// The audit key file for a store: `configured`, else beside the SQLite database.
+    package static func auditKeyFile(configured: String?, store: StoreLocation) -> String {
+        if let configured { return configured }
         if case .sqlite(let path) = store { return path + ".audit-key" }
         return "dsr-gateway-audit.key"
     }

@@ -21,7 +21,7 @@ package protocol AuditLogStore: Sendable {
     /// The checkpoint of the largest tree, if any.
     func latestAuditCheckpoint() async throws -> StoredCheckpoint?
 
-    /// Stores a checkpoint unless one of the same size exists (another instance signed it first); true if stored.
+    /// Stores a checkpoint unless the same note is stored (another instance signed it first); true if stored.
     @discardableResult
     func addAuditCheckpoint(_ checkpoint: StoredCheckpoint) async throws -> Bool
 }

@@ -40,10 +40,13 @@ package struct AuditLogVerification: Sendable {
 
     private let store: any AuditLogStore
     private let verifiers: [NoteVerifier]
+    /// The log's origin (`audit.origin`): a checkpoint naming another is about another log.
+    private let origin: String
 
-    package init(store: any AuditLogStore, verifiers: [NoteVerifier]) {
+    package init(store: any AuditLogStore, verifiers: [NoteVerifier], origin: String) {
         self.store = store
         self.verifiers = verifiers
+        self.origin = origin
     }
 
     /// Reads every entry and checks the store's checkpoints and `extra` ones.
@@ -71,7 +74,7 @@ package struct AuditLogVerification: Sendable {
                             position: leaves.count,
                             message: "the entry has no leaf hash: it was written behind the gateway's back"))
                 }
-                // The hash as written: an edit is named above, and must not blur where else the tree broke.
+                // The hash as written (an edit is named above; the root then vouches for that hash), else the content's.
                 leaves.append(row.storedHash ?? row.leafHash)
             }
             while leaves.count < end {
@@ -93,8 +96,7 @@ package struct AuditLogVerification: Sendable {
         let stored = try await store.auditCheckpoints().map {
             (Source(location: "database", note: $0.note), MerkleFrontier(size: $0.size, packed: $0.frontier))
         }
-        let (checkpoints, checkpointProblems, restores) = check(
-            stored + extra.map { ($0, nil) }, against: leaves, named: Set(problems.map(\.position)))
+        let (checkpoints, checkpointProblems, restores) = check(stored + extra.map { ($0, nil) }, against: leaves)
         return Report(
             entries: size, checkpoints: checkpoints, problems: problems + checkpointProblems, restores: restores)
     }
@@ -102,16 +104,29 @@ package struct AuditLogVerification: Sendable {
     /// Positions read per query.
     static let page = 10_000
 
-    /// Checks each checkpoint against the tree of `leaves`; `named` are positions already reported exactly.
+    /// Checks each checkpoint against the tree of `leaves`. A difference is placed at the start of the smallest range
+    /// the checkpoint lets us name (a subtree of its frontier, or since the last checkpoint that matched), even when an
+    /// entry inside it is named exactly: without the sealed hashes nothing before that entry can be vouched for.
     private func check(
-        _ sources: [(Source, MerkleFrontier?)], against leaves: [TreeHash], named: Set<Int>
+        _ sources: [(Source, MerkleFrontier?)], against leaves: [TreeHash]
     ) -> ([(location: String, checkpoint: Checkpoint)], [Problem], [String]) {
         var problems: [Problem] = []
         var restores: [String] = []
         var opened: [(location: String, checkpoint: Checkpoint, frontier: MerkleFrontier?)] = []
         for (source, frontier) in sources {
             do {
-                opened.append((source.location, try Checkpoint.open(source.note, verifiers: verifiers), frontier))
+                let checkpoint = try Checkpoint.open(source.note, verifiers: verifiers)
+                guard checkpoint.origin == origin else {
+                    problems.append(
+                        Problem(
+                            position: checkpoint.size,
+                            message:
+                                "the checkpoint in \(source.location) is about another log ('\(checkpoint.origin)')"))
+                    continue
+                }
+                // The stored frontier is not signed: it only helps place a difference if it agrees with the note.
+                let trusted = frontier.flatMap { $0.size == checkpoint.size && $0.root == checkpoint.root ? $0 : nil }
+                opened.append((source.location, checkpoint, trusted))
             } catch {
                 let size = Checkpoint.claimedSize(source.note) ?? 0
                 problems.append(Problem(position: size, message: "the checkpoint in \(source.location): \(error)"))
@@ -147,8 +162,6 @@ package struct AuditLogVerification: Sendable {
             }
             if restored(checkpoint, location) { continue }
             let start = frontier.flatMap { firstDifference(sealed: $0, leaves: leaves) } ?? lastGood
-            // A deleted entry already named inside the range explains the difference.
-            if named.contains(where: { (start..<checkpoint.size).contains($0) }) { continue }
             problems.append(
                 Problem(
                     position: start,

@@ -27,6 +27,9 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case backupTargetExists = "backup_target_exists"
         /// A backup file is not a whole gateway database (SQLite's integrity check failed, or a table is missing).
         case corruptBackup = "corrupt_backup"
+        /// Subjects in the database are sealed with a key this process was not given (`store.encryption_key`, or the
+        /// key file beside the database): nothing is read or written until it is.
+        case subjectKeyMissing = "subject_key_missing"
     }
 
     package var code: Code

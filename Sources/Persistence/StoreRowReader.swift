@@ -60,7 +60,7 @@ extension DSRRequest {
         "idempotency_key", "updated_at", "results_status", "result_attempts", "result_stored_at",
         "attributes_status", "attributes_attempts", "attributes_next_attempt_at", "processor_follows",
         "principal", "resolution_outcome", "resolution_reason", "resolved_at", "resolved_by", "extension_reason",
-        "extended_at", "extended_by", "deadline_before_extension", "queued_at",
+        "extended_at", "extended_by", "deadline_before_extension", "queued_at", "subject_lookup",
     ]
 
     /// SQL for ``DSRRequest/owesSubject``: the requests the deadline watch keeps.
@@ -79,12 +79,17 @@ extension DSRRequest {
 
     /// Decodes a row selected with ``storedColumnList``.
     init(reading reader: some StoreRowReader) throws {
+        let id = try reader.id("id")
         self.init(
-            id: try reader.id("id"),
+            id: id,
             regulation: try reader.value("regulation"),
             type: try reader.value("type"),
             subject: SubjectIdentity(
-                customerId: try reader.text("subject_customer_id"), email: try reader.optionalText("subject_email")),
+                customerId: try SubjectKeys.reveal(
+                    try reader.text("subject_customer_id"), requestID: id, column: "subject_customer_id"),
+                email: try reader.optionalText("subject_email").map {
+                    try SubjectKeys.reveal($0, requestID: id, column: "subject_email")
+                }),
             source: try reader.value("source"),
             receivedAt: try reader.date("received_at"),
             deadline: try reader.date("deadline"),

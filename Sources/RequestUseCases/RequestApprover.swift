@@ -17,6 +17,9 @@ package struct RequestApprover: Sendable {
         self.sendsErasureAttributes = sendsErasureAttributes
     }
 
+    /// The `lastError` of a denied request: how Baton's status tells a denial from a failure.
+    package static let denied = "denied by a person before it was sent"
+
     package enum Decision: Sendable, Equatable {
         case approve
         case deny
@@ -61,7 +64,7 @@ package struct RequestApprover: Sendable {
                 ]
             case .deny:
                 request.state = .failed
-                request.lastError = "denied by a person before it was sent"
+                request.lastError = Self.denied
                 request.resolution = Resolution(outcome: .refused, reason: reason, at: at, principal: principal)
                 return [
                     AuditEntry(

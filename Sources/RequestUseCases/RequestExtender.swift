@@ -39,7 +39,7 @@ package struct RequestExtender: Sendable {
                 return []
             }
             let previous = request.deadline
-            request.deadline = deadlines.extended(previous, for: request.regulation)
+            request.deadline = deadlines.extended(for: request.regulation, receivedAt: request.receivedAt)
             request.deadlineExtension = DeadlineExtension(
                 reason: reason, at: at, principal: principal, previousDeadline: previous)
             request.updatedAt = at

@@ -56,15 +56,24 @@ package struct AuditCheckpointer: Service {
         }
     }
 
-    /// Signs and stores a checkpoint of everything written so far, unless the last one already covers it. The first
-    /// checkpoint after a restore from a backup says so: it names every copy the log no longer reaches.
+    /// Signs and stores a checkpoint of everything written so far, unless the last one already covers it. Copies of
+    /// checkpoints this log no longer reaches (the database went back to a backup, or someone cut the log short) stop
+    /// it: only a person may record them as a restore (`acknowledgingRestore`, what `dsr-gateway audit
+    /// acknowledge-restore` does), in a checkpoint that names each, signed then even without new entries.
     @discardableResult
-    package func seal() async throws -> StoredCheckpoint? {
+    package func seal(acknowledgingRestore: Bool = false) async throws -> StoredCheckpoint? {
         let head = try await store.auditLogHead()
         let size = head.size
         let latest = try await store.latestAuditCheckpoint()
         var tree = try sealedFrontier(latest)
-        guard size > tree.size else {
+        let lost = try await copiesBeyond(latest)
+        if !lost.isEmpty && !acknowledgingRestore {
+            throw AuditLogBroken(
+                position: size,
+                reason: "checkpoint copies of \(lost.map(\.size)) entries reach beyond the log: a restore from a "
+                    + "backup (record it with dsr-gateway audit acknowledge-restore) or a truncation")
+        }
+        guard size > tree.size || !lost.isEmpty else {
             if size < tree.size { throw AuditLogBroken(position: size, reason: "the log is shorter than sealed") }
             return nil
         }
@@ -81,10 +90,9 @@ package struct AuditCheckpointer: Service {
                 tree.append(row.leafHash)
             }
         }
-        let lost = try await copiesBeyond(latest)
         if !lost.isEmpty {
             logger.warning(
-                "the audit log was restored from a backup: the checkpoint records the copies it no longer reaches",
+                "audit log restore recorded: the checkpoint names the copies the log no longer reaches",
                 metadata: ["audit.size": "\(size)", "audit.lost_checkpoints": "\(lost.map(\.size))"])
         }
         let checkpoint = Checkpoint(
@@ -157,12 +165,15 @@ package struct AuditCheckpointer: Service {
             return copy
         }
         guard !beyond.isEmpty else { return [] }
-        let recorded = Set(
-            try await store.auditCheckpoints().flatMap { stored in
-                ((try? Checkpoint.open(stored.note, verifiers: keys.verifiers))?.extensions ?? [])
-                    .compactMap(RestoreNotice.init(line:))
-            })
-        return beyond.filter { !recorded.contains(RestoreNotice(size: $0.size, root: $0.root)) }
+        // A copy the database holds (another instance sealed it meanwhile) or one already recorded is not lost.
+        let stored = try await store.auditCheckpoints()
+        let known = Set(
+            stored.map { RestoreNotice(size: $0.size, root: $0.root) }
+                + stored.flatMap { stored in
+                    ((try? Checkpoint.open(stored.note, verifiers: keys.verifiers))?.extensions ?? [])
+                        .compactMap(RestoreNotice.init(line:))
+                })
+        return beyond.filter { !known.contains(RestoreNotice(size: $0.size, root: $0.root)) }
             .sorted { $0.size < $1.size }
     }
 }

@@ -55,14 +55,15 @@ struct DeadlinePolicyTests {
     }
 
     @Test(arguments: [
-        // Two further months from the deadline, clamped at month ends; CCPA 45 further days.
-        ("gdpr", "2025-02-28T23:59:59Z", "2025-04-28T23:59:59Z"),
-        ("gdpr", "2023-12-31T23:59:59Z", "2024-02-29T23:59:59Z"),
-        ("ccpa", "2025-10-10T23:59:59Z", "2025-11-24T23:59:59Z"),
+        // Three months from receipt in all (not two from a deadline clamped to February); CCPA 90 days.
+        ("gdpr", "2025-01-31T10:00:00Z", "2025-04-30T23:59:59Z"),
+        ("gdpr", "2023-11-30T10:00:00Z", "2024-02-29T23:59:59Z"),
+        ("ccpa", "2025-08-26T10:00:00Z", "2025-11-24T23:59:59Z"),
     ])
-    func oneExtensionAddsWhatTheRegulationAllows(regulation: String, deadline: String, extended: String) throws {
+    func oneExtensionAddsWhatTheRegulationAllows(regulation: String, received: String, extended: String) throws {
         let policy = DeadlinePolicy()
-        let computed = policy.extended(try date(deadline), for: try #require(Regulation(rawValue: regulation)))
+        let computed = policy.extended(
+            for: try #require(Regulation(rawValue: regulation)), receivedAt: try date(received))
         #expect(Timestamp.format(computed) == Timestamp.format(try date(extended)))
     }
 
@@ -73,7 +74,7 @@ struct DeadlinePolicyTests {
         let ccpa = policy.deadline(for: .ccpa, receivedAt: received)
         #expect(gdpr == (try date("2025-11-26T23:59:59Z")))
         #expect(ccpa == (try date("2025-11-24T23:59:59Z")))
-        #expect(policy.extended(gdpr, for: .gdpr) == (try date("2025-12-26T23:59:59Z")))
-        #expect(policy.extended(ccpa, for: .ccpa) == (try date("2025-12-04T23:59:59Z")))
+        #expect(policy.extended(for: .gdpr, receivedAt: received) == (try date("2025-12-26T23:59:59Z")))
+        #expect(policy.extended(for: .ccpa, receivedAt: received) == (try date("2025-12-04T23:59:59Z")))
     }
 }

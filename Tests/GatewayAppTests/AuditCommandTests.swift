@@ -47,7 +47,7 @@ import Workers
                 ])
                 #expect(intact.status == 0, "\(intact.output)\(intact.errors)")
                 #expect(intact.output.hasPrefix("audit log intact: "))
-                #expect(intact.output.contains("2 checkpoints verified (1 from copies)"))
+                #expect(intact.output.contains("sealed up to 5 by 2 checkpoints (1 from copies)"))
 
                 // A stranger's key verifies none of them.
                 let stranger = try NoteSigner(name: "someone-else").verifier.encoded

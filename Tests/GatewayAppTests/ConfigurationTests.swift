@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import GatewayApp
 import OpenDSR
+import Persistence
 import Testing
 
 /// What the configuration reader accepts, refuses and documents.
@@ -78,5 +79,20 @@ import Testing
             return
         }
         #expect(error.problems.contains { $0.hasPrefix("callbacks.allowed_domains") })
+    }
+
+    @Test func aFleetNeedsItsSharedKeysConfigured() throws {
+        guard case .failure(let error) = Self.read(["store.postgres_url": "postgres://gw@db.internal:5432/dsr"]) else {
+            Issue.record("a PostgreSQL store without shared keys was accepted")
+            return
+        }
+        #expect(error.problems.contains { $0.hasPrefix("store.encryption_key") })
+        #expect(error.problems.contains { $0.hasPrefix("audit.signing_key") })
+        let keyed = try Self.read([
+            "store.postgres_url": "postgres://gw@db.internal:5432/dsr",
+            "store.encryption_key": .init(.string(SubjectKeys.generate()), isSecret: true),
+            "audit.signing_key_file": "/etc/dsr-gateway/audit.key",
+        ]).get()
+        #expect(keyed.auditKeyFile == "/etc/dsr-gateway/audit.key")
     }
 }

@@ -1,6 +1,7 @@
 import DSRCore
 import Foundation
 import GatewayHTTP
+import RequestUseCases
 import Testing
 
 /// Every stored state maps to the status Baton must see; a cancelled erasure is never reported as done.
@@ -80,9 +81,13 @@ import Testing
         let held = BatonResponse.status(of: request, requestType: "RER")
         #expect(held.status == .pending && held.message.contains("awaiting approval"))
         request.state = .failed
+        request.lastError = RequestApprover.denied
         request.resolution = Resolution(
             outcome: .refused, reason: "identity not verified", at: Self.start, principal: "p")
         let denied = BatonResponse.status(of: request, requestType: "RER")
         #expect(denied.status == .failed && denied.message.hasSuffix("The request was denied: identity not verified."))
+        // A failed request a person resolved as refused keeps its reason to itself.
+        request.lastError = "upstream 400"
+        #expect(!BatonResponse.status(of: request, requestType: "RER").message.contains("identity"))
     }
 }

@@ -28,7 +28,8 @@ struct AuditLogTamperTests {
                     AuditLogVerification.Source(
                         location: $0, note: try String(contentsOfFile: "\(copies)/\($0)", encoding: .utf8))
                 } : []
-            return try await AuditLogVerification(store: store, verifiers: verifiers).run(extra: extra)
+            return try await AuditLogVerification(store: store, verifiers: verifiers, origin: "dsr-gateway.test/audit")
+                .run(extra: extra)
         }
     }
 
@@ -121,7 +122,8 @@ struct AuditLogTamperTests {
                             "UPDATE audit_entries SET detail = 'nothing happened', leaf_hash = NULL WHERE leaf_index = 10"
                         ]))
                 let erased = try await log.verify()
-                #expect(erased.firstBrokenPosition == 10)
+                // Named exactly, and the subtree of the checkpoint of 12 that holds it (8..<12) no longer matches.
+                #expect(erased.firstBrokenPosition == 8)
                 #expect(erased.problems.contains { $0.position == 10 && $0.message.contains("no leaf hash") })
 
                 // Someone with this code can forge the new entry's leaf hash too: then only the sealed root says so,
@@ -145,8 +147,9 @@ struct AuditLogTamperTests {
             try await Self.sealed(database) { log in
                 try await database.execute(Self.unguarded(engine, ["DELETE FROM audit_entries WHERE leaf_index = 6"]))
                 let report = try await log.verify()
-                #expect(report.firstBrokenPosition == 6)
                 #expect(report.problems.contains { $0.position == 6 && $0.message.contains("missing") })
+                // Without the sealed hashes nothing in the subtree that held it (0..<8) can be vouched for.
+                #expect(report.firstBrokenPosition == 0)
             }
         }
     }
@@ -230,9 +233,10 @@ struct AuditLogTamperTests {
                             "DELETE FROM audit_checkpoints WHERE size > 9",
                         ]))
                 #expect(try await log.verify(withCopies: true).firstBrokenPosition == 9)
-                // The restored gateway carries on; its next checkpoint says which copy the log no longer reaches.
+                // The restored gateway carries on, but seals nothing until a person records the restore.
                 for _ in 0..<4 { try await log.store.create(F.request()) }
-                let sealed = try #require(try await log.checkpointer.seal())
+                await #expect(throws: AuditLogBroken.self) { try await log.checkpointer.seal() }
+                let sealed = try #require(try await log.checkpointer.seal(acknowledgingRestore: true))
                 #expect(sealed.size == 13)
                 #expect(sealed.note.contains("restored-from-backup: not part of this log: checkpoint 12 "))
                 let report = try await log.verify(withCopies: true)
@@ -273,7 +277,8 @@ struct AuditLogTamperTests {
                     clock: SystemWallClock(), logger: .quiet)
             }
             func problems(_ verifiers: [NoteVerifier]) async throws -> [String] {
-                try await AuditLogVerification(store: store, verifiers: verifiers).run().problems.map(\.message)
+                try await AuditLogVerification(store: store, verifiers: verifiers, origin: "dsr-gateway.test/audit")
+                    .run().problems.map(\.message)
             }
             try await store.create(F.request())
             try await checkpointer(AuditSigningKeys(current: old)).seal()

@@ -63,20 +63,27 @@ struct TestDatabase: Sendable {
         try await store.close()
     }
 
-    func open(migrations: [Migration]? = nil, migrating: Bool = true) async throws -> any GatewayStore {
+    /// Opens a store sealing subjects with `subjectKeys` (by default one key for the whole test run).
+    func open(
+        migrations: [Migration]? = nil, migrating: Bool = true, subjectKeys: SubjectKeys = TestDatabase.subjectKeys
+    ) async throws -> any GatewayStore {
         switch engine {
         case .sqlite:
             try await SQLiteRequestStore.open(
                 path: location, logger: .quiet, migrations: migrations ?? SQLiteRequestStore.migrations,
-                migrating: migrating)
+                migrating: migrating, subjectKeys: subjectKeys)
         case .postgres:
             // A generous bound: the whole suite runs in parallel on two cores, and some tests queue 50 writers on one
             // row; the 5 s default is for a database that is not shared with a test run.
             try await PostgresRequestStore.open(
                 url: PostgresURL(location)!, logger: .quiet, timeLimit: .seconds(30),
-                migrations: migrations ?? PostgresRequestStore.migrations, migrating: migrating)
+                migrations: migrations ?? PostgresRequestStore.migrations, migrating: migrating,
+                subjectKeys: subjectKeys)
         }
     }
+
+    /// The subject key of the test run's stores.
+    static let subjectKeys = try! SubjectKeys(current: SubjectKeys.generate())
 }
 
 extension Logger {

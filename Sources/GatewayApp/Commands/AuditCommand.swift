@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditLog
 import Configuration
+import DSRCore
 import Foundation
 import Persistence
 import Workers
@@ -10,7 +11,7 @@ import Workers
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Verify the tamper-evident audit log, or print its public key.",
-        subcommands: [AuditVerifyCommand.self, AuditPublicKeyCommand.self])
+        subcommands: [AuditVerifyCommand.self, AuditPublicKeyCommand.self, AuditAcknowledgeRestoreCommand.self])
 }
 
 /// `audit verify`: exit 0 when every entry is as sealed and every checkpoint consistent with the next; 1 naming the
@@ -35,18 +36,24 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     var publicKeys: [String] = []
 
     func run() async throws {
-        let verifiers = try await AuditKeyOptions(store: store).verifiers(given: publicKeys)
-        let extra = try checkpointCopies()
+        let options = AuditKeyOptions(store: store)
+        let verifiers = try await options.verifiers(given: publicKeys)
+        let origin = try await options.origin()
+        let extra = try Self.checkpointCopies(in: checkpoints)
         let report = try await store.withStore {
-            try await AuditLogVerification(store: $0, verifiers: verifiers).run(extra: extra)
+            try await AuditLogVerification(store: $0, verifiers: verifiers, origin: origin).run(extra: extra)
         }
         for restore in report.restores { print("restored: \(restore)") }
         guard let first = report.firstBrokenPosition else {
-            let latest = report.checkpoints.last.map { "the latest of size \($0.checkpoint.size)" } ?? "none yet"
+            let sealed = report.checkpoints.last?.checkpoint.size ?? 0
             let copies = report.checkpoints.filter { $0.location != "database" }.count
+            let tail =
+                sealed < report.entries
+                ? "; entries \(sealed)…\(report.entries - 1) are not sealed yet (checked against their own hashes only)"
+                : ""
             print(
-                "audit log intact: \(report.entries) entries; \(report.checkpoints.count) checkpoints verified "
-                    + "(\(copies) from copies), \(latest); each consistent with the next")
+                "audit log intact: \(report.entries) entries, sealed up to \(sealed) by \(report.checkpoints.count) "
+                    + "checkpoints (\(copies) from copies), each consistent with the next\(tail)")
             return
         }
         print("audit log BROKEN: first broken position \(first)")
@@ -54,8 +61,8 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         throw ExitCode(1)
     }
 
-    /// Every `*.checkpoint` file of `--checkpoints`.
-    private func checkpointCopies() throws -> [AuditLogVerification.Source] {
+    /// Every `*.checkpoint` file of a copies directory.
+    static func checkpointCopies(in checkpoints: String?) throws -> [AuditLogVerification.Source] {
         guard let checkpoints else { return [] }
         let directory = URL(fileURLWithPath: checkpoints)
         return try FileManager.default.contentsOfDirectory(atPath: checkpoints).sorted()
@@ -79,30 +86,69 @@ struct AuditPublicKeyCommand: AsyncParsableCommand {
     }
 }
 
-/// The audit keys a command reads as the gateway would: `audit.signing_key` and `audit.previous_signing_key`, else
-/// the key file (`audit.signing_key_file`, or beside the SQLite database). Never generates one.
+/// `audit acknowledge-restore`: after a restore from a backup, records in a signed checkpoint which copies the log no
+/// longer reaches, so the gateway seals again and `audit verify` lists them as a restore, not a truncation. Only for a
+/// restore a person did: it makes a cut-off tail official.
+struct AuditAcknowledgeRestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "acknowledge-restore",
+        abstract: "Record in a signed checkpoint that the audit log was restored from a backup.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The checkpoint copies directory (default: audit.checkpoint_copy_dir).")
+    var checkpoints: String?
+
+    func run() async throws {
+        let options = AuditKeyOptions(store: store)
+        let reader = try await store.reader()
+        guard let directory = checkpoints ?? reader.string(forKey: "audit.checkpoint_copy_dir") else {
+            throw CommandFailure("no copies to compare with: give --checkpoints or set audit.checkpoint_copy_dir")
+        }
+        let configuration = AuditCheckpointerConfiguration(origin: try await options.origin(), copyDirectory: directory)
+        let keys = try await options.signingKeys()
+        let sealed = try await store.withStore { store in
+            try await AuditCheckpointer(
+                store: store, keys: keys, configuration: configuration, clock: SystemWallClock(),
+                logger: StoreOptions.logger
+            ).seal(acknowledgingRestore: true)
+        }
+        guard let sealed else { throw CommandFailure("nothing to record: every copy is part of this log") }
+        let lost = sealed.note.split(separator: "\n").filter { $0.hasPrefix("restored-from-backup") }.count
+        print("recorded the restore in a checkpoint of \(sealed.size) entries; \(lost) copies are not part of this log")
+    }
+}
+
+/// The audit settings a command reads as the gateway would: `audit.signing_key` and `audit.previous_signing_key`, else
+/// the key file (`audit.signing_key_file`, or beside the SQLite database), and `audit.origin`. Never generates a key.
 struct AuditKeyOptions {
     let store: StoreOptions
 
     func verifiers(given: [String]) async throws -> [NoteVerifier] {
-        if !given.isEmpty {
+        guard given.isEmpty else {
             return try given.map { text in
                 do { return try NoteVerifier(encoded: text) } catch { throw CommandFailure("--public-key: \(error)") }
             }
         }
+        return try await signingKeys().verifiers
+    }
+
+    func signingKeys() async throws -> AuditSigningKeys {
         let reader = try await store.reader()
-        let location = try await store.location()
-        let keyFile =
-            reader.string(forKey: "audit.signing_key_file")
-            ?? { if case .sqlite(let path) = location { path + ".audit-key" } else { "dsr-gateway-audit.key" } }()
+        let keyFile = GatewayConfiguration.auditKeyFile(
+            configured: reader.string(forKey: "audit.signing_key_file"), store: try await store.location())
         do {
             return try AuditSigningKeys.load(
                 configured: reader.string(forKey: "audit.signing_key", isSecret: true),
                 previous: reader.string(forKey: "audit.previous_signing_key", isSecret: true), keyFile: keyFile,
                 keyName: "unused", generating: false
-            ).keys.verifiers
+            ).keys
         } catch {
             throw CommandFailure("\(error); or give the key with --public-key")
         }
+    }
+
+    func origin() async throws -> String {
+        try await store.reader().string(forKey: "audit.origin", default: AuditCheckpointerConfiguration().origin)
     }
 }

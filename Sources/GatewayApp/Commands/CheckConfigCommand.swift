@@ -110,7 +110,10 @@ struct CheckConfigCommand: AsyncParsableCommand {
         let audit = configuration.audit
         let key = audit.signingKey == nil ? "the key file \(configuration.auditKeyFile)" : "audit.signing_key"
         let rotation = audit.previousSigningKey == nil ? "" : " and audit.previous_signing_key"
-        let copies = audit.copyDirectory.map { "to \($0)" } ?? "off"
-        return "audit: checkpoints every \(Int(audit.interval)) s, signed with \(key)\(rotation), copies \(copies)"
+        let copies =
+            [audit.copyDirectory.map { "to \($0)" }, audit.copyURL.map { "posted to \($0)" }].compactMap { $0 }
+            .joined(separator: " and ")
+        return "audit: checkpoints every \(Int(audit.interval)) s, signed with \(key)\(rotation), copies "
+            + (copies.isEmpty ? "off" : copies)
     }
 }

@@ -45,7 +45,27 @@ struct StoreOptions: ParsableArguments {
     /// Runs `body` with the store opened without migrating: a newer release's CLI must not change the schema under
     /// the running fleet.
     func withStore<T>(_ body: (any GatewayStore) async throws -> T) async throws -> T {
-        try await location().withStore(logger: Self.logger, migrating: false, body)
+        try await location().withStore(
+            logger: Self.logger, migrating: false, subjectKeys: try await subjectKeys(), body)
+    }
+
+    /// The subject keys as the gateway reads them (`store.encryption_key`, `store.previous_encryption_keys`,
+    /// `store.encryption_key_file`); nil leaves a SQLite store to its key file, and a store without its key reads no
+    /// subject.
+    private func subjectKeys() async throws -> SubjectKeys? {
+        let reader = try await reader()
+        let configured = reader.string(forKey: "store.encryption_key", isSecret: true)
+        let file = reader.string(forKey: "store.encryption_key_file")
+        guard configured != nil || file != nil else { return nil }
+        do {
+            return try SubjectKeys.load(
+                configured: configured,
+                previous: reader.stringArray(forKey: "store.previous_encryption_keys", isSecret: true, default: []),
+                keyFile: file ?? "", generating: false
+            ).keys
+        } catch {
+            throw CommandFailure("\(error)")
+        }
     }
 
     /// Warnings and errors only.

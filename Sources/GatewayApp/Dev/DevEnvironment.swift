@@ -57,8 +57,9 @@ package enum DevEnvironment {
         simulator: ProcessorSimulator, simulatorURL: URL, dataDirectory: URL, port: Int, apiKeySecret: String,
         pollInterval: TimeInterval = 0.2
     ) -> GatewayConfiguration {
-        GatewayConfiguration(
-            port: port, store: .sqlite(path: databasePath(in: dataDirectory)),
+        let database = databasePath(in: dataDirectory)
+        var configuration = GatewayConfiguration(
+            port: port, store: .sqlite(path: database),
             processor: OpenDSRClientConfiguration(
                 baseURL: simulatorURL.absoluteString + "/v3", workspaceKey: simulator.configuration.workspaceKey,
                 workspaceSecret: simulator.configuration.workspaceSecret),
@@ -76,6 +77,10 @@ package enum DevEnvironment {
             apiKeys: [
                 APIKey(name: "dev", sha256Hex: APIKey.hash(secret: apiKeySecret), scopes: Set(APIScope.allCases))!
             ])
+        // The keys stay beside the SQLite file even when a test points the store at PostgreSQL.
+        configuration.subjectKeyFile = SQLiteRequestStore.subjectKeyFile(for: database)
+        configuration.audit.keyFile = database + ".audit-key"
+        return configuration
     }
 
     /// 32 random bytes in hex.

@@ -1,5 +1,6 @@
 import DSRCore
 import Foundation
+import RequestUseCases
 
 extension BatonResponse {
     /// The answer to a Baton status call: queued, pending and in progress are `pending`; a cancelled request is
@@ -23,7 +24,7 @@ extension BatonResponse {
         switch request.state {
         case .awaitingApproval:
             return (.pending, "Accepted; awaiting approval before it is sent to mParticle.", nil)
-        case .failed where request.resolution?.outcome == .refused:
+        case .failed where request.lastError == RequestApprover.denied:
             return (.failed, "The request was denied: \(request.resolution?.reason ?? "").", nil)
         case .queued:
             let retry = request.lastError.map { " Last delivery attempt: \($0)." } ?? ""

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AuditLog
 import DSRCore
 import Foundation
 import GatewayApp
@@ -215,9 +216,11 @@ struct SoakRun {
         try simulator.trustRootPEM.write(to: rootFile, atomically: true, encoding: .utf8)
         let rulesFile = directory.appendingPathComponent("alert-rules.yaml")
         try Self.alertRules.write(to: rulesFile, atomically: true, encoding: .utf8)
-        let store: [String: Any] =
+        var store: [String: Any] =
             database.map { ["postgres_url": $0.connectionString] }
             ?? ["sqlite_path": directory.appendingPathComponent("gateway.sqlite").path]
+        // Every instance seals subjects and signs checkpoints with the same keys.
+        store["encryption_key"] = SubjectKeys.generate()
         var results: [String: Any] = ["poll_interval_seconds": 0.2]
         if let endpoint = topology.s3Endpoint {
             results["s3"] = ["bucket": topology.s3Bucket, "endpoint": endpoint]
@@ -243,6 +246,7 @@ struct SoakRun {
                 "pagerduty": ["url": pagerDutyURL, "routing_key": "soak-routing-key"],
             ],
             "api_keys": ["soak:\(APIKey.hash(secret: apiKeySecret)):requests:read+requests:write"],
+            "audit": ["signing_key": try NoteSigner(name: "dsr-gateway/soak").encoded],
         ]
         let file = directory.appendingPathComponent("gateway.json")
         try JSONSerialization.data(withJSONObject: configuration).write(to: file)

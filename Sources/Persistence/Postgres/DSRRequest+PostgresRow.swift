@@ -4,16 +4,16 @@ import Foundation
 import PostgresNIO
 
 extension DSRRequest {
-    /// The values of the columns, in order; the insert and the update both bind these.
-    var postgresBinds: PostgresBindings {
+    /// The values of the columns, in order, the subject sealed with `keys`; the insert and the update both bind these.
+    func postgresBinds(keys: SubjectKeys) -> PostgresBindings {
         var binds = PostgresBindings(capacity: Self.storedColumns.count)
         binds.append(id: id)
         binds.append(value: regulation)
         binds.append(value: type)
         binds.append(value: source)
         binds.append(value: state)
-        binds.append(subject.customerId)
-        binds.append(subject.email)
+        binds.append(keys.seal(subject.customerId, requestID: id, column: "subject_customer_id"))
+        binds.append(subject.email.map { keys.seal($0, requestID: id, column: "subject_email") })
         binds.append(date: receivedAt)
         binds.append(date: deadline)
         binds.append(processor.controllerId)
@@ -43,6 +43,7 @@ extension DSRRequest {
         binds.append(deadlineExtension?.principal)
         binds.append(date: deadlineExtension?.previousDeadline)
         binds.append(date: queuedAt)
+        binds.append(keys.lookup(customerId: subject.customerId))
         return binds
     }
 

@@ -3,6 +3,9 @@
 /// the C collation so their order is the same bytewise order as SQLite's.
 enum PostgresMigration {
     /// Every migration, in version order.
+    /// The migration from which subjects are sealed (``SubjectKeys``).
+    static let subjectSealing = 11
+
     static let all: [Migration] = [
         Migration(
             version: 1,
@@ -219,13 +222,15 @@ enum PostgresMigration {
                 "INSERT INTO audit_log (id, size, hashed_from) SELECT 1, COUNT(*), COUNT(*) FROM audit_entries",
                 """
                 CREATE TABLE audit_checkpoints (
-                    size BIGINT PRIMARY KEY,
+                    id BIGSERIAL PRIMARY KEY,
+                    size BIGINT NOT NULL,
                     root BYTEA NOT NULL,
                     frontier BYTEA NOT NULL,
-                    note TEXT NOT NULL,
+                    note TEXT NOT NULL UNIQUE,
                     signed_at DOUBLE PRECISION NOT NULL
                 )
                 """,
+                "CREATE INDEX audit_checkpoints_size ON audit_checkpoints (size, id)",
                 """
                 CREATE FUNCTION audit_checkpoints_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION 'audit_checkpoints is append-only'; END $$
@@ -248,6 +253,17 @@ enum PostgresMigration {
                 "CREATE INDEX requests_queued ON requests (queued_at) WHERE state = 'queued'",
             ],
             oldestCompatible: 9
+        ),
+        Migration(
+            version: 11,
+            name: "subject ids and emails sealed at rest, found by a keyed hash",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN subject_lookup TEXT",
+                "CREATE INDEX requests_subject_lookup ON requests (subject_lookup, type)",
+                "CREATE TABLE subject_keys (id TEXT PRIMARY KEY, added_at DOUBLE PRECISION NOT NULL)",
+            ],
+            // A release before this one would read sealed values as subject ids (and send them to mParticle).
+            oldestCompatible: 11
         ),
     ]
 }

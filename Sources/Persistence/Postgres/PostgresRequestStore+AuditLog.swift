@@ -32,13 +32,14 @@ extension PostgresRequestStore {
     }
 
     package func auditCheckpoints() async throws -> [StoredCheckpoint] {
-        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size").map {
+        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size, id").map {
             try StoredCheckpoint(reading: PostgresRowReader(row: $0))
         }
     }
 
     package func latestAuditCheckpoint() async throws -> StoredCheckpoint? {
-        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size DESC LIMIT 1").first
+        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size DESC, id DESC LIMIT 1")
+            .first
             .map { try StoredCheckpoint(reading: PostgresRowReader(row: $0)) }
     }
 
@@ -52,7 +53,7 @@ extension PostgresRequestStore {
         return try await !write(
             """
             INSERT INTO audit_checkpoints (\(StoredCheckpoint.columns)) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (size) DO NOTHING RETURNING size
+            ON CONFLICT (note) DO NOTHING RETURNING size
             """, binds
         ).isEmpty
     }

@@ -38,13 +38,13 @@ extension PostgresRequestStore {
 
     package func inProgressAtProcessor(customerId: String, type: RequestType) async throws -> [DSRRequest] {
         var binds = PostgresBindings()
-        binds.append(customerId)
+        binds.append(try writingKeys().lookup(customerId: customerId))
         binds.append(value: type)
         binds.append([RequestState.pending, RequestState.inProgress].map(\.rawValue))
         return try await read(
             """
             SELECT \(DSRRequest.storedColumnList) FROM requests
-            WHERE subject_customer_id = $1 AND type = $2 AND state = ANY($3) AND processor_follows IS NULL
+            WHERE subject_lookup = $1 AND type = $2 AND state = ANY($3) AND processor_follows IS NULL
             ORDER BY received_at, id
             """, binds
         ).map(DSRRequest.init(postgresRow:))

@@ -6,7 +6,7 @@ extension PostgresRequestStore {
     /// Inserts the request and its audit entry in one statement, unless the id or idempotency key exists; then
     /// nothing is written and the existing request is returned (the one with the same id, if both match).
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
-        var binds = request.postgresBinds
+        var binds = request.postgresBinds(keys: try writingKeys())
         audit.appendValues(to: &binds, requestID: request.id)
         let outcome: CreateOutcome
         if let row = try await run(InsertRequestWithAudit(binds: binds), retrying: false).first {
@@ -34,25 +34,26 @@ extension PostgresRequestStore {
     /// instances answering Baton at once cannot both create one.
     package func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
         let logger = logger
+        let keys = try writingKeys()
         // Nil: the insert skipped on a reused id or idempotency key.
         let locked = try await transaction { connection -> CreateOutcome? in
             var lock = PostgresBindings()
             lock.append(request.type.rawValue)
-            lock.append(request.subject.customerId)
+            lock.append(keys.lookup(customerId: request.subject.customerId))
             try await connection.rows("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", lock, logger: logger)
             var binds = PostgresBindings()
-            binds.append(request.subject.customerId)
+            binds.append(keys.lookup(customerId: request.subject.customerId))
             binds.append(value: request.type)
             binds.append(RequestState.allCases.filter { !$0.isTerminal }.map(\.rawValue))
             binds.append(value: request.source)
             let active = try await connection.rows(
                 """
                 SELECT \(DSRRequest.storedColumnList) FROM requests
-                WHERE subject_customer_id = $1 AND type = $2 AND state = ANY($3) AND source = $4
+                WHERE subject_lookup = $1 AND type = $2 AND state = ANY($3) AND source = $4
                 ORDER BY received_at DESC, id DESC LIMIT 1
                 """, binds, logger: logger)
             if let row = active.first { return .existing(try DSRRequest(postgresRow: row)) }
-            var insert = request.postgresBinds
+            var insert = request.postgresBinds(keys: keys)
             audit.appendValues(to: &insert, requestID: request.id)
             return try await connection.rows(DSRRequest.postgresInsertWithAudit, insert, logger: logger).first.map {
                 .created(try DSRRequest(postgresRow: $0))
@@ -72,6 +73,7 @@ extension PostgresRequestStore {
         id: UUID, _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
     ) async throws -> DSRRequest? {
         let logger = logger
+        let keys = try writingKeys()
         let (request, entries) = try await transaction { connection -> (DSRRequest?, [AuditEntry]) in
             var binds = PostgresBindings()
             binds.append(id: id)
@@ -87,7 +89,7 @@ extension PostgresRequestStore {
             guard changed.id == id else { throw StoreError(code: .idChanged, column: "id") }
             guard
                 let updated = try await connection.rows(
-                    DSRRequest.postgresUpdate, changed.postgresBinds, logger: logger
+                    DSRRequest.postgresUpdate, changed.postgresBinds(keys: keys), logger: logger
                 ).first
             else { throw StoreError(code: .corruptRow, column: "id") }
             for entry in entries {

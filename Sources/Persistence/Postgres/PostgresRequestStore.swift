@@ -21,16 +21,19 @@ package final class PostgresRequestStore: GatewayStore {
     let observer: ChangeObserver?
     /// The bound on one operation, and (in milliseconds) the session's `statement_timeout`.
     let timeLimit: Duration
+    /// Seal subjects on writes; nil for a store opened without them (it reads only, and no sealed subject).
+    let subjectKeys: SubjectKeys?
 
     private init(
         client: PostgresClient, running: Task<Void, Never>, logger: Logger, observer: ChangeObserver?,
-        timeLimit: Duration
+        timeLimit: Duration, subjectKeys: SubjectKeys?
     ) {
         self.client = client
         self.running = running
         self.logger = logger
         self.observer = observer
         self.timeLimit = timeLimit
+        self.subjectKeys = subjectKeys
     }
 
     /// Connects to `url` (`postgres://user:password@host:port/database`), migrates under an advisory lock (once per
@@ -38,7 +41,7 @@ package final class PostgresRequestStore: GatewayStore {
     /// creation and change.
     package static func open(
         url: PostgresURL, logger: Logger, observer: ChangeObserver? = nil, timeLimit: Duration = .seconds(5),
-        migrations: [Migration] = PostgresMigration.all, migrating: Bool = true
+        migrations: [Migration] = PostgresMigration.all, migrating: Bool = true, subjectKeys: SubjectKeys? = nil
     ) async throws -> PostgresRequestStore {
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
@@ -50,9 +53,13 @@ package final class PostgresRequestStore: GatewayStore {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let running = Task { await client.run() }
         let store = PostgresRequestStore(
-            client: client, running: running, logger: logger, observer: observer, timeLimit: timeLimit)
+            client: client, running: running, logger: logger, observer: observer, timeLimit: timeLimit,
+            subjectKeys: subjectKeys)
         do {
             try await PostgresMigrator.migrate(store, migrations: migrations, migrating: migrating)
+            if migrations.contains(where: { $0.version == PostgresMigration.subjectSealing }) {
+                try await store.prepareSubjects(sealing: migrating)
+            }
         } catch {
             running.cancel()
             throw error
@@ -160,5 +167,55 @@ extension PostgresConnection {
         -> [PostgresRow]
     {
         try await query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).get().rows
+    }
+}
+
+extension PostgresRequestStore {
+    /// The keys writes seal subjects with: a store opened without them reads only.
+    func writingKeys() throws -> SubjectKeys {
+        guard let subjectKeys else { throw StoreError(code: .subjectKeyMissing) }
+        return subjectKeys
+    }
+
+    /// Refuses a database whose subjects are sealed with a key not given; then, when `sealing`, records the current
+    /// key and seals the subjects stored before they were sealed, a batch per transaction (under the migration lock's
+    /// successor: rows are claimed `FOR UPDATE SKIP LOCKED`, so instances starting together share the work).
+    fileprivate func prepareSubjects(sealing: Bool) async throws {
+        guard let keys = subjectKeys else { return }
+        let used = try await read("SELECT id FROM subject_keys").map { try PostgresRowReader(row: $0).text("id") }
+        guard Set(used).isSubset(of: keys.ids) else { throw StoreError(code: .subjectKeyMissing) }
+        guard sealing else { return }
+        var key = PostgresBindings()
+        key.append(keys.current.id)
+        key.append(date: Date())
+        try await write("INSERT INTO subject_keys (id, added_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", key)
+        let logger = logger
+        while true {
+            let sealed = try await transaction { connection -> Int in
+                let rows = try await connection.rows(
+                    """
+                    SELECT id, subject_customer_id, subject_email FROM requests WHERE subject_lookup IS NULL
+                    LIMIT 500 FOR UPDATE SKIP LOCKED
+                    """, logger: logger)
+                for row in rows {
+                    let reader = PostgresRowReader(row: row)
+                    let id = try reader.id("id")
+                    let customerId = try reader.text("subject_customer_id")
+                    let email = try reader.optionalText("subject_email")
+                    var binds = PostgresBindings()
+                    binds.append(id: id)
+                    binds.append(keys.seal(customerId, requestID: id, column: "subject_customer_id"))
+                    binds.append(email.map { keys.seal($0, requestID: id, column: "subject_email") })
+                    binds.append(keys.lookup(customerId: customerId))
+                    try await connection.rows(
+                        """
+                        UPDATE requests SET subject_customer_id = $2, subject_email = $3, subject_lookup = $4
+                        WHERE id = $1
+                        """, binds, logger: logger)
+                }
+                return rows.count
+            }
+            if sealed == 0 { return }
+        }
     }
 }

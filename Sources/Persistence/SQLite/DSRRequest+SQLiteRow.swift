@@ -3,11 +3,14 @@ import Foundation
 import SQLiteNIO
 
 extension DSRRequest {
-    /// The values of ``storedColumns``, in order; ``sqliteInsert`` and ``sqliteUpdate`` both bind these.
-    var sqliteBinds: [SQLiteData] {
+    /// The values of ``storedColumns``, in order, the subject sealed with `keys`; ``sqliteInsert`` and
+    /// ``sqliteUpdate`` both bind these.
+    func sqliteBinds(keys: SubjectKeys) -> [SQLiteData] {
         [
-            .id(id), .value(regulation), .value(type), .value(source), .value(state), .text(subject.customerId),
-            .text(subject.email), .date(receivedAt), .date(deadline), .text(processor.controllerId),
+            .id(id), .value(regulation), .value(type), .value(source), .value(state),
+            .text(keys.seal(subject.customerId, requestID: id, column: "subject_customer_id")),
+            .text(subject.email.map { keys.seal($0, requestID: id, column: "subject_email") }), .date(receivedAt),
+            .date(deadline), .text(processor.controllerId),
             .date(processor.expectedCompletionTime), .text(processor.resultsURL), .date(processor.receivedTime),
             .text(results.location), .integer(attempts), .text(lastError), .date(nextAttemptAt),
             .text(idempotencyKey), .date(updatedAt), .value(results.status), .integer(results.attempts),
@@ -16,6 +19,7 @@ extension DSRRequest {
             .text(principal), .value(resolution?.outcome), .text(resolution?.reason), .date(resolution?.at),
             .text(resolution?.principal), .text(deadlineExtension?.reason), .date(deadlineExtension?.at),
             .text(deadlineExtension?.principal), .date(deadlineExtension?.previousDeadline), .date(queuedAt),
+            .text(keys.lookup(customerId: subject.customerId)),
         ]
     }
 

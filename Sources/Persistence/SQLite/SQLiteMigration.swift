@@ -1,6 +1,9 @@
 /// The SQLite schema's steps (see ``Migration``).
 enum SQLiteMigration {
     /// Every migration, in version order.
+    /// The migration from which subjects are sealed (``SubjectKeys``).
+    static let subjectSealing = 18
+
     static let all: [Migration] = [
         Migration(
             version: 1,
@@ -267,13 +270,15 @@ enum SQLiteMigration {
                 """,
                 """
                 CREATE TABLE audit_checkpoints (
-                    size INTEGER PRIMARY KEY,
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    size INTEGER NOT NULL,
                     root BLOB NOT NULL,
                     frontier BLOB NOT NULL,
-                    note TEXT NOT NULL,
+                    note TEXT NOT NULL UNIQUE,
                     signed_at REAL NOT NULL
                 ) STRICT
                 """,
+                "CREATE INDEX audit_checkpoints_size ON audit_checkpoints (size, id)",
                 """
                 CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
                 BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END
@@ -296,6 +301,17 @@ enum SQLiteMigration {
                 "CREATE INDEX requests_queued ON requests (queued_at) WHERE state = 'queued'",
             ],
             oldestCompatible: 16
+        ),
+        Migration(
+            version: 18,
+            name: "subject ids and emails sealed at rest, found by a keyed hash",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN subject_lookup TEXT",
+                "CREATE INDEX requests_subject_lookup ON requests (subject_lookup, type)",
+                "CREATE TABLE subject_keys (id TEXT PRIMARY KEY, added_at REAL NOT NULL) STRICT",
+            ],
+            // A release before this one would read sealed values as subject ids (and send them to mParticle).
+            oldestCompatible: 18
         ),
     ]
 }

@@ -26,16 +26,16 @@ extension SQLiteRequestStore: AuditLogStore {
     }
 
     package func auditCheckpoints() async throws -> [StoredCheckpoint] {
-        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size").map {
+        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size, id").map {
             try StoredCheckpoint(reading: SQLiteRowReader(row: $0))
         }
     }
 
     package func latestAuditCheckpoint() async throws -> StoredCheckpoint? {
-        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size DESC LIMIT 1").first.map
-        {
-            try StoredCheckpoint(reading: SQLiteRowReader(row: $0))
-        }
+        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size DESC, id DESC LIMIT 1")
+            .first.map {
+                try StoredCheckpoint(reading: SQLiteRowReader(row: $0))
+            }
     }
 
     package func addAuditCheckpoint(_ checkpoint: StoredCheckpoint) async throws -> Bool {
@@ -47,7 +47,7 @@ extension SQLiteRequestStore: AuditLogStore {
             try await !connection.query(
                 """
                 INSERT INTO audit_checkpoints (\(StoredCheckpoint.columns)) VALUES (?1, ?2, ?3, ?4, ?5)
-                ON CONFLICT (size) DO NOTHING RETURNING size
+                ON CONFLICT (note) DO NOTHING RETURNING size
                 """, binds
             ).isEmpty
         }

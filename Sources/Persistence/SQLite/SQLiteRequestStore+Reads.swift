@@ -37,11 +37,12 @@ extension SQLiteRequestStore {
     package func inProgressAtProcessor(customerId: String, type: RequestType) async throws -> [DSRRequest] {
         let sql = """
             SELECT \(DSRRequest.storedColumnList) FROM requests
-            WHERE subject_customer_id = ?1 AND type = ?2 AND state IN (?3, ?4) AND processor_follows IS NULL
+            WHERE subject_lookup = ?1 AND type = ?2 AND state IN (?3, ?4) AND processor_follows IS NULL
             ORDER BY received_at, id
             """
         let binds: [SQLiteData] = [
-            .text(customerId), .value(type), .value(RequestState.pending), .value(RequestState.inProgress),
+            .text(try writingKeys().lookup(customerId: customerId)), .value(type), .value(RequestState.pending),
+            .value(RequestState.inProgress),
         ]
         return try await read(sql, binds).map(DSRRequest.init(sqliteRow:))
     }

@@ -11,6 +11,7 @@ extension SQLiteRequestStore {
     /// by then in one transaction, so under load one `BEGIN … COMMIT` carries many requests. If that transaction
     /// fails, each creation is retried in a transaction of its own, so one bad row cannot fail the others.
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
+        let keys = try writingKeys()
         let item = PendingCreate(request: request, audit: audit)
         pendingCreates.withLock { $0.append(item) }
         let outcome = try await exclusive { connection -> CreateOutcome in
@@ -19,19 +20,19 @@ extension SQLiteRequestStore {
                 defer { items.removeAll() }
                 return items
             }
-            await Self.insert(batch, on: connection)
+            await Self.insert(batch, keys: keys, on: connection)
             return try (item.result ?? .failure(StoreError(code: .corruptRow, column: "id"))).get()
         }
         return observed(outcome, audit: audit)
     }
 
     /// Inserts `batch` in one transaction, or each in its own if that fails; records every item's result.
-    private static func insert(_ batch: [PendingCreate], on connection: SQLiteConnection) async {
+    private static func insert(_ batch: [PendingCreate], keys: SubjectKeys, on connection: SQLiteConnection) async {
         do {
             let outcomes = try await connection.transaction {
                 var outcomes: [CreateOutcome] = []
                 for item in batch {
-                    outcomes.append(try await insert(item.request, audit: item.audit, on: connection))
+                    outcomes.append(try await insert(item.request, audit: item.audit, keys: keys, on: connection))
                 }
                 return outcomes
             }
@@ -41,7 +42,7 @@ extension SQLiteRequestStore {
                 do {
                     item.result = .success(
                         try await connection.transaction {
-                            try await insert(item.request, audit: item.audit, on: connection)
+                            try await insert(item.request, audit: item.audit, keys: keys, on: connection)
                         })
                 } catch {
                     item.result = .failure(error)
@@ -57,29 +58,33 @@ extension SQLiteRequestStore {
 
     /// Uses the index `requests_subject`; the lookup and the insert share one `BEGIN IMMEDIATE` transaction.
     package func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
+        let keys = try writingKeys()
         let outcome = try await transaction { connection -> CreateOutcome in
             let active = RequestState.allCases.filter { !$0.isTerminal }
             let binds: [SQLiteData] =
-                [.text(request.subject.customerId), .value(request.type), .value(request.source)]
+                [
+                    .text(keys.lookup(customerId: request.subject.customerId)), .value(request.type),
+                    .value(request.source),
+                ]
                 + active.map { .value($0) }
             let sql = """
                 SELECT \(DSRRequest.storedColumnList) FROM requests
-                WHERE subject_customer_id = ?1 AND type = ?2 AND source = ?3
+                WHERE subject_lookup = ?1 AND type = ?2 AND source = ?3
                     AND state IN (\((4...binds.count).map { "?\($0)" }.joined(separator: ", ")))
                 ORDER BY received_at DESC, id DESC LIMIT 1
                 """
             if let row = try await connection.query(sql, binds).first {
                 return .existing(try DSRRequest(sqliteRow: row))
             }
-            return try await Self.insert(request, audit: audit, on: connection)
+            return try await Self.insert(request, audit: audit, keys: keys, on: connection)
         }
         return observed(outcome, audit: audit)
     }
 
     private static func insert(
-        _ request: DSRRequest, audit: AuditEntry, on connection: SQLiteConnection
+        _ request: DSRRequest, audit: AuditEntry, keys: SubjectKeys, on connection: SQLiteConnection
     ) async throws -> CreateOutcome {
-        if let row = try await connection.query(DSRRequest.sqliteInsert, request.sqliteBinds).first {
+        if let row = try await connection.query(DSRRequest.sqliteInsert, request.sqliteBinds(keys: keys)).first {
             _ = try await connection.query(AuditEntry.sqliteInsert, audit.sqliteBinds(requestID: request.id))
             return .created(try DSRRequest(sqliteRow: row))
         }
@@ -96,6 +101,7 @@ extension SQLiteRequestStore {
     package func update(
         id: UUID, _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
     ) async throws -> DSRRequest? {
+        let keys = try writingKeys()
         let (request, entries) = try await transaction { connection -> (DSRRequest?, [AuditEntry]) in
             guard let row = try await connection.query(DSRRequest.sqliteSelectByID, [.id(id)]).first else {
                 return (nil, [])
@@ -105,7 +111,7 @@ extension SQLiteRequestStore {
             let entries = try change(&changed)
             guard !entries.isEmpty else { return (stored, []) }
             guard changed.id == id else { throw StoreError(code: .idChanged, column: "id") }
-            let updated = try await connection.query(DSRRequest.sqliteUpdate, changed.sqliteBinds)
+            let updated = try await connection.query(DSRRequest.sqliteUpdate, changed.sqliteBinds(keys: keys))
             guard let row = updated.first else { throw StoreError(code: .corruptRow, column: "id") }
             for entry in entries {
                 _ = try await connection.query(AuditEntry.sqliteInsert, entry.sqliteBinds(requestID: id))

@@ -21,14 +21,18 @@ package final class SQLiteRequestStore: RequestStore {
     private let logger: Logger
     let observer: ChangeObserver?
     let pendingCreates = Mutex<[PendingCreate]>([])
+    /// Seal subjects on writes; nil for a read-only open without the key (sealed subjects then cannot be read).
+    let subjectKeys: SubjectKeys?
 
     private init(
-        connection: SQLiteConnection, readers: [SQLiteConnection], logger: Logger, observer: ChangeObserver?
+        connection: SQLiteConnection, readers: [SQLiteConnection], logger: Logger, observer: ChangeObserver?,
+        subjectKeys: SubjectKeys?
     ) {
         self.connection = connection
         self.readers = readers.map(GatedConnection.init)
         self.logger = logger
         self.observer = observer
+        self.subjectKeys = subjectKeys
     }
 
     /// Reading connections opened next to the writer.
@@ -37,17 +41,24 @@ package final class SQLiteRequestStore: RequestStore {
     /// Opens (creating if needed) the database file at `path`, configures it and applies pending migrations (unless
     /// `migrating` is false: then a file behind them is refused). `observer` hears of every committed creation and
     /// change (metrics count from it).
+    /// `subjectKeys` seal subject ids and emails; nil takes the key file beside the database
+    /// (``subjectKeyFile(for:)``), generated on first open when `migrating`.
     package static func open(
         path: String, logger: Logger, observer: ChangeObserver? = nil, migrations: [Migration] = SQLiteMigration.all,
-        migrating: Bool = true
+        migrating: Bool = true, subjectKeys: SubjectKeys? = nil
     ) async throws -> SQLiteRequestStore {
         // A new database starts 0600 (its WAL and shared memory follow); where it cannot be made, SQLite says why.
         if migrating { try? PrivateFiles.createFileIfMissing(atPath: path) }
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         var readers: [SQLiteConnection] = []
+        let keys: SubjectKeys?
         do {
+            keys = try subjectKeys ?? besideDatabase(path, generating: migrating)
             try await configure(connection)
             try await SQLiteMigrator.migrate(connection, migrations: migrations, migrating: migrating, logger: logger)
+            if migrations.contains(where: { $0.version == SQLiteMigration.subjectSealing }) {
+                try await prepareSubjects(keys, sealing: migrating, on: connection)
+            }
             for _ in 0..<readerCount {
                 let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
                 readers.append(reader)
@@ -60,7 +71,24 @@ package final class SQLiteRequestStore: RequestStore {
             throw error
         }
         logger.debug("Opened request store", metadata: ["db.engine": "sqlite"])
-        return SQLiteRequestStore(connection: connection, readers: readers, logger: logger, observer: observer)
+        return SQLiteRequestStore(
+            connection: connection, readers: readers, logger: logger, observer: observer, subjectKeys: keys)
+    }
+
+    /// The subject key file of the database at `path`.
+    package static func subjectKeyFile(for path: String) -> String { path + ".subject-key" }
+
+    /// The key file's keys; nil when it does not exist and may not be made (a read-only open).
+    private static func besideDatabase(_ path: String, generating: Bool) throws -> SubjectKeys? {
+        do throws(SubjectKeyError) {
+            return try SubjectKeys.load(
+                configured: nil, previous: [], keyFile: subjectKeyFile(for: path), generating: generating
+            ).keys
+        } catch .noKey {
+            return nil
+        } catch {
+            throw error
+        }
     }
 
     private static func configure(_ connection: SQLiteConnection) async throws {
@@ -164,5 +192,55 @@ final class GatedConnection: Sendable {
 
     func close() async throws {
         try await gate.withLock { if !connection.isClosed { try await connection.close() } }
+    }
+}
+
+extension SQLiteRequestStore {
+    /// The keys writes seal subjects with: a store opened without them reads only.
+    func writingKeys() throws -> SubjectKeys {
+        guard let subjectKeys else { throw StoreError(code: .subjectKeyMissing) }
+        return subjectKeys
+    }
+
+    /// Refuses a database whose subjects are sealed with a key not in `keys`; then, when `sealing`, records the
+    /// current key and seals the subjects stored before they were sealed, a batch per transaction.
+    fileprivate static func prepareSubjects(
+        _ keys: SubjectKeys?, sealing: Bool, on connection: SQLiteConnection
+    ) async throws {
+        guard let keys else { return }
+        let used = try await connection.query("SELECT id FROM subject_keys").map {
+            try SQLiteRowReader(row: $0).text("id")
+        }
+        guard Set(used).isSubset(of: keys.ids) else { throw StoreError(code: .subjectKeyMissing) }
+        guard sealing else { return }
+        _ = try await connection.query(
+            "INSERT INTO subject_keys (id, added_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            [.text(keys.current.id), .date(Date())])
+        while true {
+            let sealed = try await connection.transaction { () -> Int in
+                let rows = try await connection.query(
+                    """
+                    SELECT id, subject_customer_id, subject_email FROM requests WHERE subject_lookup IS NULL LIMIT 500
+                    """)
+                for row in rows {
+                    let reader = SQLiteRowReader(row: row)
+                    let id = try reader.id("id")
+                    let customerId = try reader.text("subject_customer_id")
+                    let email = try reader.optionalText("subject_email")
+                    _ = try await connection.query(
+                        """
+                        UPDATE requests SET subject_customer_id = ?2, subject_email = ?3, subject_lookup = ?4
+                        WHERE id = ?1
+                        """,
+                        [
+                            .id(id), .text(keys.seal(customerId, requestID: id, column: "subject_customer_id")),
+                            .text(email.map { keys.seal($0, requestID: id, column: "subject_email") }),
+                            .text(keys.lookup(customerId: customerId)),
+                        ])
+                }
+                return rows.count
+            }
+            if sealed == 0 { return }
+        }
     }
 }

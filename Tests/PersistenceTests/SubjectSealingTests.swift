@@ -1,0 +1,103 @@
+import DSRCore
+import Foundation
+import Persistence
+import Testing
+
+/// Subject ids and emails are sealed at rest (AES-GCM, bound to their row and column) and found by a keyed hash: a
+/// copy of the database shows no subject, a store without the key refuses to open, and subjects stored before sealing
+/// are sealed when the store opens. Both engines.
+@Suite("Subjects sealed at rest")
+struct SubjectSealingTests {
+    private typealias F = RequestFixtures
+
+    static let customerId = "subject-secret-4711"
+    static let email = "secret4711@example.com"
+
+    static func request(source: RequestSource = .api) -> DSRRequest {
+        var request = F.request()
+        request.subject = SubjectIdentity(customerId: customerId, email: email)
+        request.source = source
+        return request
+    }
+
+    /// Fails (throws) when any request row holds the subject in plain text.
+    static func expectNoPlainSubject(in database: TestDatabase) async throws {
+        switch database.engine {
+        case .sqlite:
+            for path in [database.location, database.location + "-wal"] {
+                let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
+                #expect(bytes.range(of: Data(customerId.utf8)) == nil, "\(path)")
+                #expect(bytes.range(of: Data(email.utf8)) == nil, "\(path)")
+            }
+        case .postgres:
+            try await database.execute([
+                """
+                DO $$ BEGIN
+                IF EXISTS (SELECT 1 FROM requests WHERE subject_customer_id LIKE '%\(customerId)%'
+                    OR subject_email LIKE '%\(email)%') THEN RAISE EXCEPTION 'a subject in plain text'; END IF;
+                END $$
+                """
+            ])
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func aCopyOfTheDatabaseShowsNoSubjectAndLookupsStillFindIt(engine: StoreEngine) async throws {
+        try await engine.withDatabase { database in
+            try await database.withStore { store in
+                let first = try await store.create(Self.request(source: .baton))
+                #expect(try await store.request(id: first.id)?.subject == first.subject)
+                // Baton's same-subject lookup goes through the keyed hash.
+                let second = Self.request(source: .baton)
+                #expect(try await store.createUnlessActive(second, audit: F.accepted(second)) == .existing(first))
+            }
+            try await Self.expectNoPlainSubject(in: database)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func aStoreWithoutTheKeyRefusesToOpenAndWithItReadsAgain(engine: StoreEngine) async throws {
+        try await engine.withDatabase { database in
+            let originalText = SubjectKeys.generate()
+            let stored = try await database.open(subjectKeys: try SubjectKeys(current: originalText))
+            let request = try await stored.create(Self.request())
+            try await stored.close()
+
+            let stranger = try SubjectKeys(current: SubjectKeys.generate())
+            await #expect(throws: StoreError(code: .subjectKeyMissing)) {
+                try await database.open(subjectKeys: stranger)
+            }
+            // During a rotation the old key opens what it sealed.
+            let rotating = try SubjectKeys(current: SubjectKeys.generate(), previous: [originalText])
+            let reopened = try await database.open(subjectKeys: rotating)
+            #expect(try await reopened.request(id: request.id)?.subject.customerId == Self.customerId)
+            try await reopened.close()
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func subjectsStoredBeforeSealingAreSealedWhenTheStoreOpens(engine: StoreEngine) async throws {
+        let all = engine == .sqlite ? SQLiteRequestStore.migrations : PostgresRequestStore.migrations
+        let sealing = try #require(all.first { $0.name.hasPrefix("subject ids and emails sealed") })
+        try await engine.withDatabase { database in
+            try await database.open(migrations: all.filter { $0.version < sealing.version }).close()
+            let id = UUID()
+            try await database.execute([
+                """
+                INSERT INTO requests (id, regulation, type, source, state, subject_customer_id, subject_email,
+                    received_at, deadline, attempts, updated_at, result_attempts, attributes_attempts)
+                VALUES ('\(id.uuidString.lowercased())', 'gdpr', 'erasure', 'baton', 'pending', '\(Self.customerId)',
+                    '\(Self.email)', 0, 0, 0, 0, 0, 0)
+                """
+            ])
+            try await database.withStore { store in
+                let read = try await store.request(id: id)
+                #expect(read?.subject == SubjectIdentity(customerId: Self.customerId, email: Self.email))
+                let again = Self.request(source: .baton)
+                let joined = try await store.createUnlessActive(again, audit: F.accepted(again))
+                #expect(joined.request.id == id)
+            }
+            try await Self.expectNoPlainSubject(in: database)
+        }
+    }
+}
