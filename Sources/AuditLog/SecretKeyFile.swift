@@ -20,12 +20,21 @@ package enum SecretKeyFile {
         return (try? String(contentsOfFile: path, encoding: .utf8), false)
     }
 
-    /// Creates `path` readable by its owner only and writes `text`, failing if it exists.
+    /// Writes `text` to a private temporary file beside `path`, then links it into place, which fails if `path`
+    /// exists: nobody ever reads a half-written key.
     private static func writeNew(_ path: String, _ text: String) -> Bool {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        let temporary = "\(path).\(UUID().uuidString).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
+        defer { unlink(temporary) }
         let bytes = Array(text.utf8)
-        return bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } == bytes.count
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } == bytes.count
+        close(descriptor)
+        return written && link(temporary, path) == 0
+    }
+
+    /// Removes a key file this process generated moments ago (when the store it was for turned out to need another).
+    package static func discard(_ path: String) {
+        unlink(path)
     }
 }

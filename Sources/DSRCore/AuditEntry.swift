@@ -36,5 +36,7 @@ package struct AuditEntry: Codable, Sendable, Equatable {
         case callback
         case poller
         case operator_ = "operator"
+        /// The subject retention (erasing subject ids and emails at the end of `privacy.retain_subject_days`).
+        case retention
     }
 }

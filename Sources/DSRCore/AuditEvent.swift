@@ -28,6 +28,8 @@ package enum AuditEvent: String, Codable, Sendable, CaseIterable {
     case resultsLinkRefreshed = "results_link_refreshed"
     case resultsExpired = "results_expired"
     case resultsDeleted = "results_deleted"
+    /// The subject id and email were erased at the end of the retention period (a keyed hash stays).
+    case subjectErased = "subject_erased"
     /// Retention could not delete the archive (it is tried again daily).
     case resultsDeleteFailed = "results_delete_failed"
     case erasureAttributesSent = "erasure_attributes_sent"

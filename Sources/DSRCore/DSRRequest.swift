@@ -36,6 +36,9 @@ package struct DSRRequest: Codable, Sendable, Equatable {
     /// When the request entered the delivery queue (its acceptance, or its approval); nil while awaiting approval.
     /// The queue's age counts from here, not from ``receivedAt``, which a client may date back.
     package var queuedAt: Date?
+    /// When the subject id and email were erased, `privacy.retain_subject_days` after the request finished (``subject``
+    /// is then empty; the store keeps only a keyed hash of the customer id).
+    package var subjectErasedAt: Date?
     /// Set once a person extended the deadline (``deadline`` is then the extended one).
     package var deadlineExtension: DeadlineExtension?
 

@@ -48,8 +48,15 @@ package func buildApplication(
             metadata: ["store.key_file": "\(configuration.subjectKeyFile ?? configuration.store.subjectKeyFile)"])
     }
     let metrics = GatewayMetrics()
-    let store = try await configuration.store.open(
-        logger: logger, observer: { metrics.record($0, entries: $1) }, subjectKeys: subjectKeys)
+    let store: any GatewayStore
+    do {
+        store = try await configuration.store.open(
+            logger: logger, observer: { metrics.record($0, entries: $1) }, subjectKeys: subjectKeys)
+    } catch let error as StoreError where error.code == .subjectKeyMissing && generatedSubjectKey {
+        // The key file was lost, not never made: leave room for the right one to be put back.
+        SecretKeyFile.discard(configuration.subjectKeyFile ?? configuration.store.subjectKeyFile)
+        throw error
+    }
     // No redirects: results are only fetched from the processor's own base URL, and a 3xx must not move that.
     let httpClient = HTTPClient(
         eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
@@ -116,6 +123,8 @@ private func backgroundServices(
             logger: logger),
         ReconciliationPoller(
             store: store, client: client, configuration: configuration.reconciliation, clock: clock, logger: logger),
+        SubjectRetention(
+            store: store, retention: Double(configuration.subjectRetentionDays) * 86_400, clock: clock, logger: logger),
     ]
     if let events = components.events, let settings = configuration.events {
         services.append(

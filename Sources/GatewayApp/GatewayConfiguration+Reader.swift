@@ -93,6 +93,11 @@ extension GatewayConfiguration {
         let healthCheckTimeout = healthSection.double(
             "check_timeout_seconds", default: 2, in: 0.1...30,
             "the bound on each `GET /health` check; a slower check fails")
+        let privacySection = section("privacy")
+        let subjectRetentionDays = privacySection.int(
+            "retain_subject_days", default: 30, in: 1...3650,
+            "days after a request finished (served, cancelled or resolved) before its subject id and email are erased; "
+                + "a keyed hash stays, and the audit trail says so")
         let approvalSection = section("approval")
         let approvalRequired = approvalSection.bool(
             "required", default: false,
@@ -110,7 +115,8 @@ extension GatewayConfiguration {
         let sections = [
             http, top, store, processorSection, callbacksSection, dispatcherSection, resultsSection,
             objectStoreSection, eventsSection,
-            pollerSection, deadlinesSection, alertsSection, metricsSection, healthSection, approvalSection,
+            pollerSection, deadlinesSection, alertsSection, metricsSection, healthSection, privacySection,
+            approvalSection,
             auditSection,
         ]
         guard let processor else { return (nil, sections) }
@@ -126,6 +132,7 @@ extension GatewayConfiguration {
         configuration.inbound = inbound
         configuration.audit = audit
         configuration.approvalRequired = approvalRequired
+        configuration.subjectRetentionDays = subjectRetentionDays
         configuration.subjectKey = subjectKey
         configuration.subjectKeyFile = subjectKeyFile
         configuration.previousSubjectKeys = previousSubjectKeys

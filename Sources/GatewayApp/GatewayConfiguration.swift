@@ -56,6 +56,8 @@ package struct GatewayConfiguration: Sendable {
             generating: generating)
     }
 
+    /// Days after a request finished (owing its subject nothing) before its subject id and email are erased.
+    package var subjectRetentionDays = 30
     /// New requests wait in `awaiting_approval` until a second person approves them.
     package var approvalRequired = false
     /// Who signs the audit log's checkpoints, how often, and where copies go.

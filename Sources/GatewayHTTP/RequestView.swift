@@ -9,7 +9,9 @@ package struct RequestView: ResponseEncodable, Sendable {
     package var type: RequestType
     package var source: RequestSource
     package var state: RequestState
-    package var subject: SubjectIdentity
+    /// Nil once erased (``subjectErasedAt``).
+    package var subject: SubjectIdentity?
+    package var subjectErasedAt: Date?
     package var receivedAt: Date
     package var deadline: Date
     package var processor: ProcessorView
@@ -33,7 +35,8 @@ package struct RequestView: ResponseEncodable, Sendable {
         type = request.type
         source = request.source
         state = request.state
-        subject = request.subject
+        subject = request.subjectErasedAt == nil ? request.subject : nil
+        subjectErasedAt = request.subjectErasedAt
         receivedAt = request.receivedAt
         deadline = request.deadline
         processor = ProcessorView(request.processor)

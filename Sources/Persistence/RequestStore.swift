@@ -70,6 +70,10 @@ package protocol RequestStore: Sendable {
     /// `before`, nearest deadline first: the ones at risk of breaching it.
     func atRisk(deadlineBefore before: Date, limit: Int) async throws -> [DSRRequest]
 
+    /// Finished requests that owe their subject nothing any more, whose subject is not yet erased and that have not
+    /// changed since `before`, oldest first: the subjects `privacy.retain_subject_days` has run out for.
+    func subjectsDueForErasure(finishedBefore before: Date, limit: Int) async throws -> [UUID]
+
     /// How many requests are in each state.
     func countByState() async throws -> [RequestState: Int]
 

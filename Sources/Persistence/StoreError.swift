@@ -42,6 +42,11 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     package var description: String {
-        column.map { "store error \(code.rawValue) in column \($0)" } ?? "store error \(code.rawValue)"
+        if code == .subjectKeyMissing {
+            return
+                "store error subject_key_missing: the database's subjects are sealed with a key this process was not "
+                + "given; set store.encryption_key (and store.previous_encryption_keys) or put the key file back"
+        }
+        return column.map { "store error \(code.rawValue) in column \($0)" } ?? "store error \(code.rawValue)"
     }
 }

@@ -60,8 +60,19 @@ extension DSRRequest {
         "idempotency_key", "updated_at", "results_status", "result_attempts", "result_stored_at",
         "attributes_status", "attributes_attempts", "attributes_next_attempt_at", "processor_follows",
         "principal", "resolution_outcome", "resolution_reason", "resolved_at", "resolved_by", "extension_reason",
-        "extended_at", "extended_by", "deadline_before_extension", "queued_at", "subject_lookup",
+        "extended_at", "extended_by", "deadline_before_extension", "queued_at", "subject_erased_at", "subject_lookup",
     ]
+
+    /// `SET` assignments of every column but the id, with `placeholder(n)` for the n-th bind (1-based). The keyed hash
+    /// is set once: a subject erased later keeps the hash it was stored with.
+    static func updateAssignments(_ placeholder: (Int) -> String) -> String {
+        storedColumns.indices.dropFirst().map { index in
+            let column = storedColumns[index]
+            return column == "subject_lookup"
+                ? "\(column) = COALESCE(\(column), \(placeholder(index + 1)))"
+                : "\(column) = \(placeholder(index + 1))"
+        }.joined(separator: ", ")
+    }
 
     /// SQL for ``DSRRequest/owesSubject``: the requests the deadline watch keeps.
     static let owedCondition = """
@@ -73,6 +84,18 @@ extension DSRRequest {
                 AND (results_status IS NULL OR results_status NOT IN ('\(ResultsStatus.stored.rawValue)', \
         '\(ResultsStatus.noData.rawValue)', '\(ResultsStatus.deleted.rawValue)'))))
         """
+
+    /// Requests whose subject `privacy.retain_subject_days` has run out for (``RequestStore/subjectsDueForErasure``),
+    /// with the cutoff as `cutoff` and the limit as `limit`.
+    static func dueForErasure(cutoff: String, limit: String) -> String {
+        """
+        SELECT id FROM requests
+        WHERE subject_erased_at IS NULL AND state IN ('\(RequestState.completed.rawValue)', \
+        '\(RequestState.cancelled.rawValue)', '\(RequestState.failed.rawValue)')
+            AND updated_at < \(cutoff) AND NOT (\(owedCondition))
+        ORDER BY updated_at LIMIT \(limit)
+        """
+    }
 
     /// The column list for `SELECT` and `RETURNING`.
     static let storedColumnList = storedColumns.joined(separator: ", ")
@@ -109,6 +132,7 @@ extension DSRRequest {
         updatedAt = try reader.date("updated_at")
         principal = try reader.optionalText("principal")
         queuedAt = try reader.optionalDate("queued_at")
+        subjectErasedAt = try reader.optionalDate("subject_erased_at")
         if let outcome: ResolutionOutcome = try reader.optionalValue("resolution_outcome") {
             resolution = Resolution(
                 outcome: outcome, reason: try reader.optionalText("resolution_reason") ?? "",

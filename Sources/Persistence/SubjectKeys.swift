@@ -67,9 +67,18 @@ package struct SubjectKeys: Sendable {
         return "\(Self.prefix)\(current.id):\(box.combined!.base64EncodedString())"
     }
 
-    /// The HMAC that stands for a customer id in equality lookups (hex).
+    /// The HMAC that stands for a customer id in equality lookups (hex), under the current key: what a new row stores.
     package func lookup(customerId: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(customerId.utf8), using: current.lookup)
+        Self.lookup(customerId, current)
+    }
+
+    /// The customer id's HMAC under every key, current first: a row stored before a rotation is found too.
+    package func lookups(customerId: String) -> [String] {
+        ([current] + previous).map { Self.lookup(customerId, $0) }
+    }
+
+    private static func lookup(_ customerId: String, _ key: Key) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(customerId.utf8), using: key.lookup)
             .map { String(format: "%02x", $0) }.joined()
     }
 

@@ -66,17 +66,15 @@ package struct AuditCheckpointer: Service {
         let size = head.size
         let latest = try await store.latestAuditCheckpoint()
         var tree = try sealedFrontier(latest)
-        let lost = try await copiesBeyond(latest)
+        if size < tree.size { throw AuditLogBroken(position: size, reason: "the log is shorter than sealed") }
+        let lost = try await lostCopies(latest)
         if !lost.isEmpty && !acknowledgingRestore {
             throw AuditLogBroken(
                 position: size,
                 reason: "checkpoint copies of \(lost.map(\.size)) entries reach beyond the log: a restore from a "
                     + "backup (record it with dsr-gateway audit acknowledge-restore) or a truncation")
         }
-        guard size > tree.size || !lost.isEmpty else {
-            if size < tree.size { throw AuditLogBroken(position: size, reason: "the log is shorter than sealed") }
-            return nil
-        }
+        guard size > tree.size || !lost.isEmpty else { return nil }
         while tree.size < size {
             let rows = try await store.auditLogRows(from: tree.size, to: min(size, tree.size + 10_000))
             guard !rows.isEmpty else { throw AuditLogBroken(position: tree.size, reason: "an entry is missing") }
@@ -154,7 +152,11 @@ package struct AuditCheckpointer: Service {
 
     /// Copies of this log's checkpoints larger than the database's latest that no checkpoint has recorded yet: the
     /// copy is written after the database commits, so such a copy means the database was put back to an earlier state.
-    private func copiesBeyond(_ latest: StoredCheckpoint?) async throws -> [Checkpoint] {
+    package func lostCopies() async throws -> [Checkpoint] {
+        try await lostCopies(try await store.latestAuditCheckpoint())
+    }
+
+    private func lostCopies(_ latest: StoredCheckpoint?) async throws -> [Checkpoint] {
         guard let directory = configuration.copyDirectory else { return [] }
         let copies = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         let beyond = copies.filter { $0.hasSuffix(".checkpoint") }.compactMap { name -> Checkpoint? in

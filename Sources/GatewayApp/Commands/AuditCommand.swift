@@ -35,10 +35,13 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         help: "A verifier key (<name>+<hash>+<key>); repeatable. Default: the gateway's own signing keys.")
     var publicKeys: [String] = []
 
+    @Option(help: "The log's origin (default: audit.origin); checkpoints of another origin are reported.")
+    var origin: String?
+
     func run() async throws {
         let options = AuditKeyOptions(store: store)
         let verifiers = try await options.verifiers(given: publicKeys)
-        let origin = try await options.origin()
+        let origin = try await options.origin(given: origin)
         let extra = try Self.checkpointCopies(in: checkpoints)
         let report = try await store.withStore {
             try await AuditLogVerification(store: $0, verifiers: verifiers, origin: origin).run(extra: extra)
@@ -105,17 +108,22 @@ struct AuditAcknowledgeRestoreCommand: AsyncParsableCommand {
         guard let directory = checkpoints ?? reader.string(forKey: "audit.checkpoint_copy_dir") else {
             throw CommandFailure("no copies to compare with: give --checkpoints or set audit.checkpoint_copy_dir")
         }
-        let configuration = AuditCheckpointerConfiguration(origin: try await options.origin(), copyDirectory: directory)
+        let configuration = AuditCheckpointerConfiguration(
+            origin: try await options.origin(given: nil), copyDirectory: directory,
+            copyURL: reader.string(forKey: "audit.checkpoint_copy_url"))
         let keys = try await options.signingKeys()
-        let sealed = try await store.withStore { store in
-            try await AuditCheckpointer(
+        let (lost, sealed) = try await store.withStore { store in
+            let checkpointer = AuditCheckpointer(
                 store: store, keys: keys, configuration: configuration, clock: SystemWallClock(),
-                logger: StoreOptions.logger
-            ).seal(acknowledgingRestore: true)
+                logger: StoreOptions.logger)
+            let lost = try await checkpointer.lostCopies()
+            guard !lost.isEmpty else { return (lost, StoredCheckpoint?.none) }
+            return (lost, try await checkpointer.seal(acknowledgingRestore: true))
         }
         guard let sealed else { throw CommandFailure("nothing to record: every copy is part of this log") }
-        let lost = sealed.note.split(separator: "\n").filter { $0.hasPrefix("restored-from-backup") }.count
-        print("recorded the restore in a checkpoint of \(sealed.size) entries; \(lost) copies are not part of this log")
+        print(
+            "recorded the restore in a checkpoint of \(sealed.size) entries; copies of \(lost.map(\.size)) entries are "
+                + "not part of this log")
     }
 }
 
@@ -148,7 +156,8 @@ struct AuditKeyOptions {
         }
     }
 
-    func origin() async throws -> String {
-        try await store.reader().string(forKey: "audit.origin", default: AuditCheckpointerConfiguration().origin)
+    func origin(given: String?) async throws -> String {
+        if let given { return given }
+        return try await store.reader().string(forKey: "audit.origin", default: AuditCheckpointerConfiguration().origin)
     }
 }

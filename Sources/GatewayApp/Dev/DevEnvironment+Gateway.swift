@@ -5,6 +5,7 @@ import Logging
 import Persistence
 import ProcessorSimulator
 import ServiceLifecycle
+import Workers
 
 extension DevEnvironment {
     /// Runs `simulator` and a gateway configured for it (this process, loopback, port 0, its SQLite file in
@@ -34,7 +35,14 @@ extension DevEnvironment {
             var configuration = gatewayConfiguration(
                 simulator: simulator, simulatorURL: try await simulator.waitUntilListening(), dataDirectory: directory,
                 port: 0, apiKeySecret: secret, pollInterval: pollInterval)
-            if let store { configuration.store = store }
+            if let store {
+                configuration.store = store
+                // Another SQLite file brings its own keys, beside it.
+                if case .sqlite = store {
+                    configuration.subjectKeyFile = nil
+                    configuration.audit.keyFile = nil
+                }
+            }
             configuration.inbound = inbound
             var services: [ServiceGroup] = []
             var ports: [Int] = []

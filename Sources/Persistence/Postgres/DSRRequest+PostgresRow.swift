@@ -43,6 +43,7 @@ extension DSRRequest {
         binds.append(deadlineExtension?.principal)
         binds.append(date: deadlineExtension?.previousDeadline)
         binds.append(date: queuedAt)
+        binds.append(date: subjectErasedAt)
         binds.append(keys.lookup(customerId: subject.customerId))
         return binds
     }
@@ -85,7 +86,7 @@ extension DSRRequest {
     /// Rewrites every column but the id (`$1`) and returns the stored row.
     static let postgresUpdate = """
         UPDATE requests
-        SET \(storedColumns.indices.dropFirst().map { "\(storedColumns[$0]) = $\($0 + 1)" }.joined(separator: ", "))
+        SET \(updateAssignments { "$\($0)" })
         WHERE id = $1
         RETURNING \(storedColumnList)
         """

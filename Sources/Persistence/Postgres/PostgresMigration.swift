@@ -265,5 +265,17 @@ enum PostgresMigration {
             // A release before this one would read sealed values as subject ids (and send them to mParticle).
             oldestCompatible: 11
         ),
+        Migration(
+            version: 12,
+            name: "subjects erased after the retention period",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN subject_erased_at DOUBLE PRECISION",
+                """
+                CREATE INDEX requests_subject_retained ON requests (updated_at)
+                WHERE subject_erased_at IS NULL AND state IN ('completed', 'cancelled', 'failed')
+                """,
+            ],
+            oldestCompatible: 11
+        ),
     ]
 }

@@ -38,13 +38,13 @@ extension PostgresRequestStore {
 
     package func inProgressAtProcessor(customerId: String, type: RequestType) async throws -> [DSRRequest] {
         var binds = PostgresBindings()
-        binds.append(try writingKeys().lookup(customerId: customerId))
+        binds.append(try writingKeys().lookups(customerId: customerId))
         binds.append(value: type)
         binds.append([RequestState.pending, RequestState.inProgress].map(\.rawValue))
         return try await read(
             """
             SELECT \(DSRRequest.storedColumnList) FROM requests
-            WHERE subject_lookup = $1 AND type = $2 AND state = ANY($3) AND processor_follows IS NULL
+            WHERE subject_lookup = ANY($1) AND type = $2 AND state = ANY($3) AND processor_follows IS NULL
             ORDER BY received_at, id
             """, binds
         ).map(DSRRequest.init(postgresRow:))
@@ -61,6 +61,17 @@ extension PostgresRequestStore {
             WHERE \(DSRRequest.owedCondition) AND deadline < $1 ORDER BY deadline, id LIMIT $2
             """, binds
         ).map(DSRRequest.init(postgresRow:))
+    }
+
+    /// Uses the partial index `requests_subject_retained`.
+    package func subjectsDueForErasure(finishedBefore before: Date, limit: Int) async throws -> [UUID] {
+        guard limit > 0 else { return [] }
+        var binds = PostgresBindings()
+        binds.append(date: before)
+        binds.append(integer: limit)
+        return try await read(DSRRequest.dueForErasure(cutoff: "$1", limit: "$2"), binds).map {
+            try PostgresRowReader(row: $0).id("id")
+        }
     }
 
     package func countByState() async throws -> [RequestState: Int] {

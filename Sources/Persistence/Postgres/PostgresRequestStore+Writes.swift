@@ -42,14 +42,14 @@ extension PostgresRequestStore {
             lock.append(keys.lookup(customerId: request.subject.customerId))
             try await connection.rows("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", lock, logger: logger)
             var binds = PostgresBindings()
-            binds.append(keys.lookup(customerId: request.subject.customerId))
+            binds.append(keys.lookups(customerId: request.subject.customerId))
             binds.append(value: request.type)
             binds.append(RequestState.allCases.filter { !$0.isTerminal }.map(\.rawValue))
             binds.append(value: request.source)
             let active = try await connection.rows(
                 """
                 SELECT \(DSRRequest.storedColumnList) FROM requests
-                WHERE subject_lookup = $1 AND type = $2 AND state = ANY($3) AND source = $4
+                WHERE subject_lookup = ANY($1) AND type = $2 AND state = ANY($3) AND source = $4
                 ORDER BY received_at DESC, id DESC LIMIT 1
                 """, binds, logger: logger)
             if let row = active.first { return .existing(try DSRRequest(postgresRow: row)) }

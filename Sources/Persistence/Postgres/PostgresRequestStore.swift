@@ -190,20 +190,24 @@ extension PostgresRequestStore {
         key.append(date: Date())
         try await write("INSERT INTO subject_keys (id, added_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", key)
         let logger = logger
+        // By id, each batch after the last: every row is visited once, whatever it holds.
+        var after = ""
         while true {
-            let sealed = try await transaction { connection -> Int in
+            var cursor = PostgresBindings()
+            cursor.append(after)
+            let last = try await transaction { [cursor] connection -> String? in
                 let rows = try await connection.rows(
                     """
-                    SELECT id, subject_customer_id, subject_email FROM requests WHERE subject_lookup IS NULL
-                    LIMIT 500 FOR UPDATE SKIP LOCKED
-                    """, logger: logger)
+                    SELECT id, subject_customer_id, subject_email FROM requests
+                    WHERE subject_lookup IS NULL AND id > $1 ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED
+                    """, cursor, logger: logger)
                 for row in rows {
                     let reader = PostgresRowReader(row: row)
                     let id = try reader.id("id")
                     let customerId = try reader.text("subject_customer_id")
                     let email = try reader.optionalText("subject_email")
                     var binds = PostgresBindings()
-                    binds.append(id: id)
+                    binds.append(try reader.text("id"))
                     binds.append(keys.seal(customerId, requestID: id, column: "subject_customer_id"))
                     binds.append(email.map { keys.seal($0, requestID: id, column: "subject_email") })
                     binds.append(keys.lookup(customerId: customerId))
@@ -213,9 +217,10 @@ extension PostgresRequestStore {
                         WHERE id = $1
                         """, binds, logger: logger)
                 }
-                return rows.count
+                return try rows.last.map { try PostgresRowReader(row: $0).text("id") }
             }
-            if sealed == 0 { return }
+            guard let last else { return }
+            after = last
         }
     }
 }

@@ -19,6 +19,7 @@ extension DSRRequest {
             .text(principal), .value(resolution?.outcome), .text(resolution?.reason), .date(resolution?.at),
             .text(resolution?.principal), .text(deadlineExtension?.reason), .date(deadlineExtension?.at),
             .text(deadlineExtension?.principal), .date(deadlineExtension?.previousDeadline), .date(queuedAt),
+            .date(subjectErasedAt),
             .text(keys.lookup(customerId: subject.customerId)),
         ]
     }
@@ -46,7 +47,7 @@ extension DSRRequest {
     /// Rewrites every column but the id (`?1`) and returns the stored row.
     static let sqliteUpdate = """
         UPDATE requests
-        SET \(storedColumns.indices.dropFirst().map { "\(storedColumns[$0]) = ?\($0 + 1)" }.joined(separator: ", "))
+        SET \(updateAssignments { "?\($0)" })
         WHERE id = ?1
         RETURNING \(storedColumnList)
         """

@@ -313,5 +313,17 @@ enum SQLiteMigration {
             // A release before this one would read sealed values as subject ids (and send them to mParticle).
             oldestCompatible: 18
         ),
+        Migration(
+            version: 19,
+            name: "subjects erased after the retention period",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN subject_erased_at REAL",
+                """
+                CREATE INDEX requests_subject_retained ON requests (updated_at)
+                WHERE subject_erased_at IS NULL AND state IN ('completed', 'cancelled', 'failed')
+                """,
+            ],
+            oldestCompatible: 18
+        ),
     ]
 }

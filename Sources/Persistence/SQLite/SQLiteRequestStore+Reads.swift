@@ -35,15 +35,15 @@ extension SQLiteRequestStore {
 
     /// Uses the index `requests_at_risk`.
     package func inProgressAtProcessor(customerId: String, type: RequestType) async throws -> [DSRRequest] {
+        let lookups = try writingKeys().lookups(customerId: customerId)
+        let hashes = (4..<4 + lookups.count).map { "?\($0)" }.joined(separator: ", ")
         let sql = """
             SELECT \(DSRRequest.storedColumnList) FROM requests
-            WHERE subject_lookup = ?1 AND type = ?2 AND state IN (?3, ?4) AND processor_follows IS NULL
+            WHERE subject_lookup IN (\(hashes)) AND type = ?1 AND state IN (?2, ?3) AND processor_follows IS NULL
             ORDER BY received_at, id
             """
-        let binds: [SQLiteData] = [
-            .text(try writingKeys().lookup(customerId: customerId)), .value(type), .value(RequestState.pending),
-            .value(RequestState.inProgress),
-        ]
+        let binds: [SQLiteData] =
+            [.value(type), .value(RequestState.pending), .value(RequestState.inProgress)] + lookups.map { .text($0) }
         return try await read(sql, binds).map(DSRRequest.init(sqliteRow:))
     }
 
@@ -58,6 +58,13 @@ extension SQLiteRequestStore {
     }
 
     /// Every state, with zero for states no request is in.
+    /// Uses the partial index `requests_subject_retained`.
+    package func subjectsDueForErasure(finishedBefore before: Date, limit: Int) async throws -> [UUID] {
+        guard limit > 0 else { return [] }
+        return try await read(DSRRequest.dueForErasure(cutoff: "?1", limit: "?2"), [.date(before), .integer(limit)])
+            .map { try SQLiteRowReader(row: $0).id("id") }
+    }
+
     package func countByState() async throws -> [RequestState: Int] {
         try RequestState.counts(try await read(RequestState.countQuery).map(SQLiteRowReader.init(row:)))
     }

@@ -61,16 +61,14 @@ extension SQLiteRequestStore {
         let keys = try writingKeys()
         let outcome = try await transaction { connection -> CreateOutcome in
             let active = RequestState.allCases.filter { !$0.isTerminal }
+            let lookups = keys.lookups(customerId: request.subject.customerId)
             let binds: [SQLiteData] =
-                [
-                    .text(keys.lookup(customerId: request.subject.customerId)), .value(request.type),
-                    .value(request.source),
-                ]
-                + active.map { .value($0) }
+                [.value(request.type), .value(request.source)] + active.map { .value($0) } + lookups.map { .text($0) }
+            let states = (3..<3 + active.count).map { "?\($0)" }.joined(separator: ", ")
+            let hashes = (3 + active.count...binds.count).map { "?\($0)" }.joined(separator: ", ")
             let sql = """
                 SELECT \(DSRRequest.storedColumnList) FROM requests
-                WHERE subject_lookup = ?1 AND type = ?2 AND source = ?3
-                    AND state IN (\((4...binds.count).map { "?\($0)" }.joined(separator: ", ")))
+                WHERE subject_lookup IN (\(hashes)) AND type = ?1 AND source = ?2 AND state IN (\(states))
                 ORDER BY received_at DESC, id DESC LIMIT 1
                 """
             if let row = try await connection.query(sql, binds).first {

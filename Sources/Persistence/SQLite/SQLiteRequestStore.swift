@@ -216,12 +216,15 @@ extension SQLiteRequestStore {
         _ = try await connection.query(
             "INSERT INTO subject_keys (id, added_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             [.text(keys.current.id), .date(Date())])
+        // By id, each batch after the last: every row is visited once, whatever it holds.
+        var after = ""
         while true {
-            let sealed = try await connection.transaction { () -> Int in
+            let last = try await connection.transaction { () -> String? in
                 let rows = try await connection.query(
                     """
-                    SELECT id, subject_customer_id, subject_email FROM requests WHERE subject_lookup IS NULL LIMIT 500
-                    """)
+                    SELECT id, subject_customer_id, subject_email FROM requests
+                    WHERE subject_lookup IS NULL AND id > ?1 ORDER BY id LIMIT 500
+                    """, [.text(after)])
                 for row in rows {
                     let reader = SQLiteRowReader(row: row)
                     let id = try reader.id("id")
@@ -233,14 +236,16 @@ extension SQLiteRequestStore {
                         WHERE id = ?1
                         """,
                         [
-                            .id(id), .text(keys.seal(customerId, requestID: id, column: "subject_customer_id")),
+                            .text(try reader.text("id")),
+                            .text(keys.seal(customerId, requestID: id, column: "subject_customer_id")),
                             .text(email.map { keys.seal($0, requestID: id, column: "subject_email") }),
                             .text(keys.lookup(customerId: customerId)),
                         ])
                 }
-                return rows.count
+                return try rows.last.map { try SQLiteRowReader(row: $0).text("id") }
             }
-            if sealed == 0 { return }
+            guard let last else { return }
+            after = last
         }
     }
 }
