@@ -60,6 +60,16 @@ package struct AuditLogRow: Sendable, Equatable {
     /// The leaf hash of the row's content as it is now.
     package var leafHash: TreeHash { AuditLeaf.hash(requestID: requestID, entry: entry) }
 
+    /// What is wrong with the row as stored, if anything: its content changed after its hash was written, or it has
+    /// no hash at a position (`from hashedFrom` on) where every entry was written with one.
+    package func problem(hashedFrom: Int) -> String? {
+        if let storedHash, storedHash != leafHash { return "the entry was changed after it was written" }
+        if storedHash == nil, let position, position >= hashedFrom {
+            return "the entry has no leaf hash: it was written behind the gateway's back"
+        }
+        return nil
+    }
+
     /// The columns ``init(reading:)`` needs, in `SELECT` order.
     static let columns =
         "leaf_index, request_id, at, actor, event, from_state, to_state, detail, principal AS audit_principal, leaf_hash"
@@ -95,5 +105,34 @@ package struct StoredCheckpoint: Sendable, Equatable {
             size: try reader.integer("size"), root: try reader.optionalBytes("root") ?? [],
             frontier: try reader.optionalBytes("frontier") ?? [], note: try reader.text("note"),
             signedAt: try reader.date("signed_at"))
+    }
+}
+
+/// The audit log's statements, shared by both engines; `parameter(n)` spells the n-th bind (`?n` or `$n`).
+enum AuditLogSQL {
+    static let head = "SELECT size, hashed_from FROM audit_log WHERE id = 1"
+
+    static func rows(_ parameter: (Int) -> String) -> String {
+        """
+        SELECT \(AuditLogRow.columns) FROM audit_entries
+        WHERE leaf_index >= \(parameter(1)) AND leaf_index < \(parameter(2)) ORDER BY leaf_index
+        """
+    }
+
+    static func rowsWithoutPosition(_ parameter: (Int) -> String) -> String {
+        "SELECT \(AuditLogRow.columns) FROM audit_entries WHERE leaf_index IS NULL ORDER BY id LIMIT \(parameter(1))"
+    }
+
+    static let checkpoints = "SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size, id"
+
+    static let latestCheckpoint =
+        "SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size DESC, id DESC LIMIT 1"
+
+    /// Binds: size, root, frontier, note, signed at; returns a row only when stored.
+    static func insertCheckpoint(_ parameter: (Int) -> String) -> String {
+        """
+        INSERT INTO audit_checkpoints (\(StoredCheckpoint.columns)) VALUES (\((1...5).map(parameter).joined(separator: ", ")))
+        ON CONFLICT (note) DO NOTHING RETURNING size
+        """
     }
 }

@@ -65,14 +65,8 @@ package struct AuditLogVerification: Sendable {
                     problems.append(Problem(position: leaves.count, message: "the entry is missing (deleted)"))
                     leaves.append([])
                 }
-                if let stored = row.storedHash, stored != row.leafHash {
-                    problems.append(
-                        Problem(position: leaves.count, message: "the entry was changed after it was written"))
-                } else if row.storedHash == nil && leaves.count >= head.hashedFrom {
-                    problems.append(
-                        Problem(
-                            position: leaves.count,
-                            message: "the entry has no leaf hash: it was written behind the gateway's back"))
+                if let problem = row.problem(hashedFrom: head.hashedFrom) {
+                    problems.append(Problem(position: leaves.count, message: problem))
                 }
                 // The hash as written (an edit is named above; the root then vouches for that hash), else the content's.
                 leaves.append(row.storedHash ?? row.leafHash)

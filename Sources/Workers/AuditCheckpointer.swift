@@ -82,8 +82,8 @@ package struct AuditCheckpointer: Service {
                 guard row.position == tree.size else {
                     throw AuditLogBroken(position: tree.size, reason: "an entry is missing")
                 }
-                guard row.storedHash.map({ $0 == row.leafHash }) ?? (tree.size < head.hashedFrom) else {
-                    throw AuditLogBroken(position: tree.size, reason: "an entry changed after it was written")
+                if let problem = row.problem(hashedFrom: head.hashedFrom) {
+                    throw AuditLogBroken(position: tree.size, reason: problem)
                 }
                 tree.append(row.leafHash)
             }

@@ -4,7 +4,7 @@ import SQLiteNIO
 
 extension SQLiteRequestStore: AuditLogStore {
     package func auditLogHead() async throws -> AuditLogHead {
-        guard let row = try await read("SELECT size, hashed_from FROM audit_log WHERE id = 1").first else {
+        guard let row = try await read(AuditLogSQL.head).first else {
             throw StoreError(code: .corruptRow, column: "audit_log")
         }
         return try AuditLogHead(reading: SQLiteRowReader(row: row))
@@ -12,30 +12,25 @@ extension SQLiteRequestStore: AuditLogStore {
 
     package func auditLogRows(from: Int, to: Int) async throws -> [AuditLogRow] {
         guard from < to else { return [] }
-        return try await read(
-            "SELECT \(AuditLogRow.columns) FROM audit_entries WHERE leaf_index >= ?1 AND leaf_index < ?2 ORDER BY leaf_index",
-            [.integer(from), .integer(to)]
-        ).map { try AuditLogRow(reading: SQLiteRowReader(row: $0)) }
-    }
-
-    package func auditLogRowsWithoutPosition(limit: Int) async throws -> [AuditLogRow] {
-        try await read(
-            "SELECT \(AuditLogRow.columns) FROM audit_entries WHERE leaf_index IS NULL ORDER BY id LIMIT ?1",
-            [.integer(max(0, limit))]
-        ).map { try AuditLogRow(reading: SQLiteRowReader(row: $0)) }
-    }
-
-    package func auditCheckpoints() async throws -> [StoredCheckpoint] {
-        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size, id").map {
-            try StoredCheckpoint(reading: SQLiteRowReader(row: $0))
+        return try await read(AuditLogSQL.rows { "?\($0)" }, [.integer(from), .integer(to)]).map {
+            try AuditLogRow(reading: SQLiteRowReader(row: $0))
         }
     }
 
+    package func auditLogRowsWithoutPosition(limit: Int) async throws -> [AuditLogRow] {
+        try await read(AuditLogSQL.rowsWithoutPosition { "?\($0)" }, [.integer(max(0, limit))]).map {
+            try AuditLogRow(reading: SQLiteRowReader(row: $0))
+        }
+    }
+
+    package func auditCheckpoints() async throws -> [StoredCheckpoint] {
+        try await read(AuditLogSQL.checkpoints).map { try StoredCheckpoint(reading: SQLiteRowReader(row: $0)) }
+    }
+
     package func latestAuditCheckpoint() async throws -> StoredCheckpoint? {
-        try await read("SELECT \(StoredCheckpoint.columns) FROM audit_checkpoints ORDER BY size DESC, id DESC LIMIT 1")
-            .first.map {
-                try StoredCheckpoint(reading: SQLiteRowReader(row: $0))
-            }
+        try await read(AuditLogSQL.latestCheckpoint).first.map {
+            try StoredCheckpoint(reading: SQLiteRowReader(row: $0))
+        }
     }
 
     package func addAuditCheckpoint(_ checkpoint: StoredCheckpoint) async throws -> Bool {
@@ -44,12 +39,7 @@ extension SQLiteRequestStore: AuditLogStore {
             Data(checkpoint.frontier).sqliteData ?? .null, .text(checkpoint.note), .date(checkpoint.signedAt),
         ]
         return try await transaction { connection in
-            try await !connection.query(
-                """
-                INSERT INTO audit_checkpoints (\(StoredCheckpoint.columns)) VALUES (?1, ?2, ?3, ?4, ?5)
-                ON CONFLICT (note) DO NOTHING RETURNING size
-                """, binds
-            ).isEmpty
+            try await !connection.query(AuditLogSQL.insertCheckpoint { "?\($0)" }, binds).isEmpty
         }
     }
 }
