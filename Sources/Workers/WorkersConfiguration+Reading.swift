@@ -80,7 +80,8 @@ extension AuditCheckpointerConfiguration {
                 "during a key rotation, the key being retired: checkpoints are signed with both"),
             keyFile: section.optionalString(
                 "signing_key_file",
-                shown: "beside the SQLite database (`<path>.audit-key`); `dsr-gateway-audit.key` with PostgreSQL",
+                shown:
+                    "beside the SQLite database (`<path>.audit-key`); with PostgreSQL, this or `audit.signing_key` is required",
                 "where the gateway keeps the signing key it generates on first start when `audit.signing_key` is unset "
                     + "(0600; keep it out of the database's backups)"))
     }
