@@ -195,8 +195,8 @@ package struct DataSubjectRequestsController: Sendable {
         }
     }
 
-    /// The extension body (openapi.yaml, `Extension`).
-    struct ExtensionPayload: Decodable {
+    /// A body that is only a reason: an extension's or a denial's (openapi.yaml, `ExtensionRequest`, `DenialRequest`).
+    struct ReasonPayload: Decodable {
         var reason: String
     }
 
@@ -205,7 +205,7 @@ package struct DataSubjectRequestsController: Sendable {
     @Sendable func extend(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
         try context.require(.admin)
         let id = try SubmissionValidator.requestId(try context.parameters.require("id"))
-        let payload = try await request.decodeJSON(as: ExtensionPayload.self, context: context)
+        let payload = try await request.decodeJSON(as: ReasonPayload.self, context: context)
         let reason = try SubmissionValidator.text(payload.reason, field: "reason", maxBytes: 1000)
         switch try await extender.extend(id: id, reason: reason, principal: context.apiKey?.name) {
         case .extended(let stored):
@@ -231,19 +231,15 @@ package struct DataSubjectRequestsController: Sendable {
     /// `POST /data-subject-requests/{id}/approve` (scope `requests:approve`): a request held for approval is queued for
     /// delivery. Never by the key that submitted it.
     @Sendable func approve(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
-        try await decide(.approve, reason: "", request: request, context: context)
-    }
-
-    /// The deny body (openapi.yaml, `DenialRequest`).
-    struct DenialPayload: Decodable {
-        var reason: String
+        try context.require(.approve)
+        return try await decide(.approve, reason: "", request: request, context: context)
     }
 
     /// `POST /data-subject-requests/{id}/deny` (scope `requests:approve`): a request held for approval fails, resolved
     /// as refused with the reason, which Baton's status then gives. Never by the key that submitted it.
     @Sendable func deny(_ request: Request, context: GatewayRequestContext) async throws -> RequestView {
         try context.require(.approve)
-        let payload = try await request.decodeJSON(as: DenialPayload.self, context: context)
+        let payload = try await request.decodeJSON(as: ReasonPayload.self, context: context)
         let reason = try SubmissionValidator.text(payload.reason, field: "reason", maxBytes: 1000)
         return try await decide(.deny, reason: reason, request: request, context: context)
     }
@@ -251,7 +247,6 @@ package struct DataSubjectRequestsController: Sendable {
     private func decide(
         _ decision: RequestApprover.Decision, reason: String, request: Request, context: GatewayRequestContext
     ) async throws -> RequestView {
-        try context.require(.approve)
         let id = try SubmissionValidator.requestId(try context.parameters.require("id"))
         switch try await approver.decide(decision, id: id, reason: reason, principal: context.apiKey?.name) {
         case .decided(let stored):
