@@ -69,6 +69,6 @@ import TestSupport
         }
         #expect(busiest?.count == 2 && busiest![0] <= busiest![1])
         let notifications = rows["alert notifications per transition"] ?? "-"
-        #expect(notifications.hasPrefix("1.00"), "\(notifications)")
+        #expect(notifications.hasPrefix("1.00"), "\(result.output)")
     }
 }

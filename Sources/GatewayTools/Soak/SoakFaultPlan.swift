@@ -39,7 +39,9 @@ struct SoakFaultPlan: Sendable {
         }
         let storm = with {
             $0.rateLimitStorm = true
-            $0.rateLimitStormRetryAfter = 2
+            // Long enough that the whole fleet's pause holds requests well past the soak's 2 s alert threshold, so
+            // every run sees the alert fire and resolve.
+            $0.rateLimitStormRetryAfter = 5
         }
         let outage = with { $0.serverErrorFraction = 1 }
         let steps: [(at: Double, fault: SoakFault)] = [
@@ -47,7 +49,7 @@ struct SoakFaultPlan: Sendable {
                 0.0,
                 .simulator(drops, label: "\(Int(dropCallbackFraction * 100)) % of callbacks dropped from now on")
             ),
-            (0.05, .simulator(storm, label: "429 storm (Retry-After: 2)")),
+            (0.05, .simulator(storm, label: "429 storm (Retry-After: 5)")),
             (0.12, .simulator(drops, label: "429 storm over")),
             (0.20, .simulator(outage, label: "5xx burst: every processor call gets 503")),
             (0.28, .simulator(drops, label: "5xx burst over")),

@@ -75,8 +75,12 @@ struct SoakRun {
                 "soak: \(requests) requests offered at \(perSecond)/s over \(Int(period)) s, processor limit "
                     + "\(processorLimit)/min; \(topology.summary); logs in \(directory.url.path)")
             let load = SoakLoad(apis: apis, count: requests, perSecond: perSecond, giveUpAfter: .seconds(drainTimeout))
+            // The faults are timed from the first offer, not from the run's start: starting the instances takes
+            // seconds on a busy machine, and a fault before the load would test nothing.
+            let loadStart = ContinuousClock.now
             async let offered = load.run()
-            let restarts = try await inject(plan, into: simulator, gateways: gateways, over: period, since: wallStart)
+            let restarts = try await inject(
+                plan, into: simulator, gateways: gateways, over: period, from: loadStart, since: wallStart)
             let offers = await offered
             simulator.setFaults(SimulatorFaults(dropCallbackFraction: plan.dropCallbackFraction))
             announce(Self.elapsed(since: wallStart) + " load offered; draining (callbacks still dropped)")
@@ -91,14 +95,15 @@ struct SoakRun {
         }
     }
 
-    /// Applies each fault at its time; returns how many times an instance was killed or stopped and started again.
+    /// Applies each fault at its time after `loadStart` (announced with the time since `start`); returns how many
+    /// times an instance was killed or stopped and started again.
     private func inject(
         _ plan: SoakFaultPlan, into simulator: ProcessorSimulator, gateways: [GatewayProcess], over period: Double,
-        since start: ContinuousClock.Instant
+        from loadStart: ContinuousClock.Instant, since start: ContinuousClock.Instant
     ) async throws -> Int {
         var restarts = 0
         for step in plan.steps {
-            try await Task.sleep(until: start + .seconds(step.at * period))
+            try await Task.sleep(until: loadStart + .seconds(step.at * period))
             announce(Self.elapsed(since: start) + " " + step.fault.label)
             switch step.fault {
             case .simulator(let faults, _):
