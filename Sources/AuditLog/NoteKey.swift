@@ -1,4 +1,5 @@
 import Crypto
+import DSRCore
 import Foundation
 
 /// Ed25519 keys in the encodings of the C2SP signed-note specification (the format Go's `golang.org/x/mod/sumdb/note`
@@ -82,7 +83,7 @@ package struct NoteVerifier: Sendable, Equatable {
         Array(SHA256.hash(data: Array(name.utf8) + [0x0A, Self.ed25519] + publicKey.rawRepresentation).prefix(4))
     }
 
-    var keyIDHex: String { keyID.map { String(format: "%02x", $0) }.joined() }
+    var keyIDHex: String { keyID.hexString }
 
     /// Whether a signature line's name and key id are this key's: then its signature must verify.
     func isSigner(name: Substring, signature: [UInt8]) -> Bool {

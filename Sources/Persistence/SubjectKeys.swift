@@ -1,5 +1,6 @@
 import AuditLog
 import Crypto
+import DSRCore
 import Foundation
 import Synchronization
 
@@ -20,8 +21,7 @@ package struct SubjectKeys: Sendable {
 
         init(_ material: [UInt8]) {
             let key = SymmetricKey(data: material)
-            id = SHA256.hash(data: Array("dsr-gateway subject key".utf8) + material).prefix(4)
-                .map { String(format: "%02x", $0) }.joined()
+            id = SHA256.hash(data: Array("dsr-gateway subject key".utf8) + material).prefix(4).hexString
             sealing = HKDF<SHA256>.deriveKey(
                 inputKeyMaterial: key, info: Array("dsr-gateway subject sealing v1".utf8), outputByteCount: 32)
             lookup = HKDF<SHA256>.deriveKey(
@@ -78,8 +78,7 @@ package struct SubjectKeys: Sendable {
     }
 
     private static func lookup(_ customerId: String, _ key: Key) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(customerId.utf8), using: key.lookup)
-            .map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data(customerId.utf8), using: key.lookup).hexString
     }
 
     private static let prefix = "enc1:"

@@ -120,7 +120,7 @@ package struct AuditCheckpointer: Service {
     /// log restored from a backup that grows again to a size it had before never overwrites the old copy.
     private func copy(_ checkpoint: StoredCheckpoint) throws {
         guard let directory = configuration.copyDirectory else { return }
-        let name = "\(checkpoint.size)-\(checkpoint.root.prefix(4).map { String(format: "%02x", $0) }.joined())"
+        let name = "\(checkpoint.size)-\(checkpoint.root.prefix(4).hexString)"
         let url = URL(fileURLWithPath: directory).appendingPathComponent("\(name).checkpoint")
         guard !FileManager.default.fileExists(atPath: url.path) else { return }
         try Data(checkpoint.note.utf8).write(to: url, options: .atomic)
