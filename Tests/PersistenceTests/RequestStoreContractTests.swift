@@ -81,6 +81,45 @@ struct RequestStoreContractTests {
         }
     }
 
+    /// Creations that arrive together share transactions (group commit); repeats of an id or key among them still
+    /// create one request each, and the audit log gets one entry per request at consecutive positions.
+    @Test(arguments: StoreEngine.allCases)
+    func concurrentCreationsWithRepeatsCreateEachRequestOnce(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let originals = (0..<40).map { F.request(idempotencyKey: "key-\($0)") }
+            // Each original, a retry of it, and a new id with its key, all at once.
+            let offers = originals.flatMap { original in
+                [
+                    original, F.request(id: original.id, idempotencyKey: original.idempotencyKey),
+                    F.request(idempotencyKey: original.idempotencyKey),
+                ]
+            }
+            let outcomes = try await withThrowingTaskGroup(of: (Int, CreateOutcome).self) { group in
+                for (index, offer) in offers.enumerated() {
+                    group.addTask { (index, try await store.create(offer, audit: F.accepted(offer))) }
+                }
+                return try await group.reduce(into: [Int: CreateOutcome]()) { $0[$1.0] = $1.1 }
+            }
+            var created: [UUID: DSRRequest] = [:]
+            for outcome in outcomes.values {
+                if case .created(let request) = outcome { created[request.id] = request }
+            }
+            // One request per original's id or key, whichever offer of its three won.
+            #expect(created.count == 40)
+            for (index, original) in originals.enumerated() {
+                let answers = (3 * index..<3 * index + 3).compactMap { outcomes[$0] }
+                let stored = answers.map(\.request.id)
+                #expect(Set(stored).count == 1, "the three offers of one request saw different requests")
+                let winner = try #require(try await store.request(id: stored[0]))
+                #expect(winner.idempotencyKey == original.idempotencyKey)
+                #expect(try await store.auditTrail(id: winner.id).count == 1)
+            }
+            let head = try await store.auditLogHead()
+            #expect(head.size == 40)
+            #expect(try await store.auditLogRows(from: 0, to: 40).map(\.position) == (0..<40).map { $0 })
+        }
+    }
+
     @Test(arguments: StoreEngine.allCases)
     func updateWritesTheRowAndItsAuditEntriesTogether(engine: StoreEngine) async throws {
         try await engine.withStore { store in

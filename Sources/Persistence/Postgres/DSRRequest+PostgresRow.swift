@@ -4,9 +4,15 @@ import Foundation
 import PostgresNIO
 
 extension DSRRequest {
-    /// The values of the columns, in order, the subject sealed with `keys`; the insert and the update both bind these.
+    /// The values of the columns, in order, the subject sealed with `keys`; the update binds these.
     func postgresBinds(keys: SubjectKeys) -> PostgresBindings {
         var binds = PostgresBindings(capacity: Self.storedColumns.count)
+        appendValues(to: &binds, keys: keys)
+        return binds
+    }
+
+    /// Appends the values of the columns, in order, the subject sealed with `keys`: one row of an insert.
+    func appendValues(to binds: inout PostgresBindings, keys: SubjectKeys) {
         binds.append(id: id)
         binds.append(value: regulation)
         binds.append(value: type)
@@ -45,11 +51,7 @@ extension DSRRequest {
         binds.append(date: queuedAt)
         binds.append(date: subjectErasedAt)
         binds.append(keys.lookup(customerId: subject.customerId))
-        return binds
     }
-
-    /// `$1, $2, …` for every column.
-    private static let placeholders = storedColumns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
 
     /// The request with id `$1`.
     static let postgresSelectByID = "SELECT \(storedColumnList) FROM requests WHERE id = $1"
@@ -63,25 +65,16 @@ extension DSRRequest {
         WHERE id = $1 OR idempotency_key = $2 ORDER BY id = $1 DESC LIMIT 1
         """
 
-    /// Inserts a request unless its id or idempotency key exists, and its first audit entry with it at the audit log's
-    /// next position, in one statement (one round trip, atomic by itself); returns the stored row only when inserted.
-    /// Binds: ``postgresBinds`` then the entry's ``AuditEntry/appendValues(to:requestID:)``.
-    static let postgresInsertWithAudit = """
-        WITH created AS (
-            INSERT INTO requests (\(storedColumnList)) VALUES (\(placeholders))
-            ON CONFLICT DO NOTHING
-            RETURNING \(storedColumnList)
-        ), position AS (
-            UPDATE audit_log SET size = size + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM created)
-            RETURNING size - 1 AS leaf_index
-        ), audited AS (
-            INSERT INTO audit_entries
-                (request_id, at, actor, event, from_state, to_state, detail, principal, leaf_hash, leaf_index)
-            SELECT id, \((1...8).map { "$\(storedColumns.count + $0)" }.joined(separator: ", ")), position.leaf_index
-            FROM created, position
-        )
-        SELECT \(storedColumnList) FROM created
+    /// Inserts `count` requests (the columns' values each, in order) in one statement, skipping any whose id or
+    /// idempotency key exists, an earlier row's of the same statement included; returns the ids of those inserted.
+    static func postgresInsertMany(_ count: Int) -> String {
         """
+        INSERT INTO requests (\(storedColumnList))
+        VALUES \(placeholderRows(count, columns: storedColumns.count, marker: "$"))
+        ON CONFLICT DO NOTHING
+        RETURNING id
+        """
+    }
 
     /// Rewrites every column but the id (`$1`) and returns the stored row.
     static let postgresUpdate = """
@@ -100,7 +93,7 @@ extension DSRRequest {
 extension AuditEntry {
     /// Appends one entry to a request's trail at the audit log's next position, with its leaf hash. Taking the
     /// position locks the log's row until the transaction ends, so positions follow commit order and a committed size
-    /// never covers an entry still being written (the submission's statement does the same).
+    /// never covers an entry still being written (a group of submissions does the same).
     static let postgresInsert = """
         WITH position AS (UPDATE audit_log SET size = size + 1 WHERE id = 1 RETURNING size - 1 AS leaf_index)
         INSERT INTO audit_entries
@@ -108,16 +101,26 @@ extension AuditEntry {
         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, position.leaf_index FROM position
         """
 
+    /// Appends `count` entries in one statement, each with its position given: the values of
+    /// ``appendValues(to:requestID:)`` then the position, a row each. The writer has taken the positions from the
+    /// log's row in the same transaction.
+    static func postgresInsertMany(_ count: Int) -> String {
+        """
+        INSERT INTO audit_entries
+            (request_id, at, actor, event, from_state, to_state, detail, principal, leaf_hash, leaf_index)
+        VALUES \(placeholderRows(count, columns: 10, marker: "$"))
+        """
+    }
+
     func postgresBinds(requestID: UUID) -> PostgresBindings {
         var binds = PostgresBindings(capacity: 9)
-        binds.append(id: requestID)
         appendValues(to: &binds, requestID: requestID)
         return binds
     }
 
-    /// Everything but the request id, appended to `binds` (the columns after `request_id`, in order, then the leaf
-    /// hash).
+    /// The entry's values, appended to `binds`: the request id, the other columns in order, then the leaf hash.
     func appendValues(to binds: inout PostgresBindings, requestID: UUID) {
+        binds.append(id: requestID)
         binds.append(date: at)
         binds.append(value: actor)
         binds.append(value: event)

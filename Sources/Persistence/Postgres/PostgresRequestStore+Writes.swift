@@ -3,31 +3,99 @@ import Foundation
 import PostgresNIO
 
 extension PostgresRequestStore {
-    /// Inserts the request and its audit entry in one statement, unless the id or idempotency key exists; then
+    /// Inserts the request and its audit entry in one transaction, unless the id or idempotency key exists; then
     /// nothing is written and the existing request is returned (the one with the same id, if both match).
+    ///
+    /// Group commit: creations wait for this instance's writer, which inserts every creation waiting by then in one
+    /// transaction. Taking audit log positions locks the log's row until commit, so across the fleet writes commit
+    /// one after another; one commit for many creations is what keeps that from capping submissions at one per
+    /// commit. If the group's transaction fails, each creation is tried in a transaction of its own (so one bad row
+    /// cannot fail the others), unless the database is unavailable: then all of them are.
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
-        var binds = request.postgresBinds(keys: try writingKeys())
-        audit.appendValues(to: &binds, requestID: request.id)
-        let outcome: CreateOutcome
-        if let row = try await run(InsertRequestWithAudit(binds: binds), retrying: false).first {
-            outcome = .created(try DSRRequest(postgresRow: row))
-        } else {
-            outcome = .existing(try await conflicting(with: request))
+        let keys = try writingKeys()
+        let item = PendingCreate(request: request, audit: audit, prepared: ())
+        creations.enqueue(item)
+        let outcome = try await creationGate.withLock {
+            try await creations.carry(item) { await self.insert($0, keys: keys) }
         }
         if case .created(let stored) = outcome { observer?(stored, [audit]) }
         return outcome
     }
 
-    /// The request whose id or idempotency key made `request`'s insert skip.
-    private func conflicting(with request: DSRRequest) async throws -> DSRRequest {
-        var binds = PostgresBindings()
-        binds.append(id: request.id)
-        binds.append(request.idempotencyKey)
-        // The insert only skips on a uniqueness conflict, so the conflicting row is there.
-        guard let row = try await read(DSRRequest.postgresSelectConflicting, binds).first else {
-            throw StoreError(code: .corruptRow, column: "id")
+    /// Writes `group` in one transaction (or as said at ``create(_:audit:)``); records every item's result.
+    private func insert(_ group: [PendingCreate<Void>], keys: SubjectKeys) async {
+        let logger = logger
+        do {
+            let outcomes = try await transaction { connection in
+                var outcomes: [CreateOutcome] = []
+                for chunk in group.chunks(of: groupRowsPerStatement) {
+                    outcomes += try await Self.insert(chunk, keys: keys, on: connection, logger: logger)
+                }
+                return outcomes
+            }
+            for (item, outcome) in zip(group, outcomes) { item.result = .success(outcome) }
+        } catch let error as StoreError where error.code == .unavailable {
+            for item in group { item.result = .failure(error) }
+        } catch {
+            for item in group {
+                do {
+                    item.result = .success(
+                        try await transaction {
+                            try await Self.insert([item][...], keys: keys, on: $0, logger: logger)[0]
+                        })
+                } catch {
+                    item.result = .failure(error)
+                }
+            }
         }
-        return try DSRRequest(postgresRow: row)
+    }
+
+    /// Inserts `items` with one statement for the requests and one for the audit entries of those inserted, at the
+    /// audit log's next positions in order (the log's row stays locked until commit, so positions follow commit
+    /// order); an item whose id or idempotency key exists, or repeats an earlier item's, gets the stored request.
+    private static func insert(
+        _ items: ArraySlice<PendingCreate<Void>>, keys: SubjectKeys, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [CreateOutcome] {
+        var requests = PostgresBindings(capacity: items.count * DSRRequest.storedColumns.count)
+        for item in items { item.request.appendValues(to: &requests, keys: keys) }
+        var unclaimed = Set(
+            try await connection.rows(DSRRequest.postgresInsertMany(items.count), requests, logger: logger).map {
+                try PostgresRowReader(row: $0).id("id")
+            })
+        let created = items.filter { unclaimed.remove($0.request.id) != nil }
+        if !created.isEmpty {
+            var count = PostgresBindings()
+            count.append(integer: created.count)
+            guard
+                let log = try await connection.rows(
+                    "UPDATE audit_log SET size = size + $1 WHERE id = 1 RETURNING size - $1 AS first", count,
+                    logger: logger
+                ).first
+            else { throw StoreError(code: .corruptRow, column: "size") }
+            let first = try PostgresRowReader(row: log).integer("first")
+            var entries = PostgresBindings(capacity: created.count * 10)
+            for (index, item) in created.enumerated() {
+                item.audit.appendValues(to: &entries, requestID: item.request.id)
+                entries.append(integer: first + index)
+            }
+            try await connection.rows(AuditEntry.postgresInsertMany(created.count), entries, logger: logger)
+        }
+        let createdItems = Set(created.map { ObjectIdentifier($0) })
+        var outcomes: [CreateOutcome] = []
+        for item in items {
+            if createdItems.contains(ObjectIdentifier(item)) {
+                outcomes.append(.created(item.request))
+                continue
+            }
+            var binds = PostgresBindings()
+            binds.append(id: item.request.id)
+            binds.append(item.request.idempotencyKey)
+            // The insert only skips on a uniqueness conflict, so the conflicting row is there.
+            guard let row = try await connection.rows(DSRRequest.postgresSelectConflicting, binds, logger: logger).first
+            else { throw StoreError(code: .corruptRow, column: "id") }
+            outcomes.append(.existing(try DSRRequest(postgresRow: row)))
+        }
+        return outcomes
     }
 
     /// The lookup and the insert share one transaction that holds an advisory lock on the subject and type, so two
@@ -35,8 +103,7 @@ extension PostgresRequestStore {
     package func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
         let logger = logger
         let keys = try writingKeys()
-        // Nil: the insert skipped on a reused id or idempotency key.
-        let locked = try await transaction { connection -> CreateOutcome? in
+        let outcome = try await transaction { connection -> CreateOutcome in
             var lock = PostgresBindings()
             lock.append(request.type.rawValue)
             lock.append(keys.lookup(customerId: request.subject.customerId))
@@ -53,14 +120,9 @@ extension PostgresRequestStore {
                 ORDER BY received_at DESC, id DESC LIMIT 1
                 """, binds, logger: logger)
             if let row = active.first { return .existing(try DSRRequest(postgresRow: row)) }
-            var insert = request.postgresBinds(keys: keys)
-            audit.appendValues(to: &insert, requestID: request.id)
-            return try await connection.rows(DSRRequest.postgresInsertWithAudit, insert, logger: logger).first.map {
-                .created(try DSRRequest(postgresRow: $0))
-            }
+            let item = PendingCreate(request: request, audit: audit, prepared: ())
+            return try await Self.insert([item][...], keys: keys, on: connection, logger: logger)[0]
         }
-        let outcome: CreateOutcome
-        if let locked { outcome = locked } else { outcome = .existing(try await conflicting(with: request)) }
         if case .created(let stored) = outcome { observer?(stored, [audit]) }
         return outcome
     }

@@ -23,6 +23,9 @@ package final class PostgresRequestStore: GatewayStore {
     let timeLimit: Duration
     /// Seal subjects on writes; nil for a store opened without them (it reads only, and no sealed subject).
     let subjectKeys: SubjectKeys?
+    /// Creations waiting for this instance's writer, and the gate that lets one group in at a time.
+    let creations = GroupCommit<Void>()
+    let creationGate = AsyncSerialGate()
 
     private init(
         client: PostgresClient, running: Task<Void, Never>, logger: Logger, observer: ChangeObserver?,

@@ -23,9 +23,3 @@ struct SelectRequestWithTrail: PreparedStatement {
     static let sql = DSRRequest.postgresSelectWithTrail
     let binds: PostgresBindings
 }
-
-/// A submission: ``DSRRequest/postgresInsertWithAudit``.
-struct InsertRequestWithAudit: PreparedStatement {
-    static let sql = DSRRequest.postgresInsertWithAudit
-    let binds: PostgresBindings
-}

@@ -12,11 +12,30 @@ extension AuditEntry {
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT size FROM audit_log WHERE id = 1), ?9)
         """
 
+    /// Appends `count` entries in one statement, each with its position given: the values of ``sqliteBinds(requestID:)``
+    /// passed through ``Swift/Array/positioned(at:)``. The writer reads the log's size first, in the same transaction;
+    /// the trigger `audit_log_append` grows the log by one a row.
+    static func sqliteInsertMany(_ count: Int) -> String {
+        """
+        INSERT INTO audit_entries
+            (request_id, at, actor, event, from_state, to_state, detail, principal, leaf_index, leaf_hash)
+        VALUES \(placeholderRows(count, columns: 10, marker: "?"))
+        """
+    }
+
     /// The values for ``sqliteInsert``.
     func sqliteBinds(requestID: UUID) -> [SQLiteData] {
         [
             .id(requestID), .date(at), .value(actor), .value(event), .value(fromState), .value(toState), .text(detail),
             .text(principal), Data(AuditLeaf.hash(requestID: requestID, entry: self)).sqliteData ?? .null,
         ]
+    }
+}
+
+extension [SQLiteData] {
+    /// An entry's values from ``AuditEntry/sqliteBinds(requestID:)`` with its log position before the leaf hash: one
+    /// row of ``AuditEntry/sqliteInsertMany(_:)``.
+    func positioned(at position: Int) -> [SQLiteData] {
+        Array(dropLast()) + [.integer(position), last ?? .null]
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 import SQLiteNIO
 
 extension DSRRequest {
-    /// The values of ``storedColumns``, in order, the subject sealed with `keys`; ``sqliteInsert`` and
-    /// ``sqliteUpdate`` both bind these.
+    /// The values of ``storedColumns``, in order, the subject sealed with `keys`; ``sqliteInsertMany(_:)`` (a
+    /// row each) and ``sqliteUpdate`` both bind these.
     func sqliteBinds(keys: SubjectKeys) -> [SQLiteData] {
         [
             .id(id), .value(regulation), .value(type), .value(source), .value(state),
@@ -36,13 +36,16 @@ extension DSRRequest {
         WHERE id = ?1 OR idempotency_key = ?2 ORDER BY id = ?1 DESC LIMIT 1
         """
 
-    /// Inserts a request unless its id or idempotency key exists; returns the stored row only when inserted.
-    static let sqliteInsert = """
-        INSERT INTO requests (\(storedColumnList))
-        VALUES (\(storedColumns.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))
-        ON CONFLICT DO NOTHING
-        RETURNING \(storedColumnList)
+    /// Inserts `count` requests (``storedColumns`` each, in order) in one statement, skipping any whose id or
+    /// idempotency key exists, an earlier row's of the same statement included; returns the ids of those inserted.
+    static func sqliteInsertMany(_ count: Int) -> String {
         """
+        INSERT INTO requests (\(storedColumnList))
+        VALUES \(placeholderRows(count, columns: storedColumns.count, marker: "?"))
+        ON CONFLICT DO NOTHING
+        RETURNING id
+        """
+    }
 
     /// Rewrites every column but the id (`?1`) and returns the stored row.
     static let sqliteUpdate = """

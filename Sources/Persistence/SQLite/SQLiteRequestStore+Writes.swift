@@ -11,28 +11,22 @@ extension SQLiteRequestStore {
     /// by then in one transaction, so under load one `BEGIN … COMMIT` carries many requests. If that transaction
     /// fails, each creation is retried in a transaction of its own, so one bad row cannot fail the others.
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
-        let keys = try writingKeys()
-        let item = PendingCreate(request: request, audit: audit)
-        pendingCreates.withLock { $0.append(item) }
-        let outcome = try await exclusive { connection -> CreateOutcome in
-            if let done = item.result { return try done.get() }
-            let batch = pendingCreates.withLock { items in
-                defer { items.removeAll() }
-                return items
-            }
-            await Self.insert(batch, keys: keys, on: connection)
-            return try (item.result ?? .failure(StoreError(code: .corruptRow, column: "id"))).get()
+        let item = PendingCreate(
+            request: request, audit: audit, prepared: PreparedCreate(request, audit, try writingKeys()))
+        creations.enqueue(item)
+        let outcome = try await exclusive { connection in
+            try await creations.carry(item) { await Self.insert($0, on: connection) }
         }
         return observed(outcome, audit: audit)
     }
 
     /// Inserts `batch` in one transaction, or each in its own if that fails; records every item's result.
-    private static func insert(_ batch: [PendingCreate], keys: SubjectKeys, on connection: SQLiteConnection) async {
+    private static func insert(_ batch: [PendingCreate<PreparedCreate>], on connection: SQLiteConnection) async {
         do {
             let outcomes = try await connection.transaction {
                 var outcomes: [CreateOutcome] = []
-                for item in batch {
-                    outcomes.append(try await insert(item.request, audit: item.audit, keys: keys, on: connection))
+                for chunk in batch.chunks(of: groupRowsPerStatement) {
+                    outcomes += try await insert(chunk, on: connection)
                 }
                 return outcomes
             }
@@ -41,13 +35,59 @@ extension SQLiteRequestStore {
             for item in batch {
                 do {
                     item.result = .success(
-                        try await connection.transaction {
-                            try await insert(item.request, audit: item.audit, keys: keys, on: connection)
-                        })
+                        try await connection.transaction { try await insert([item][...], on: connection)[0] })
                 } catch {
                     item.result = .failure(error)
                 }
             }
+        }
+    }
+
+    /// Inserts `items` with one statement for the requests and one for the audit entries of those inserted (each at
+    /// the next position of the audit log, in order); an item whose id or idempotency key exists, or repeats an
+    /// earlier item's, gets the stored request instead.
+    private static func insert(
+        _ items: ArraySlice<PendingCreate<PreparedCreate>>, on connection: SQLiteConnection
+    ) async throws -> [CreateOutcome] {
+        var unclaimed = Set(
+            try await connection.query(
+                DSRRequest.sqliteInsertMany(items.count), items.flatMap(\.prepared.request)
+            ).map { try SQLiteRowReader(row: $0).id("id") })
+        let created = items.filter { unclaimed.remove($0.request.id) != nil }
+        if !created.isEmpty {
+            guard let log = try await connection.query("SELECT size FROM audit_log WHERE id = 1").first else {
+                throw StoreError(code: .corruptRow, column: "size")
+            }
+            let first = try SQLiteRowReader(row: log).integer("size")
+            _ = try await connection.query(
+                AuditEntry.sqliteInsertMany(created.count),
+                created.enumerated().flatMap { index, item in item.prepared.audit.positioned(at: first + index) })
+        }
+        let createdIDs = Set(created.map { ObjectIdentifier($0) })
+        var outcomes: [CreateOutcome] = []
+        for item in items {
+            if createdIDs.contains(ObjectIdentifier(item)) {
+                outcomes.append(.created(item.request))
+                continue
+            }
+            let rows = try await connection.query(
+                DSRRequest.sqliteSelectConflicting, [.id(item.request.id), .text(item.request.idempotencyKey)])
+            // The insert only skips on a uniqueness conflict, so the conflicting row is there.
+            guard let row = rows.first else { throw StoreError(code: .corruptRow, column: "id") }
+            outcomes.append(.existing(try DSRRequest(sqliteRow: row)))
+        }
+        return outcomes
+    }
+
+    /// A creation's values, worked out before it waits for the writer: the request's row (its subject sealed) and its
+    /// audit entry's (with the leaf hash).
+    struct PreparedCreate: Sendable {
+        let request: [SQLiteData]
+        let audit: [SQLiteData]
+
+        init(_ request: DSRRequest, _ audit: AuditEntry, _ keys: SubjectKeys) {
+            self.request = request.sqliteBinds(keys: keys)
+            self.audit = audit.sqliteBinds(requestID: request.id)
         }
     }
 
@@ -59,6 +99,7 @@ extension SQLiteRequestStore {
     /// Uses the index `requests_subject`; the lookup and the insert share one `BEGIN IMMEDIATE` transaction.
     package func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
         let keys = try writingKeys()
+        let item = PendingCreate(request: request, audit: audit, prepared: PreparedCreate(request, audit, keys))
         let outcome = try await transaction { connection -> CreateOutcome in
             let active = RequestState.allCases.filter { !$0.isTerminal }
             let lookups = keys.lookups(customerId: request.subject.customerId)
@@ -74,24 +115,9 @@ extension SQLiteRequestStore {
             if let row = try await connection.query(sql, binds).first {
                 return .existing(try DSRRequest(sqliteRow: row))
             }
-            return try await Self.insert(request, audit: audit, keys: keys, on: connection)
+            return try await Self.insert([item][...], on: connection)[0]
         }
         return observed(outcome, audit: audit)
-    }
-
-    private static func insert(
-        _ request: DSRRequest, audit: AuditEntry, keys: SubjectKeys, on connection: SQLiteConnection
-    ) async throws -> CreateOutcome {
-        if let row = try await connection.query(DSRRequest.sqliteInsert, request.sqliteBinds(keys: keys)).first {
-            _ = try await connection.query(AuditEntry.sqliteInsert, audit.sqliteBinds(requestID: request.id))
-            return .created(try DSRRequest(sqliteRow: row))
-        }
-        let rows = try await connection.query(
-            DSRRequest.sqliteSelectConflicting, [.id(request.id), .text(request.idempotencyKey)]
-        )
-        // The insert only skips on a uniqueness conflict, so the conflicting row is there.
-        guard let row = rows.first else { throw StoreError(code: .corruptRow, column: "id") }
-        return .existing(try DSRRequest(sqliteRow: row))
     }
 
     /// Read, change and write in one `BEGIN IMMEDIATE` transaction; the audit entries go in with the row.

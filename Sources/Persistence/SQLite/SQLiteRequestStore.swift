@@ -12,7 +12,8 @@ import Synchronization
 /// in groups: whoever holds the gate inserts every creation waiting for it in one transaction.
 ///
 /// Instants are stored losslessly (the `Double` inside each `Date`), so a request reads back `==` to the one
-/// written. What `create`, `update` and `claimDue` return is the row as stored, read back in the same statement.
+/// written. What `update` and `claimDue` return is the row as stored, read back in the same statement; `create`
+/// returns the request it inserted (every column is bound from it) or the stored one that made it skip.
 package final class SQLiteRequestStore: RequestStore {
     private let connection: SQLiteConnection
     private let gate = AsyncSerialGate()
@@ -20,7 +21,7 @@ package final class SQLiteRequestStore: RequestStore {
     private let nextReader = Atomic<Int>(0)
     private let logger: Logger
     let observer: ChangeObserver?
-    let pendingCreates = Mutex<[PendingCreate]>([])
+    let creations = GroupCommit<PreparedCreate>()
     /// Seal subjects on writes; nil for a read-only open without the key (sealed subjects then cannot be read).
     let subjectKeys: SubjectKeys?
 
