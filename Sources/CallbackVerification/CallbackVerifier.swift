@@ -18,22 +18,23 @@ package struct CallbackVerifier: Sendable {
         self.cache = cache
     }
 
-    /// Returns the verified processor domain (lowercased), or throws why the callback must be refused.
+    /// Returns the certificate the callback verified under (its domain lowercased, its validated chain: what the
+    /// callback's evidence keeps), or throws why the callback must be refused.
     package func verify(
         domainHeader: String?,
         signatureHeader: String?,
         body: [UInt8]
-    ) async throws(CallbackVerificationError) -> String {
+    ) async throws(CallbackVerificationError) -> ValidatedCertificate {
         let domain = try allowlistedDomain(domainHeader)
         let signature = try decodedSignature(signatureHeader)
         let certificate = try await cache.certificate(for: domain)
         if certificate.isValidSignature(signature, for: body) {
-            return domain
+            return certificate
         }
         if let refreshed = await cache.refreshAfterSignatureFailure(for: domain, rejected: certificate),
             refreshed.isValidSignature(signature, for: body)
         {
-            return domain
+            return refreshed
         }
         throw CallbackVerificationError(
             .signatureMismatch,

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftASN1
 import X509
 import _CryptoExtras
 
@@ -28,6 +29,11 @@ package struct ValidatedCertificate: Sendable, Equatable {
 }
 
 extension ValidatedCertificate {
+    /// The validated chain as PEM, leaf first: what a callback's evidence keeps.
+    package var chainPEM: String {
+        chain.compactMap { try? $0.serializeAsPEM().pemString }.joined(separator: "\n")
+    }
+
     /// Whole days until expiry at `now` (rounded down; negative once expired).
     package func daysRemaining(at now: Date) -> Int {
         Self.wholeDays(expiresAt.timeIntervalSince(now))

@@ -11,10 +11,13 @@ package struct AuditEntry: Codable, Sendable, Equatable {
     package var detail: String?
     /// The name of the API key whose call caused the entry (nil for the gateway's own workers and the processor).
     package var principal: String?
+    /// The SHA-256 (hex) of the ``ProcessorExchange`` that caused the entry (a callback), when one was kept: its
+    /// canonical bytes are in `AuditLog.EvidenceRecord`.
+    package var evidence: String?
 
     package init(
         at: Date, actor: Actor, event: AuditEvent, fromState: RequestState? = nil, toState: RequestState? = nil,
-        detail: String? = nil, principal: String? = nil
+        detail: String? = nil, principal: String? = nil, evidence: String? = nil
     ) {
         self.at = at
         self.actor = actor
@@ -23,6 +26,7 @@ package struct AuditEntry: Codable, Sendable, Equatable {
         self.toState = toState
         self.detail = detail
         self.principal = principal
+        self.evidence = evidence
     }
 
     /// The component (or caller) responsible for an audit entry.

@@ -72,7 +72,8 @@ package struct AuditLogRow: Sendable, Equatable {
 
     /// The columns ``init(reading:)`` needs, in `SELECT` order.
     static let columns =
-        "leaf_index, request_id, at, actor, event, from_state, to_state, detail, principal AS audit_principal, leaf_hash"
+        "leaf_index, request_id, at, actor, event, from_state, to_state, detail, principal AS audit_principal, "
+        + "evidence, leaf_hash"
 
     init(reading reader: some StoreRowReader) throws {
         self.init(

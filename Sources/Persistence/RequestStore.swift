@@ -20,10 +20,17 @@ package protocol RequestStore: Sendable {
     /// Reads the request, lets `change` modify it and return the audit entries that describe the change,
     /// and writes both atomically. An empty array means "nothing changed" and writes nothing; a throw
     /// writes nothing and is rethrown. Returns the request as stored afterwards, or nil for an unknown id.
+    ///
+    /// With `exchange` (what the processor said that caused the change), a change that writes anything also keeps the
+    /// exchange, in the same transaction, and every entry written carries its digest (``AuditEntry/evidence``).
     @discardableResult
     func update(
-        id: UUID, _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
+        id: UUID, recording exchange: ProcessorExchange?,
+        _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
     ) async throws -> DSRRequest?
+
+    /// The exchanges kept for a request (``update(id:recording:_:)``), oldest first.
+    func exchanges(id: UUID) async throws -> [ProcessorExchange]
 
     /// Claims up to `limit` queued requests whose `nextAttemptAt` is at or before `now`, oldest first, by
     /// moving their `nextAttemptAt` to `leaseUntil` so no other dispatcher takes them meanwhile. A crash
@@ -144,6 +151,14 @@ package typealias GatewayStore =
     AlertStateStore & RequestStore & WorkspaceBudgetLedger & RefusedCallbackStore & AuditLogStore
 
 extension RequestStore {
+    /// ``update(id:recording:_:)`` for a change nothing from the processor caused.
+    @discardableResult
+    package func update(
+        id: UUID, _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
+    ) async throws -> DSRRequest? {
+        try await update(id: id, recording: nil, change)
+    }
+
     /// The audit trail of a request, oldest first (empty for an unknown id).
     package func auditTrail(id: UUID) async throws -> [AuditEntry] {
         try await requestWithTrail(id: id)?.trail ?? []

@@ -21,6 +21,10 @@ extension StoreRowReader {
         try required(optionalInteger(column), column)
     }
 
+    func bytes(_ column: String) throws -> [UInt8] {
+        try required(optionalBytes(column), column)
+    }
+
     /// Instants are stored as the `Double` inside a `Date` (seconds since 2001), so they read back equal.
     func optionalDate(_ column: String) throws -> Date? {
         try optionalDouble(column).map { Date(timeIntervalSinceReferenceDate: $0) }
@@ -179,7 +183,8 @@ extension DSRRequest {
     static func selectWithTrail(parameter: String) -> String {
         """
         SELECT \(storedColumns.map { "r.\($0)" }.joined(separator: ", ")),
-               a.at, a.actor, a.event, a.from_state, a.to_state, a.detail, a.principal AS audit_principal
+               a.at, a.actor, a.event, a.from_state, a.to_state, a.detail, a.principal AS audit_principal,
+               a.evidence
         FROM requests r LEFT JOIN audit_entries a ON a.request_id = r.id
         WHERE r.id = \(parameter) ORDER BY a.id
         """
@@ -197,12 +202,13 @@ extension DSRRequest {
 }
 
 extension AuditEntry {
-    /// Decodes a row of `audit_entries` (`at, actor, event, from_state, to_state, detail`, and `principal` as
-    /// `audit_principal`).
+    /// Decodes a row of `audit_entries` (`at, actor, event, from_state, to_state, detail, evidence`, and `principal`
+    /// as `audit_principal`).
     init(reading reader: some StoreRowReader) throws {
         self.init(
             at: try reader.date("at"), actor: try reader.value("actor"), event: try reader.value("event"),
             fromState: try reader.optionalValue("from_state"), toState: try reader.optionalValue("to_state"),
-            detail: try reader.optionalText("detail"), principal: try reader.optionalText("audit_principal"))
+            detail: try reader.optionalText("detail"), principal: try reader.optionalText("audit_principal"),
+            evidence: try reader.optionalText("evidence"))
     }
 }

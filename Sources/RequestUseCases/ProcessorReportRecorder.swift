@@ -24,11 +24,15 @@ package struct ProcessorReportRecorder: Sendable {
     }
 
     /// `known` is the request as the caller just read it (the poller has it), saving the read that decides whether
-    /// anything may change.
+    /// anything may change. `evidence` (a callback as received) is kept with a change it causes, at the change's
+    /// time; a report that changes nothing keeps nothing.
     package func record(
-        state: RequestState, fields: ProcessorFields, for id: UUID, actor: AuditEntry.Actor, known: DSRRequest? = nil
+        state: RequestState, fields: ProcessorFields, for id: UUID, actor: AuditEntry.Actor, known: DSRRequest? = nil,
+        evidence: ProcessorExchange? = nil
     ) async throws -> Outcome {
         let at = clock.now
+        var evidence = evidence
+        evidence?.at = at
         // Most reports repeat what is stored (callbacks come in batches, polls re-read): a read decides that without
         // taking the writer; anything that may change goes through the write transaction, which decides again.
         var read = known
@@ -41,7 +45,7 @@ package struct ProcessorReportRecorder: Sendable {
         let changed = Mutex(false)
         guard
             let after = try await store.update(
-                id: id,
+                id: id, recording: evidence,
                 { request in
                     let entries = request.applyProcessorReport(state: state, fields: fields, actor: actor, at: at)
                     changed.withLock { $0 = !entries.isEmpty }

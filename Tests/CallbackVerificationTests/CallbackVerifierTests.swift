@@ -28,7 +28,7 @@ struct CallbackVerifierTests {
             signatureHeader: try signature(PKIFixtures.good),
             body: Self.body
         )
-        #expect(verified == Self.domain)
+        #expect(verified.domain == Self.domain)
     }
 
     @Test("the domain header matches case-insensitively and the signature may carry surrounding whitespace")
@@ -38,7 +38,7 @@ struct CallbackVerifierTests {
             signatureHeader: " \(try signature(PKIFixtures.cnOnly))\r\n",
             body: Self.body
         )
-        #expect(verified == Self.domain)
+        #expect(verified.domain == Self.domain)
     }
 
     @Test("the signature is one line of base64, 344 characters for RSA-2048, as mParticle sends it")
@@ -161,7 +161,7 @@ struct CallbackVerifierTests {
 
         clock.set(chain.leaf.notValidBefore + 120)
         let verified = try await verifier.verify(domainHeader: Self.domain, signatureHeader: header, body: Self.body)
-        #expect(verified == Self.domain)
+        #expect(verified.domain == Self.domain)
 
         clock.set(chain.leaf.notValidAfter + 1)
         let late = await refusal {

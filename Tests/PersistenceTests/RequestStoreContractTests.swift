@@ -1,3 +1,4 @@
+import AuditLog
 import DSRCore
 import Foundation
 import Persistence
@@ -134,6 +135,29 @@ struct RequestStoreContractTests {
             #expect(trail.map(\.event) == [.received, .stateChanged])
             #expect(trail.last?.fromState == .queued)
             #expect(trail.last?.toState == .pending)
+        }
+    }
+
+    /// What the processor said is kept with the change it caused, and the change's entries carry its digest; a change
+    /// that writes nothing keeps nothing.
+    @Test(arguments: StoreEngine.allCases)
+    func anExchangeIsKeptWithTheChangeItCaused(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let request = try await store.create(F.request())
+            let callback = ProcessorExchange(
+                kind: .callback, at: F.t0.addingTimeInterval(30), received: Array("{\"a\":\u{0}1}".utf8) + [0xff],
+                signature: "c2ln", domain: "opendsr.mparticle.com", chainPEM: "-----BEGIN CERTIFICATE-----")
+            _ = try await store.update(id: request.id, recording: callback) { _ in [] }
+            #expect(try await store.exchanges(id: request.id).isEmpty)
+            try await store.update(id: request.id, recording: callback, F.move(to: .pending, at: F.t0))
+            #expect(try await store.exchanges(id: request.id) == [callback])
+            let trail = try await store.auditTrail(id: request.id)
+            #expect(trail.first?.evidence == nil)
+            #expect(trail.last?.evidence == EvidenceRecord.digest(requestID: request.id, exchange: callback))
+            // The digest is part of the leaf the log stored.
+            let rows = try await store.auditLogRows(from: 0, to: 2)
+            #expect(rows.last?.entry.evidence == trail.last?.evidence)
+            #expect(rows.allSatisfy { $0.problem(hashedFrom: 0) == nil })
         }
     }
 

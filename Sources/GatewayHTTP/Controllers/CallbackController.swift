@@ -75,8 +75,10 @@ package struct CallbackController: Sendable {
         let sent = ReceivedCallback(
             claimedId: claimedId, domain: domainHeader, signature: signatureHeader, body: body,
             remoteAddress: context.clientAddress)
+        let certificate: ValidatedCertificate
         do {
-            _ = try await verifier.verify(domainHeader: domainHeader, signatureHeader: signatureHeader, body: body)
+            certificate = try await verifier.verify(
+                domainHeader: domainHeader, signatureHeader: signatureHeader, body: body)
             metrics.certificateValidation(succeeded: true)
         } catch {
             if let reason = Self.refusal(for: error.code) {
@@ -124,7 +126,13 @@ package struct CallbackController: Sendable {
         }
         let message: String
         let current: RequestState
-        switch try await recorder.record(state: state, fields: callback.processorFields, for: id, actor: .callback) {
+        // Kept, exactly as received, with the change it causes (its time set there).
+        let evidence = ProcessorExchange(
+            kind: .callback, at: Date(), received: body, signature: signatureHeader, domain: certificate.domain,
+            chainPEM: certificate.chainPEM)
+        switch try await recorder.record(
+            state: state, fields: callback.processorFields, for: id, actor: .callback, evidence: evidence)
+        {
         case .applied(let stored):
             (message, current) = ("applied", stored.state)
         case .unchanged(let stored):

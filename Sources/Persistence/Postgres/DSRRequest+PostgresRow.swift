@@ -97,8 +97,8 @@ extension AuditEntry {
     static let postgresInsert = """
         WITH position AS (UPDATE audit_log SET size = size + 1 WHERE id = 1 RETURNING size - 1 AS leaf_index)
         INSERT INTO audit_entries
-            (request_id, at, actor, event, from_state, to_state, detail, principal, leaf_hash, leaf_index)
-        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, position.leaf_index FROM position
+            (request_id, at, actor, event, from_state, to_state, detail, principal, evidence, leaf_hash, leaf_index)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, position.leaf_index FROM position
         """
 
     /// Appends `count` entries in one statement, each with its position given: the values of
@@ -107,13 +107,13 @@ extension AuditEntry {
     static func postgresInsertMany(_ count: Int) -> String {
         """
         INSERT INTO audit_entries
-            (request_id, at, actor, event, from_state, to_state, detail, principal, leaf_hash, leaf_index)
-        VALUES \(placeholderRows(count, columns: 10, marker: "$"))
+            (request_id, at, actor, event, from_state, to_state, detail, principal, evidence, leaf_hash, leaf_index)
+        VALUES \(placeholderRows(count, columns: 11, marker: "$"))
         """
     }
 
     func postgresBinds(requestID: UUID) -> PostgresBindings {
-        var binds = PostgresBindings(capacity: 9)
+        var binds = PostgresBindings(capacity: 10)
         appendValues(to: &binds, requestID: requestID)
         return binds
     }
@@ -128,6 +128,7 @@ extension AuditEntry {
         binds.append(value: toState)
         binds.append(detail)
         binds.append(principal)
+        binds.append(evidence)
         binds.append(ByteBuffer(bytes: AuditLeaf.hash(requestID: requestID, entry: self)))
     }
 }

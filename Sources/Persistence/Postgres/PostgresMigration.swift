@@ -277,5 +277,37 @@ enum PostgresMigration {
             ],
             oldestCompatible: 11
         ),
+        Migration(
+            version: 13,
+            name: "callbacks kept as evidence with the change they caused; audit entries carry their digest",
+            statements: [
+                "ALTER TABLE audit_entries ADD COLUMN evidence TEXT",
+                """
+                CREATE TABLE processor_exchanges (
+                    id BIGSERIAL PRIMARY KEY,
+                    request_id TEXT COLLATE "C" NOT NULL REFERENCES requests (id),
+                    kind TEXT NOT NULL,
+                    at DOUBLE PRECISION NOT NULL,
+                    received BYTEA NOT NULL,
+                    signature TEXT,
+                    domain TEXT,
+                    chain TEXT,
+                    digest TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX processor_exchanges_request ON processor_exchanges (request_id, id)",
+                """
+                CREATE FUNCTION processor_exchanges_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'processor_exchanges is append-only'; END $$
+                """,
+                """
+                CREATE TRIGGER processor_exchanges_no_change BEFORE UPDATE OR DELETE ON processor_exchanges
+                FOR EACH ROW EXECUTE FUNCTION processor_exchanges_append_only()
+                """,
+            ],
+            // A release before this one keeps no exchanges and writes entries without a digest: less evidence for
+            // the requests it touches, nothing wrong.
+            oldestCompatible: 11
+        ),
     ]
 }

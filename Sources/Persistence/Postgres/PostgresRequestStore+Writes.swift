@@ -73,7 +73,7 @@ extension PostgresRequestStore {
                 ).first
             else { throw StoreError(code: .corruptRow, column: "size") }
             let first = try PostgresRowReader(row: log).integer("first")
-            var entries = PostgresBindings(capacity: created.count * 10)
+            var entries = PostgresBindings(capacity: created.count * 11)
             for (index, item) in created.enumerated() {
                 item.audit.appendValues(to: &entries, requestID: item.request.id)
                 entries.append(integer: first + index)
@@ -132,7 +132,8 @@ extension PostgresRequestStore {
     /// back whole, and the caller, told the store was unavailable, reads before it acts again.
     @discardableResult
     package func update(
-        id: UUID, _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
+        id: UUID, recording exchange: ProcessorExchange?,
+        _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
     ) async throws -> DSRRequest? {
         let logger = logger
         let keys = try writingKeys()
@@ -146,9 +147,13 @@ extension PostgresRequestStore {
             else { return (nil, []) }
             let stored = try DSRRequest(postgresRow: row)
             var changed = stored
-            let entries = try change(&changed)
+            let entries = try change(&changed).citing(exchange, requestID: id)
             guard !entries.isEmpty else { return (stored, []) }
             guard changed.id == id else { throw StoreError(code: .idChanged, column: "id") }
+            if let exchange {
+                try await connection.rows(
+                    ProcessorExchange.postgresInsert, exchange.postgresBinds(requestID: id), logger: logger)
+            }
             guard
                 let updated = try await connection.rows(
                     DSRRequest.postgresUpdate, changed.postgresBinds(keys: keys), logger: logger

@@ -8,8 +8,8 @@ extension AuditEntry {
     /// grows the log in the same transaction), with its leaf hash.
     static let sqliteInsert = """
         INSERT INTO audit_entries
-            (request_id, at, actor, event, from_state, to_state, detail, principal, leaf_index, leaf_hash)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT size FROM audit_log WHERE id = 1), ?9)
+            (request_id, at, actor, event, from_state, to_state, detail, principal, evidence, leaf_index, leaf_hash)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, (SELECT size FROM audit_log WHERE id = 1), ?10)
         """
 
     /// Appends `count` entries in one statement, each with its position given: the values of ``sqliteBinds(requestID:)``
@@ -18,8 +18,8 @@ extension AuditEntry {
     static func sqliteInsertMany(_ count: Int) -> String {
         """
         INSERT INTO audit_entries
-            (request_id, at, actor, event, from_state, to_state, detail, principal, leaf_index, leaf_hash)
-        VALUES \(placeholderRows(count, columns: 10, marker: "?"))
+            (request_id, at, actor, event, from_state, to_state, detail, principal, evidence, leaf_index, leaf_hash)
+        VALUES \(placeholderRows(count, columns: 11, marker: "?"))
         """
     }
 
@@ -27,7 +27,8 @@ extension AuditEntry {
     func sqliteBinds(requestID: UUID) -> [SQLiteData] {
         [
             .id(requestID), .date(at), .value(actor), .value(event), .value(fromState), .value(toState), .text(detail),
-            .text(principal), Data(AuditLeaf.hash(requestID: requestID, entry: self)).sqliteData ?? .null,
+            .text(principal), .text(evidence),
+            Data(AuditLeaf.hash(requestID: requestID, entry: self)).sqliteData ?? .null,
         ]
     }
 }

@@ -325,5 +325,37 @@ enum SQLiteMigration {
             ],
             oldestCompatible: 18
         ),
+        Migration(
+            version: 20,
+            name: "callbacks kept as evidence with the change they caused; audit entries carry their digest",
+            statements: [
+                "ALTER TABLE audit_entries ADD COLUMN evidence TEXT",
+                """
+                CREATE TABLE processor_exchanges (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    request_id TEXT NOT NULL REFERENCES requests (id),
+                    kind TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    received BLOB NOT NULL,
+                    signature TEXT,
+                    domain TEXT,
+                    chain TEXT,
+                    digest TEXT NOT NULL
+                ) STRICT
+                """,
+                "CREATE INDEX processor_exchanges_request ON processor_exchanges (request_id, id)",
+                """
+                CREATE TRIGGER processor_exchanges_no_update BEFORE UPDATE ON processor_exchanges
+                BEGIN SELECT RAISE(ABORT, 'processor_exchanges is append-only'); END
+                """,
+                """
+                CREATE TRIGGER processor_exchanges_no_delete BEFORE DELETE ON processor_exchanges
+                BEGIN SELECT RAISE(ABORT, 'processor_exchanges is append-only'); END
+                """,
+            ],
+            // A release before this one keeps no exchanges and writes entries without a digest: less evidence for
+            // the requests it touches, nothing wrong.
+            oldestCompatible: 18
+        ),
     ]
 }

@@ -120,10 +120,12 @@ extension SQLiteRequestStore {
         return observed(outcome, audit: audit)
     }
 
-    /// Read, change and write in one `BEGIN IMMEDIATE` transaction; the audit entries go in with the row.
+    /// Read, change and write in one `BEGIN IMMEDIATE` transaction; the audit entries (and the exchange) go in
+    /// with the row.
     @discardableResult
     package func update(
-        id: UUID, _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
+        id: UUID, recording exchange: ProcessorExchange?,
+        _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
     ) async throws -> DSRRequest? {
         let keys = try writingKeys()
         let (request, entries) = try await transaction { connection -> (DSRRequest?, [AuditEntry]) in
@@ -132,8 +134,11 @@ extension SQLiteRequestStore {
             }
             let stored = try DSRRequest(sqliteRow: row)
             var changed = stored
-            let entries = try change(&changed)
+            let entries = try change(&changed).citing(exchange, requestID: id)
             guard !entries.isEmpty else { return (stored, []) }
+            if let exchange {
+                _ = try await connection.query(ProcessorExchange.sqliteInsert, exchange.sqliteBinds(requestID: id))
+            }
             guard changed.id == id else { throw StoreError(code: .idChanged, column: "id") }
             let updated = try await connection.query(DSRRequest.sqliteUpdate, changed.sqliteBinds(keys: keys))
             guard let row = updated.first else { throw StoreError(code: .corruptRow, column: "id") }

@@ -1,0 +1,36 @@
+import AuditLog
+import DSRCore
+import Foundation
+import PostgresNIO
+
+extension ProcessorExchange {
+    /// Keeps an exchange, with its digest, for request `$1`.
+    static let postgresInsert = """
+        INSERT INTO processor_exchanges (request_id, kind, at, received, signature, domain, chain, digest)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        """
+
+    /// The values for ``postgresInsert``.
+    func postgresBinds(requestID: UUID) -> PostgresBindings {
+        var binds = PostgresBindings(capacity: 8)
+        binds.append(id: requestID)
+        binds.append(value: kind)
+        binds.append(date: at)
+        binds.append(ByteBuffer(bytes: received))
+        binds.append(signature)
+        binds.append(domain)
+        binds.append(chainPEM)
+        binds.append(EvidenceRecord.digest(requestID: requestID, exchange: self))
+        return binds
+    }
+}
+
+extension PostgresRequestStore {
+    package func exchanges(id: UUID) async throws -> [ProcessorExchange] {
+        var binds = PostgresBindings()
+        binds.append(id: id)
+        return try await read(ProcessorExchange.selectByRequest(parameter: "$1"), binds).map {
+            try ProcessorExchange(reading: PostgresRowReader(row: $0))
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import AuditLog
+import DSRCore
+import Foundation
+import SQLiteNIO
+
+extension ProcessorExchange {
+    /// Keeps an exchange, with its digest, for request `?1`.
+    static let sqliteInsert = """
+        INSERT INTO processor_exchanges (request_id, kind, at, received, signature, domain, chain, digest)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        """
+
+    /// The values for ``sqliteInsert``.
+    func sqliteBinds(requestID: UUID) -> [SQLiteData] {
+        [
+            .id(requestID), .value(kind), .date(at), Data(received).sqliteData ?? .null, .text(signature),
+            .text(domain), .text(chainPEM), .text(EvidenceRecord.digest(requestID: requestID, exchange: self)),
+        ]
+    }
+}
+
+extension SQLiteRequestStore {
+    package func exchanges(id: UUID) async throws -> [ProcessorExchange] {
+        try await read(ProcessorExchange.selectByRequest(parameter: "?1"), [.id(id)]).map {
+            try ProcessorExchange(reading: SQLiteRowReader(row: $0))
+        }
+    }
+}
