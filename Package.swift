@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "GatewayApp",
             dependencies: [
-                "AuditLog", "DSRCore", "Persistence", "OpenDSR", "CallbackVerification", "RequestUseCases",
+                "AuditLog", "DSRCore", "Evidence", "Persistence", "OpenDSR", "CallbackVerification", "RequestUseCases",
                 "Workers", "GatewayHTTP", "ProcessorSimulator", "Operations", "Settings", "S3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -101,7 +101,8 @@ let package = Package(
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "DSRCore", "Persistence", "CallbackVerification", "OpenDSR", "RequestUseCases", "Operations",
+                "DSRCore", "Evidence", "Persistence", "CallbackVerification", "OpenDSR", "RequestUseCases",
+                "Operations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -116,6 +117,16 @@ let package = Package(
             name: "DSRCore",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto")
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Evidence",
+            dependencies: [
+                "AuditLog", "CallbackVerification", "DSRCore", "Persistence",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: upcoming
         ),
@@ -323,7 +334,7 @@ let package = Package(
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
-                "GatewayHTTP", "TestSupport", "DSRCore", "ProcessorSimulator", "Persistence", "OpenDSR",
+                "GatewayHTTP", "TestSupport", "DSRCore", "Evidence", "ProcessorSimulator", "Persistence", "OpenDSR",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -338,7 +349,7 @@ let package = Package(
             name: "GatewayAppTests",
             dependencies: [
                 "GatewayApp", "GatewayHTTP", "TestSupport", "ProcessorSimulator", "DSRCore", "Persistence",
-                "Operations", "OpenDSR", "S3", "AuditLog", "GatewayTools", "Workers",
+                "Operations", "OpenDSR", "S3", "AuditLog", "Evidence", "GatewayTools", "Workers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import AuditLog
 import CallbackVerification
 import DSRCore
+import Evidence
 import Foundation
 import GatewayHTTP
 import Hummingbird
@@ -71,7 +72,7 @@ package func buildApplication(
             } ?? FileResultsStore(directory: configuration.results.directory)
         components = try await GatewayComponents(
             configuration: configuration, clock: clock, store: store, metrics: metrics, httpClient: httpClient,
-            trustRoots: trustRoots, logger: logger)
+            trustRoots: trustRoots, auditKeys: auditKeys, logger: logger)
     } catch {
         try? await httpClient.shutdown()
         try? await store.close()
@@ -94,7 +95,7 @@ package func buildApplication(
         services: [
             ShutdownAction { try await httpClient.shutdown() },
             ShutdownAction { try await store.close() },
-        ] + backgroundServices(components, results: resultsStore, auditKeys: auditKeys, logger: logger),
+        ] + backgroundServices(components, results: resultsStore, logger: logger),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             publicBaseURL.learn("http://\(configuration.host):\(port)")
@@ -106,14 +107,14 @@ package func buildApplication(
 /// The loops that run beside the server: delivery, results, reconciliation, erasure attributes, alert evaluation and
 /// delivery, audit checkpoints, and CloudWatch EMF when configured.
 private func backgroundServices(
-    _ components: GatewayComponents, results: any ResultsStore, auditKeys: AuditSigningKeys, logger: Logger
+    _ components: GatewayComponents, results: any ResultsStore, logger: Logger
 ) -> [any Service] {
     let configuration = components.configuration
     let (store, client, clock) = (components.store, components.processor, components.clock)
     var services: [any Service] = [
         // First, so it stops last: its checkpoint at shutdown seals what the other workers wrote.
         AuditCheckpointer(
-            store: store, keys: auditKeys, configuration: configuration.audit, clock: clock,
+            store: store, keys: components.auditKeys, configuration: configuration.audit, clock: clock,
             httpClient: components.httpClient, logger: logger),
         Dispatcher(
             store: store, client: client, configuration: configuration.dispatcher,
@@ -200,6 +201,11 @@ package func buildRouter(_ components: GatewayComponents) -> Router<GatewayReque
                 metrics: metrics)
         )
         .addRoutes(requests.endpoints, atPath: "/data-subject-requests")
+        .addRoutes(
+            EvidenceController(builder: EvidenceBundleBuilder(store: store, signers: components.auditKeys.signers))
+                .endpoints,
+            atPath: "/data-subject-requests"
+        )
         .addRoutes(BatonController(intake: intake, store: store, metrics: metrics).endpoints, atPath: "/baton")
         .addRoutes(EventsController(client: components.events).endpoints, atPath: "/events")
         .addRoutes(

@@ -1,3 +1,4 @@
+import AuditLog
 import AsyncHTTPClient
 import CallbackVerification
 import DSRCore
@@ -24,16 +25,19 @@ package struct GatewayComponents: Sendable {
     package let publicBaseURL: PublicBaseURL
     package let sampler: MetricsSampler
     package let alerts: AlertMonitor
+    /// The keys that sign audit checkpoints and evidence bundles' manifests.
+    package let auditKeys: AuditSigningKeys
     /// The dashboard's history of this instance's scrapes.
     package let trends = MetricsTrends()
 
     /// `fetchChainPEM` replaces the processor's discovery as the source of its certificate chain (tests mint chains).
     package init(
         configuration: GatewayConfiguration, clock: any WallClock, store: any GatewayStore, metrics: GatewayMetrics,
-        httpClient: HTTPClient, trustRoots: [Certificate], logger: Logger,
+        httpClient: HTTPClient, trustRoots: [Certificate], auditKeys: AuditSigningKeys, logger: Logger,
         fetchChainPEM: (@Sendable (_ domain: String) async throws -> String)? = nil
     ) async throws {
         self.configuration = configuration
+        self.auditKeys = auditKeys
         self.clock = clock
         self.store = store
         self.httpClient = httpClient

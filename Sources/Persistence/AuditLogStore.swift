@@ -12,6 +12,9 @@ package protocol AuditLogStore: Sendable {
     /// The entries at positions `from..<to`, ordered by position, as stored: what ``AuditLogRow`` reads.
     func auditLogRows(from: Int, to: Int) async throws -> [AuditLogRow]
 
+    /// One request's entries, in the order they were written, with their positions: what its evidence bundle proves.
+    func auditLogRows(requestID: UUID) async throws -> [AuditLogRow]
+
     /// Entries stored without a position (written behind the gateway's back), at most `limit`.
     func auditLogRowsWithoutPosition(limit: Int) async throws -> [AuditLogRow]
 
@@ -118,6 +121,10 @@ enum AuditLogSQL {
         SELECT \(AuditLogRow.columns) FROM audit_entries
         WHERE leaf_index >= \(parameter(1)) AND leaf_index < \(parameter(2)) ORDER BY leaf_index
         """
+    }
+
+    static func rowsOfRequest(_ parameter: (Int) -> String) -> String {
+        "SELECT \(AuditLogRow.columns) FROM audit_entries WHERE request_id = \(parameter(1)) ORDER BY id"
     }
 
     static func rowsWithoutPosition(_ parameter: (Int) -> String) -> String {

@@ -1,3 +1,4 @@
+import AuditLog
 import AsyncHTTPClient
 import CallbackVerification
 import DSRCore
@@ -44,7 +45,9 @@ package struct RouterHarness: Sendable {
                 router = buildRouter(
                     try await GatewayComponents(
                         configuration: configuration, clock: harness.clock, store: store, metrics: GatewayMetrics(),
-                        httpClient: httpClient, trustRoots: trustRoots, logger: GatewayHarness.quietLogger,
+                        httpClient: httpClient, trustRoots: trustRoots,
+                        auditKeys: AuditSigningKeys(current: try NoteSigner(name: "dsr-gateway.test/audit")),
+                        logger: GatewayHarness.quietLogger,
                         fetchChainPEM: { _ in chainPEM }))
             } catch {
                 try? await httpClient.shutdown()

@@ -6,12 +6,12 @@ import Logging
 import Persistence
 import SystemPackage
 
-/// `dsr-gateway requests list|show`: what is in the store, read straight from the database (works while the
+/// `dsr-gateway requests list|show|evidence`: what is in the store, read straight from the database (works while the
 /// server is down). Prints no subject data: ids, states, dates and the audit trail only.
 struct RequestsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "requests", abstract: "List or show stored requests (no subject data is printed).",
-        subcommands: [List.self, Show.self])
+        subcommands: [List.self, Show.self, RequestsEvidenceCommand.self])
 
     /// `requests list [--at-risk [--within-days N]] [--state S] [--limit N]`.
     struct List: AsyncParsableCommand {

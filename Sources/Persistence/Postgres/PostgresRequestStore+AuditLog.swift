@@ -20,6 +20,14 @@ extension PostgresRequestStore {
         }
     }
 
+    package func auditLogRows(requestID: UUID) async throws -> [AuditLogRow] {
+        var binds = PostgresBindings()
+        binds.append(id: requestID)
+        return try await read(AuditLogSQL.rowsOfRequest { "$\($0)" }, binds).map {
+            try AuditLogRow(reading: PostgresRowReader(row: $0))
+        }
+    }
+
     package func auditLogRowsWithoutPosition(limit: Int) async throws -> [AuditLogRow] {
         var binds = PostgresBindings()
         binds.append(integer: max(0, limit))

@@ -17,6 +17,12 @@ extension SQLiteRequestStore: AuditLogStore {
         }
     }
 
+    package func auditLogRows(requestID: UUID) async throws -> [AuditLogRow] {
+        try await read(AuditLogSQL.rowsOfRequest { "?\($0)" }, [.id(requestID)]).map {
+            try AuditLogRow(reading: SQLiteRowReader(row: $0))
+        }
+    }
+
     package func auditLogRowsWithoutPosition(limit: Int) async throws -> [AuditLogRow] {
         try await read(AuditLogSQL.rowsWithoutPosition { "?\($0)" }, [.integer(max(0, limit))]).map {
             try AuditLogRow(reading: SQLiteRowReader(row: $0))

@@ -1,0 +1,48 @@
+import AuditLog
+import DSRCore
+import Foundation
+import Persistence
+
+/// Builds a request's ``EvidenceBundle`` from the store: the request as stored, each of its audit entries (the exact
+/// bytes of its leaf) with a C2SP `tlog-proof` against the latest signed checkpoint that covers it, and each callback
+/// kept with a change (the exact bytes its entries' digest covers). The results archive's SHA-256 is in its
+/// `results_stored` entry; the archive itself, and any file path, stay out.
+package struct EvidenceBundleBuilder: Sendable {
+    private let store: any GatewayStore
+    private let signers: [NoteSigner]
+
+    package init(store: any GatewayStore, signers: [NoteSigner]) {
+        self.store = store
+        self.signers = signers
+    }
+
+    /// Nil for an unknown id. Entries written after the latest checkpoint go in without a proof (the next checkpoint,
+    /// within `audit.checkpoint_interval_seconds`, covers them).
+    package func bundle(for id: UUID) async throws -> EvidenceBundle? {
+        guard var request = try await store.request(id: id) else { return nil }
+        request.results.location = request.results.shownLocation
+        var files: [String: [UInt8]] = ["request.json": Array(try JSONCoding.encoder().encode(request))]
+        let rows = try await store.auditLogRows(requestID: id)
+        let checkpoint = try await store.latestAuditCheckpoint()
+        var leaves: [TreeHash] = []
+        if let checkpoint, rows.contains(where: { ($0.position ?? .max) < checkpoint.size }) {
+            leaves = try await store.auditLogRows(from: 0, to: checkpoint.size).map(\.leafHash)
+        }
+        for row in rows {
+            guard let position = row.position else { continue }
+            let name = "audit/\(position)"
+            files[name + ".json"] = AuditLeaf.bytes(requestID: id, entry: row.entry)
+            if let checkpoint, position < leaves.count {
+                let proof = TlogProof(
+                    index: position, hashes: MerkleTree.inclusionProof(index: position, leaves[...]),
+                    checkpoint: checkpoint.note)
+                files[name + ".tlog-proof"] = Array(proof.text.utf8)
+            }
+        }
+        for (number, exchange) in try await store.exchanges(id: id).enumerated() {
+            files["\(exchange.kind.rawValue)s/\(number + 1).json"] = EvidenceRecord.bytes(
+                requestID: id, exchange: exchange)
+        }
+        return try EvidenceBundle(requestID: id, contents: files, signers: signers)
+    }
+}

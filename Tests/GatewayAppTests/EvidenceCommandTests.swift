@@ -1,0 +1,96 @@
+import AuditLog
+import Evidence
+import Foundation
+import GatewayApp
+import GatewayTools
+import ProcessorSimulator
+import Testing
+import TestSupport
+
+/// `dsr-gateway requests evidence` writes a request's bundle from the database, and `evidence verify` checks it with
+/// nothing but the bundle, the audit public key and the processor's trust root: intact, then each kind of tampering.
+@Suite struct EvidenceCommandTests {
+    @Test func aCompletedErasuresBundleVerifiesOfflineAndEveryTamperingIsNamed() async throws {
+        let directory = try TemporaryDirectory(prefix: "evidence")
+        defer { directory.remove() }
+        let bundle = directory.url.appendingPathComponent("evidence.zip").path
+        let roots = directory.url.appendingPathComponent("roots.pem").path
+        try await GatewayHarness.with { harness in
+            let api = try await harness.api
+            let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "evidence-1")
+            try await harness.waitFor(id, state: "pending")
+            try await harness.advance(days: 10)
+            #expect(try await api.request(id).state == "completed")
+            try harness.simulator.trustRootPEM.write(toFile: roots, atomically: true, encoding: .utf8)
+            // Shutting down signs a checkpoint of everything written.
+            try await harness.stopGateway()
+            let database = harness.storePath
+            let written = try await CommandLineRunner.run([
+                "requests", "evidence", id, "--database", database, "--out", bundle,
+            ])
+            #expect(written.status == 0, "\(written.output)\(written.errors)")
+            let key = try await CommandLineRunner.run(["audit", "public-key", "--database", database]).output
+                .trimmingCharacters(in: .newlines)
+
+            func verify(_ file: String = bundle, key: String? = key) async throws -> CommandLineRunner.Result {
+                try await CommandLineRunner.run(
+                    ["evidence", "verify", file, "--trust-roots", roots] + (key.map { ["--public-key", $0] } ?? []))
+            }
+            let intact = try await verify()
+            #expect(intact.status == 0, "\(intact.output)\(intact.errors)")
+            let entries = try #require(
+                intact.output.split(separator: "\n").first { $0.hasPrefix("audit entries: ") })
+            #expect(
+                entries.hasPrefix("audit entries: 5 of 5 proven in the log by checkpoint dsr-gateway"), "\(entries)")
+            #expect(intact.output.contains("callbacks: 2 of 2 re-verified at the time they were received"))
+            #expect(intact.output.hasSuffix("evidence intact for request \(id)\n"))
+            #expect(!intact.output.contains("evidence-1"))
+            // Without a key, the bundle's own is used, and the output says so.
+            let unkeyed = try await verify(key: nil)
+            #expect(unkeyed.status == 0)
+            #expect(unkeyed.output.hasPrefix("warning: no --public-key"))
+            // Another key signed nothing here.
+            let stranger = try await verify(key: try NoteSigner(name: "dsr-gateway/audit").verifier.encoded)
+            #expect(stranger.status == 1)
+            #expect(stranger.output.contains("manifest: "))
+
+            // Someone holding the audit key (not the log) rewrites a callback or a proof and signs a new manifest.
+            let signer = try NoteSigner(encoded: try String(contentsOfFile: database + ".audit-key", encoding: .utf8))
+            let original = try EvidenceBundle(zip: try Data(contentsOf: URL(fileURLWithPath: bundle)))
+            func tampered(_ change: (inout [String: [UInt8]]) -> Void) async throws -> String {
+                var files = original.files
+                files[EvidenceBundle.manifestName] = nil
+                files[EvidenceBundle.publicKeyName] = nil
+                change(&files)
+                let file = directory.url.appendingPathComponent("tampered-\(UUID()).zip")
+                try EvidenceBundle(requestID: try #require(UUID(uuidString: id)), contents: files, signers: [signer])
+                    .zipped().write(to: file)
+                let result = try await verify(file.path)
+                #expect(result.status == 1)
+                return result.output
+            }
+            let callback = try #require(original.files.keys.first { $0.hasPrefix("callbacks/") })
+            let rewritten = try await tampered { files in
+                files[callback] = Array(
+                    String(decoding: files[callback]!, as: UTF8.self).replacing("\"at\":\"", with: "\"at\":\"1").utf8)
+            }
+            #expect(rewritten.contains("\(callback): no proven audit entry carries its digest"))
+            let proof = try #require(original.files.keys.sorted().first { $0.hasSuffix(".tlog-proof") })
+            let forged = try await tampered { files in
+                var text = String(decoding: files[proof]!, as: UTF8.self).split(
+                    separator: "\n", omittingEmptySubsequences: false)
+                text[2] = Substring(Data(repeating: 7, count: 32).base64EncodedString())
+                files[proof] = Array(text.joined(separator: "\n").utf8)
+            }
+            #expect(forged.contains("its proof fails"))
+            // A file added after signing is named.
+            var extra = original
+            extra.files["note.txt"] = Array("hello".utf8)
+            let extraFile = directory.url.appendingPathComponent("extra.zip")
+            try extra.zipped().write(to: extraFile)
+            let added = try await verify(extraFile.path)
+            #expect(added.status == 1)
+            #expect(added.output.contains("note.txt: not listed in the manifest"))
+        }
+    }
+}
