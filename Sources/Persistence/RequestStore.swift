@@ -81,6 +81,11 @@ package protocol RequestStore: Sendable {
     /// changed since `before`, oldest first: the subjects `privacy.retain_subject_days` has run out for.
     func subjectsDueForErasure(finishedBefore before: Date, limit: Int) async throws -> [UUID]
 
+    /// Seals afresh with the current subject key every request's subject that is not sealed with it (rows from before
+    /// a key rotation, or from before subjects were sealed), a batch per transaction, and then, when none is left,
+    /// forgets every other key id (so those keys may leave the configuration): `dsr-gateway keys rotate`.
+    func resealSubjects() async throws -> SubjectRotation
+
     /// How many requests are in each state.
     func countByState() async throws -> [RequestState: Int]
 
@@ -99,6 +104,23 @@ package protocol RequestStore: Sendable {
 
     /// Waits for operations in flight and releases the database; later calls fail.
     func close() async throws
+}
+
+/// What ``RequestStore/resealSubjects()`` did.
+package struct SubjectRotation: Sendable, Equatable {
+    /// Rows sealed afresh with the current key.
+    package var resealed: Int
+    /// Key ids the database no longer needs.
+    package var retired: [String]
+    /// Rows still not sealed with the current key afterwards (written meanwhile by an instance with another key);
+    /// when not zero, no key id was retired.
+    package var remaining: Int
+
+    package init(resealed: Int, retired: [String], remaining: Int) {
+        self.resealed = resealed
+        self.retired = retired
+        self.remaining = remaining
+    }
 }
 
 /// The result of ``RequestStore/create(_:audit:)``.

@@ -53,6 +53,22 @@ package struct SubjectKeys: Sendable {
     /// The ids of every key this holds.
     package var ids: Set<String> { Set(([current] + previous).map(\.id)) }
 
+    /// How a value sealed with the current key starts, for finding rows that are not (`LIKE` pattern with `%`).
+    var currentPattern: String { "\(Self.prefix)\(current.id):%" }
+
+    /// A row's stored subject sealed afresh with the current key, with its lookup: what a rotation (or the first
+    /// sealing of a row stored in plain text) writes back.
+    func resealed(customerId: String, email: String?, requestID: UUID) throws -> (
+        customerId: String, email: String?, lookup: String
+    ) {
+        let customer = try Self.reveal(customerId, requestID: requestID, column: "subject_customer_id")
+        let mail = try email.map { try Self.reveal($0, requestID: requestID, column: "subject_email") }
+        return (
+            seal(customer, requestID: requestID, column: "subject_customer_id"),
+            mail.map { seal($0, requestID: requestID, column: "subject_email") }, lookup(customerId: customer)
+        )
+    }
+
     private static func material(_ text: String) throws(SubjectKeyError) -> [UInt8] {
         guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32
         else { throw .malformed }

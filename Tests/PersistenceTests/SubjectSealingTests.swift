@@ -75,6 +75,47 @@ struct SubjectSealingTests {
         }
     }
 
+    /// `keys rotate`: every subject sealed with the old key is sealed afresh with the new one, lookups still find it,
+    /// and once nothing needs the old key the database forgets it, so a store without it opens.
+    @Test(arguments: StoreEngine.allCases)
+    func aRotationSealsEverySubjectWithTheNewKeyAndRetiresTheOld(engine: StoreEngine) async throws {
+        try await engine.withDatabase { database in
+            let oldText = SubjectKeys.generate()
+            let old = try SubjectKeys(current: oldText)
+            let stored = try await database.open(subjectKeys: old)
+            let first = try await stored.create(Self.request(source: .baton))
+            var other = F.request()
+            other.subject = SubjectIdentity(customerId: "another-subject", email: nil)
+            _ = try await stored.create(other)
+            try await stored.close()
+
+            let newText = SubjectKeys.generate()
+            let rotating = try SubjectKeys(current: newText, previous: [oldText])
+            let store = try await database.open(subjectKeys: rotating)
+            #expect(
+                try await store.resealSubjects()
+                    == SubjectRotation(resealed: 2, retired: [old.current.id], remaining: 0))
+            // Again: nothing left to do.
+            #expect(try await store.resealSubjects() == SubjectRotation(resealed: 0, retired: [], remaining: 0))
+            try await store.close()
+
+            // The old key is no longer needed: the new one alone opens, reads and finds the subject.
+            let rotated = try await database.open(subjectKeys: try SubjectKeys(current: newText))
+            #expect(try await rotated.request(id: first.id)?.subject == first.subject)
+            #expect(try await rotated.request(id: other.id)?.subject.customerId == "another-subject")
+            let again = Self.request(source: .baton)
+            #expect(try await rotated.createUnlessActive(again, audit: F.accepted(again)) == .existing(first))
+            try await rotated.close()
+            // And the old one alone no longer reads anything.
+            await #expect(throws: StoreError(code: .subjectKeyMissing)) {
+                let stale = try await database.open(subjectKeys: old)
+                defer { Task { try? await stale.close() } }
+                _ = try await stale.request(id: first.id)
+            }
+            try await Self.expectNoPlainSubject(in: database)
+        }
+    }
+
     @Test(arguments: StoreEngine.allCases)
     func subjectsStoredBeforeSealingAreSealedWhenTheStoreOpens(engine: StoreEngine) async throws {
         let all = engine == .sqlite ? SQLiteRequestStore.migrations : PostgresRequestStore.migrations

@@ -5,6 +5,6 @@ package enum ApplicationCommands {
     package static let all: [any ParsableCommand.Type] = [
         ServeCommand.self, SimulateProcessorCommand.self, CertCommand.self, CallbackCommand.self,
         RequestsCommand.self, HealthCommand.self, CheckConfigCommand.self, AlertsCommand.self, BackupCommand.self,
-        RestoreCommand.self, AuditCommand.self, EvidenceCommand.self,
+        RestoreCommand.self, AuditCommand.self, EvidenceCommand.self, KeysCommand.self,
     ]
 }

@@ -188,42 +188,75 @@ extension PostgresRequestStore {
         let used = try await read("SELECT id FROM subject_keys").map { try PostgresRowReader(row: $0).text("id") }
         guard Set(used).isSubset(of: keys.ids) else { throw StoreError(code: .subjectKeyMissing) }
         guard sealing else { return }
+        try await recordCurrentKey(keys)
+        try await reseal(keys, allKeys: false)
+    }
+
+    private func recordCurrentKey(_ keys: SubjectKeys) async throws {
         var key = PostgresBindings()
         key.append(keys.current.id)
         key.append(date: Date())
         try await write("INSERT INTO subject_keys (id, added_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", key)
+    }
+
+    /// Seals afresh the subjects not sealed yet (`allKeys` false) or not sealed with the current key (true), by id, a
+    /// batch per transaction after the last, so every row is visited once; returns how many.
+    @discardableResult
+    private func reseal(_ keys: SubjectKeys, allKeys: Bool) async throws -> Int {
         let logger = logger
-        // By id, each batch after the last: every row is visited once, whatever it holds.
-        var after = ""
+        let condition =
+            allKeys ? "(subject_lookup IS NULL OR subject_customer_id NOT LIKE $2)" : "subject_lookup IS NULL"
+        var (after, count) = ("", 0)
         while true {
             var cursor = PostgresBindings()
             cursor.append(after)
-            let last = try await transaction { [cursor] connection -> String? in
+            if allKeys { cursor.append(keys.currentPattern) }
+            let (last, visited) = try await transaction { [cursor] connection -> (String?, Int) in
                 let rows = try await connection.rows(
                     """
                     SELECT id, subject_customer_id, subject_email FROM requests
-                    WHERE subject_lookup IS NULL AND id > $1 ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED
+                    WHERE \(condition) AND id > $1 ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED
                     """, cursor, logger: logger)
                 for row in rows {
                     let reader = PostgresRowReader(row: row)
-                    let id = try reader.id("id")
-                    let customerId = try reader.text("subject_customer_id")
-                    let email = try reader.optionalText("subject_email")
+                    let sealed = try keys.resealed(
+                        customerId: try reader.text("subject_customer_id"),
+                        email: try reader.optionalText("subject_email"), requestID: try reader.id("id"))
                     var binds = PostgresBindings()
                     binds.append(try reader.text("id"))
-                    binds.append(keys.seal(customerId, requestID: id, column: "subject_customer_id"))
-                    binds.append(email.map { keys.seal($0, requestID: id, column: "subject_email") })
-                    binds.append(keys.lookup(customerId: customerId))
+                    binds.append(sealed.customerId)
+                    binds.append(sealed.email)
+                    binds.append(sealed.lookup)
                     try await connection.rows(
                         """
                         UPDATE requests SET subject_customer_id = $2, subject_email = $3, subject_lookup = $4
                         WHERE id = $1
                         """, binds, logger: logger)
                 }
-                return try rows.last.map { try PostgresRowReader(row: $0).text("id") }
+                return (try rows.last.map { try PostgresRowReader(row: $0).text("id") }, rows.count)
             }
-            guard let last else { return }
+            count += visited
+            guard let last else { return count }
             after = last
         }
+    }
+
+    package func resealSubjects() async throws -> SubjectRotation {
+        let keys = try writingKeys()
+        try await recordCurrentKey(keys)
+        let resealed = try await reseal(keys, allKeys: true)
+        var pattern = PostgresBindings()
+        pattern.append(keys.currentPattern)
+        let remaining =
+            try await read(
+                "SELECT COUNT(*) AS n FROM requests WHERE subject_customer_id NOT LIKE $1", pattern
+            ).first.map { try PostgresRowReader(row: $0).integer("n") } ?? 0
+        guard remaining == 0 else { return SubjectRotation(resealed: resealed, retired: [], remaining: remaining) }
+        var current = PostgresBindings()
+        current.append(keys.current.id)
+        let retired = try await write("DELETE FROM subject_keys WHERE id != $1 RETURNING id", current).map {
+            try PostgresRowReader(row: $0).text("id")
+        }
+        return SubjectRotation(resealed: resealed, retired: retired.sorted(), remaining: 0)
     }
 }

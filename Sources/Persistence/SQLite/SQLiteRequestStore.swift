@@ -217,36 +217,67 @@ extension SQLiteRequestStore {
         _ = try await connection.query(
             "INSERT INTO subject_keys (id, added_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             [.text(keys.current.id), .date(Date())])
-        // By id, each batch after the last: every row is visited once, whatever it holds.
-        var after = ""
+        try await reseal(keys, allKeys: false, on: connection)
+    }
+
+    /// Seals afresh the subjects not sealed yet (`allKeys` false) or not sealed with the current key (true), by id, a
+    /// batch per transaction after the last, so every row is visited once; returns how many.
+    @discardableResult
+    fileprivate static func reseal(_ keys: SubjectKeys, allKeys: Bool, on connection: SQLiteConnection) async throws
+        -> Int
+    {
+        let condition =
+            allKeys ? "(subject_lookup IS NULL OR subject_customer_id NOT LIKE ?2)" : "subject_lookup IS NULL"
+        var (after, count) = ("", 0)
         while true {
             let last = try await connection.transaction { () -> String? in
                 let rows = try await connection.query(
                     """
                     SELECT id, subject_customer_id, subject_email FROM requests
-                    WHERE subject_lookup IS NULL AND id > ?1 ORDER BY id LIMIT 500
-                    """, [.text(after)])
+                    WHERE \(condition) AND id > ?1 ORDER BY id LIMIT 500
+                    """, [.text(after)] + (allKeys ? [.text(keys.currentPattern)] : []))
                 for row in rows {
                     let reader = SQLiteRowReader(row: row)
-                    let id = try reader.id("id")
-                    let customerId = try reader.text("subject_customer_id")
-                    let email = try reader.optionalText("subject_email")
+                    let sealed = try keys.resealed(
+                        customerId: try reader.text("subject_customer_id"),
+                        email: try reader.optionalText("subject_email"), requestID: try reader.id("id"))
                     _ = try await connection.query(
                         """
                         UPDATE requests SET subject_customer_id = ?2, subject_email = ?3, subject_lookup = ?4
                         WHERE id = ?1
                         """,
                         [
-                            .text(try reader.text("id")),
-                            .text(keys.seal(customerId, requestID: id, column: "subject_customer_id")),
-                            .text(email.map { keys.seal($0, requestID: id, column: "subject_email") }),
-                            .text(keys.lookup(customerId: customerId)),
+                            .text(try reader.text("id")), .text(sealed.customerId), .text(sealed.email),
+                            .text(sealed.lookup),
                         ])
                 }
+                count += rows.count
                 return try rows.last.map { try SQLiteRowReader(row: $0).text("id") }
             }
-            guard let last else { return }
+            guard let last else { return count }
             after = last
+        }
+    }
+}
+
+extension SQLiteRequestStore {
+    package func resealSubjects() async throws -> SubjectRotation {
+        let keys = try writingKeys()
+        return try await exclusive { connection in
+            _ = try await connection.query(
+                "INSERT INTO subject_keys (id, added_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                [.text(keys.current.id), .date(Date())])
+            let resealed = try await Self.reseal(keys, allKeys: true, on: connection)
+            let remaining =
+                try await connection.query(
+                    "SELECT COUNT(*) AS n FROM requests WHERE subject_customer_id NOT LIKE ?1",
+                    [.text(keys.currentPattern)]
+                ).first.map { try SQLiteRowReader(row: $0).integer("n") } ?? 0
+            guard remaining == 0 else { return SubjectRotation(resealed: resealed, retired: [], remaining: remaining) }
+            let retired = try await connection.query(
+                "DELETE FROM subject_keys WHERE id != ?1 RETURNING id", [.text(keys.current.id)]
+            ).map { try SQLiteRowReader(row: $0).text("id") }
+            return SubjectRotation(resealed: resealed, retired: retired.sorted(), remaining: 0)
         }
     }
 }
