@@ -69,7 +69,7 @@ package func buildApplication(
             try configuration.resultsObjectStore.map {
                 try S3ResultsStore(
                     client: S3Client(configuration: $0, httpClient: httpClient, logger: logger, now: { clock.now }))
-            } ?? FileResultsStore(directory: configuration.results.directory)
+            } ?? FileResultsStore(directory: configuration.results.directory, keys: subjectKeys)
         components = try await GatewayComponents(
             configuration: configuration, clock: clock, store: store, metrics: metrics, httpClient: httpClient,
             trustRoots: trustRoots, auditKeys: auditKeys, logger: logger)

@@ -1,14 +1,17 @@
 import Foundation
 
-/// Stores results archives as files in one directory: `<directory>/<subject_request_id>.zip`.
-/// A download is staged in the same directory, so it is renamed into place (no copy), always whole; the directory is
-/// 0700 and each archive 0600.
+/// Stores results archives as files in one directory, sealed at rest with the subject keys (``SealedArchive``):
+/// `<directory>/<subject_request_id>.zip.sealed`, which `dsr-gateway results open` turns back into the zip. A download
+/// is staged in the same directory and sealed into place through a temporary file renamed at the end, so an archive
+/// is always whole; the directory is 0700, each file 0600, and the plain download is removed once sealed.
 package struct FileResultsStore: ResultsStore {
     package let directory: URL
+    private let keys: SubjectKeys
 
     /// Creates the directory (0700) if needed.
-    package init(directory: String) throws {
+    package init(directory: String, keys: SubjectKeys) throws {
         self.directory = URL(fileURLWithPath: directory, isDirectory: true)
+        self.keys = keys
         try PrivateFiles.createDirectory(self.directory)
     }
 
@@ -16,12 +19,17 @@ package struct FileResultsStore: ResultsStore {
     package var stagingDirectory: URL { directory }
 
     package func save(_ file: URL, subjectRequestId: String) async throws -> String {
-        let destination = directory.appendingPathComponent("\(subjectRequestId).zip")
-        try PrivateFiles.restrict(file.path)
+        let destination = directory.appendingPathComponent("\(subjectRequestId).zip.sealed")
+        let sealing = directory.appendingPathComponent(".\(subjectRequestId).\(UUID().uuidString).sealing")
+        defer {
+            try? FileManager.default.removeItem(at: sealing)
+            try? FileManager.default.removeItem(at: file)
+        }
+        try SealedArchive.seal(file, to: sealing, requestID: subjectRequestId, keys: keys)
         if FileManager.default.fileExists(atPath: destination.path) {
             try FileManager.default.removeItem(at: destination)
         }
-        try FileManager.default.moveItem(at: file, to: destination)
+        try FileManager.default.moveItem(at: sealing, to: destination)
         return destination.absoluteString
     }
 

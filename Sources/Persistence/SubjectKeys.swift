@@ -7,7 +7,8 @@ import Synchronization
 /// The keys that keep subject ids and emails unreadable in the database and its backups (docs/compliance.md): each
 /// value is sealed with AES-GCM under the current key, bound to its request and column, and stored as
 /// `enc1:<key id>:<base64>`, so keys can rotate row by row; equality lookups (the same subject's requests) compare
-/// an HMAC of the customer id, never the value. Both subkeys are derived from one 256-bit key (HKDF-SHA256).
+/// an HMAC of the customer id, never the value. The subkeys (sealing, lookup, and results archives:
+/// ``SealedArchive``) are derived from one 256-bit key (HKDF-SHA256).
 ///
 /// Opening a value needs its key by id: every key loaded into a `SubjectKeys` is also registered process-wide (keys
 /// are identified by a hash of their material, so stores with different keys never collide), which lets rows decode
@@ -18,6 +19,8 @@ package struct SubjectKeys: Sendable {
         package let id: String
         let sealing: SymmetricKey
         let lookup: SymmetricKey
+        /// Seals results archives at rest (``SealedArchive``).
+        let archives: SymmetricKey
 
         init(_ material: [UInt8]) {
             let key = SymmetricKey(data: material)
@@ -26,6 +29,8 @@ package struct SubjectKeys: Sendable {
                 inputKeyMaterial: key, info: Array("dsr-gateway subject sealing v1".utf8), outputByteCount: 32)
             lookup = HKDF<SHA256>.deriveKey(
                 inputKeyMaterial: key, info: Array("dsr-gateway subject lookup v1".utf8), outputByteCount: 32)
+            archives = HKDF<SHA256>.deriveKey(
+                inputKeyMaterial: key, info: Array("dsr-gateway results archive v1".utf8), outputByteCount: 32)
         }
     }
 
@@ -98,6 +103,11 @@ package struct SubjectKeys: Sendable {
     }
 
     private static let prefix = "enc1:"
+
+    /// A loaded key by id (every key any `SubjectKeys` in this process holds).
+    static func key(id: String) -> Key? {
+        registry.withLock { $0[id] }
+    }
     private static let registry = Mutex<[String: Key]>([:])
 
     /// The value `stored` holds: opened with its key (found by id among every key loaded in this process), or as it

@@ -5,6 +5,7 @@ import GatewayApp
 import GatewayTools
 import Logging
 import NIOPosix
+import Persistence
 import ProcessorSimulator
 import ServiceLifecycle
 import Workers
@@ -35,6 +36,15 @@ package actor GatewayHarness {
         guard let shownLocation, !shownLocation.contains("/") else { throw UnexpectedResultLocation() }
         return URL(fileURLWithPath: DevEnvironment.resultsDirectory(in: database.directory))
             .appendingPathComponent(shownLocation)
+    }
+
+    /// The archive a shown result location stands for, opened (it is sealed at rest) with the keys the harness's
+    /// gateway loaded into this process.
+    package nonisolated func openedResults(_ shownLocation: String?, requestID: String) throws -> Data {
+        let opened = database.directory.appendingPathComponent("opened-\(UUID()).zip")
+        defer { try? FileManager.default.removeItem(at: opened) }
+        try SealedArchive.open(try resultsFile(shownLocation), to: opened, requestID: requestID)
+        return try Data(contentsOf: opened)
     }
 
     /// A result location that is not a bare file name (it would expose the machine's paths).

@@ -27,7 +27,9 @@ extension ResultsWorkerConfiguration {
         let defaults = ResultsWorkerConfiguration()
         return ResultsWorkerConfiguration(
             directory: section.string(
-                "directory", default: defaults.directory, "where access results archives are stored"),
+                "directory", default: defaults.directory,
+                "where access results archives are stored, sealed at rest (`<id>.zip.sealed`; `dsr-gateway results open`)"
+            ),
             maxBytes: section.int(
                 "max_bytes", default: defaults.maxBytes, in: .positive, shown: "512 MiB",
                 "largest results archive accepted, in bytes"),

@@ -34,9 +34,9 @@ import TestSupport
                 try await api.batonStatus("SAR", reference)["status"] as? String == "completed"
             }
             let status = try await api.batonStatus("SAR", reference)
-            let location = try harness.resultsFile((status["resultLocations"] as? [String])?.first)
-            let archive = try #require(FileManager.default.contents(atPath: location.path))
-            let digest = SHA256.hash(data: archive).map { String(format: "%02x", $0) }.joined()
+            let archive = try harness.openedResults(
+                (status["resultLocations"] as? [String])?.first, requestID: reference)
+            let digest = SHA256.hash(data: archive).hexString
             let audited = try await api.request(reference).audit.last { $0.event == "results_stored" }?.detail
             #expect(audited?.hasSuffix("sha256 \(digest)") == true)
         }

@@ -18,10 +18,14 @@ import Workers
             try await harness.eventually("results are stored") { try await api.request(id).resultsStatus == "stored" }
             let stored = try await api.request(id)
             // Answers name the archive inside the results directory, never the machine's absolute path.
-            #expect(stored.resultLocation == "\(id).zip")
+            #expect(stored.resultLocation == "\(id).zip.sealed")
             let location = try harness.resultsFile(stored.resultLocation)
-            let archive = try #require(FileManager.default.contents(atPath: location.path))
-            let digest = SHA256.hash(data: archive).map { String(format: "%02x", $0) }.joined()
+            // Sealed at rest: no run of the archive's bytes is in the file; opened, it is the archive downloaded.
+            let sealed = try #require(FileManager.default.contents(atPath: location.path))
+            let archive = try harness.openedResults(stored.resultLocation, requestID: id)
+            #expect(sealed.range(of: archive.prefix(48)) == nil)
+            #expect(sealed.range(of: archive.suffix(48)) == nil)
+            let digest = SHA256.hash(data: archive).hexString
             let audited = try #require(stored.audit.last { $0.event == "results_stored" }?.detail)
             #expect(audited == "\(archive.count) bytes, sha256 \(digest)")
             #expect(archive.starts(with: [0x50, 0x4B, 0x03, 0x04]))

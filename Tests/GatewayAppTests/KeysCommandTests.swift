@@ -33,8 +33,9 @@ import TestSupport
         #expect(rotated.status == 0, "\(rotated.output)\(rotated.errors)")
         #expect(
             rotated.output
-                == "sealed 1 request afresh with the current key\nretired key ids \(old.current.id): remove them from "
-                + "store.previous_encryption_keys (and destroy them once no backup made before now is kept)\n")
+                == "sealed 1 request afresh with the current key\nretired key ids \(old.current.id): the database no longer "
+                + "needs them; keep them in store.previous_encryption_keys while results archives or backups made "
+                + "before now are kept (results.retention_days)\n")
         #expect(!rotated.output.contains("rotate-me") && !rotated.errors.contains("rotate-me"))
         let again = try await CommandLineRunner.run(["keys", "rotate", "--config", config.path])
         #expect(

@@ -6,5 +6,6 @@ package enum ApplicationCommands {
         ServeCommand.self, SimulateProcessorCommand.self, CertCommand.self, CallbackCommand.self,
         RequestsCommand.self, HealthCommand.self, CheckConfigCommand.self, AlertsCommand.self, BackupCommand.self,
         RestoreCommand.self, AuditCommand.self, EvidenceCommand.self, KeysCommand.self,
+        ResultsCommand.self,
     ]
 }

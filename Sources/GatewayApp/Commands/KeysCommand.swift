@@ -31,8 +31,9 @@ struct KeysCommand: AsyncParsableCommand {
                 print("no other key is in use: nothing to retire")
             } else {
                 print(
-                    "retired key ids \(rotation.retired.joined(separator: ", ")): remove them from "
-                        + "store.previous_encryption_keys (and destroy them once no backup made before now is kept)")
+                    "retired key ids \(rotation.retired.joined(separator: ", ")): the database no longer needs them; "
+                        + "keep them in store.previous_encryption_keys while results archives or backups made before now "
+                        + "are kept (results.retention_days)")
             }
         }
     }

@@ -132,7 +132,7 @@ struct DemoScript {
             guard let name = snapshot.resultLocation else { continue }
             print("\nAccess result of \(snapshot.id.prefix(8)):")
             let file = resultsDirectory.appendingPathComponent(name)
-            print(ResultsArchiveSummary(file: file, audit: snapshot.audit).render())
+            print(ResultsArchiveSummary(file: file, requestID: snapshot.id, audit: snapshot.audit).render())
         }
     }
 }
