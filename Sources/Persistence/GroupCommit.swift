@@ -1,4 +1,5 @@
 import DSRCore
+import Foundation
 import Synchronization
 
 /// Group commit for creations: each waits for the writer, and whoever gets it first writes every creation waiting
@@ -48,6 +49,30 @@ final class PendingCreate<Prepared: Sendable>: Sendable {
     var result: Result<CreateOutcome, any Error>? {
         get { outcome.withLock { $0 } }
         set { outcome.withLock { $0 = newValue } }
+    }
+}
+
+extension Collection {
+    /// The outcome of each creation of a multi-row insert that returned `insertedIDs`: created when its id is among
+    /// them (the first item with that id: a repeat of an id within the group was skipped), otherwise the stored request
+    /// that made it skip, found by `conflicting` (the insert only skips on a uniqueness conflict, so there is one).
+    func createOutcomes<Prepared>(
+        insertedIDs: some Sequence<UUID>, conflicting: (DSRRequest) async throws -> DSRRequest?
+    ) async throws -> (outcomes: [CreateOutcome], created: [Element]) where Element == PendingCreate<Prepared> {
+        var unclaimed = Set(insertedIDs)
+        var (outcomes, created): ([CreateOutcome], [Element]) = ([], [])
+        for item in self {
+            if unclaimed.remove(item.request.id) != nil {
+                outcomes.append(.created(item.request))
+                created.append(item)
+            } else {
+                guard let stored = try await conflicting(item.request) else {
+                    throw StoreError(code: .corruptRow, column: "id")
+                }
+                outcomes.append(.existing(stored))
+            }
+        }
+        return (outcomes, created)
     }
 }
 

@@ -58,11 +58,17 @@ extension PostgresRequestStore {
     ) async throws -> [CreateOutcome] {
         var requests = PostgresBindings(capacity: items.count * DSRRequest.storedColumns.count)
         for item in items { item.request.appendValues(to: &requests, keys: keys) }
-        var unclaimed = Set(
-            try await connection.rows(DSRRequest.postgresInsertMany(items.count), requests, logger: logger).map {
-                try PostgresRowReader(row: $0).id("id")
-            })
-        let created = items.filter { unclaimed.remove($0.request.id) != nil }
+        let inserted = try await connection.rows(
+            DSRRequest.postgresInsertMany(items.count), requests, logger: logger
+        ).map { try PostgresRowReader(row: $0).id("id") }
+        let (outcomes, created) = try await items.createOutcomes(insertedIDs: inserted) { request in
+            var binds = PostgresBindings()
+            binds.append(id: request.id)
+            binds.append(request.idempotencyKey)
+            return try await connection.rows(DSRRequest.postgresSelectConflicting, binds, logger: logger).first.map {
+                try DSRRequest(postgresRow: $0)
+            }
+        }
         if !created.isEmpty {
             var count = PostgresBindings()
             count.append(integer: created.count)
@@ -79,21 +85,6 @@ extension PostgresRequestStore {
                 entries.append(integer: first + index)
             }
             try await connection.rows(AuditEntry.postgresInsertMany(created.count), entries, logger: logger)
-        }
-        let createdItems = Set(created.map { ObjectIdentifier($0) })
-        var outcomes: [CreateOutcome] = []
-        for item in items {
-            if createdItems.contains(ObjectIdentifier(item)) {
-                outcomes.append(.created(item.request))
-                continue
-            }
-            var binds = PostgresBindings()
-            binds.append(id: item.request.id)
-            binds.append(item.request.idempotencyKey)
-            // The insert only skips on a uniqueness conflict, so the conflicting row is there.
-            guard let row = try await connection.rows(DSRRequest.postgresSelectConflicting, binds, logger: logger).first
-            else { throw StoreError(code: .corruptRow, column: "id") }
-            outcomes.append(.existing(try DSRRequest(postgresRow: row)))
         }
         return outcomes
     }

@@ -49,11 +49,14 @@ extension SQLiteRequestStore {
     private static func insert(
         _ items: ArraySlice<PendingCreate<PreparedCreate>>, on connection: SQLiteConnection
     ) async throws -> [CreateOutcome] {
-        var unclaimed = Set(
+        let inserted = try await connection.query(
+            DSRRequest.sqliteInsertMany(items.count), items.flatMap(\.prepared.request)
+        ).map { try SQLiteRowReader(row: $0).id("id") }
+        let (outcomes, created) = try await items.createOutcomes(insertedIDs: inserted) { request in
             try await connection.query(
-                DSRRequest.sqliteInsertMany(items.count), items.flatMap(\.prepared.request)
-            ).map { try SQLiteRowReader(row: $0).id("id") })
-        let created = items.filter { unclaimed.remove($0.request.id) != nil }
+                DSRRequest.sqliteSelectConflicting, [.id(request.id), .text(request.idempotencyKey)]
+            ).first.map { try DSRRequest(sqliteRow: $0) }
+        }
         if !created.isEmpty {
             guard let log = try await connection.query("SELECT size FROM audit_log WHERE id = 1").first else {
                 throw StoreError(code: .corruptRow, column: "size")
@@ -62,19 +65,6 @@ extension SQLiteRequestStore {
             _ = try await connection.query(
                 AuditEntry.sqliteInsertMany(created.count),
                 created.enumerated().flatMap { index, item in item.prepared.audit.positioned(at: first + index) })
-        }
-        let createdIDs = Set(created.map { ObjectIdentifier($0) })
-        var outcomes: [CreateOutcome] = []
-        for item in items {
-            if createdIDs.contains(ObjectIdentifier(item)) {
-                outcomes.append(.created(item.request))
-                continue
-            }
-            let rows = try await connection.query(
-                DSRRequest.sqliteSelectConflicting, [.id(item.request.id), .text(item.request.idempotencyKey)])
-            // The insert only skips on a uniqueness conflict, so the conflicting row is there.
-            guard let row = rows.first else { throw StoreError(code: .corruptRow, column: "id") }
-            outcomes.append(.existing(try DSRRequest(sqliteRow: row)))
         }
         return outcomes
     }
