@@ -138,6 +138,39 @@ struct RequestStoreContractTests {
         }
     }
 
+    /// Updates that arrive together share transactions (group commit on PostgreSQL); each is still all or nothing, and
+    /// several of one request apply one after another, as if alone.
+    @Test(arguments: StoreEngine.allCases)
+    func concurrentUpdatesEachApplyWholeOrNotAtAll(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            var requests: [DSRRequest] = []
+            for _ in 0..<8 { requests.append(try await store.create(F.request())) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for request in requests {
+                    for attempt in 0..<6 {
+                        group.addTask {
+                            do {
+                                try await store.update(id: request.id) { changed in
+                                    // Every third change refuses, after changing the copy: nothing of it may land.
+                                    changed.attempts += 1
+                                    if attempt % 3 == 2 { throw Refused() }
+                                    return [AuditEntry(at: F.t0, actor: .dispatcher, event: .stateChanged)]
+                                }
+                            } catch is Refused {}
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            for request in requests {
+                #expect(try await store.request(id: request.id)?.attempts == 4)
+                #expect(try await store.auditTrail(id: request.id).count == 5)
+            }
+            #expect(try await store.auditLogHead().size == 8 * 5)
+            #expect(try await store.auditLogRows(from: 0, to: 40).map(\.position) == (0..<40).map { $0 })
+        }
+    }
+
     /// What the processor said is kept with the change it caused, and the change's entries carry its digest; a change
     /// that writes nothing keeps nothing.
     @Test(arguments: StoreEngine.allCases)
