@@ -83,7 +83,14 @@ import TestSupport
                 files[proof] = Array(text.joined(separator: "\n").utf8)
             }
             #expect(forged.contains("its proof fails"))
-            // A file added after signing is named.
+            // Without the key: a file changed after signing, and one added, are named.
+            var changed = original
+            changed.files[callback]?[0] ^= 1
+            let changedFile = directory.url.appendingPathComponent("changed.zip")
+            try changed.zipped().write(to: changedFile)
+            let edited = try await verify(changedFile.path)
+            #expect(edited.status == 1)
+            #expect(edited.output.contains("\(callback): changed since the manifest was signed"))
             var extra = original
             extra.files["note.txt"] = Array("hello".utf8)
             let extraFile = directory.url.appendingPathComponent("extra.zip")
