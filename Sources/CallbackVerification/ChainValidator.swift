@@ -1,4 +1,5 @@
 import Foundation
+import SwiftASN1
 @_spi(FixedExpiryValidationTime) import X509
 import _CryptoExtras
 
@@ -92,15 +93,18 @@ package struct ChainValidator: Sendable {
         at time: Date
     ) throws(CallbackVerificationError) -> ValidatedCertificate {
         let fingerprint: String
+        let chainPEM: String
         do {
             fingerprint = try CertificateFingerprint.sha256(of: chain[0])
+            chainPEM = try chain.map { try $0.serializeAsPEM().pemString }.joined(separator: "\n")
         } catch {
-            throw CallbackVerificationError(.invalidCertificate, "leaf cannot be re-encoded: \(error)")
+            throw CallbackVerificationError(.invalidCertificate, "chain cannot be re-encoded: \(error)")
         }
         return ValidatedCertificate(
             domain: domain.lowercased(),
             leaf: chain[0],
             chain: chain,
+            chainPEM: chainPEM,
             expiresAt: chain.map(\.notValidAfter).min() ?? chain[0].notValidAfter,
             validatedAt: time,
             leafFingerprint: fingerprint,

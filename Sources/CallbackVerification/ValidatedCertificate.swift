@@ -1,5 +1,4 @@
 import Foundation
-import SwiftASN1
 import X509
 import _CryptoExtras
 
@@ -10,6 +9,8 @@ package struct ValidatedCertificate: Sendable, Equatable {
     package let leaf: Certificate
     /// The validated path, leaf first, ending at a configured trust root.
     package let chain: [Certificate]
+    /// `chain` as PEM, leaf first, encoded once when validated: what a callback's evidence keeps.
+    package let chainPEM: String
     /// The earliest `notAfter` in `chain`: after it the certificate must be fetched and validated again.
     package let expiresAt: Date
     package let validatedAt: Date
@@ -29,11 +30,6 @@ package struct ValidatedCertificate: Sendable, Equatable {
 }
 
 extension ValidatedCertificate {
-    /// The validated chain as PEM, leaf first: what a callback's evidence keeps.
-    package var chainPEM: String {
-        chain.compactMap { try? $0.serializeAsPEM().pemString }.joined(separator: "\n")
-    }
-
     /// Whole days until expiry at `now` (rounded down; negative once expired).
     package func daysRemaining(at now: Date) -> Int {
         Self.wholeDays(expiresAt.timeIntervalSince(now))

@@ -3,10 +3,9 @@ import DSRCore
 import Foundation
 
 extension [AuditEntry] {
-    /// The entries, each carrying the digest of `exchange` (what caused them) when there is one.
-    func citing(_ exchange: ProcessorExchange?, requestID: UUID) -> [AuditEntry] {
-        guard let exchange else { return self }
-        let digest = EvidenceRecord.digest(requestID: requestID, exchange: exchange)
+    /// The entries, each carrying `digest` (of the exchange that caused them) when there is one.
+    func citing(_ digest: String?) -> [AuditEntry] {
+        guard let digest else { return self }
         return map { entry in
             var cited = entry
             cited.evidence = digest

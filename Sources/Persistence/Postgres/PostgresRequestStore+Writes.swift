@@ -1,3 +1,4 @@
+import AuditLog
 import DSRCore
 import Foundation
 import PostgresNIO
@@ -128,6 +129,8 @@ extension PostgresRequestStore {
     ) async throws -> DSRRequest? {
         let logger = logger
         let keys = try writingKeys()
+        // Worked out before the transaction, once for the entries and the kept row alike.
+        let digest = exchange.map { EvidenceRecord.digest(requestID: id, exchange: $0) }
         let (request, entries) = try await transaction { connection -> (DSRRequest?, [AuditEntry]) in
             var binds = PostgresBindings()
             binds.append(id: id)
@@ -138,12 +141,13 @@ extension PostgresRequestStore {
             else { return (nil, []) }
             let stored = try DSRRequest(postgresRow: row)
             var changed = stored
-            let entries = try change(&changed).citing(exchange, requestID: id)
+            let entries = try change(&changed).citing(digest)
             guard !entries.isEmpty else { return (stored, []) }
             guard changed.id == id else { throw StoreError(code: .idChanged, column: "id") }
-            if let exchange {
+            if let exchange, let digest {
                 try await connection.rows(
-                    ProcessorExchange.postgresInsert, exchange.postgresBinds(requestID: id), logger: logger)
+                    ProcessorExchange.postgresInsert, exchange.postgresBinds(requestID: id, digest: digest),
+                    logger: logger)
             }
             guard
                 let updated = try await connection.rows(

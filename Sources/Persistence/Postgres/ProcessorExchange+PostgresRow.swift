@@ -10,8 +10,8 @@ extension ProcessorExchange {
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         """
 
-    /// The values for ``postgresInsert``.
-    func postgresBinds(requestID: UUID) -> PostgresBindings {
+    /// The values for ``postgresInsert``; `digest` is ``EvidenceRecord/digest(requestID:exchange:)``.
+    func postgresBinds(requestID: UUID, digest: String) -> PostgresBindings {
         var binds = PostgresBindings(capacity: 8)
         binds.append(id: requestID)
         binds.append(value: kind)
@@ -20,7 +20,7 @@ extension ProcessorExchange {
         binds.append(signature)
         binds.append(domain)
         binds.append(chainPEM)
-        binds.append(EvidenceRecord.digest(requestID: requestID, exchange: self))
+        binds.append(digest)
         return binds
     }
 }

@@ -10,11 +10,11 @@ extension ProcessorExchange {
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
         """
 
-    /// The values for ``sqliteInsert``.
-    func sqliteBinds(requestID: UUID) -> [SQLiteData] {
+    /// The values for ``sqliteInsert``; `digest` is ``EvidenceRecord/digest(requestID:exchange:)``.
+    func sqliteBinds(requestID: UUID, digest: String) -> [SQLiteData] {
         [
             .id(requestID), .value(kind), .date(at), Data(received).sqliteData ?? .null, .text(signature),
-            .text(domain), .text(chainPEM), .text(EvidenceRecord.digest(requestID: requestID, exchange: self)),
+            .text(domain), .text(chainPEM), .text(digest),
         ]
     }
 }

@@ -1,3 +1,4 @@
+import AuditLog
 import DSRCore
 import Foundation
 import SQLiteNIO
@@ -118,16 +119,19 @@ extension SQLiteRequestStore {
         _ change: @escaping @Sendable (inout DSRRequest) throws -> [AuditEntry]
     ) async throws -> DSRRequest? {
         let keys = try writingKeys()
+        // Worked out before the transaction, once for the entries and the kept row alike.
+        let digest = exchange.map { EvidenceRecord.digest(requestID: id, exchange: $0) }
         let (request, entries) = try await transaction { connection -> (DSRRequest?, [AuditEntry]) in
             guard let row = try await connection.query(DSRRequest.sqliteSelectByID, [.id(id)]).first else {
                 return (nil, [])
             }
             let stored = try DSRRequest(sqliteRow: row)
             var changed = stored
-            let entries = try change(&changed).citing(exchange, requestID: id)
+            let entries = try change(&changed).citing(digest)
             guard !entries.isEmpty else { return (stored, []) }
-            if let exchange {
-                _ = try await connection.query(ProcessorExchange.sqliteInsert, exchange.sqliteBinds(requestID: id))
+            if let exchange, let digest {
+                _ = try await connection.query(
+                    ProcessorExchange.sqliteInsert, exchange.sqliteBinds(requestID: id, digest: digest))
             }
             guard changed.id == id else { throw StoreError(code: .idChanged, column: "id") }
             let updated = try await connection.query(DSRRequest.sqliteUpdate, changed.sqliteBinds(keys: keys))
