@@ -41,22 +41,30 @@ package struct Checkpoint: Sendable, Equatable {
 
     /// The text of a C2SP signed note (up to the last blank line) once its signatures check out.
     package static func signedText(_ note: String, verifiers: [NoteVerifier]) throws(CheckpointError) -> String {
+        try verified(note, verifiers: verifiers).text
+    }
+
+    /// The text of a C2SP signed note once its signatures check out, and the names of the `verifiers` whose signatures
+    /// it carries (lines by other keys are ignored, so their names say nothing).
+    package static func verified(_ note: String, verifiers: [NoteVerifier]) throws(CheckpointError) -> (
+        text: String, signers: [String]
+    ) {
         guard note.hasSuffix("\n"), let split = note.range(of: "\n\n", options: .backwards) else {
             throw .malformed("no blank line before the signatures")
         }
         let text = String(note[..<split.lowerBound]) + "\n"
-        var verified = false
+        var signers: [String] = []
         for line in note[split.upperBound...].split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: false)
             guard fields.count == 3, fields[0] == "\u{2014}", let signature = Data(base64Encoded: String(fields[2]))
             else { throw .malformed("a signature line is not '— <key name> <base64>'") }
             for verifier in verifiers where verifier.isSigner(name: fields[1], signature: Array(signature)) {
                 guard verifier.verifies(Array(signature), of: text) else { throw .badSignature(verifier.name) }
-                verified = true
+                signers.append(verifier.name)
             }
         }
-        guard verified else { throw .unverified }
-        return text
+        guard !signers.isEmpty else { throw .unverified }
+        return (text, signers)
     }
 }
 

@@ -13,12 +13,20 @@ package struct EvidenceBundle: Sendable, Equatable {
     package static let publicKeyName = "public-key"
     static let header = "dsr-gateway evidence bundle v1"
 
+    /// Whether `name` is a file a bundle holds: what the verifier checks, and nothing it would pass over unread.
+    static func isKnown(_ name: String) -> Bool {
+        [manifestName, publicKeyName, requestName].contains(name)
+            || (name.hasPrefix(auditFolder) && (name.hasSuffix(".json") || name.hasSuffix(".tlog-proof")))
+            || (name.hasPrefix(callbackFolder) && name.hasSuffix(".json"))
+    }
+
+    static let requestName = "request.json"
+    static let auditFolder = "audit/"
+    /// Kept callbacks, one record each.
+    static let callbackFolder = "callbacks/"
+
     /// File name → content, the manifest included.
     package var files: [String: [UInt8]]
-
-    package init(files: [String: [UInt8]]) {
-        self.files = files
-    }
 
     /// The bundle of `contents` for request `requestID`, its manifest signed by `signers`.
     package init(requestID: UUID, contents: [String: [UInt8]], signers: [NoteSigner]) throws {
@@ -56,11 +64,26 @@ package struct EvidenceBundle: Sendable, Equatable {
     package init(zip: Data) throws {
         let archive = try Archive(data: zip, accessMode: .read)
         var files: [String: [UInt8]] = [:]
-        for entry in archive where entry.type == .file {
+        for entry in archive {
+            // One reading only: a second entry of the same name, or anything but a file, could show an unzip tool
+            // something other than what was verified.
+            guard entry.type == .file, files[entry.path] == nil else { throw EvidenceBundleError.ambiguous(entry.path) }
             var content = Data()
             _ = try archive.extract(entry, skipCRC32: false) { content.append($0) }
             files[entry.path] = Array(content)
         }
         self.files = files
+    }
+}
+
+/// A zip that is not an evidence bundle as written.
+package enum EvidenceBundleError: Error, Equatable, CustomStringConvertible {
+    /// A name that appears twice, or an entry that is not a file.
+    case ambiguous(String)
+
+    package var description: String {
+        switch self {
+        case .ambiguous(let name): "\(name): repeated, or not a file: the zip can be read two ways"
+        }
     }
 }

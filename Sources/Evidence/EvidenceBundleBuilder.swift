@@ -21,7 +21,7 @@ package struct EvidenceBundleBuilder: Sendable {
     package func bundle(for id: UUID) async throws -> EvidenceBundle? {
         guard var request = try await store.request(id: id) else { return nil }
         request.results.location = request.results.shownLocation
-        var files: [String: [UInt8]] = ["request.json": Array(try JSONCoding.encoder().encode(request))]
+        var files = [EvidenceBundle.requestName: Array(try JSONCoding.encoder().encode(request))]
         let rows = try await store.auditLogRows(requestID: id)
         let checkpoint = try await store.latestAuditCheckpoint()
         var leaves: [TreeHash] = []
@@ -30,7 +30,7 @@ package struct EvidenceBundleBuilder: Sendable {
         }
         for row in rows {
             guard let position = row.position else { continue }
-            let name = "audit/\(position)"
+            let name = EvidenceBundle.auditFolder + "\(position)"
             files[name + ".json"] = AuditLeaf.bytes(requestID: id, entry: row.entry)
             if let checkpoint, position < leaves.count {
                 let proof = TlogProof(
@@ -40,7 +40,7 @@ package struct EvidenceBundleBuilder: Sendable {
             }
         }
         for (number, exchange) in try await store.exchanges(id: id).enumerated() {
-            files["\(exchange.kind.rawValue)s/\(number + 1).json"] = EvidenceRecord.bytes(
+            files[EvidenceBundle.callbackFolder + "\(number + 1).json"] = EvidenceRecord.bytes(
                 requestID: id, exchange: exchange)
         }
         return try EvidenceBundle(requestID: id, contents: files, signers: signers)

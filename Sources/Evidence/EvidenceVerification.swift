@@ -31,11 +31,9 @@ package struct EvidenceVerification: Sendable {
         var report = Report()
         guard let requestID = checkManifest(&report) else { return report }
         report.requestID = requestID
-        let evidence = checkEntries(of: requestID, &report)
-        await checkCallbacks(of: requestID, provenEvidence: evidence, &report)
-        if let stored = bundle.files.keys.sorted().compactMap({ entry(named: $0) }).last(where: {
-            $0["event"] == "results_stored"
-        }) {
+        let proven = checkEntries(of: requestID, &report)
+        await checkCallbacks(of: requestID, provenEvidence: Set(proven.compactMap { $0["evidence"] }), &report)
+        if let stored = proven.last(where: { $0["event"] == "results_stored" }) {
             report.lines.append("results archive: \(stored["detail"] ?? "-") (the archive itself is not in the bundle)")
         }
         return report
@@ -49,8 +47,9 @@ package struct EvidenceVerification: Sendable {
             return nil
         }
         let text: String
+        let signers: [String]
         do {
-            text = try Checkpoint.signedText(manifest, verifiers: verifiers)
+            (text, signers) = try Checkpoint.verified(manifest, verifiers: verifiers)
         } catch {
             report.problems.append("manifest: \(error)")
             return nil
@@ -78,19 +77,21 @@ package struct EvidenceVerification: Sendable {
                 report.problems.append("\(fields[1]): changed since the manifest was signed")
             }
         }
-        for name in bundle.files.keys.sorted() where name != EvidenceBundle.manifestName && !listed.contains(name) {
-            report.problems.append("\(name): not listed in the manifest")
+        for name in bundle.files.keys.sorted() where name != EvidenceBundle.manifestName {
+            if !listed.contains(name) { report.problems.append("\(name): not listed in the manifest") }
+            if !EvidenceBundle.isKnown(name) { report.problems.append("\(name): not a file an evidence bundle holds") }
         }
-        report.lines.append("manifest: signed by \(signer(of: manifest)), lists \(listed.count) files")
+        report.lines.append("manifest: signed by \(signers.joined(separator: ", ")), lists \(listed.count) files")
         return requestID
     }
 
-    /// Each entry's proof against its checkpoint; returns the `evidence` digests of the entries proven.
-    private func checkEntries(of requestID: UUID, _ report: inout Report) -> Set<String> {
-        var proven: Set<String> = []
-        var sealedBy: Set<String> = []
+    /// Each entry's proof against the one checkpoint every proof of the bundle cites; returns the entries proven, in
+    /// log order.
+    private func checkEntries(of requestID: UUID, _ report: inout Report) -> [[String: String]] {
+        var proven: [[String: String]] = []
+        var cited: (note: String, checkpoint: Checkpoint)?
         var unsealed: [Int] = []
-        let names = bundle.files.keys.filter { $0.hasPrefix("audit/") && $0.hasSuffix(".json") }
+        let names = bundle.files.keys.filter { $0.hasPrefix(EvidenceBundle.auditFolder) && $0.hasSuffix(".json") }
         for name in names.sorted(by: { position(of: $0) < position(of: $1) }) {
             let position = position(of: name)
             let bytes = bundle.files[name]!
@@ -98,13 +99,19 @@ package struct EvidenceVerification: Sendable {
                 report.problems.append("\(name): not an audit entry of this request")
                 continue
             }
-            guard let proofBytes = bundle.files["audit/\(position).tlog-proof"] else {
+            guard let proofBytes = bundle.files[EvidenceBundle.auditFolder + "\(position).tlog-proof"] else {
                 unsealed.append(position)
                 continue
             }
             do {
                 let proof = try TlogProof.parse(String(decoding: proofBytes, as: UTF8.self))
-                let checkpoint = try Checkpoint.open(proof.checkpoint, verifiers: verifiers)
+                if cited == nil {
+                    cited = (proof.checkpoint, try Checkpoint.open(proof.checkpoint, verifiers: verifiers))
+                }
+                guard let (note, checkpoint) = cited, proof.checkpoint == note else {
+                    report.problems.append("audit/\(position).tlog-proof: cites another checkpoint than the others")
+                    continue
+                }
                 guard proof.index == position,
                     MerkleProofVerifier.verifyInclusion(
                         leafHash: MerkleTree.leafHash(bytes), index: position, size: checkpoint.size,
@@ -113,15 +120,14 @@ package struct EvidenceVerification: Sendable {
                     report.problems.append("\(name): not in the log at position \(position) (its proof fails)")
                     continue
                 }
-                sealedBy.insert("\(checkpoint.origin) size \(checkpoint.size)")
-                if let evidence = entry["evidence"] { proven.insert(evidence) }
+                proven.append(entry)
             } catch {
                 report.problems.append("audit/\(position).tlog-proof: \(error)")
             }
         }
         report.lines.append(
-            "audit entries: \(names.count - unsealed.count) of \(names.count) proven in the log by checkpoint "
-                + (sealedBy.isEmpty ? "-" : sealedBy.sorted().joined(separator: ", ")))
+            "audit entries: \(proven.count) of \(names.count) proven in the log by checkpoint "
+                + (cited.map { "\($0.checkpoint.origin) size \($0.checkpoint.size)" } ?? "-"))
         if !unsealed.isEmpty {
             report.lines.append(
                 "not yet sealed when exported (no proof; export again after the next checkpoint): positions "
@@ -132,7 +138,7 @@ package struct EvidenceVerification: Sendable {
 
     /// Each kept callback is cited by a proven entry and verifies as the gateway verified it when it arrived.
     private func checkCallbacks(of requestID: UUID, provenEvidence: Set<String>, _ report: inout Report) async {
-        let names = bundle.files.keys.filter { $0.hasPrefix("callbacks/") }.sorted()
+        let names = bundle.files.keys.filter { $0.hasPrefix(EvidenceBundle.callbackFolder) }.sorted()
         var verified = 0
         for name in names {
             let bytes = bundle.files[name]!
@@ -173,14 +179,6 @@ package struct EvidenceVerification: Sendable {
     }
 
     private func position(of name: String) -> Int {
-        Int(name.dropFirst("audit/".count).prefix { $0.isNumber }) ?? -1
-    }
-
-    /// The key names on a note's signature lines.
-    private func signer(of note: String) -> String {
-        let names = note.split(separator: "\n").filter { $0.hasPrefix("\u{2014} ") }.map {
-            $0.split(separator: " ")[1]
-        }
-        return names.joined(separator: ", ")
+        Int(name.dropFirst(EvidenceBundle.auditFolder.count).prefix { $0.isNumber }) ?? -1
     }
 }

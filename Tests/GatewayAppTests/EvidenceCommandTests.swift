@@ -45,10 +45,14 @@ import TestSupport
             #expect(intact.output.contains("callbacks: 2 of 2 re-verified at the time they were received"))
             #expect(intact.output.hasSuffix("evidence intact for request \(id)\n"))
             #expect(!intact.output.contains("evidence-1"))
-            // Without a key, the bundle's own is used, and the output says so.
+            // Without a key, the bundle's own is used, and the output says so: consistent, not authenticated.
             let unkeyed = try await verify(key: nil)
-            #expect(unkeyed.status == 0)
+            #expect(unkeyed.status == 1)
             #expect(unkeyed.output.hasPrefix("warning: no --public-key"))
+            #expect(unkeyed.output.hasSuffix("but NOT AUTHENTICATED: pass --public-key\n"))
+            // The bundle holds the subject: the file is the user's alone.
+            let mode = try FileManager.default.attributesOfItem(atPath: bundle)[.posixPermissions] as? Int
+            #expect(mode.map { $0 & 0o777 } == 0o600)
             // Another key signed nothing here.
             let stranger = try await verify(key: try NoteSigner(name: "dsr-gateway/audit").verifier.encoded)
             #expect(stranger.status == 1)
@@ -98,6 +102,18 @@ import TestSupport
             let added = try await verify(extraFile.path)
             #expect(added.status == 1)
             #expect(added.output.contains("note.txt: not listed in the manifest"))
+            // A signature line by an unknown key is ignored, and its name is not reported as a signer.
+            var claimed = original
+            claimed.files[EvidenceBundle.manifestName]! += Array(
+                "\u{2014} Regulator \(Data(repeating: 1, count: 68).base64EncodedString())\n".utf8)
+            let claimedFile = directory.url.appendingPathComponent("claimed.zip")
+            try claimed.zipped().write(to: claimedFile)
+            let impostor = try await verify(claimedFile.path)
+            #expect(impostor.status == 0, "\(impostor.output)")
+            #expect(impostor.output.hasPrefix("manifest: signed by dsr-gateway/audit, lists"))
+            // A file the format does not have is named even when a key holder lists it.
+            let unknown = try await tampered { files in files["notes/readme.txt"] = Array("trust me".utf8) }
+            #expect(unknown.contains("notes/readme.txt: not a file an evidence bundle holds"))
         }
     }
 }

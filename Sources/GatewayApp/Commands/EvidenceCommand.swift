@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditLog
 import Evidence
 import Foundation
+import Persistence
 
 /// `dsr-gateway requests evidence ID --out FILE.zip`: a request's evidence bundle, read from the database and signed
 /// with the audit key (docs/compliance.md).
@@ -26,6 +27,9 @@ struct RequestsEvidenceCommand: AsyncParsableCommand {
             try await EvidenceBundleBuilder(store: store, signers: signers).bundle(for: uuid)
         }
         guard let bundle else { throw CommandFailure("no request \(id) in this store") }
+        // It holds the subject (request.json): readable by this user only, as the database is.
+        try PrivateFiles.createFileIfMissing(atPath: out)
+        try PrivateFiles.restrict(out)
         try bundle.zipped().write(to: URL(fileURLWithPath: out))
         print("wrote \(out): \(bundle.files.count) files; check it with 'dsr-gateway evidence verify \(out)'")
     }
@@ -48,8 +52,9 @@ struct EvidenceCommand: AsyncParsableCommand {
         @Option(
             name: .customLong("public-key"),
             help: ArgumentHelp(
-                "The audit log's verifier key (<name>+<hash>+<key>, from 'audit public-key'); repeatable. Default: "
-                    + "the key the bundle names, with a warning."))
+                "The audit log's verifier key (<name>+<hash>+<key>, from 'audit public-key'); repeatable. Without "
+                    + "it the bundle's own key is used, which proves nothing about who signed: the check then exits 1 "
+                    + "even when everything is consistent."))
         var publicKeys: [String] = []
 
         @Option(help: "Trust roots PEM file for the processor's certificate chain (default: the system bundle).")
@@ -60,7 +65,7 @@ struct EvidenceCommand: AsyncParsableCommand {
                 throw ValidationError("Cannot read \(bundle).")
             }
             let opened: EvidenceBundle
-            do { opened = try EvidenceBundle(zip: data) } catch { throw CommandFailure("\(bundle) is not a zip") }
+            do { opened = try EvidenceBundle(zip: data) } catch { throw CommandFailure("\(bundle): \(error)") }
             var keys = publicKeys
             if keys.isEmpty {
                 keys = String(decoding: opened.files[EvidenceBundle.publicKeyName] ?? [], as: UTF8.self)
@@ -82,7 +87,13 @@ struct EvidenceCommand: AsyncParsableCommand {
                 for problem in report.problems { print("  \(problem)") }
                 throw ExitCode.failure
             }
-            print("evidence intact for request \(report.requestID.map { $0.uuidString.lowercased() } ?? "-")")
+            let request = report.requestID.map { $0.uuidString.lowercased() } ?? "-"
+            guard !publicKeys.isEmpty else {
+                // Anyone can sign a bundle with a key of their own: consistent is not authentic.
+                print("evidence consistent for request \(request), but NOT AUTHENTICATED: pass --public-key")
+                throw ExitCode.failure
+            }
+            print("evidence intact for request \(request)")
         }
     }
 }
