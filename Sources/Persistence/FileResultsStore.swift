@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Stores results archives as files in one directory, sealed at rest with the subject keys (``SealedArchive``):
 /// `<directory>/<subject_request_id>.zip.sealed`, which `dsr-gateway results open` turns back into the zip. A download
 /// is staged in the same directory and sealed into place through a temporary file renamed at the end, so an archive
@@ -26,10 +30,10 @@ package struct FileResultsStore: ResultsStore {
             try? FileManager.default.removeItem(at: file)
         }
         try SealedArchive.seal(file, to: sealing, requestID: subjectRequestId, keys: keys)
-        if FileManager.default.fileExists(atPath: destination.path) {
-            try FileManager.default.removeItem(at: destination)
+        // rename(2): an archive already there is replaced in one step, never missing in between.
+        guard rename(sealing.path, destination.path) == 0 else {
+            throw ResultsStoreError(message: "cannot move the sealed archive into place (errno \(errno))")
         }
-        try FileManager.default.moveItem(at: sealing, to: destination)
         return destination.absoluteString
     }
 

@@ -13,13 +13,6 @@ package enum SealedArchive {
     static let segmentSize = 64 * 1024
     static let headerSize = 16 + 8 + 7
 
-    /// Whether the file starts as a sealed archive does (archives stored before sealing are plain zips).
-    package static func isSealed(_ file: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: file) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: magic.count)).map(Array.init) == magic
-    }
-
     /// Seals `source` into `destination` (created 0600, replaced if present) for request `requestID`.
     package static func seal(_ source: URL, to destination: URL, requestID: String, keys: SubjectKeys) throws {
         let input = try FileHandle(forReadingFrom: source)
@@ -42,8 +35,18 @@ package enum SealedArchive {
         }
     }
 
-    /// Opens `source` (sealed for `requestID` with any key loaded in this process) into `destination` (0600).
+    /// Opens `source` (sealed for `requestID` with any key loaded in this process) into `destination` (0600); when it
+    /// does not open, no part of it is left at `destination`.
     package static func open(_ source: URL, to destination: URL, requestID: String) throws {
+        do {
+            try openSegments(source, to: destination, requestID: requestID)
+        } catch {
+            try? FileManager.default.removeItem(at: destination)
+            throw error
+        }
+    }
+
+    private static func openSegments(_ source: URL, to destination: URL, requestID: String) throws {
         let input = try FileHandle(forReadingFrom: source)
         defer { try? input.close() }
         let header = Array(try input.read(upToCount: headerSize) ?? Data())

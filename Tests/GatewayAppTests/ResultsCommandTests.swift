@@ -28,12 +28,24 @@ import TestSupport
             let audited = stored.audit.last { $0.event == "results_stored" }?.detail
             #expect(audited == "\(archive.count) bytes, sha256 \(SHA256.hash(data: archive).hexString)")
 
-            // Any other file is refused by name, without writing anything.
+            // A file by that name that is not sealed (a plain zip), or one cut short, is refused, and nothing of it is
+            // left at --out.
+            let plain = sealed.deletingLastPathComponent().appendingPathComponent("\(UUID()).zip.sealed")
+            try archive.write(to: plain)
             let notSealed = try await CommandLineRunner.run([
-                "results", "open", harness.storePath, "--database", harness.storePath, "--out", out + ".2",
+                "results", "open", plain.path, "--database", harness.storePath, "--out", out + ".2",
             ])
             #expect(notSealed.status != 0)
+            #expect((notSealed.output + notSealed.errors).contains("not a sealed results archive"))
             #expect(!FileManager.default.fileExists(atPath: out + ".2"))
+            // (The archive's own file, cut: the request id must be the one it was sealed for.)
+            let cut = sealed
+            try Data(try Data(contentsOf: sealed).dropLast(5)).write(to: cut)
+            let damaged = try await CommandLineRunner.run([
+                "results", "open", cut.path, "--database", harness.storePath, "--out", out + ".3",
+            ])
+            #expect(damaged.status != 0)
+            #expect(!FileManager.default.fileExists(atPath: out + ".3"))
         }
     }
 }
