@@ -83,7 +83,7 @@ extension Array {
     }
 }
 
-/// Rows per multi-row insert of a group: 41 values each stays far below either engine's limit on parameters
+/// Rows per multi-row insert of a group: 38 values each stays far below either engine's limit on parameters
 /// (SQLite 32,766; PostgreSQL 65,535).
 let groupRowsPerStatement = 200
 

@@ -37,28 +37,41 @@ package struct SubjectRetention: Service {
 
     static let batch = 100
 
-    /// Erases one batch of due subjects; returns how many were due.
+    /// Erases one batch of due subjects; returns how many were erased. A request that cannot be erased (its row does
+    /// not decode) is logged and left for the next pass, without holding up the others.
     @discardableResult
     package func eraseDue() async throws -> Int {
         let now = clock.now
         let days = Int((retention / 86_400).rounded())
         let due = try await store.subjectsDueForErasure(
             finishedBefore: now.addingTimeInterval(-retention), limit: Self.batch)
+        var erased = 0
         for id in due {
-            try await store.update(id: id) { request in
-                guard request.subjectErasedAt == nil, !request.owesSubject, request.state.isTerminal else { return [] }
-                request.subject = SubjectIdentity(customerId: "", email: nil)
-                request.subjectErasedAt = now
-                request.updatedAt = now
-                return [
-                    AuditEntry(
-                        at: now, actor: .retention, event: .subjectErased,
-                        detail:
-                            "subject id and email erased \(days) days after the request finished; a keyed hash stays")
-                ]
+            let stored: DSRRequest?
+            do {
+                stored = try await store.update(id: id) { request in
+                    guard request.subjectErasedAt == nil, !request.owesSubject, request.state.isTerminal else {
+                        return []
+                    }
+                    request.subject = SubjectIdentity(customerId: "", email: nil)
+                    request.subjectErasedAt = now
+                    request.updatedAt = now
+                    return [
+                        AuditEntry(
+                            at: now, actor: .retention, event: .subjectErased,
+                            detail:
+                                "subject id and email erased \(days) days after the request finished; a keyed hash stays"
+                        )
+                    ]
+                }
+            } catch let error as StoreError where error.code != .unavailable {
+                logger.error(
+                    "subject not erased", metadata: ["dsr.id": "\(id.uuidString.lowercased())", "error": "\(error)"])
+                continue
             }
+            if stored?.subjectErasedAt == now { erased += 1 }
         }
-        if !due.isEmpty { logger.info("subjects erased", metadata: ["retention.count": "\(due.count)"]) }
-        return due.count
+        if erased > 0 { logger.info("subjects erased", metadata: ["retention.count": "\(erased)"]) }
+        return erased
     }
 }

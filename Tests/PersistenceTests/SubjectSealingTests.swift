@@ -41,6 +41,22 @@ struct SubjectSealingTests {
         }
     }
 
+    /// Fails (throws) unless the request's stored keyed hash is `lookup`.
+    static func expectLookup(of id: UUID, is lookup: String, in database: TestDatabase) async throws {
+        let stored = "(SELECT subject_lookup FROM requests WHERE id = '\(id.uuidString.lowercased())')"
+        switch database.engine {
+        case .sqlite:
+            // `json('…')` of a non-JSON text fails the statement: SQLite's way to raise outside a trigger.
+            try await database.execute([
+                "SELECT CASE WHEN \(stored) IS '\(lookup)' THEN 1 ELSE json('lookup changed') END"
+            ])
+        case .postgres:
+            try await database.execute([
+                "DO $$ BEGIN IF \(stored) IS DISTINCT FROM '\(lookup)' THEN RAISE EXCEPTION 'lookup changed'; END IF; END $$"
+            ])
+        }
+    }
+
     @Test(arguments: StoreEngine.allCases)
     func aCopyOfTheDatabaseShowsNoSubjectAndLookupsStillFindIt(engine: StoreEngine) async throws {
         try await engine.withDatabase { database in
@@ -87,6 +103,16 @@ struct SubjectSealingTests {
             var other = F.request()
             other.subject = SubjectIdentity(customerId: "another-subject", email: nil)
             _ = try await stored.create(other)
+            // A finished request whose subject retention erased: its keyed hash stays as it was.
+            var erased = F.request()
+            erased.subject = SubjectIdentity(customerId: "erased-subject", email: nil)
+            erased.state = .completed
+            _ = try await stored.create(erased)
+            try await stored.update(id: erased.id) { request in
+                request.subject = SubjectIdentity(customerId: "", email: nil)
+                request.subjectErasedAt = F.t0
+                return [AuditEntry(at: F.t0, actor: .retention, event: .subjectErased)]
+            }
             try await stored.close()
 
             let newText = SubjectKeys.generate()
@@ -94,10 +120,11 @@ struct SubjectSealingTests {
             let store = try await database.open(subjectKeys: rotating)
             #expect(
                 try await store.resealSubjects()
-                    == SubjectRotation(resealed: 2, retired: [old.current.id], remaining: 0))
+                    == SubjectRotation(resealed: 3, retired: [old.current.id], remaining: 0))
             // Again: nothing left to do.
             #expect(try await store.resealSubjects() == SubjectRotation(resealed: 0, retired: [], remaining: 0))
             try await store.close()
+            try await Self.expectLookup(of: erased.id, is: old.lookup(customerId: "erased-subject"), in: database)
 
             // The old key is no longer needed: the new one alone opens, reads and finds the subject.
             let rotated = try await database.open(subjectKeys: try SubjectKeys(current: newText))

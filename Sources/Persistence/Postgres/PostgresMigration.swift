@@ -309,5 +309,11 @@ enum PostgresMigration {
             // the requests it touches, nothing wrong.
             oldestCompatible: 11
         ),
+        Migration(
+            version: 14,
+            name: "the index on subject ids goes: they are sealed, so it was rewritten by every update and never read",
+            statements: ["DROP INDEX IF EXISTS requests_subject"],
+            oldestCompatible: 11
+        ),
     ]
 }

@@ -96,10 +96,13 @@ extension PostgresRequestStore {
         let logger = logger
         let keys = try writingKeys()
         let outcome = try await transaction { connection -> CreateOutcome in
+            // One lock per key's hash, in one order: instances whose current keys differ mid-rotation still meet.
             var lock = PostgresBindings()
             lock.append(request.type.rawValue)
-            lock.append(keys.lookup(customerId: request.subject.customerId))
-            try await connection.rows("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", lock, logger: logger)
+            lock.append(keys.lookups(customerId: request.subject.customerId).sorted())
+            try await connection.rows(
+                "SELECT pg_advisory_xact_lock(hashtext($1), hashtext(h)) FROM unnest($2::text[]) AS h ORDER BY h",
+                lock, logger: logger)
             var binds = PostgresBindings()
             binds.append(keys.lookups(customerId: request.subject.customerId))
             binds.append(value: request.type)

@@ -200,7 +200,8 @@ extension PostgresRequestStore {
     }
 
     /// Seals afresh the subjects not sealed yet (`allKeys` false) or not sealed with the current key (true), by id, a
-    /// batch per transaction after the last, so every row is visited once; returns how many.
+    /// batch per transaction after the last, so every row is visited once; returns how many. An erased subject keeps
+    /// the keyed hash it had (the hash of "" under the new key would be every erased row's).
     @discardableResult
     private func reseal(_ keys: SubjectKeys, allKeys: Bool) async throws -> Int {
         let logger = logger
@@ -229,7 +230,8 @@ extension PostgresRequestStore {
                     binds.append(sealed.lookup)
                     try await connection.rows(
                         """
-                        UPDATE requests SET subject_customer_id = $2, subject_email = $3, subject_lookup = $4
+                        UPDATE requests SET subject_customer_id = $2, subject_email = $3,
+                            subject_lookup = CASE WHEN subject_erased_at IS NULL THEN $4 ELSE subject_lookup END
                         WHERE id = $1
                         """, binds, logger: logger)
                 }

@@ -357,5 +357,11 @@ enum SQLiteMigration {
             // the requests it touches, nothing wrong.
             oldestCompatible: 18
         ),
+        Migration(
+            version: 21,
+            name: "the index on subject ids goes: they are sealed, so it was rewritten by every update and never read",
+            statements: ["DROP INDEX IF EXISTS requests_subject"],
+            oldestCompatible: 18
+        ),
     ]
 }

@@ -87,7 +87,7 @@ extension SQLiteRequestStore {
         return outcome
     }
 
-    /// Uses the index `requests_subject`; the lookup and the insert share one `BEGIN IMMEDIATE` transaction.
+    /// Uses the index `requests_subject_lookup`; the lookup and the insert share one `BEGIN IMMEDIATE` transaction.
     package func createUnlessActive(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
         let keys = try writingKeys()
         let item = PendingCreate(request: request, audit: audit, prepared: PreparedCreate(request, audit, keys))

@@ -221,7 +221,8 @@ extension SQLiteRequestStore {
     }
 
     /// Seals afresh the subjects not sealed yet (`allKeys` false) or not sealed with the current key (true), by id, a
-    /// batch per transaction after the last, so every row is visited once; returns how many.
+    /// batch per transaction after the last, so every row is visited once; returns how many. An erased subject keeps
+    /// the keyed hash it had (the hash of "" under the new key would be every erased row's).
     @discardableResult
     fileprivate static func reseal(_ keys: SubjectKeys, allKeys: Bool, on connection: SQLiteConnection) async throws
         -> Int
@@ -243,7 +244,8 @@ extension SQLiteRequestStore {
                         email: try reader.optionalText("subject_email"), requestID: try reader.id("id"))
                     _ = try await connection.query(
                         """
-                        UPDATE requests SET subject_customer_id = ?2, subject_email = ?3, subject_lookup = ?4
+                        UPDATE requests SET subject_customer_id = ?2, subject_email = ?3,
+                            subject_lookup = CASE WHEN subject_erased_at IS NULL THEN ?4 ELSE subject_lookup END
                         WHERE id = ?1
                         """,
                         [
