@@ -159,8 +159,11 @@ package struct AuditCheckpointer: Service {
     private func lostCopies(_ latest: StoredCheckpoint?) async throws -> [Checkpoint] {
         guard let directory = configuration.copyDirectory else { return [] }
         let copies = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        // Named `<size>-<root>.checkpoint` when written: only those beyond the log are opened, not the whole
+        // directory's history every interval.
         let beyond = copies.filter { $0.hasSuffix(".checkpoint") }.compactMap { name -> Checkpoint? in
-            guard let note = try? String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8),
+            guard let named = Int(name.prefix { $0.isNumber }), named > (latest?.size ?? 0),
+                let note = try? String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8),
                 let copy = try? Checkpoint.open(note, verifiers: keys.verifiers),
                 copy.origin == configuration.origin, copy.size > (latest?.size ?? 0)
             else { return nil }
