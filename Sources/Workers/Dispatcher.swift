@@ -44,10 +44,12 @@ package struct Dispatcher: Service {
     }
 
     /// One pass over the outbox: claims due requests and attempts each once, concurrently, so the whole batch
-    /// finishes within one call timeout, well inside the lease. Returns how many were attempted.
+    /// finishes within one call timeout, well inside the lease. Returns how many were attempted (none while the pacer
+    /// already knows submissions are held).
     @discardableResult
     package func deliverDue() async throws -> Int {
-        guard publicBaseURL.current != nil else { return 0 }
+        // While the budget is known to hold submissions, claiming the backlog would only put it back, a write each.
+        guard publicBaseURL.current != nil, client.pacer.knownHold(submission: true) == nil else { return 0 }
         let now = clock.now
         let claimed = try await store.claimDue(
             at: now, leaseUntil: now.addingTimeInterval(configuration.lease), limit: configuration.batchSize)

@@ -61,6 +61,28 @@ import TestSupport
         }
     }
 
+    /// A backlog held by a spent limit asks the budget's row about once a second per kind of call, not once a call.
+    @Test func aHeldAnswerIsReusedForASecondWithTheBudgetsWait() async throws {
+        try await TemporaryDatabase.with { database in
+            let clock = ManualWallClock(Date(timeIntervalSince1970: 1_767_690_000))
+            let store = try await SQLiteRequestStore.open(path: database.path, logger: GatewayHarness.quietLogger)
+            let pacer = ProcessorPacer(clock: clock, ledger: store, limits: WorkspaceLimits(requestsPerMinute: 2))
+            #expect(await pacer.admit() == nil)
+            clock.advance(by: 10)
+            let held = try #require(await pacer.admit())
+            #expect(held.wait == WorkspaceLimits.window - 10)
+            #expect(pacer.knownHold(submission: true) == nil)
+            // Without its store the pacer can only answer from what it knows: the hold, counted down.
+            try await store.close()
+            clock.advance(by: 0.5)
+            #expect(await pacer.admit()?.reason == held.reason)
+            #expect(pacer.knownHold()?.wait == WorkspaceLimits.window - 10.5)
+            clock.advance(by: ProcessorPacer.heldAnswerReuse - 0.5)
+            #expect(pacer.knownHold() == nil)
+            #expect(await pacer.admit()?.reason == "workspace budget unavailable (store unreachable)")
+        }
+    }
+
     @Test func withoutItsStoreNoCallGoesOut() async throws {
         try await TemporaryDatabase.with { database in
             let clock = ManualWallClock(Date(timeIntervalSince1970: 1_767_690_000))

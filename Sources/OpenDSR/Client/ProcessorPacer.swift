@@ -31,7 +31,28 @@ package final class ProcessorPacer: Sendable {
         /// The fleet's pause as last seen, on this instance's clock.
         var pausedUntil: Date?
         var usage: UsageReading?
+        /// The budget's latest hold of each kind of call: the calls asking while it is reused are held without a
+        /// transaction each on the budget's row.
+        var held: [CallKind: Hold] = [:]
     }
+
+    /// The budget's answer that held a call: why, until when, and until when this instance reuses it.
+    private struct Hold {
+        var reason: String
+        var ends: Date
+        var reusedUntil: Date
+    }
+
+    /// A kind of call the budget answers alike.
+    private struct CallKind: Hashable {
+        var submission: Bool
+        var priority: CallPriority
+    }
+
+    /// How long the budget's hold of a kind of call is reused at most. Permits only come back at the times holds name,
+    /// but a background call's hold can end early (when other calls stop) and another instance's 429 pause can start:
+    /// a second of reuse delays either by at most a second.
+    package static let heldAnswerReuse: TimeInterval = 1
 
     /// How long a call is held when the budget cannot be read.
     package static let storeUnavailableWait: TimeInterval = 5
@@ -110,10 +131,9 @@ package final class ProcessorPacer: Sendable {
         submission: Bool = false, priority: CallPriority = .normal
     ) async -> (reason: String, wait: TimeInterval)? {
         let now = clock.now
+        let kind = CallKind(submission: submission, priority: priority)
         let (local, reading) = state.withLock { state -> ((reason: String, wait: TimeInterval)?, UsageReading?) in
-            if let until = state.pausedUntil, until > now {
-                return (("paused after a 429 from the processor", until.timeIntervalSince(now)), nil)
-            }
+            if let held = Self.knownHold(state, kind, now: now) { return (held, nil) }
             return (priority == .urgent ? nil : Self.circuitHolds(&state, now: now), state.unsharedUsage)
         }
         if let local { return local }
@@ -141,9 +161,44 @@ package final class ProcessorPacer: Sendable {
             if state.unsharedUsage == reading { state.unsharedUsage = nil }
             state.usage = decision.usage ?? state.usage
             state.pausedUntil = decision.pause.flatMap { $0 > 0 ? now.addingTimeInterval($0) : nil }
+            state.held[kind] = decision.held.map {
+                Hold(
+                    reason: $0.reason, ends: now.addingTimeInterval($0.wait),
+                    reusedUntil: now.addingTimeInterval(min($0.wait, Self.heldAnswerReuse)))
+            }
             if decision.held != nil { state.probing = false }
         }
         return decision.held
+    }
+
+    /// Why a call of this kind would be held now, from what this instance already knows (the fleet's pause, the
+    /// budget's latest hold, an open circuit), without asking the budget: nil when only the budget can tell. Workers
+    /// ask before claiming work, so a spent limit does not have them claim and put back their backlog pass after pass.
+    package func knownHold(
+        submission: Bool = false, priority: CallPriority = .normal
+    ) -> (reason: String, wait: TimeInterval)? {
+        let now = clock.now
+        return state.withLock { state in
+            if let held = Self.knownHold(state, CallKind(submission: submission, priority: priority), now: now) {
+                return held
+            }
+            guard priority != .urgent, state.circuit == .open, let until = state.openUntil, until > now else {
+                return nil
+            }
+            return ("circuit open after repeated processor failures", until.timeIntervalSince(now))
+        }
+    }
+
+    /// The fleet's pause, else the budget's latest hold of this kind of call, while in force.
+    private static func knownHold(_ state: State, _ kind: CallKind, now: Date) -> (reason: String, wait: TimeInterval)?
+    {
+        if let until = state.pausedUntil, until > now {
+            return ("paused after a 429 from the processor", until.timeIntervalSince(now))
+        }
+        if let held = state.held[kind], held.reusedUntil > now {
+            return (held.reason, held.ends.timeIntervalSince(now))
+        }
+        return nil
     }
 
     /// The breaker's answer: nil lets the call through (reserving the probe when half-open).
