@@ -7,23 +7,28 @@ import Testing
 /// the budget outlives the process, and on PostgreSQL the clock is the database's.
 @Suite struct WorkspaceBudgetLedgerContractTests {
     @Test(arguments: StoreEngine.allCases)
-    func changesFromSeveralInstancesAtOnceAreNeverLost(engine: StoreEngine) async throws {
+    func changesFromSeveralInstancesAtOnceAreNeverLostOrMixedUp(engine: StoreEngine) async throws {
         try await engine.withDatabase { database in
             // A fleet shares PostgreSQL; SQLite is one instance's file (several stores on it in one process would
             // wait for each other's locks on sqlite-nio's shared threads, stalling every other test).
             var stores: [any GatewayStore] = []
             for _ in 0..<(engine == .postgres ? 3 : 1) { stores.append(try await database.open()) }
             let now = Date()
-            // Sixty changes at once, each reading the count and writing it plus one.
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // Sixty changes at once, each reading the count and writing it plus one: each caller gets the count its
+            // own change saw, and no two saw the same.
+            let seen = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<60 {
                     let store = stores[index % stores.count]
                     group.addTask {
-                        try await store.changeWorkspaceBudget(at: now) { budget, _ in budget.submissionsToday += 1 }
+                        try await store.changeWorkspaceBudget(at: now) { budget, _ in
+                            defer { budget.submissionsToday += 1 }
+                            return budget.submissionsToday
+                        }
                     }
                 }
-                try await group.waitForAll()
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
+            #expect(seen.sorted() == Array(0..<60))
             let count = try await stores[0].changeWorkspaceBudget(at: now) { budget, _ in budget.submissionsToday }
             #expect(count == 60)
             for store in stores { try await store.close() }

@@ -26,6 +26,8 @@ package final class PostgresRequestStore: GatewayStore {
     /// Creations waiting for this instance's writer, and the gate that lets one group in at a time.
     let creations = GroupCommit<Void>()
     let creationGate = AsyncSerialGate()
+    /// Workspace budget changes waiting to be applied together.
+    let budgetChanges = WorkspaceBudgetChanges()
 
     private init(
         client: PostgresClient, running: Task<Void, Never>, logger: Logger, observer: ChangeObserver?,

@@ -22,6 +22,8 @@ package final class SQLiteRequestStore: RequestStore {
     private let logger: Logger
     let observer: ChangeObserver?
     let creations = GroupCommit<PreparedCreate>()
+    /// Workspace budget changes waiting to be applied together.
+    let budgetChanges = WorkspaceBudgetChanges()
     /// Seal subjects on writes; nil for a read-only open without the key (sealed subjects then cannot be read).
     let subjectKeys: SubjectKeys?
 
