@@ -123,18 +123,19 @@ struct BenchRun {
         // Each connection sends one request at a time, in the order the script numbers them, and only its last one
         // can be cut off by the end of the run: with one connection the first `operations` numbers were all created;
         // with more, the other connections' last ones may interleave (a number that was not created would show as a
-        // read error, not pass unnoticed).
-        let created = min(
-            1000, submissions.operations / targets.count - (load.connectionsPerInstance(targets.count) - 1))
-        guard created > 0, submissions.errors == 0 else {
+        // read error, not pass unnoticed). Instances answer at different rates: each is read back by its own count.
+        let created = submissions.operationsPerInstance.map {
+            min(1000, $0 - (load.connectionsPerInstance(targets.count) - 1))
+        }
+        guard created.allSatisfy({ $0 > 0 }), submissions.errors == 0 else {
             throw SoakError(
                 "\(submissions.operations) submissions answered, \(submissions.errors) errors: too few to read back")
         }
         announce("status reads for \(Int(seconds)) s …")
         let reads = try await load.run(
             "status reads (GET by id, with audit trail)", urls: urls,
-            scripts: targets.map { $0.readScript(count: created) })
-        let callbackScripts = try targets.map { try $0.callbackScript(count: created) }
+            scripts: zip(targets, created).map { $0.readScript(count: $1) })
+        let callbackScripts = try zip(targets, created).map { try $0.callbackScript(count: $1) }
         announce("verified callbacks for \(Int(seconds)) s …")
         let callbacks = try await load.run(
             "verified callbacks (chain + RSA signature → 202)", urls: urls, scripts: callbackScripts)

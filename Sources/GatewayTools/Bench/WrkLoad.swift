@@ -4,6 +4,8 @@ import Foundation
 struct PhaseResult: Sendable {
     var name: String
     var operations: Int
+    /// Each instance's share of ``operations``, in the order of its URL.
+    var operationsPerInstance: [Int]
     var errors: Int
     var seconds: Double
     /// Latency percentiles in milliseconds: P50, P90, P99; with several instances, the slowest instance's.
@@ -38,23 +40,25 @@ struct WrkLoad {
     /// Runs `scripts[i]` (the body of a Lua script: `wrk.headers`, a `request` function) against `urls[i]`.
     func run(_ name: String, urls: [String], scripts: [String]) async throws -> PhaseResult {
         let perInstance = connectionsPerInstance(urls.count)
-        let reports = try await withThrowingTaskGroup(of: [Int].self) { group in
+        let reports = try await withThrowingTaskGroup(of: (Int, [Int]).self) { group in
             for (index, (url, script)) in zip(urls, scripts).enumerated() {
                 let file = directory.appendingPathComponent("phase-\(index).lua")
                 try (script + "\n" + Self.report).write(to: file, atomically: true, encoding: .utf8)
                 let output = directory.appendingPathComponent("phase-\(index).out")
                 group.addTask {
-                    try await Self.wrk(
+                    let numbers = try await Self.wrk(
                         [
                             "-t1", "-c\(perInstance)", "-d\(Int(seconds.rounded(.up)))s", "--timeout", "30s", "-s",
                             file.path, url,
                         ], output: output)
+                    return (index, numbers)
                 }
             }
-            return try await group.reduce(into: []) { $0.append($1) }
+            return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }.map(\.1)
         }
         return PhaseResult(
-            name: name, operations: reports.map { $0[0] }.reduce(0, +), errors: reports.map { $0[1] }.reduce(0, +),
+            name: name, operations: reports.map { $0[0] }.reduce(0, +), operationsPerInstance: reports.map { $0[0] },
+            errors: reports.map { $0[1] }.reduce(0, +),
             seconds: Double(reports.map { $0[2] }.max() ?? 1) / 1_000_000,
             percentiles: (3...5).map { column in Double(reports.map { $0[column] }.max() ?? 0) / 1000 })
     }
