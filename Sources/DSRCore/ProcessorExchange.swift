@@ -1,19 +1,34 @@
+import Crypto
 import Foundation
 
-/// What the processor said about a request, kept exactly as it arrived so an auditor can check it later without the
-/// gateway: today a callback (its body byte for byte, its signature, the processor domain it named, and the
-/// certificate chain it was verified with). Kept only with the change it caused, in the same transaction, and the
-/// audit entries of that change carry its digest, so the Merkle tree vouches for it.
+/// What passed between the gateway and the processor about a request, kept exactly so an auditor can check it later
+/// without the gateway: a callback (its body byte for byte, its signature, the processor domain it named, and the
+/// certificate chain it was verified with), or one of the gateway's calls (the body it sent, the answer's status and
+/// body). Kept only with the change it caused, in the same transaction, and the audit entries of that change carry its
+/// digest, so the Merkle tree vouches for it.
 package struct ProcessorExchange: Sendable, Equatable {
     package enum Kind: String, Sendable, Codable {
         case callback
+        /// `POST /requests` and its answer.
+        case submission
+        /// `GET /requests/{id}` and its answer.
+        case status
+        /// `DELETE /requests/{id}` and its answer.
+        case cancellation
     }
 
     package var kind: Kind
     /// When it arrived (and, for a callback, was verified).
     package var at: Date
-    /// The body exactly as received.
+    /// The body exactly as received: the callback, or the processor's answer.
     package var received: [UInt8]
+    /// The body the gateway sent, exactly (a submission's: it names the subject, so it is sealed at rest and erased
+    /// with the subject; the digest covers its SHA-256, ``sentSHA256``, so the evidence outlives it).
+    package var sent: [UInt8]?
+    /// The SHA-256 of ``sent`` as it was, lowercase hex: kept when `sent` is erased.
+    package var sentSHA256: String?
+    /// The HTTP status of the processor's answer to one of the gateway's calls.
+    package var status: Int?
     /// A callback's `X-MP-Signature` header as received (base64).
     package var signature: String?
     /// The processor domain a callback named (`X-MP-Processor-Domain`), as the allow-list matched it.
@@ -31,5 +46,13 @@ package struct ProcessorExchange: Sendable, Equatable {
         self.signature = signature
         self.domain = domain
         self.chainPEM = chainPEM
+    }
+
+    /// One of the gateway's calls: what it sent (nil for a call without a body), and the answer's status and body.
+    package init(kind: Kind, at: Date, sent: [UInt8]?, status: Int, received: [UInt8]) {
+        self.init(kind: kind, at: at, received: received)
+        self.sent = sent
+        sentSHA256 = sent.map { SHA256.hash(data: $0).hexString }
+        self.status = status
     }
 }

@@ -18,12 +18,17 @@ package struct EvidenceBundle: Sendable, Equatable {
         [manifestName, publicKeyName, requestName].contains(name)
             || (name.hasPrefix(auditFolder) && (name.hasSuffix(".json") || name.hasSuffix(".tlog-proof")))
             || (name.hasPrefix(callbackFolder) && name.hasSuffix(".json"))
+            || (name.hasPrefix(callFolder) && (name.hasSuffix(".json") || name.hasSuffix(sentSuffix)))
     }
 
     static let requestName = "request.json"
     static let auditFolder = "audit/"
     /// Kept callbacks, one record each.
     static let callbackFolder = "callbacks/"
+    /// The gateway's kept calls to the processor: a record each, and beside it the exact body sent
+    /// (``sentSuffix``) until it is erased with the subject.
+    static let callFolder = "processor/"
+    static let sentSuffix = ".sent"
 
     /// File name → content, the manifest included.
     package var files: [String: [UInt8]]

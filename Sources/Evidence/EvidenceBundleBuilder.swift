@@ -5,8 +5,9 @@ import Persistence
 
 /// Builds a request's ``EvidenceBundle`` from the store: the request as stored, each of its audit entries (the exact
 /// bytes of its leaf) with a C2SP `tlog-proof` against the latest signed checkpoint that covers it, and each callback
-/// kept with a change (the exact bytes its entries' digest covers). The results archive's SHA-256 is in its
-/// `results_stored` entry; the archive itself, and any file path, stay out.
+/// and each of the gateway's calls kept with a change (the exact bytes its entries' digest covers; for a call, also
+/// the body sent, until it is erased with the subject). The results archive's SHA-256 is in its `results_stored`
+/// entry; the archive itself, and any file path, stay out.
 package struct EvidenceBundleBuilder: Sendable {
     private let store: any GatewayStore
     private let signers: [NoteSigner]
@@ -39,9 +40,17 @@ package struct EvidenceBundleBuilder: Sendable {
                 files[name + ".tlog-proof"] = Array(proof.text.utf8)
             }
         }
-        for (number, exchange) in try await store.exchanges(id: id).enumerated() {
-            files[EvidenceBundle.callbackFolder + "\(number + 1).json"] = EvidenceRecord.bytes(
-                requestID: id, exchange: exchange)
+        var (callbacks, calls) = (0, 0)
+        for exchange in try await store.exchanges(id: id) {
+            let record = EvidenceRecord.bytes(requestID: id, exchange: exchange)
+            if exchange.kind == .callback {
+                callbacks += 1
+                files[EvidenceBundle.callbackFolder + "\(callbacks).json"] = record
+            } else {
+                calls += 1
+                files[EvidenceBundle.callFolder + "\(calls).json"] = record
+                files[EvidenceBundle.callFolder + "\(calls)" + EvidenceBundle.sentSuffix] = exchange.sent
+            }
         }
         return try EvidenceBundle(requestID: id, contents: files, signers: signers)
     }

@@ -8,7 +8,8 @@ import X509
 /// Checks an ``EvidenceBundle`` with no database: the manifest's signature and every file's SHA-256 in it; each audit
 /// entry's inclusion proof against its signed checkpoint; and each kept callback: its record's digest is the
 /// `evidence` of a proven entry, and its signature verifies under the included chain, to one of `trustRoots`, at the
-/// time it was received (as `dsr-gateway callback verify` does).
+/// time it was received (as `dsr-gateway callback verify` does); and each of the gateway's kept calls: its record's
+/// digest is a proven entry's `evidence`, and the body sent, while not erased, has the SHA-256 the record names.
 package struct EvidenceVerification: Sendable {
     private let bundle: EvidenceBundle
     private let verifiers: [NoteVerifier]
@@ -32,7 +33,9 @@ package struct EvidenceVerification: Sendable {
         guard let requestID = checkManifest(&report) else { return report }
         report.requestID = requestID
         let proven = checkEntries(of: requestID, &report)
-        await checkCallbacks(of: requestID, provenEvidence: Set(proven.compactMap { $0["evidence"] }), &report)
+        let provenEvidence = Set(proven.compactMap { $0["evidence"] })
+        await checkCallbacks(of: requestID, provenEvidence: provenEvidence, &report)
+        checkCalls(of: requestID, provenEvidence: provenEvidence, &report)
         if let stored = proven.last(where: { $0["event"] == "results_stored" }) {
             report.lines.append("results archive: \(stored["detail"] ?? "-") (the archive itself is not in the bundle)")
         }
@@ -168,6 +171,49 @@ package struct EvidenceVerification: Sendable {
         report.lines.append(
             "callbacks: \(verified) of \(names.count) re-verified at the time they were received, each cited by a "
                 + "proven entry")
+    }
+
+    /// Each kept call is cited by a proven entry, and its body sent, unless erased, is the one its record names.
+    private func checkCalls(of requestID: UUID, provenEvidence: Set<String>, _ report: inout Report) {
+        let names = bundle.files.keys.filter { $0.hasPrefix(EvidenceBundle.callFolder) && $0.hasSuffix(".json") }
+            .sorted()
+        var (cited, bodies, erased) = (0, 0, 0)
+        for name in names {
+            let bytes = bundle.files[name]!
+            guard provenEvidence.contains(SHA256.hash(data: bytes).hexString) else {
+                report.problems.append("\(name): no proven audit entry carries its digest")
+                continue
+            }
+            guard let record = entry(named: name), record["request"] == requestID.uuidString.lowercased() else {
+                report.problems.append("\(name): not a record of this request")
+                continue
+            }
+            cited += 1
+            let sentName = String(name.dropLast(".json".count)) + EvidenceBundle.sentSuffix
+            switch (bundle.files[sentName], record["sent_sha256"]) {
+            case (nil, nil):
+                break
+            case (nil, .some):
+                erased += 1
+            case (let sent?, let digest):
+                if SHA256.hash(data: sent).hexString == digest {
+                    bodies += 1
+                } else {
+                    report.problems.append("\(sentName): not the body its record names")
+                }
+            }
+        }
+        for name in bundle.files.keys
+        where name.hasPrefix(EvidenceBundle.callFolder)
+            && name.hasSuffix(
+                EvidenceBundle.sentSuffix)
+        {
+            let record = String(name.dropLast(EvidenceBundle.sentSuffix.count)) + ".json"
+            if bundle.files[record] == nil { report.problems.append("\(name): no record names it") }
+        }
+        report.lines.append(
+            "calls to the processor: \(cited) of \(names.count) cited by a proven entry; \(bodies) bodies sent match "
+                + "their records, \(erased) erased with the subject")
     }
 
     /// The string members of a JSON file of the bundle (audit entries and callback records are flat).

@@ -61,6 +61,11 @@ package struct SubjectKeys: Sendable {
     /// How a value sealed with the current key starts, for finding rows that are not (`LIKE` pattern with `%`).
     var currentPattern: String { "\(Self.prefix)\(current.id):%" }
 
+    /// A value sealed for `column` of request `requestID`, sealed afresh with the current key.
+    func resealed(_ stored: String, requestID: UUID, column: String) throws -> String {
+        seal(try Self.reveal(stored, requestID: requestID, column: column), requestID: requestID, column: column)
+    }
+
     /// A row's stored subject sealed afresh with the current key, with its lookup: what a rotation (or the first
     /// sealing of a row stored in plain text) writes back.
     func resealed(customerId: String, email: String?, requestID: UUID) throws -> (

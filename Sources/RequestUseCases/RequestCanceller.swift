@@ -50,11 +50,12 @@ package struct RequestCanceller: Sendable {
                 detail: "cancelled here; mParticle carries on with the request it followed",
                 actor: actor, principal: principal)
         case .pending:
-            switch await client.cancel(subjectRequestId: request.subjectRequestId, logger: logger) {
+            let reply = await client.cancel(subjectRequestId: request.subjectRequestId, logger: logger)
+            switch reply.outcome {
             case .success:
                 return try await markCancelled(
                     id, allowedFrom: [.pending, .queued], detail: "cancelled at the processor", actor: actor,
-                    principal: principal)
+                    principal: principal, answer: reply.exchange)
             case .rejected, .notFound:
                 return .notCancellable(request.state)
             case let other:
@@ -66,12 +67,13 @@ package struct RequestCanceller: Sendable {
     }
 
     private func markCancelled(
-        _ id: UUID, allowedFrom: Set<RequestState>, detail: String, actor: AuditEntry.Actor, principal: String?
+        _ id: UUID, allowedFrom: Set<RequestState>, detail: String, actor: AuditEntry.Actor, principal: String?,
+        answer: ProcessorExchange? = nil
     ) async throws -> Outcome {
         let at = clock.now
         guard
             let updated = try await store.update(
-                id: id,
+                id: id, recording: answer,
                 { request in
                     guard allowedFrom.contains(request.state) else { return [] }
                     // A queued request the dispatcher claimed since we looked stays with it.

@@ -86,7 +86,8 @@ package struct Dispatcher: Service {
         var logger = logger
         logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
         guard let callbackURL = publicBaseURL.callbackURL(for: request.subjectRequestId) else { return nil }
-        let outcome = await client.submit(bodies.body(for: request, callbackURL: callbackURL), logger: logger)
+        let reply = await client.submit(bodies.body(for: request, callbackURL: callbackURL), logger: logger)
+        let outcome = reply.outcome
         if case .held(let reason, let retryAfter) = outcome {
             // Nothing was sent: the request waits, without spending its budget (degraded mode).
             try await scheduleRetry(request, reason: "not sent, \(reason)", countsAttempt: false, after: retryAfter)
@@ -96,14 +97,15 @@ package struct Dispatcher: Service {
         switch outcome {
         case .success(let response):
             let stored = try await record(
-                .pending, fields: response.processorFields, for: request.id, detail: "delivered")
+                .pending, fields: response.processorFields, for: request.id, detail: "delivered",
+                exchange: reply.exchange)
             try await cancelIfWithdrawn(stored, logger: logger)
         case .duplicateId:
             try await cancelIfWithdrawn(try await adoptExisting(request, logger: logger), logger: logger)
         case .inProgressDuplicate:
-            try await followOrFail(request, reason: outcome.summary, logger: logger)
+            try await followOrFail(request, reason: outcome.summary, answer: reply.exchange, logger: logger)
         case .rejected:
-            try await store.update(id: request.id) {
+            try await store.update(id: request.id, recording: reply.exchange) {
                 $0.fail(reason: outcome.summary, actor: .dispatcher, at: clock.now)
             }
         case .rateLimited(let retryAfter):
@@ -129,10 +131,12 @@ package struct Dispatcher: Service {
     /// request follows it: it takes that request's state and processor fields, and its status is read from then on
     /// under that request's id (so a twin submitted twice, say in two Unicode forms before intake normalised them,
     /// completes with it instead of failing). A duplicate we do not know of fails the request, with the reason.
-    private func followOrFail(_ request: DSRRequest, reason: String, logger: Logger) async throws {
+    private func followOrFail(
+        _ request: DSRRequest, reason: String, answer: ProcessorExchange?, logger: Logger
+    ) async throws {
         let twins = try await store.inProgressAtProcessor(customerId: request.subject.customerId, type: request.type)
         guard let twin = twins.first(where: { $0.id != request.id }) else {
-            try await store.update(id: request.id) {
+            try await store.update(id: request.id, recording: answer) {
                 $0.fail(reason: reason, actor: .dispatcher, at: clock.now)
             }
             return
@@ -141,7 +145,8 @@ package struct Dispatcher: Service {
         fields.follows = twin.id
         _ = try await record(
             twin.state, fields: fields, for: request.id,
-            detail: "processor has \(twin.subjectRequestId) in progress for this subject and type (409): following it")
+            detail: "processor has \(twin.subjectRequestId) in progress for this subject and type (409): following it",
+            exchange: answer)
         logger.notice("delivery follows a request in progress", metadata: ["dsr.follows": "\(twin.subjectRequestId)"])
     }
 
@@ -149,25 +154,28 @@ package struct Dispatcher: Service {
     /// read its status and record the request as delivered.
     @discardableResult
     private func adoptExisting(_ request: DSRRequest, logger: Logger) async throws -> DSRRequest? {
-        switch await client.status(subjectRequestId: request.subjectRequestId, logger: logger) {
+        let reply = await client.status(subjectRequestId: request.subjectRequestId, logger: logger)
+        switch reply.outcome {
         case .success(let status):
             guard let state = RequestState(processorStatus: status.requestStatus) else {
                 try await scheduleRetry(request, reason: "unknown processor status", countsAttempt: true, after: nil)
                 return nil
             }
             return try await record(
-                state, fields: status.processorFields, for: request.id, detail: "processor already had this id")
+                state, fields: status.processorFields, for: request.id, detail: "processor already had this id",
+                exchange: reply.exchange)
         case let other:
             try await scheduleRetry(request, reason: other.summary, countsAttempt: true, after: nil)
             return nil
         }
     }
 
-    /// Records what the processor said and returns the request as stored afterwards.
+    /// Records what the processor said (with the exchange that said it, kept as evidence) and returns the request as
+    /// stored afterwards.
     private func record(
-        _ state: RequestState, fields: ProcessorFields, for id: UUID, detail: String
+        _ state: RequestState, fields: ProcessorFields, for id: UUID, detail: String, exchange: ProcessorExchange?
     ) async throws -> DSRRequest? {
-        try await store.update(id: id) { request in
+        try await store.update(id: id, recording: exchange) { request in
             request.attempts += 1
             var entries = request.applyProcessorReport(state: state, fields: fields, actor: .dispatcher, at: clock.now)
             entries = entries.map { entry in
@@ -183,7 +191,7 @@ package struct Dispatcher: Service {
     /// A request cancelled locally while its delivery was in flight is cancelled at the processor too.
     private func cancelIfWithdrawn(_ stored: DSRRequest?, logger: Logger) async throws {
         guard let stored, stored.state == .cancelled else { return }
-        let outcome = await client.cancel(subjectRequestId: stored.subjectRequestId, logger: logger)
+        let outcome = await client.cancel(subjectRequestId: stored.subjectRequestId, logger: logger).outcome
         logger.notice("cancelled at processor after local cancel", metadata: ["dsr.outcome": "\(outcome.summary)"])
     }
 

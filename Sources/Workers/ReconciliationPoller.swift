@@ -59,13 +59,15 @@ package struct ReconciliationPoller: Service {
         return due.count
     }
 
-    /// Records what the processor said about `request`. A follower whose followed request was cancelled fails instead:
-    /// this subject's request was not carried out, so it stays on the deadline watch and `RequestFailed` tells someone.
-    private func apply(_ state: RequestState, fields: ProcessorFields, to request: DSRRequest, logger: Logger)
-        async throws
-    {
+    /// Records what the processor said about `request`, with the `answer` that said it. A follower whose followed
+    /// request was cancelled fails instead: this subject's request was not carried out, so it stays on the deadline
+    /// watch and `RequestFailed` tells someone.
+    private func apply(
+        _ state: RequestState, fields: ProcessorFields, to request: DSRRequest, answer: ProcessorExchange?,
+        logger: Logger
+    ) async throws {
         if state == .cancelled, let followed = request.processor.follows {
-            try await store.update(id: request.id) {
+            try await store.update(id: request.id, recording: answer) {
                 $0.fail(
                     reason:
                         "the request it followed (\(followed.uuidString.lowercased())) was cancelled; not carried out",
@@ -74,7 +76,7 @@ package struct ReconciliationPoller: Service {
             return
         }
         let recorded = try await recorder.record(
-            state: state, fields: fields, for: request.id, actor: .poller, known: request)
+            state: state, fields: fields, for: request.id, actor: .poller, known: request, evidence: answer)
         if case .applied(let stored) = recorded {
             logger.notice(
                 "poll found a change callbacks had not brought", metadata: ["dsr.state": "\(stored.state.rawValue)"])
@@ -89,11 +91,12 @@ package struct ReconciliationPoller: Service {
         var logger = logger
         logger[metadataKey: "dsr.id"] = "\(request.subjectRequestId)"
         // A request that follows another (the processor refused it as a duplicate of that one) is read under its id.
-        let outcome = await client.status(
+        let reply = await client.status(
             subjectRequestId: request.processorRequestId, priority: .background, logger: logger)
+        let outcome = reply.outcome
         if case .held = outcome { return false }
         if case .success(let status) = outcome, let state = RequestState(processorStatus: status.requestStatus) {
-            try await apply(state, fields: status.processorFields, to: request, logger: logger)
+            try await apply(state, fields: status.processorFields, to: request, answer: reply.exchange, logger: logger)
         } else {
             logger.warning("poll failed", metadata: ["dsr.outcome": "\(outcome.summary)"])
         }

@@ -71,13 +71,15 @@ extension ResultsWorker {
     /// A 410: ask the processor for a fresh link (a different one, within the retry budget, so a processor that
     /// keeps handing out dead links cannot keep us looping); without one the results are lost for good.
     private func refreshExpiredLink(_ request: DSRRequest, logger: Logger) async throws {
-        if request.results.attempts < configuration.retry.maxAttempts,
-            case .success(let status) = await client.status(
-                subjectRequestId: request.processorRequestId, logger: logger),
-            let fresh = status.resultsUrl, fresh != request.processor.resultsURL
+        let reply =
+            request.results.attempts < configuration.retry.maxAttempts
+            ? await client.status(subjectRequestId: request.processorRequestId, logger: logger) : nil
+        if case .success(let status) = reply?.outcome, let fresh = status.resultsUrl,
+            fresh != request.processor.resultsURL
         {
             return try await record(
-                request.id, event: .resultsLinkRefreshed, detail: "the link expired (410); a new one was issued"
+                request.id, event: .resultsLinkRefreshed, detail: "the link expired (410); a new one was issued",
+                answer: reply?.exchange
             ) {
                 $0.processor.resultsURL = fresh
                 $0.results.attempts += 1

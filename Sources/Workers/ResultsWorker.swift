@@ -71,10 +71,11 @@ package struct ResultsWorker: Service {
 
     /// Records a results event with its audit entry.
     func record(
-        _ id: UUID, event: AuditEvent, detail: String, _ change: @escaping @Sendable (inout DSRRequest) -> Void
+        _ id: UUID, event: AuditEvent, detail: String, answer: ProcessorExchange? = nil,
+        _ change: @escaping @Sendable (inout DSRRequest) -> Void
     ) async throws {
         let at = clock.now
-        try await store.update(id: id) { request in
+        try await store.update(id: id, recording: answer) { request in
             change(&request)
             request.updatedAt = at
             return [AuditEntry(at: at, actor: .downloader, event: event, detail: detail)]

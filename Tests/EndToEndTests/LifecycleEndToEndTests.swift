@@ -94,7 +94,7 @@ import Workers
                     configuration: .init(
                         baseURL: processorURL.absoluteString + "/v3", workspaceKey: "sim-key",
                         workspaceSecret: "sim-secret"), pacer: ProcessorPacer(clock: harness.clock, ledger: ledger))
-                return await client.submit(earlier, logger: GatewayHarness.quietLogger)
+                return await client.submit(earlier, logger: GatewayHarness.quietLogger).outcome
             }
             guard case .success = earlierOutcome else {
                 Issue.record("the simulator refused the first submission")

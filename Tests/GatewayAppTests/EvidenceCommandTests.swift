@@ -43,6 +43,10 @@ import TestSupport
             #expect(
                 entries.hasPrefix("audit entries: 5 of 5 proven in the log by checkpoint dsr-gateway"), "\(entries)")
             #expect(intact.output.contains("callbacks: 2 of 2 re-verified at the time they were received"))
+            // The submission as sent (it names the subject) and the processor's answer, cited by the delivery.
+            #expect(
+                intact.output.contains(
+                    "calls to the processor: 1 of 1 cited by a proven entry; 1 bodies sent match their records"))
             #expect(intact.output.hasSuffix("evidence intact for request \(id)\n"))
             #expect(!intact.output.contains("evidence-1"))
             // Without a key, the bundle's own is used, and the output says so: consistent, not authenticated.
@@ -87,6 +91,13 @@ import TestSupport
                 files[proof] = Array(text.joined(separator: "\n").utf8)
             }
             #expect(forged.contains("its proof fails"))
+            let sent = try #require(original.files["processor/1.sent"])
+            #expect(String(decoding: sent, as: UTF8.self).contains(#""subject_request_id":"\#(id)""#))
+            let resent = try await tampered { files in
+                files["processor/1.sent"] = Array(
+                    String(decoding: sent, as: UTF8.self).replacing("evidence-1", with: "someone-else").utf8)
+            }
+            #expect(resent.contains("processor/1.sent: not the body its record names"))
             // Without the key: a file changed after signing, and one added, are named.
             var changed = original
             changed.files[callback]?[0] ^= 1

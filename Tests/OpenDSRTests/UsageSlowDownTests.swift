@@ -103,7 +103,7 @@ import TestSupport
                         regulation: "gdpr", subjectRequestId: id, subjectRequestType: "erasure",
                         submittedTime: Timestamp.format(clock.now),
                         subjectIdentities: ["controller_customer_id": .init(value: "slow-down")])
-                    guard case .success = await other.submit(body, logger: logger) else {
+                    guard case .success = await other.submit(body, logger: logger).outcome else {
                         Issue.record("the simulator refused the submission")
                         return
                     }
@@ -113,7 +113,7 @@ import TestSupport
                     var held = 0
                     // Two simulated minutes in 100 ms steps, one status read attempt per step.
                     for _ in 0..<1_200 {
-                        switch await ours.status(subjectRequestId: id, logger: logger) {
+                        switch await ours.status(subjectRequestId: id, logger: logger).outcome {
                         case .success: answered += 1
                         case .held: held += 1
                         case let other: Issue.record("unexpected outcome \(other.summary)")

@@ -1,3 +1,4 @@
+import AuditLog
 import DSRCore
 import Foundation
 import Persistence
@@ -34,7 +35,9 @@ struct SubjectSealingTests {
                 """
                 DO $$ BEGIN
                 IF EXISTS (SELECT 1 FROM requests WHERE subject_customer_id LIKE '%\(customerId)%'
-                    OR subject_email LIKE '%\(email)%') THEN RAISE EXCEPTION 'a subject in plain text'; END IF;
+                    OR subject_email LIKE '%\(email)%')
+                    OR EXISTS (SELECT 1 FROM processor_exchanges WHERE sent LIKE '%\(customerId)%')
+                THEN RAISE EXCEPTION 'a subject in plain text'; END IF;
                 END $$
                 """
             ])
@@ -140,6 +143,52 @@ struct SubjectSealingTests {
                 _ = try await stale.request(id: first.id)
             }
             try await Self.expectNoPlainSubject(in: database)
+        }
+    }
+
+    /// The body sent to the processor names the subject: it is sealed like the subject, sealed afresh by a rotation,
+    /// and erased with the subject, while its SHA-256 (what the audit log vouches for) stays.
+    @Test(arguments: StoreEngine.allCases)
+    func theBodySentIsSealedResealedAndErasedWithTheSubject(engine: StoreEngine) async throws {
+        try await engine.withDatabase { database in
+            let oldText = SubjectKeys.generate()
+            let stored = try await database.open(subjectKeys: try SubjectKeys(current: oldText))
+            var request = Self.request()
+            request.state = .completed
+            _ = try await stored.create(request)
+            let body = Array(#"{"subject_identities":{"controller_customer_id":{"value":"\#(Self.customerId)"}}}"#.utf8)
+            let submission = ProcessorExchange(
+                kind: .submission, at: F.t0, sent: body, status: 202, received: Array(#"{"ok":true}"#.utf8))
+            try await stored.update(id: request.id, recording: submission) { request in
+                request.attempts += 1
+                return [AuditEntry(at: F.t0, actor: .dispatcher, event: .delivered)]
+            }
+            #expect(try await stored.exchanges(id: request.id) == [submission])
+            try await stored.close()
+            try await Self.expectNoPlainSubject(in: database)
+
+            let newText = SubjectKeys.generate()
+            let rotating = try await database.open(subjectKeys: try SubjectKeys(current: newText, previous: [oldText]))
+            #expect(try await rotating.resealSubjects().remaining == 0)
+            try await rotating.close()
+            let store = try await database.open(subjectKeys: try SubjectKeys(current: newText))
+            #expect(try await store.exchanges(id: request.id).first?.sent == body)
+            try await store.update(id: request.id) { request in
+                request.subject = SubjectIdentity(customerId: "", email: nil)
+                request.subjectErasedAt = F.t0
+                return [AuditEntry(at: F.t0, actor: .retention, event: .subjectErased)]
+            }
+            let kept = try #require(try await store.exchanges(id: request.id).first)
+            try await store.close()
+            #expect(kept.sent == nil)
+            #expect(kept.sentSHA256 == submission.sentSHA256)
+            // Append-only but for the body sent: anything else changed, or a row deleted, is refused.
+            for statement in ["UPDATE processor_exchanges SET status = 500", "DELETE FROM processor_exchanges"] {
+                await #expect(throws: (any Error).self, "\(statement)") { try await database.execute([statement]) }
+            }
+            #expect(
+                EvidenceRecord.digest(requestID: request.id, exchange: kept)
+                    == EvidenceRecord.digest(requestID: request.id, exchange: submission))
         }
     }
 

@@ -30,33 +30,34 @@ package struct OpenDSRClient: Sendable {
     }
 
     /// `POST /requests`.
-    package func submit(_ body: SubmitRequestBody, logger: Logger) async -> ProcessorOutcome<SubmitResponse> {
-        await call(.POST, path: "/requests", operation: "submit", body: body, logger: logger)
+    package func submit(_ body: SubmitRequestBody, logger: Logger) async -> ProcessorReply<SubmitResponse> {
+        await call(.POST, path: "/requests", operation: "submit", keeping: .submission, body: body, logger: logger)
     }
 
     /// `GET /requests/{id}`; `.background` for re-reads that can wait.
     package func status(
         subjectRequestId: String, priority: CallPriority = .normal, logger: Logger
-    ) async -> ProcessorOutcome<RequestStatusResponse> {
+    ) async -> ProcessorReply<RequestStatusResponse> {
         await call(
-            .GET, path: "/requests/\(subjectRequestId)", operation: "status", body: Optional<SubmitRequestBody>.none,
-            priority: priority, logger: logger)
+            .GET, path: "/requests/\(subjectRequestId)", operation: "status", keeping: .status,
+            body: Optional<SubmitRequestBody>.none, priority: priority, logger: logger)
     }
 
     /// `DELETE /requests/{id}`: cancel while the request is still pending.
-    package func cancel(subjectRequestId: String, logger: Logger) async -> ProcessorOutcome<Void> {
-        let outcome: ProcessorOutcome<EmptyBody> = await call(
-            .DELETE, path: "/requests/\(subjectRequestId)", operation: "cancel", body: Optional<SubmitRequestBody>.none,
-            logger: logger)
-        return outcome.map { _ in () }
+    package func cancel(subjectRequestId: String, logger: Logger) async -> ProcessorReply<Void> {
+        let reply: ProcessorReply<EmptyBody> = await call(
+            .DELETE, path: "/requests/\(subjectRequestId)", operation: "cancel", keeping: .cancellation,
+            body: Optional<SubmitRequestBody>.none, logger: logger)
+        return ProcessorReply(outcome: reply.outcome.map { _ in () }, exchange: reply.exchange)
     }
 
     /// `GET /discovery`, ``CallPriority/urgent``: verifying a callback needs the certificate it points to, whatever
     /// backlog or open circuit the other calls face.
     package func discovery(logger: Logger) async -> ProcessorOutcome<DiscoveryResponse> {
         await call(
-            .GET, path: "/discovery", operation: "discovery", body: Optional<SubmitRequestBody>.none, priority: .urgent,
-            logger: logger)
+            .GET, path: "/discovery", operation: "discovery", keeping: nil, body: Optional<SubmitRequestBody>.none,
+            priority: .urgent, logger: logger
+        ).outcome
     }
 
     /// Downloads the PEM chain at `processor_certificate` (no credentials: it is public).
@@ -71,22 +72,33 @@ package struct OpenDSRClient: Sendable {
         return String(buffer: body)
     }
 
+    /// One call; when the processor answers, the exchange as it passed is kept as `kind` (nil: not kept).
     private func call<Body: Encodable, Value: Decodable & Sendable>(
-        _ method: HTTPMethod, path: String, operation: String, body: Body?, priority: CallPriority = .normal,
-        logger: Logger
-    ) async -> ProcessorOutcome<Value> {
+        _ method: HTTPMethod, path: String, operation: String, keeping kind: ProcessorExchange.Kind?, body: Body?,
+        priority: CallPriority = .normal, logger: Logger
+    ) async -> ProcessorReply<Value> {
         var data: Data?
         if let body {
-            guard let encoded = try? JSONEncoder().encode(body) else { return .unavailable(reason: "encoding failed") }
+            guard let encoded = try? JSONEncoder().encode(body) else {
+                return ProcessorReply(outcome: .unavailable(reason: "encoding failed"), exchange: nil)
+            }
             data = encoded
         }
-        return await paced(operation, submission: method == .POST && path == "/requests", priority: priority) {
+        var kept: ProcessorExchange?
+        let outcome: ProcessorOutcome<Value> = await paced(
+            operation, submission: method == .POST && path == "/requests", priority: priority
+        ) {
             let exchange = await httpClient.jsonExchange(
                 method, url: configuration.baseURL + path, authorization: configuration.basicAuthorization, body: data,
                 timeout: configuration.timeout, maxBytes: configuration.maxResponseBytes, api: "processor",
                 logger: logger)
             switch exchange {
             case .answered(let status, let headers, let body):
+                kept = kind.map {
+                    ProcessorExchange(
+                        kind: $0, at: pacer.now, sent: data.map { Array($0) }, status: status,
+                        received: Array(buffer: body))
+                }
                 if let used = headers.first(name: OpenDSRHeaders.rateLimitPercentageUsed).flatMap({ Int($0) }),
                     (200..<300).contains(status)
                 {
@@ -109,6 +121,7 @@ package struct OpenDSRClient: Sendable {
                 return .unavailable(reason: reason)
             }
         }
+        return ProcessorReply(outcome: outcome, exchange: kept)
     }
 
     /// Every processor call goes through here: the pacer admits it (or it is answered `.held`), a 429 pauses every

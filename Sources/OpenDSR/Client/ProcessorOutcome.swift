@@ -28,6 +28,18 @@ package enum ProcessorOutcome<Value: Sendable>: Sendable {
     case held(reason: String, retryAfter: TimeInterval)
 }
 
+/// A processor call's outcome and, when the processor answered, the exchange as it passed (the body sent, the
+/// answer's status and body): the evidence kept with the change the answer causes.
+package struct ProcessorReply<Value: Sendable>: Sendable {
+    package var outcome: ProcessorOutcome<Value>
+    package var exchange: ProcessorExchange?
+
+    package init(outcome: ProcessorOutcome<Value>, exchange: ProcessorExchange?) {
+        self.outcome = outcome
+        self.exchange = exchange
+    }
+}
+
 extension ProcessorOutcome {
     /// A short description without personal data, for logs and `last_error`.
     package var summary: String {

@@ -315,5 +315,26 @@ enum PostgresMigration {
             statements: ["DROP INDEX IF EXISTS requests_subject"],
             oldestCompatible: 11
         ),
+        Migration(
+            version: 15,
+            name:
+                "the gateway's calls are kept too: the body sent (sealed, erased with the subject), the answer's status",
+            statements: [
+                "ALTER TABLE processor_exchanges ADD COLUMN sent TEXT",
+                "ALTER TABLE processor_exchanges ADD COLUMN sent_sha256 TEXT",
+                "ALTER TABLE processor_exchanges ADD COLUMN status INTEGER",
+                // The body sent may be resealed under a new key and erased; nothing else changes. Its SHA-256 is in
+                // the record the audit log vouches for, so a changed body shows.
+                """
+                CREATE OR REPLACE FUNCTION processor_exchanges_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'sent' = to_jsonb(OLD) - 'sent' THEN RETURN NEW; END IF;
+                    RAISE EXCEPTION 'processor_exchanges is append-only';
+                END $$
+                """,
+            ],
+            // A release before this one keeps callbacks only: less evidence for the requests it touches.
+            oldestCompatible: 11
+        ),
     ]
 }

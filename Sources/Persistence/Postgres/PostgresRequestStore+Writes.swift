@@ -149,7 +149,7 @@ extension PostgresRequestStore {
             guard changed.id == id else { throw StoreError(code: .idChanged, column: "id") }
             if let exchange, let digest {
                 try await connection.rows(
-                    ProcessorExchange.postgresInsert, exchange.postgresBinds(requestID: id, digest: digest),
+                    ProcessorExchange.postgresInsert, exchange.postgresBinds(requestID: id, digest: digest, keys: keys),
                     logger: logger)
             }
             guard
@@ -157,6 +157,9 @@ extension PostgresRequestStore {
                     DSRRequest.postgresUpdate, changed.postgresBinds(keys: keys), logger: logger
                 ).first
             else { throw StoreError(code: .corruptRow, column: "id") }
+            if stored.subjectErasedAt == nil, changed.subjectErasedAt != nil {
+                try await connection.rows(ProcessorExchange.eraseSent(parameter: "$1"), binds, logger: logger)
+            }
             for entry in entries {
                 try await connection.rows(
                     AuditEntry.postgresInsert, entry.postgresBinds(requestID: id), logger: logger)

@@ -6,13 +6,14 @@ import PostgresNIO
 extension ProcessorExchange {
     /// Keeps an exchange, with its digest, for request `$1`.
     static let postgresInsert = """
-        INSERT INTO processor_exchanges (request_id, kind, at, received, signature, domain, chain, digest)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        INSERT INTO processor_exchanges
+            (request_id, kind, at, received, signature, domain, chain, digest, sent, sent_sha256, status)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
         """
 
     /// The values for ``postgresInsert``; `digest` is ``EvidenceRecord/digest(requestID:exchange:)``.
-    func postgresBinds(requestID: UUID, digest: String) -> PostgresBindings {
-        var binds = PostgresBindings(capacity: 8)
+    func postgresBinds(requestID: UUID, digest: String, keys: SubjectKeys) -> PostgresBindings {
+        var binds = PostgresBindings(capacity: 11)
         binds.append(id: requestID)
         binds.append(value: kind)
         binds.append(date: at)
@@ -21,6 +22,9 @@ extension ProcessorExchange {
         binds.append(domain)
         binds.append(chainPEM)
         binds.append(digest)
+        binds.append(sealedSent(keys: keys, requestID: requestID))
+        binds.append(sentSHA256)
+        binds.append(status)
         return binds
     }
 }
@@ -30,7 +34,7 @@ extension PostgresRequestStore {
         var binds = PostgresBindings()
         binds.append(id: id)
         return try await read(ProcessorExchange.selectByRequest(parameter: "$1"), binds).map {
-            try ProcessorExchange(reading: PostgresRowReader(row: $0))
+            try ProcessorExchange(reading: PostgresRowReader(row: $0), requestID: id)
         }
     }
 }

@@ -6,15 +6,17 @@ import SQLiteNIO
 extension ProcessorExchange {
     /// Keeps an exchange, with its digest, for request `?1`.
     static let sqliteInsert = """
-        INSERT INTO processor_exchanges (request_id, kind, at, received, signature, domain, chain, digest)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        INSERT INTO processor_exchanges
+            (request_id, kind, at, received, signature, domain, chain, digest, sent, sent_sha256, status)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
         """
 
     /// The values for ``sqliteInsert``; `digest` is ``EvidenceRecord/digest(requestID:exchange:)``.
-    func sqliteBinds(requestID: UUID, digest: String) -> [SQLiteData] {
+    func sqliteBinds(requestID: UUID, digest: String, keys: SubjectKeys) -> [SQLiteData] {
         [
             .id(requestID), .value(kind), .date(at), Data(received).sqliteData ?? .null, .text(signature),
-            .text(domain), .text(chainPEM), .text(digest),
+            .text(domain), .text(chainPEM), .text(digest), .text(sealedSent(keys: keys, requestID: requestID)),
+            .text(sentSHA256), status.map { .integer($0) } ?? .null,
         ]
     }
 }
@@ -22,7 +24,7 @@ extension ProcessorExchange {
 extension SQLiteRequestStore {
     package func exchanges(id: UUID) async throws -> [ProcessorExchange] {
         try await read(ProcessorExchange.selectByRequest(parameter: "?1"), [.id(id)]).map {
-            try ProcessorExchange(reading: SQLiteRowReader(row: $0))
+            try ProcessorExchange(reading: SQLiteRowReader(row: $0), requestID: id)
         }
     }
 }

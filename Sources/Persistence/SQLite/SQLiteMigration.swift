@@ -363,5 +363,26 @@ enum SQLiteMigration {
             statements: ["DROP INDEX IF EXISTS requests_subject"],
             oldestCompatible: 18
         ),
+        Migration(
+            version: 22,
+            name:
+                "the gateway's calls are kept too: the body sent (sealed, erased with the subject), the answer's status",
+            statements: [
+                "ALTER TABLE processor_exchanges ADD COLUMN sent TEXT",
+                "ALTER TABLE processor_exchanges ADD COLUMN sent_sha256 TEXT",
+                "ALTER TABLE processor_exchanges ADD COLUMN status INTEGER",
+                // The body sent may be resealed under a new key and erased; nothing else changes. Its SHA-256 is in
+                // the record the audit log vouches for, so a changed body shows.
+                "DROP TRIGGER processor_exchanges_no_update",
+                """
+                CREATE TRIGGER processor_exchanges_no_update
+                BEFORE UPDATE OF id, request_id, kind, at, received, signature, domain, chain, digest, sent_sha256, status
+                ON processor_exchanges
+                BEGIN SELECT RAISE(ABORT, 'processor_exchanges is append-only'); END
+                """,
+            ],
+            // A release before this one keeps callbacks only: less evidence for the requests it touches.
+            oldestCompatible: 18
+        ),
     ]
 }

@@ -254,6 +254,7 @@ extension SQLiteRequestStore {
                             .text(try reader.text("id")), .text(sealed.customerId), .text(sealed.email),
                             .text(sealed.lookup),
                         ])
+                    try await Self.resealSent(keys, requestID: try reader.id("id"), on: connection)
                 }
                 count += rows.count
                 return try rows.last.map { try SQLiteRowReader(row: $0).text("id") }
@@ -265,6 +266,22 @@ extension SQLiteRequestStore {
 }
 
 extension SQLiteRequestStore {
+    /// Seals the bodies sent for request `requestID` afresh with the current key, with its subject.
+    fileprivate static func resealSent(_ keys: SubjectKeys, requestID: UUID, on connection: SQLiteConnection)
+        async throws
+    {
+        let kept = try await connection.query(
+            "SELECT id, sent FROM processor_exchanges WHERE request_id = ?1 AND sent IS NOT NULL", [.id(requestID)])
+        for row in kept {
+            let reader = SQLiteRowReader(row: row)
+            let sent = try keys.resealed(
+                reader.text("sent"), requestID: requestID, column: ProcessorExchange.sentColumn)
+            _ = try await connection.query(
+                "UPDATE processor_exchanges SET sent = ?2 WHERE id = ?1",
+                [.integer(try reader.integer("id")), .text(sent)])
+        }
+    }
+
     package func resealSubjects() async throws -> SubjectRotation {
         let keys = try writingKeys()
         return try await exclusive { connection in
@@ -274,7 +291,10 @@ extension SQLiteRequestStore {
             let resealed = try await Self.reseal(keys, allKeys: true, on: connection)
             let remaining =
                 try await connection.query(
-                    "SELECT COUNT(*) AS n FROM requests WHERE subject_customer_id NOT LIKE ?1",
+                    """
+                    SELECT (SELECT COUNT(*) FROM requests WHERE subject_customer_id NOT LIKE ?1)
+                        + (SELECT COUNT(*) FROM processor_exchanges WHERE sent NOT LIKE ?1) AS n
+                    """,
                     [.text(keys.currentPattern)]
                 ).first.map { try SQLiteRowReader(row: $0).integer("n") } ?? 0
             guard remaining == 0 else { return SubjectRotation(resealed: resealed, retired: [], remaining: remaining) }
