@@ -1,11 +1,14 @@
 import AuditLog
+import DSRCore
 import Evidence
 import Foundation
 import GatewayApp
 import GatewayTools
+import Persistence
 import ProcessorSimulator
 import Testing
 import TestSupport
+import Workers
 
 /// `dsr-gateway requests evidence` writes a request's bundle from the database, and `evidence verify` checks it with
 /// nothing but the bundle, the audit public key and the processor's trust root: intact, then each kind of tampering.
@@ -125,6 +128,55 @@ import TestSupport
             // A file the format does not have is named even when a key holder lists it.
             let unknown = try await tampered { files in files["notes/readme.txt"] = Array("trust me".utf8) }
             #expect(unknown.contains("notes/readme.txt: not a file an evidence bundle holds"))
+        }
+    }
+
+    /// Once retention has erased the subject, the bundle still verifies: the body sent is gone from it, the SHA-256
+    /// its record and the trail carry still checks, and the request shows no subject.
+    @Test func aBundleStillVerifiesOnceTheSubjectIsErased() async throws {
+        let directory = try TemporaryDirectory(prefix: "evidence-erased")
+        defer { directory.remove() }
+        let bundle = directory.url.appendingPathComponent("evidence.zip").path
+        let roots = directory.url.appendingPathComponent("roots.pem").path
+        try await GatewayHarness.with { harness in
+            let api = try await harness.api
+            let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "evidence-erased-1")
+            try await harness.waitFor(id, state: "pending")
+            try await harness.advance(days: 10)
+            #expect(try await api.request(id).state == "completed")
+            try harness.simulator.trustRootPEM.write(toFile: roots, atomically: true, encoding: .utf8)
+            try await harness.stopGateway()
+            // The retention worker, on the gateway's file a month on.
+            let database = harness.storePath
+            let keys = try SubjectKeys(
+                current: try String(contentsOfFile: database + ".subject-key", encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines))
+            let store = try await SQLiteRequestStore.open(
+                path: database, logger: GatewayHarness.quietLogger, subjectKeys: keys)
+            let retention = SubjectRetention(
+                store: store, retention: 30 * 86_400, clock: ManualWallClock(harness.clock.now + 31 * 86_400),
+                logger: GatewayHarness.quietLogger)
+            let erased = try await retention.eraseDue()
+            try await store.close()
+            #expect(erased == 1)
+            let written = try await CommandLineRunner.run([
+                "requests", "evidence", id, "--database", database, "--out", bundle,
+            ])
+            #expect(written.status == 0, "\(written.output)\(written.errors)")
+            let key = try await CommandLineRunner.run(["audit", "public-key", "--database", database]).output
+                .trimmingCharacters(in: .newlines)
+            let files = try EvidenceBundle(zip: try Data(contentsOf: URL(fileURLWithPath: bundle))).files
+            #expect(files["processor/1.json"] != nil)
+            #expect(files["processor/1.sent"] == nil)
+            #expect(!files.values.contains { Data($0).range(of: Data("evidence-erased-1".utf8)) != nil })
+            let verified = try await CommandLineRunner.run([
+                "evidence", "verify", bundle, "--trust-roots", roots, "--public-key", key,
+            ])
+            #expect(verified.status == 0, "\(verified.output)")
+            #expect(
+                verified.output.contains(
+                    "calls to the processor: 1 of 1 cited by a proven entry; 0 bodies sent match their records, "
+                        + "1 erased with the subject"))
         }
     }
 }
