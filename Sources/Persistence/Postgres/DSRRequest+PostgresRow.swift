@@ -91,31 +91,16 @@ extension DSRRequest {
 }
 
 extension AuditEntry {
-    /// Appends one entry to a request's trail at the audit log's next position, with its leaf hash. Taking the
-    /// position locks the log's row until the transaction ends, so positions follow commit order and a committed size
-    /// never covers an entry still being written (a group of submissions does the same).
-    static let postgresInsert = """
-        WITH position AS (UPDATE audit_log SET size = size + 1 WHERE id = 1 RETURNING size - 1 AS leaf_index)
-        INSERT INTO audit_entries
-            (request_id, at, actor, event, from_state, to_state, detail, principal, evidence, leaf_hash, leaf_index)
-        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, position.leaf_index FROM position
-        """
-
-    /// Appends `count` entries in one statement, each with its position given: the values of
-    /// ``appendValues(to:requestID:)`` then the position, a row each. The writer has taken the positions from the
-    /// log's row in the same transaction.
+    /// Appends `count` entries to the trail in one statement, the values of ``appendValues(to:requestID:)`` a row each,
+    /// in order. They take the audit log's next positions when the transaction commits (a deferred trigger moves them
+    /// from `audit_pending` to `audit_entries`, docs/compliance.md): the log's row is locked only for the commit itself,
+    /// not across this instance's round trips, so positions still follow commit order and a committed size never
+    /// covers an entry still being written.
     static func postgresInsertMany(_ count: Int) -> String {
         """
-        INSERT INTO audit_entries
-            (request_id, at, actor, event, from_state, to_state, detail, principal, evidence, leaf_hash, leaf_index)
-        VALUES \(placeholderRows(count, columns: 11, marker: "$"))
+        INSERT INTO audit_pending (request_id, at, actor, event, from_state, to_state, detail, principal, evidence, leaf_hash)
+        VALUES \(placeholderRows(count, columns: 10, marker: "$"))
         """
-    }
-
-    func postgresBinds(requestID: UUID) -> PostgresBindings {
-        var binds = PostgresBindings(capacity: 10)
-        appendValues(to: &binds, requestID: requestID)
-        return binds
     }
 
     /// The entry's values, appended to `binds`: the request id, the other columns in order, then the leaf hash.

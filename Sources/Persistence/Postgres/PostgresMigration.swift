@@ -336,5 +336,56 @@ enum PostgresMigration {
             // A release before this one keeps callbacks only: less evidence for the requests it touches.
             oldestCompatible: 11
         ),
+        Migration(
+            version: 16,
+            name: "audit entries take their log positions at commit, so no instance waits on another's round trips",
+            statements: [
+                // A transaction's entries wait here (unlogged: they never outlive it) until it commits.
+                """
+                CREATE UNLOGGED TABLE audit_pending (
+                    id BIGINT PRIMARY KEY DEFAULT nextval('audit_entries_id_seq'),
+                    request_id TEXT COLLATE "C" NOT NULL,
+                    at DOUBLE PRECISION NOT NULL,
+                    actor TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    from_state TEXT,
+                    to_state TEXT,
+                    detail TEXT,
+                    principal TEXT,
+                    evidence TEXT,
+                    leaf_hash BYTEA NOT NULL
+                )
+                """,
+                // At commit, inside the transaction: its entries move to the trail at the log's next positions, in the
+                // order written. Only the committing transaction's own rows are visible to it, and the log's row
+                // stays locked until the commit ends, so positions follow commit order with no gap. The first firing
+                // (for the transaction's first entry, its lowest id) moves them all; the others find theirs gone.
+                """
+                CREATE FUNCTION audit_pending_position() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM audit_pending WHERE id = NEW.id) THEN RETURN NULL; END IF;
+                    WITH moved AS (DELETE FROM audit_pending WHERE id >= NEW.id RETURNING *),
+                    counted AS (SELECT COUNT(*) AS n FROM moved),
+                    position AS (
+                        UPDATE audit_log SET size = size + counted.n FROM counted
+                        WHERE id = 1 AND counted.n > 0 RETURNING size - counted.n AS first
+                    )
+                    INSERT INTO audit_entries (id, request_id, at, actor, event, from_state, to_state, detail,
+                        principal, evidence, leaf_hash, leaf_index)
+                    SELECT m.id, m.request_id, m.at, m.actor, m.event, m.from_state, m.to_state, m.detail,
+                        m.principal, m.evidence, m.leaf_hash, position.first + ROW_NUMBER() OVER (ORDER BY m.id) - 1
+                    FROM moved m, position;
+                    RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE CONSTRAINT TRIGGER audit_pending_position AFTER INSERT ON audit_pending
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_pending_position()
+                """,
+            ],
+            // A release before this one writes entries with their positions directly; both take them under the log
+            // row's lock, so they can write side by side.
+            oldestCompatible: 11
+        ),
     ]
 }

@@ -8,8 +8,8 @@ extension PostgresRequestStore {
     /// nothing is written and the existing request is returned (the one with the same id, if both match).
     ///
     /// Group commit: creations wait for this instance's writer, which inserts every creation waiting by then in one
-    /// transaction. Taking audit log positions locks the log's row until commit, so across the fleet writes commit
-    /// one after another; one commit for many creations is what keeps that from capping submissions at one per
+    /// transaction. Audit log positions are taken at commit under the log row's lock, so across the fleet commits of
+    /// audited writes follow one another; one commit for many creations keeps that from capping submissions at one per
     /// commit. If the group's transaction fails, each creation is tried in a transaction of its own (so one bad row
     /// cannot fail the others), unless the database is unavailable: then all of them are.
     package func create(_ request: DSRRequest, audit: AuditEntry) async throws -> CreateOutcome {
@@ -51,9 +51,8 @@ extension PostgresRequestStore {
         }
     }
 
-    /// Inserts `items` with one statement for the requests and one for the audit entries of those inserted, at the
-    /// audit log's next positions in order (the log's row stays locked until commit, so positions follow commit
-    /// order); an item whose id or idempotency key exists, or repeats an earlier item's, gets the stored request.
+    /// Inserts `items` with one statement for the requests and one for the audit entries of those inserted (which take
+    /// the audit log's next positions in order at commit); an item whose id or idempotency key exists, or repeats an earlier item's, gets the stored request.
     private static func insert(
         _ items: ArraySlice<PendingCreate<Void>>, keys: SubjectKeys, on connection: PostgresConnection, logger: Logger
     ) async throws -> [CreateOutcome] {
@@ -71,20 +70,8 @@ extension PostgresRequestStore {
             }
         }
         if !created.isEmpty {
-            var count = PostgresBindings()
-            count.append(integer: created.count)
-            guard
-                let log = try await connection.rows(
-                    "UPDATE audit_log SET size = size + $1 WHERE id = 1 RETURNING size - $1 AS first", count,
-                    logger: logger
-                ).first
-            else { throw StoreError(code: .corruptRow, column: "size") }
-            let first = try PostgresRowReader(row: log).integer("first")
-            var entries = PostgresBindings(capacity: created.count * 11)
-            for (index, item) in created.enumerated() {
-                item.audit.appendValues(to: &entries, requestID: item.request.id)
-                entries.append(integer: first + index)
-            }
+            var entries = PostgresBindings(capacity: created.count * 10)
+            for item in created { item.audit.appendValues(to: &entries, requestID: item.request.id) }
             try await connection.rows(AuditEntry.postgresInsertMany(created.count), entries, logger: logger)
         }
         return outcomes
@@ -160,10 +147,9 @@ extension PostgresRequestStore {
             if stored.subjectErasedAt == nil, changed.subjectErasedAt != nil {
                 try await connection.rows(ProcessorExchange.eraseSent(parameter: "$1"), binds, logger: logger)
             }
-            for entry in entries {
-                try await connection.rows(
-                    AuditEntry.postgresInsert, entry.postgresBinds(requestID: id), logger: logger)
-            }
+            var appended = PostgresBindings(capacity: entries.count * 10)
+            for entry in entries { entry.appendValues(to: &appended, requestID: id) }
+            try await connection.rows(AuditEntry.postgresInsertMany(entries.count), appended, logger: logger)
             return (try DSRRequest(postgresRow: updated), entries)
         }
         if let request, !entries.isEmpty { observer?(request, entries) }
