@@ -212,7 +212,7 @@ package struct EvidenceVerification: Sendable {
             if bundle.files[record] == nil { report.problems.append("\(name): no record names it") }
         }
         report.lines.append(
-            "calls to the processor: \(cited) of \(names.count) cited by a proven entry; \(bodies) bodies sent match "
+            "calls to the processor: \(cited) of \(names.count) cited by a proven entry; bodies sent: \(bodies) match "
                 + "their records, \(erased) erased with the subject")
     }
 

@@ -49,7 +49,7 @@ import Workers
             // The submission as sent (it names the subject) and the processor's answer, cited by the delivery.
             #expect(
                 intact.output.contains(
-                    "calls to the processor: 1 of 1 cited by a proven entry; 1 bodies sent match their records"))
+                    "calls to the processor: 1 of 1 cited by a proven entry; bodies sent: 1 match their records"))
             #expect(intact.output.hasSuffix("evidence intact for request \(id)\n"))
             #expect(!intact.output.contains("evidence-1"))
             // Without a key, the bundle's own is used, and the output says so: consistent, not authenticated.
@@ -175,7 +175,7 @@ import Workers
             #expect(verified.status == 0, "\(verified.output)")
             #expect(
                 verified.output.contains(
-                    "calls to the processor: 1 of 1 cited by a proven entry; 0 bodies sent match their records, "
+                    "calls to the processor: 1 of 1 cited by a proven entry; bodies sent: 0 match their records, "
                         + "1 erased with the subject"))
         }
     }
