@@ -99,13 +99,10 @@ package final class SQLiteRequestStore: RequestStore {
         guard try mode.first.map({ try SQLiteRowReader(row: $0).text("journal_mode") }) == "wal" else {
             throw StoreError(code: .walUnavailable)
         }
-        // NORMAL, not FULL. With WAL, COMMIT returns once the transaction is in the WAL file (the OS page
-        // cache); fsync happens at checkpoints. A killed process (kill -9, OOM, crash) therefore loses no
-        // committed request: the kernel still owns the written pages. Only a power cut or kernel panic can
-        // lose the commits since the last checkpoint, and never corrupts the file. FULL would fsync on every
-        // COMMIT, capping accepted requests per second at the disk's fsync rate (a few hundred to a few
-        // thousand on common disks), below the 5,000/s target unless commits are batched.
-        _ = try await connection.query("PRAGMA synchronous = NORMAL")
+        // FULL: a commit returns once the WAL is on the disk (fsync), so a 202 survives a power cut or a kernel panic,
+        // not only a killed process. Group commit makes one fsync carry a whole group of creations; the cost was
+        // measured against NORMAL (docs/performance.md).
+        _ = try await connection.query("PRAGMA synchronous = FULL")
         // Replaces sqlite-nio's busy handler, which retries forever: another process (a CLI reading the same
         // file) may hold the lock for a moment, but never make us hang.
         _ = try await connection.query("PRAGMA busy_timeout = 5000")
