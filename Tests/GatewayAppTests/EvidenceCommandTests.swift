@@ -13,27 +13,38 @@ import Workers
 /// `dsr-gateway requests evidence` writes a request's bundle from the database, and `evidence verify` checks it with
 /// nothing but the bundle, the audit public key and the processor's trust root: intact, then each kind of tampering.
 @Suite struct EvidenceCommandTests {
+    /// Submits an erasure of `subject`, lets the simulator complete it, writes the processor's trust root to `roots`
+    /// and stops the gateway, which signs a checkpoint of everything written; the request's id.
+    static func completedErasure(_ subject: String, harness: GatewayHarness, roots: String) async throws -> String {
+        let api = try await harness.api
+        let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: subject)
+        try await harness.waitFor(id, state: "pending")
+        try await harness.advance(days: 10)
+        #expect(try await api.request(id).state == "completed")
+        try harness.simulator.trustRootPEM.write(toFile: roots, atomically: true, encoding: .utf8)
+        try await harness.stopGateway()
+        return id
+    }
+
+    /// `requests evidence` of request `id` into `bundle`; the audit public key, from `audit public-key`.
+    static func export(_ id: String, from database: String, to bundle: String) async throws -> String {
+        let written = try await CommandLineRunner.run([
+            "requests", "evidence", id, "--database", database, "--out", bundle,
+        ])
+        #expect(written.status == 0, "\(written.output)\(written.errors)")
+        return try await CommandLineRunner.run(["audit", "public-key", "--database", database]).output
+            .trimmingCharacters(in: .newlines)
+    }
+
     @Test func aCompletedErasuresBundleVerifiesOfflineAndEveryTamperingIsNamed() async throws {
         let directory = try TemporaryDirectory(prefix: "evidence")
         defer { directory.remove() }
         let bundle = directory.url.appendingPathComponent("evidence.zip").path
         let roots = directory.url.appendingPathComponent("roots.pem").path
         try await GatewayHarness.with { harness in
-            let api = try await harness.api
-            let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "evidence-1")
-            try await harness.waitFor(id, state: "pending")
-            try await harness.advance(days: 10)
-            #expect(try await api.request(id).state == "completed")
-            try harness.simulator.trustRootPEM.write(toFile: roots, atomically: true, encoding: .utf8)
-            // Shutting down signs a checkpoint of everything written.
-            try await harness.stopGateway()
+            let id = try await Self.completedErasure("evidence-1", harness: harness, roots: roots)
             let database = harness.storePath
-            let written = try await CommandLineRunner.run([
-                "requests", "evidence", id, "--database", database, "--out", bundle,
-            ])
-            #expect(written.status == 0, "\(written.output)\(written.errors)")
-            let key = try await CommandLineRunner.run(["audit", "public-key", "--database", database]).output
-                .trimmingCharacters(in: .newlines)
+            let key = try await Self.export(id, from: database, to: bundle)
 
             func verify(_ file: String = bundle, key: String? = key) async throws -> CommandLineRunner.Result {
                 try await CommandLineRunner.run(
@@ -139,13 +150,7 @@ import Workers
         let bundle = directory.url.appendingPathComponent("evidence.zip").path
         let roots = directory.url.appendingPathComponent("roots.pem").path
         try await GatewayHarness.with { harness in
-            let api = try await harness.api
-            let id = try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "evidence-erased-1")
-            try await harness.waitFor(id, state: "pending")
-            try await harness.advance(days: 10)
-            #expect(try await api.request(id).state == "completed")
-            try harness.simulator.trustRootPEM.write(toFile: roots, atomically: true, encoding: .utf8)
-            try await harness.stopGateway()
+            let id = try await Self.completedErasure("evidence-erased-1", harness: harness, roots: roots)
             // The retention worker, on the gateway's file a month on.
             let database = harness.storePath
             let keys = try SubjectKeys(
@@ -159,12 +164,7 @@ import Workers
             let erased = try await retention.eraseDue()
             try await store.close()
             #expect(erased == 1)
-            let written = try await CommandLineRunner.run([
-                "requests", "evidence", id, "--database", database, "--out", bundle,
-            ])
-            #expect(written.status == 0, "\(written.output)\(written.errors)")
-            let key = try await CommandLineRunner.run(["audit", "public-key", "--database", database]).output
-                .trimmingCharacters(in: .newlines)
+            let key = try await Self.export(id, from: database, to: bundle)
             let files = try EvidenceBundle(zip: try Data(contentsOf: URL(fileURLWithPath: bundle))).files
             #expect(files["processor/1.json"] != nil)
             #expect(files["processor/1.sent"] == nil)
