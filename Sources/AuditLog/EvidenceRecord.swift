@@ -4,8 +4,8 @@ import Foundation
 
 /// The canonical bytes of a kept ``DSRCore/ProcessorExchange`` and their SHA-256: the digest the audit entries of the
 /// change it caused carry (``DSRCore/AuditEntry/evidence``), so the audit log's tree vouches for the exchange. The
-/// body is base64, so any bytes hash the same way everywhere. What the gateway sent is in it by its SHA-256 only, so
-/// the record still checks once that body, which names the subject, is erased.
+/// body is base64, so any bytes hash the same way everywhere. A call's bodies (what the gateway sent, and the answer)
+/// are in it by their SHA-256 only, so the record still checks once they, which name the subject, are erased.
 package enum EvidenceRecord {
     static let version = 1
 
@@ -14,8 +14,13 @@ package enum EvidenceRecord {
             version: version,
             [
                 ("at", Timestamp.format(exchange.at)), ("chain", exchange.chainPEM), ("domain", exchange.domain),
-                ("kind", exchange.kind.rawValue), ("received", Data(exchange.received).base64EncodedString()),
-                ("request", requestID.uuidString.lowercased()), ("sent_sha256", exchange.sentSHA256),
+                ("kind", exchange.kind.rawValue),
+                (
+                    "received",
+                    exchange.receivedSHA256 == nil ? exchange.received.map { Data($0).base64EncodedString() } : nil
+                ),
+                ("received_sha256", exchange.receivedSHA256), ("request", requestID.uuidString.lowercased()),
+                ("sent_sha256", exchange.sentSHA256),
                 ("signature", exchange.signature), ("status", exchange.status.map(String.init)),
             ])
     }

@@ -20,10 +20,15 @@ package struct ProcessorExchange: Sendable, Equatable {
     package var kind: Kind
     /// When it arrived (and, for a callback, was verified).
     package var at: Date
-    /// The body exactly as received: the callback, or the processor's answer.
-    package var received: [UInt8]
-    /// The body the gateway sent, exactly (a submission's: it names the subject, so it is sealed at rest and erased
-    /// with the subject; the digest covers its SHA-256, ``sentSHA256``, so the evidence outlives it).
+    /// The body exactly as received: the callback, or the processor's answer to a call. An answer may name the
+    /// subject (a submission's echoes the whole body sent), so for a call it is sealed at rest and erased (nil) with the
+    /// subject; the digest covers its SHA-256, ``receivedSHA256``, so the evidence outlives it. A callback names no
+    /// subject and is kept as it came.
+    package var received: [UInt8]?
+    /// For a call: the SHA-256 of ``received`` as it was, lowercase hex, kept when the answer is erased.
+    package var receivedSHA256: String?
+    /// The body the gateway sent, exactly; it names the subject, so like the answer it is sealed at rest and erased
+    /// with the subject, and the digest covers its SHA-256, ``sentSHA256``.
     package var sent: [UInt8]?
     /// The SHA-256 of ``sent`` as it was, lowercase hex: kept when `sent` is erased.
     package var sentSHA256: String?
@@ -37,7 +42,7 @@ package struct ProcessorExchange: Sendable, Equatable {
     package var chainPEM: String?
 
     package init(
-        kind: Kind, at: Date, received: [UInt8], signature: String? = nil, domain: String? = nil,
+        kind: Kind, at: Date, received: [UInt8]?, signature: String? = nil, domain: String? = nil,
         chainPEM: String? = nil
     ) {
         self.kind = kind
@@ -51,6 +56,7 @@ package struct ProcessorExchange: Sendable, Equatable {
     /// One of the gateway's calls: what it sent (nil for a call without a body), and the answer's status and body.
     package init(kind: Kind, at: Date, sent: [UInt8]?, status: Int, received: [UInt8]) {
         self.init(kind: kind, at: at, received: received)
+        receivedSHA256 = SHA256.hash(data: received).hexString
         self.sent = sent
         sentSHA256 = sent.map { SHA256.hash(data: $0).hexString }
         self.status = status

@@ -18,17 +18,19 @@ package struct EvidenceBundle: Sendable, Equatable {
         [manifestName, publicKeyName, requestName].contains(name)
             || (name.hasPrefix(auditFolder) && (name.hasSuffix(".json") || name.hasSuffix(".tlog-proof")))
             || (name.hasPrefix(callbackFolder) && name.hasSuffix(".json"))
-            || (name.hasPrefix(callFolder) && (name.hasSuffix(".json") || name.hasSuffix(sentSuffix)))
+            || (name.hasPrefix(callFolder)
+                && (name.hasSuffix(".json") || bodies.contains { name.hasSuffix($0.suffix) }))
     }
 
     static let requestName = "request.json"
     static let auditFolder = "audit/"
     /// Kept callbacks, one record each.
     static let callbackFolder = "callbacks/"
-    /// The gateway's kept calls to the processor: a record each, and beside it the exact body sent
-    /// (``sentSuffix``) until it is erased with the subject.
+    /// The gateway's kept calls to the processor: a record each, and beside it the exact bodies (``bodies``) until they
+    /// are erased with the subject.
     static let callFolder = "processor/"
-    static let sentSuffix = ".sent"
+    /// A call's bodies beside its record: the file suffix, and the record's member holding the body's SHA-256.
+    static let bodies = [(suffix: ".sent", digest: "sent_sha256"), (suffix: ".answer", digest: "received_sha256")]
 
     /// File name → content, the manifest included.
     package var files: [String: [UInt8]]

@@ -49,7 +49,8 @@ package struct EvidenceBundleBuilder: Sendable {
             } else {
                 calls += 1
                 files[EvidenceBundle.callFolder + "\(calls).json"] = record
-                files[EvidenceBundle.callFolder + "\(calls)" + EvidenceBundle.sentSuffix] = exchange.sent
+                files[EvidenceBundle.callFolder + "\(calls).sent"] = exchange.sent
+                files[EvidenceBundle.callFolder + "\(calls).answer"] = exchange.received
             }
         }
         return try EvidenceBundle(requestID: id, contents: files, signers: signers)

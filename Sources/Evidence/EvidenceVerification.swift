@@ -173,11 +173,13 @@ package struct EvidenceVerification: Sendable {
                 + "proven entry")
     }
 
-    /// Each kept call is cited by a proven entry, and its body sent, unless erased, is the one its record names.
+    /// Each kept call is cited by a proven entry, and its bodies (sent, answered), unless erased with the subject, are
+    /// the ones its record names.
     private func checkCalls(of requestID: UUID, provenEvidence: Set<String>, _ report: inout Report) {
         let names = bundle.files.keys.filter { $0.hasPrefix(EvidenceBundle.callFolder) && $0.hasSuffix(".json") }
             .sorted()
-        var (cited, bodies, erased) = (0, 0, 0)
+        let subjectErased = entry(named: EvidenceBundle.requestName)?["subjectErasedAt"] != nil
+        var (cited, matching, erased) = (0, 0, 0)
         for name in names {
             let bytes = bundle.files[name]!
             guard provenEvidence.contains(SHA256.hash(data: bytes).hexString) else {
@@ -189,31 +191,31 @@ package struct EvidenceVerification: Sendable {
                 continue
             }
             cited += 1
-            let sentName = String(name.dropLast(".json".count)) + EvidenceBundle.sentSuffix
-            switch (bundle.files[sentName], record["sent_sha256"]) {
-            case (nil, nil):
-                break
-            case (nil, .some):
-                erased += 1
-            case (let sent?, let digest):
-                if SHA256.hash(data: sent).hexString == digest {
-                    bodies += 1
-                } else {
-                    report.problems.append("\(sentName): not the body its record names")
+            for body in EvidenceBundle.bodies {
+                let file = String(name.dropLast(".json".count)) + body.suffix
+                switch (bundle.files[file], record[body.digest]) {
+                case (nil, nil):
+                    break
+                case (nil, .some) where subjectErased:
+                    erased += 1
+                case (nil, .some):
+                    report.problems.append("\(file): missing, though the request's subject is not erased")
+                case (let content?, let digest):
+                    if SHA256.hash(data: content).hexString == digest {
+                        matching += 1
+                    } else {
+                        report.problems.append("\(file): not the body its record names")
+                    }
                 }
             }
         }
-        for name in bundle.files.keys
-        where name.hasPrefix(EvidenceBundle.callFolder)
-            && name.hasSuffix(
-                EvidenceBundle.sentSuffix)
-        {
-            let record = String(name.dropLast(EvidenceBundle.sentSuffix.count)) + ".json"
+        for name in bundle.files.keys where name.hasPrefix(EvidenceBundle.callFolder) && !name.hasSuffix(".json") {
+            let record = String(name[..<(name.lastIndex(of: ".") ?? name.endIndex)]) + ".json"
             if bundle.files[record] == nil { report.problems.append("\(name): no record names it") }
         }
         report.lines.append(
-            "calls to the processor: \(cited) of \(names.count) cited by a proven entry; bodies sent: \(bodies) match "
-                + "their records, \(erased) erased with the subject")
+            "calls to the processor: \(cited) of \(names.count) cited by a proven entry; bodies sent and answered: "
+                + "\(matching) match their records, \(erased) erased with the subject")
     }
 
     /// The string members of a JSON file of the bundle (audit entries and callback records are flat).

@@ -16,37 +16,47 @@ extension [AuditEntry] {
 
 extension ProcessorExchange {
     /// The columns of `processor_exchanges` ``init(reading:requestID:)`` needs, in `SELECT` order.
-    static let columns = "kind, at, received, signature, domain, chain, sent, sent_sha256, status"
+    static let columns =
+        "kind, at, received, signature, domain, chain, sent, sent_sha256, answer, answer_sha256, status"
 
     /// A request's kept exchanges, oldest first; `parameter` spells the engine's first parameter.
     static func selectByRequest(parameter: String) -> String {
         "SELECT \(columns) FROM processor_exchanges WHERE request_id = \(parameter) ORDER BY id"
     }
 
-    /// Erases the bodies sent for a request whose subject is erased (they name it); `parameter` spells the engine's
-    /// first parameter, the request's id. What stays (the SHA-256) still checks the record.
-    static func eraseSent(parameter: String) -> String {
-        "UPDATE processor_exchanges SET sent = NULL WHERE request_id = \(parameter) AND sent IS NOT NULL"
-    }
+    /// The columns a call seals its bodies in (each bound into its seal, so it cannot move to another column or row).
+    /// A trigger sets both to NULL in the transaction that erases the request's subject; their SHA-256s stay.
+    static let sealedColumns = ["sent", "answer"]
 
-    /// Request `requestID`'s exchange, the body sent opened (nil once erased with the subject).
+    /// Request `requestID`'s exchange, a call's bodies opened (nil once erased with the subject).
     init(reading reader: some StoreRowReader, requestID: UUID) throws {
         self.init(
-            kind: try reader.value("kind"), at: try reader.date("at"), received: try reader.bytes("received"),
+            kind: try reader.value("kind"), at: try reader.date("at"), received: nil,
             signature: try reader.optionalText("signature"), domain: try reader.optionalText("domain"),
             chainPEM: try reader.optionalText("chain"))
-        sent = try reader.optionalText("sent").map {
-            Array(try SubjectKeys.reveal($0, requestID: requestID, column: Self.sentColumn).utf8)
-        }
+        sent = try Self.opened(reader.optionalText("sent"), requestID: requestID, column: "sent")
         sentSHA256 = try reader.optionalText("sent_sha256")
+        receivedSHA256 = try reader.optionalText("answer_sha256")
+        received =
+            receivedSHA256 == nil
+            ? try reader.bytes("received")
+            : try Self.opened(reader.optionalText("answer"), requestID: requestID, column: "answer")
         status = try reader.optionalInteger("status")
     }
 
-    /// The body sent as stored: sealed like the subject it names.
-    func sealedSent(keys: SubjectKeys, requestID: UUID) -> String? {
-        sent.map { keys.seal(String(decoding: $0, as: UTF8.self), requestID: requestID, column: Self.sentColumn) }
+    /// A call's body as stored: sealed like the subject it may name (base64 inside the seal, so any bytes come back
+    /// as they were).
+    static func sealed(_ body: [UInt8]?, keys: SubjectKeys, requestID: UUID, column: String) -> String? {
+        body.map { keys.seal(Data($0).base64EncodedString(), requestID: requestID, column: column) }
     }
 
-    /// The column the body sent is sealed for (bound into its seal, so it cannot be moved to another column or row).
-    static let sentColumn = "sent"
+    private static func opened(_ stored: String?, requestID: UUID, column: String) throws -> [UInt8]? {
+        guard let stored else { return nil }
+        guard let body = Data(base64Encoded: try SubjectKeys.reveal(stored, requestID: requestID, column: column))
+        else { throw StoreError(code: .corruptRow, column: column) }
+        return Array(body)
+    }
+
+    /// What the `received` column holds: a callback's body; a call's answer goes sealed in `answer` instead.
+    var receivedColumn: [UInt8] { receivedSHA256 == nil ? received ?? [] : [] }
 }

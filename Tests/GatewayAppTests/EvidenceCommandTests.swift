@@ -60,7 +60,8 @@ import Workers
             // The submission as sent (it names the subject) and the processor's answer, cited by the delivery.
             #expect(
                 intact.output.contains(
-                    "calls to the processor: 1 of 1 cited by a proven entry; bodies sent: 1 match their records"))
+                    "calls to the processor: 1 of 1 cited by a proven entry; bodies sent and answered: 2 match their "
+                        + "records, 0 erased with the subject"))
             #expect(intact.output.hasSuffix("evidence intact for request \(id)\n"))
             #expect(!intact.output.contains("evidence-1"))
             // Without a key, the bundle's own is used, and the output says so: consistent, not authenticated.
@@ -106,6 +107,14 @@ import Workers
             }
             #expect(forged.contains("its proof fails"))
             let sent = try #require(original.files["processor/1.sent"])
+            // The answer to a submission echoes the body sent (`encoded_request`): it is a body, kept beside the
+            // record, not in it.
+            #expect(
+                String(decoding: try #require(original.files["processor/1.answer"]), as: UTF8.self)
+                    .contains("encoded_request"))
+            #expect(
+                !String(decoding: try #require(original.files["processor/1.json"]), as: UTF8.self)
+                    .contains(#""received":"#))
             #expect(String(decoding: sent, as: UTF8.self).contains(#""subject_request_id":"\#(id)""#))
             let resent = try await tampered { files in
                 files["processor/1.sent"] = Array(
@@ -168,6 +177,7 @@ import Workers
             let files = try EvidenceBundle(zip: try Data(contentsOf: URL(fileURLWithPath: bundle))).files
             #expect(files["processor/1.json"] != nil)
             #expect(files["processor/1.sent"] == nil)
+            #expect(files["processor/1.answer"] == nil)
             #expect(!files.values.contains { Data($0).range(of: Data("evidence-erased-1".utf8)) != nil })
             let verified = try await CommandLineRunner.run([
                 "evidence", "verify", bundle, "--trust-roots", roots, "--public-key", key,
@@ -175,8 +185,8 @@ import Workers
             #expect(verified.status == 0, "\(verified.output)")
             #expect(
                 verified.output.contains(
-                    "calls to the processor: 1 of 1 cited by a proven entry; bodies sent: 0 match their records, "
-                        + "1 erased with the subject"))
+                    "calls to the processor: 1 of 1 cited by a proven entry; bodies sent and answered: 0 match their "
+                        + "records, 2 erased with the subject"))
         }
     }
 }

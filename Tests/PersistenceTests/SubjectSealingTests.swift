@@ -36,7 +36,8 @@ struct SubjectSealingTests {
                 DO $$ BEGIN
                 IF EXISTS (SELECT 1 FROM requests WHERE subject_customer_id LIKE '%\(customerId)%'
                     OR subject_email LIKE '%\(email)%')
-                    OR EXISTS (SELECT 1 FROM processor_exchanges WHERE sent LIKE '%\(customerId)%')
+                    OR EXISTS (SELECT 1 FROM processor_exchanges WHERE sent LIKE '%\(customerId)%'
+                        OR answer LIKE '%\(customerId)%' OR position('\(customerId)' IN encode(received, 'escape')) > 0)
                 THEN RAISE EXCEPTION 'a subject in plain text'; END IF;
                 END $$
                 """
@@ -146,10 +147,11 @@ struct SubjectSealingTests {
         }
     }
 
-    /// The body sent to the processor names the subject: it is sealed like the subject, sealed afresh by a rotation,
-    /// and erased with the subject, while its SHA-256 (what the audit log vouches for) stays.
+    /// The bodies of a call to the processor name the subject (the answer to a submission echoes the body sent): they
+    /// are sealed like the subject, sealed afresh by a rotation, and erased with the subject, while their SHA-256s
+    /// (what the audit log vouches for) stay.
     @Test(arguments: StoreEngine.allCases)
-    func theBodySentIsSealedResealedAndErasedWithTheSubject(engine: StoreEngine) async throws {
+    func aCallsBodiesAreSealedResealedAndErasedWithTheSubject(engine: StoreEngine) async throws {
         try await engine.withDatabase { database in
             let oldText = SubjectKeys.generate()
             let stored = try await database.open(subjectKeys: try SubjectKeys(current: oldText))
@@ -157,8 +159,8 @@ struct SubjectSealingTests {
             request.state = .completed
             _ = try await stored.create(request)
             let body = Array(#"{"subject_identities":{"controller_customer_id":{"value":"\#(Self.customerId)"}}}"#.utf8)
-            let submission = ProcessorExchange(
-                kind: .submission, at: F.t0, sent: body, status: 202, received: Array(#"{"ok":true}"#.utf8))
+            let answer = Array(#"{"echo":"\#(Self.customerId)"}"#.utf8) + [0xff]
+            let submission = ProcessorExchange(kind: .submission, at: F.t0, sent: body, status: 202, received: answer)
             try await stored.update(id: request.id, recording: submission) { request in
                 request.attempts += 1
                 return [AuditEntry(at: F.t0, actor: .dispatcher, event: .delivered)]
@@ -173,6 +175,7 @@ struct SubjectSealingTests {
             try await rotating.close()
             let store = try await database.open(subjectKeys: try SubjectKeys(current: newText))
             #expect(try await store.exchanges(id: request.id).first?.sent == body)
+            #expect(try await store.exchanges(id: request.id).first?.received == answer)
             try await store.update(id: request.id) { request in
                 request.subject = SubjectIdentity(customerId: "", email: nil)
                 request.subjectErasedAt = F.t0
@@ -181,7 +184,9 @@ struct SubjectSealingTests {
             let kept = try #require(try await store.exchanges(id: request.id).first)
             try await store.close()
             #expect(kept.sent == nil)
+            #expect(kept.received == nil)
             #expect(kept.sentSHA256 == submission.sentSHA256)
+            #expect(kept.receivedSHA256 == submission.receivedSHA256)
             // Append-only but for the body sent: anything else changed, or a row deleted, is refused.
             for statement in ["UPDATE processor_exchanges SET status = 500", "DELETE FROM processor_exchanges"] {
                 await #expect(throws: (any Error).self, "\(statement)") { try await database.execute([statement]) }

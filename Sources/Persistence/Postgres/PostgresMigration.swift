@@ -317,20 +317,36 @@ enum PostgresMigration {
         ),
         Migration(
             version: 15,
-            name:
-                "the gateway's calls are kept too: the body sent (sealed, erased with the subject), the answer's status",
+            name: "the gateway's calls are kept too: the bodies sent and answered (sealed, erased with the subject)",
             statements: [
                 "ALTER TABLE processor_exchanges ADD COLUMN sent TEXT",
                 "ALTER TABLE processor_exchanges ADD COLUMN sent_sha256 TEXT",
+                "ALTER TABLE processor_exchanges ADD COLUMN answer TEXT",
+                "ALTER TABLE processor_exchanges ADD COLUMN answer_sha256 TEXT",
                 "ALTER TABLE processor_exchanges ADD COLUMN status INTEGER",
-                // The body sent may be resealed under a new key and erased; nothing else changes. Its SHA-256 is in
-                // the record the audit log vouches for, so a changed body shows.
+                // A call's bodies may be resealed under a new key and erased; nothing else changes. Their SHA-256s
+                // are in the record the audit log vouches for, so a changed body shows.
                 """
                 CREATE OR REPLACE FUNCTION processor_exchanges_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'sent' = to_jsonb(OLD) - 'sent' THEN RETURN NEW; END IF;
+                    IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'sent' - 'answer' = to_jsonb(OLD) - 'sent' - 'answer'
+                    THEN RETURN NEW; END IF;
                     RAISE EXCEPTION 'processor_exchanges is append-only';
                 END $$
+                """,
+                // Whatever release erases a subject, the bodies that name it go in the same transaction.
+                """
+                CREATE FUNCTION requests_subject_erased() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    UPDATE processor_exchanges SET sent = NULL, answer = NULL
+                    WHERE request_id = NEW.id AND (sent IS NOT NULL OR answer IS NOT NULL);
+                    RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE TRIGGER requests_subject_erased AFTER UPDATE OF subject_erased_at ON requests
+                FOR EACH ROW WHEN (NEW.subject_erased_at IS NOT NULL AND OLD.subject_erased_at IS NULL)
+                EXECUTE FUNCTION requests_subject_erased()
                 """,
             ],
             // A release before this one keeps callbacks only: less evidence for the requests it touches.

@@ -144,9 +144,6 @@ extension PostgresRequestStore {
                     DSRRequest.postgresUpdate, changed.postgresBinds(keys: keys), logger: logger
                 ).first
             else { throw StoreError(code: .corruptRow, column: "id") }
-            if stored.subjectErasedAt == nil, changed.subjectErasedAt != nil {
-                try await connection.rows(ProcessorExchange.eraseSent(parameter: "$1"), binds, logger: logger)
-            }
             var appended = PostgresBindings(capacity: entries.count * 10)
             for entry in entries { entry.appendValues(to: &appended, requestID: id) }
             try await connection.rows(AuditEntry.postgresInsertMany(entries.count), appended, logger: logger)

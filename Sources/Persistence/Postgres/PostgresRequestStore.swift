@@ -236,7 +236,7 @@ extension PostgresRequestStore {
                             subject_lookup = CASE WHEN subject_erased_at IS NULL THEN $4 ELSE subject_lookup END
                         WHERE id = $1
                         """, binds, logger: logger)
-                    try await Self.resealSent(keys, requestID: try reader.id("id"), on: connection, logger: logger)
+                    try await Self.resealBodies(keys, requestID: try reader.id("id"), on: connection, logger: logger)
                 }
                 return (try rows.last.map { try PostgresRowReader(row: $0).text("id") }, rows.count)
             }
@@ -246,22 +246,24 @@ extension PostgresRequestStore {
         }
     }
 
-    /// Seals the bodies sent for request `requestID` afresh with the current key, with its subject.
-    private static func resealSent(
+    /// Seals the bodies of request `requestID`'s kept calls afresh with the current key, with its subject.
+    private static func resealBodies(
         _ keys: SubjectKeys, requestID: UUID, on connection: PostgresConnection, logger: Logger
     ) async throws {
         var request = PostgresBindings()
         request.append(id: requestID)
-        let kept = try await connection.rows(
-            "SELECT id, sent FROM processor_exchanges WHERE request_id = $1 AND sent IS NOT NULL", request,
-            logger: logger)
-        for row in kept {
-            let reader = PostgresRowReader(row: row)
-            var binds = PostgresBindings()
-            binds.append(integer: try reader.integer("id"))
-            binds.append(
-                try keys.resealed(reader.text("sent"), requestID: requestID, column: ProcessorExchange.sentColumn))
-            try await connection.rows("UPDATE processor_exchanges SET sent = $2 WHERE id = $1", binds, logger: logger)
+        for column in ProcessorExchange.sealedColumns {
+            let kept = try await connection.rows(
+                "SELECT id, \(column) FROM processor_exchanges WHERE request_id = $1 AND \(column) IS NOT NULL",
+                request, logger: logger)
+            for row in kept {
+                let reader = PostgresRowReader(row: row)
+                var binds = PostgresBindings()
+                binds.append(integer: try reader.integer("id"))
+                binds.append(try keys.resealed(reader.text(column), requestID: requestID, column: column))
+                try await connection.rows(
+                    "UPDATE processor_exchanges SET \(column) = $2 WHERE id = $1", binds, logger: logger)
+            }
         }
     }
 
@@ -275,7 +277,7 @@ extension PostgresRequestStore {
             try await read(
                 """
                 SELECT (SELECT COUNT(*) FROM requests WHERE subject_customer_id NOT LIKE $1)
-                    + (SELECT COUNT(*) FROM processor_exchanges WHERE sent NOT LIKE $1) AS n
+                    + (SELECT COUNT(*) FROM processor_exchanges WHERE sent NOT LIKE $1 OR answer NOT LIKE $1) AS n
                 """, pattern
             ).first.map { try PostgresRowReader(row: $0).integer("n") } ?? 0
         guard remaining == 0 else { return SubjectRotation(resealed: resealed, retired: [], remaining: remaining) }

@@ -6,24 +6,27 @@ import PostgresNIO
 extension ProcessorExchange {
     /// Keeps an exchange, with its digest, for request `$1`.
     static let postgresInsert = """
-        INSERT INTO processor_exchanges
-            (request_id, kind, at, received, signature, domain, chain, digest, sent, sent_sha256, status)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        INSERT INTO processor_exchanges (request_id, kind, at, received, signature, domain, chain, digest, sent,
+            sent_sha256, answer, answer_sha256, status)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         """
 
     /// The values for ``postgresInsert``; `digest` is ``EvidenceRecord/digest(requestID:exchange:)``.
     func postgresBinds(requestID: UUID, digest: String, keys: SubjectKeys) -> PostgresBindings {
-        var binds = PostgresBindings(capacity: 11)
+        var binds = PostgresBindings(capacity: 13)
         binds.append(id: requestID)
         binds.append(value: kind)
         binds.append(date: at)
-        binds.append(ByteBuffer(bytes: received))
+        binds.append(ByteBuffer(bytes: receivedColumn))
         binds.append(signature)
         binds.append(domain)
         binds.append(chainPEM)
         binds.append(digest)
-        binds.append(sealedSent(keys: keys, requestID: requestID))
+        binds.append(Self.sealed(sent, keys: keys, requestID: requestID, column: "sent"))
         binds.append(sentSHA256)
+        binds.append(
+            receivedSHA256 == nil ? nil : Self.sealed(received, keys: keys, requestID: requestID, column: "answer"))
+        binds.append(receivedSHA256)
         binds.append(status)
         return binds
     }

@@ -6,17 +6,21 @@ import SQLiteNIO
 extension ProcessorExchange {
     /// Keeps an exchange, with its digest, for request `?1`.
     static let sqliteInsert = """
-        INSERT INTO processor_exchanges
-            (request_id, kind, at, received, signature, domain, chain, digest, sent, sent_sha256, status)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+        INSERT INTO processor_exchanges (request_id, kind, at, received, signature, domain, chain, digest, sent,
+            sent_sha256, answer, answer_sha256, status)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
         """
 
     /// The values for ``sqliteInsert``; `digest` is ``EvidenceRecord/digest(requestID:exchange:)``.
     func sqliteBinds(requestID: UUID, digest: String, keys: SubjectKeys) -> [SQLiteData] {
         [
-            .id(requestID), .value(kind), .date(at), Data(received).sqliteData ?? .null, .text(signature),
-            .text(domain), .text(chainPEM), .text(digest), .text(sealedSent(keys: keys, requestID: requestID)),
-            .text(sentSHA256), status.map { .integer($0) } ?? .null,
+            .id(requestID), .value(kind), .date(at), Data(receivedColumn).sqliteData ?? .null, .text(signature),
+            .text(domain), .text(chainPEM), .text(digest),
+            .text(Self.sealed(sent, keys: keys, requestID: requestID, column: "sent")), .text(sentSHA256),
+            .text(
+                receivedSHA256 == nil
+                    ? nil : Self.sealed(received, keys: keys, requestID: requestID, column: "answer")),
+            .text(receivedSHA256), status.map { .integer($0) } ?? .null,
         ]
     }
 }

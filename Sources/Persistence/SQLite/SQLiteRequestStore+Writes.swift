@@ -136,9 +136,6 @@ extension SQLiteRequestStore {
             guard changed.id == id else { throw StoreError(code: .idChanged, column: "id") }
             let updated = try await connection.query(DSRRequest.sqliteUpdate, changed.sqliteBinds(keys: keys))
             guard let row = updated.first else { throw StoreError(code: .corruptRow, column: "id") }
-            if stored.subjectErasedAt == nil, changed.subjectErasedAt != nil {
-                _ = try await connection.query(ProcessorExchange.eraseSent(parameter: "?1"), [.id(id)])
-            }
             for entry in entries {
                 _ = try await connection.query(AuditEntry.sqliteInsert, entry.sqliteBinds(requestID: id))
             }

@@ -251,7 +251,7 @@ extension SQLiteRequestStore {
                             .text(try reader.text("id")), .text(sealed.customerId), .text(sealed.email),
                             .text(sealed.lookup),
                         ])
-                    try await Self.resealSent(keys, requestID: try reader.id("id"), on: connection)
+                    try await Self.resealBodies(keys, requestID: try reader.id("id"), on: connection)
                 }
                 count += rows.count
                 return try rows.last.map { try SQLiteRowReader(row: $0).text("id") }
@@ -263,19 +263,21 @@ extension SQLiteRequestStore {
 }
 
 extension SQLiteRequestStore {
-    /// Seals the bodies sent for request `requestID` afresh with the current key, with its subject.
-    fileprivate static func resealSent(_ keys: SubjectKeys, requestID: UUID, on connection: SQLiteConnection)
+    /// Seals the bodies of request `requestID`'s kept calls afresh with the current key, with its subject.
+    fileprivate static func resealBodies(_ keys: SubjectKeys, requestID: UUID, on connection: SQLiteConnection)
         async throws
     {
-        let kept = try await connection.query(
-            "SELECT id, sent FROM processor_exchanges WHERE request_id = ?1 AND sent IS NOT NULL", [.id(requestID)])
-        for row in kept {
-            let reader = SQLiteRowReader(row: row)
-            let sent = try keys.resealed(
-                reader.text("sent"), requestID: requestID, column: ProcessorExchange.sentColumn)
-            _ = try await connection.query(
-                "UPDATE processor_exchanges SET sent = ?2 WHERE id = ?1",
-                [.integer(try reader.integer("id")), .text(sent)])
+        for column in ProcessorExchange.sealedColumns {
+            let kept = try await connection.query(
+                "SELECT id, \(column) FROM processor_exchanges WHERE request_id = ?1 AND \(column) IS NOT NULL",
+                [.id(requestID)])
+            for row in kept {
+                let reader = SQLiteRowReader(row: row)
+                let body = try keys.resealed(reader.text(column), requestID: requestID, column: column)
+                _ = try await connection.query(
+                    "UPDATE processor_exchanges SET \(column) = ?2 WHERE id = ?1",
+                    [.integer(try reader.integer("id")), .text(body)])
+            }
         }
     }
 
@@ -290,7 +292,7 @@ extension SQLiteRequestStore {
                 try await connection.query(
                     """
                     SELECT (SELECT COUNT(*) FROM requests WHERE subject_customer_id NOT LIKE ?1)
-                        + (SELECT COUNT(*) FROM processor_exchanges WHERE sent NOT LIKE ?1) AS n
+                        + (SELECT COUNT(*) FROM processor_exchanges WHERE sent NOT LIKE ?1 OR answer NOT LIKE ?1) AS n
                     """,
                     [.text(keys.currentPattern)]
                 ).first.map { try SQLiteRowReader(row: $0).integer("n") } ?? 0
