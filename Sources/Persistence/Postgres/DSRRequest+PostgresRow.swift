@@ -97,10 +97,15 @@ extension AuditEntry {
     /// not across this instance's round trips, so positions still follow commit order and a committed size never
     /// covers an entry still being written.
     static func postgresInsertMany(_ count: Int) -> String {
-        """
-        INSERT INTO audit_pending (request_id, at, actor, event, from_state, to_state, detail, principal, evidence, leaf_hash)
-        VALUES \(placeholderRows(count, columns: 10, marker: "$"))
-        """
+        // The first row marks the statement for the commit trigger (`seals`), so it fires once, not once per entry.
+        let rows = (0..<count).map { row in
+            "(" + (1...10).map { "$\(row * 10 + $0)" }.joined(separator: ", ") + ", \(row == 0))"
+        }
+        return """
+            INSERT INTO audit_pending
+                (request_id, at, actor, event, from_state, to_state, detail, principal, evidence, leaf_hash, seals)
+            VALUES \(rows.joined(separator: ", "))
+            """
     }
 
     /// The entry's values, appended to `binds`: the request id, the other columns in order, then the leaf hash.

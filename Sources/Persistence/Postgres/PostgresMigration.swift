@@ -369,18 +369,21 @@ enum PostgresMigration {
                     detail TEXT,
                     principal TEXT,
                     evidence TEXT,
-                    leaf_hash BYTEA NOT NULL
+                    leaf_hash BYTEA NOT NULL,
+                    tx BIGINT NOT NULL DEFAULT txid_current(),
+                    -- Set on the first row of each statement: the commit trigger fires for those rows only.
+                    seals BOOLEAN NOT NULL DEFAULT FALSE
                 )
                 """,
+                "CREATE INDEX audit_pending_tx ON audit_pending (tx)",
                 // At commit, inside the transaction: its entries move to the trail at the log's next positions, in the
                 // order written. Only the committing transaction's own rows are visible to it, and the log's row
-                // stays locked until the commit ends, so positions follow commit order with no gap. The first firing
-                // (for the transaction's first entry, its lowest id) moves them all; the others find theirs gone.
+                // stays locked until the commit ends, so positions follow commit order with no gap. It fires once per
+                // statement that wrote entries: the first firing moves them all; the others find none and lock nothing.
                 """
                 CREATE FUNCTION audit_pending_position() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF NOT EXISTS (SELECT 1 FROM audit_pending WHERE id = NEW.id) THEN RETURN NULL; END IF;
-                    WITH moved AS (DELETE FROM audit_pending WHERE id >= NEW.id RETURNING *),
+                    WITH moved AS (DELETE FROM audit_pending WHERE tx = txid_current() RETURNING *),
                     counted AS (SELECT COUNT(*) AS n FROM moved),
                     position AS (
                         UPDATE audit_log SET size = size + counted.n FROM counted
@@ -396,7 +399,7 @@ enum PostgresMigration {
                 """,
                 """
                 CREATE CONSTRAINT TRIGGER audit_pending_position AFTER INSERT ON audit_pending
-                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_pending_position()
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.seals) EXECUTE FUNCTION audit_pending_position()
                 """,
             ],
             // A release before this one writes entries with their positions directly; both take them under the log
