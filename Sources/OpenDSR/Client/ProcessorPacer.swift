@@ -171,22 +171,15 @@ package final class ProcessorPacer: Sendable {
         return decision.held
     }
 
-    /// Why a call of this kind would be held now, from what this instance already knows (the fleet's pause, the
-    /// budget's latest hold, an open circuit), without asking the budget: nil when only the budget can tell. Workers
-    /// ask before claiming work, so a spent limit does not have them claim and put back their backlog pass after pass.
+    /// Why a call of this kind would be held now by the fleet (its 429 pause, or the budget's latest hold as reused),
+    /// without asking the budget: nil when only the budget can tell. Workers ask before claiming work, so a pause or a
+    /// spent limit does not have them claim and put back their backlog pass after pass. An open circuit is left to
+    /// each call: the requests it holds record it, and its probe needs a call.
     package func knownHold(
         submission: Bool = false, priority: CallPriority = .normal
     ) -> (reason: String, wait: TimeInterval)? {
         let now = clock.now
-        return state.withLock { state in
-            if let held = Self.knownHold(state, CallKind(submission: submission, priority: priority), now: now) {
-                return held
-            }
-            guard priority != .urgent, state.circuit == .open, let until = state.openUntil, until > now else {
-                return nil
-            }
-            return ("circuit open after repeated processor failures", until.timeIntervalSince(now))
-        }
+        return state.withLock { Self.knownHold($0, CallKind(submission: submission, priority: priority), now: now) }
     }
 
     /// The fleet's pause, else the budget's latest hold of this kind of call, while in force.
