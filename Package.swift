@@ -365,7 +365,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "GatewayApp", "GatewayTools", "TestSupport", "S3", "Workers", "BackgroundWork", "ProcessorSimulator",
-                "DSRCore", "OpenDSR", "Operations",
+                "DSRCore", "OpenDSR", "Operations", "GatewayHTTP",
                 "Persistence",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
