@@ -117,8 +117,11 @@ import Workers
                 ids.append(try await api.submitted(regulation: "gdpr", type: "erasure", subjectId: "outage-\(index)"))
             }
             let submitted = ids
+            // Time moves as in production: requests whose attempt failed come due again and meet the open circuit
+            // (when every request went out before it opened, nothing else would).
             try await harness.eventually("the circuit opens") {
-                try await submitted.asyncContains {
+                try await harness.advance(by: 1)
+                return try await submitted.asyncContains {
                     try await api.request($0).lastError?.contains("circuit open") == true
                 }
             }
