@@ -17,7 +17,7 @@ package enum EvidenceRecord {
                 ("kind", exchange.kind.rawValue),
                 (
                     "received",
-                    exchange.receivedSHA256 == nil ? exchange.received.map { Data($0).base64EncodedString() } : nil
+                    exchange.isCall ? nil : exchange.received.map { Data($0).base64EncodedString() }
                 ),
                 ("received_sha256", exchange.receivedSHA256), ("request", requestID.uuidString.lowercased()),
                 ("sent_sha256", exchange.sentSHA256),

@@ -53,6 +53,10 @@ package struct ProcessorExchange: Sendable, Equatable {
         self.chainPEM = chainPEM
     }
 
+    /// One of the gateway's calls, not a callback: its bodies may name the subject, so they are cited by SHA-256, sealed
+    /// at rest and erased with the subject.
+    package var isCall: Bool { kind != .callback }
+
     /// One of the gateway's calls: what it sent (nil for a call without a body), and the answer's status and body.
     package init(kind: Kind, at: Date, sent: [UInt8]?, status: Int, received: [UInt8]) {
         self.init(kind: kind, at: at, received: received)

@@ -38,16 +38,19 @@ extension ProcessorExchange {
         sentSHA256 = try reader.optionalText("sent_sha256")
         receivedSHA256 = try reader.optionalText("answer_sha256")
         received =
-            receivedSHA256 == nil
-            ? try reader.bytes("received")
-            : try Self.opened(reader.optionalText("answer"), requestID: requestID, column: "answer")
+            isCall
+            ? try Self.opened(reader.optionalText("answer"), requestID: requestID, column: "answer")
+            : try reader.bytes("received")
         status = try reader.optionalInteger("status")
     }
 
-    /// A call's body as stored: sealed like the subject it may name (base64 inside the seal, so any bytes come back
-    /// as they were).
-    static func sealed(_ body: [UInt8]?, keys: SubjectKeys, requestID: UUID, column: String) -> String? {
-        body.map { keys.seal(Data($0).base64EncodedString(), requestID: requestID, column: column) }
+    /// A call's bodies as stored in `sent` and `answer`: sealed like the subject they may name (base64 inside the
+    /// seal, so any bytes come back as they were); nil for a callback's.
+    func sealedBodies(keys: SubjectKeys, requestID: UUID) -> (sent: String?, answer: String?) {
+        func sealed(_ body: [UInt8]?, _ column: String) -> String? {
+            body.map { keys.seal(Data($0).base64EncodedString(), requestID: requestID, column: column) }
+        }
+        return isCall ? (sealed(sent, "sent"), sealed(received, "answer")) : (nil, nil)
     }
 
     private static func opened(_ stored: String?, requestID: UUID, column: String) throws -> [UInt8]? {
@@ -58,5 +61,5 @@ extension ProcessorExchange {
     }
 
     /// What the `received` column holds: a callback's body; a call's answer goes sealed in `answer` instead.
-    var receivedColumn: [UInt8] { receivedSHA256 == nil ? received ?? [] : [] }
+    var receivedColumn: [UInt8] { isCall ? [] : received ?? [] }
 }

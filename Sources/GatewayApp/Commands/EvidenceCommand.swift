@@ -10,7 +10,7 @@ struct RequestsEvidenceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evidence",
         abstract: "Write a request's evidence bundle: its record, audit entries with inclusion proofs, the callbacks "
-            + "that moved it, a signed manifest.")
+            + "and calls to mParticle that moved it, a signed manifest.")
 
     @OptionGroup var store: StoreOptions
 

@@ -13,6 +13,7 @@ extension ProcessorExchange {
 
     /// The values for ``postgresInsert``; `digest` is ``EvidenceRecord/digest(requestID:exchange:)``.
     func postgresBinds(requestID: UUID, digest: String, keys: SubjectKeys) -> PostgresBindings {
+        let sealed = sealedBodies(keys: keys, requestID: requestID)
         var binds = PostgresBindings(capacity: 13)
         binds.append(id: requestID)
         binds.append(value: kind)
@@ -22,10 +23,9 @@ extension ProcessorExchange {
         binds.append(domain)
         binds.append(chainPEM)
         binds.append(digest)
-        binds.append(Self.sealed(sent, keys: keys, requestID: requestID, column: "sent"))
+        binds.append(sealed.sent)
         binds.append(sentSHA256)
-        binds.append(
-            receivedSHA256 == nil ? nil : Self.sealed(received, keys: keys, requestID: requestID, column: "answer"))
+        binds.append(sealed.answer)
         binds.append(receivedSHA256)
         binds.append(status)
         return binds

@@ -13,13 +13,10 @@ extension ProcessorExchange {
 
     /// The values for ``sqliteInsert``; `digest` is ``EvidenceRecord/digest(requestID:exchange:)``.
     func sqliteBinds(requestID: UUID, digest: String, keys: SubjectKeys) -> [SQLiteData] {
-        [
+        let sealed = sealedBodies(keys: keys, requestID: requestID)
+        return [
             .id(requestID), .value(kind), .date(at), Data(receivedColumn).sqliteData ?? .null, .text(signature),
-            .text(domain), .text(chainPEM), .text(digest),
-            .text(Self.sealed(sent, keys: keys, requestID: requestID, column: "sent")), .text(sentSHA256),
-            .text(
-                receivedSHA256 == nil
-                    ? nil : Self.sealed(received, keys: keys, requestID: requestID, column: "answer")),
+            .text(domain), .text(chainPEM), .text(digest), .text(sealed.sent), .text(sentSHA256), .text(sealed.answer),
             .text(receivedSHA256), status.map { .integer($0) } ?? .null,
         ]
     }
