@@ -3,7 +3,7 @@ import GatewayApp
 import GatewayTools
 import Foundation
 import Logging
-import SQLiteNIO
+import EmbeddedSQLite
 import Testing
 import TestSupport
 import Workers
@@ -58,8 +58,7 @@ import Workers
                 #expect(unverified.output.contains("not signed by a known audit key"))
 
                 // Rewrite history behind the gateway's back, as someone with the file could.
-                let connection = try await SQLiteConnection.open(
-                    storage: .file(path: database), logger: Logger(label: "test"))
+                let connection = try await SQLiteConnection.open(path: database)
                 _ = try await connection.query("DROP TRIGGER audit_entries_no_update")
                 _ = try await connection.query("UPDATE audit_entries SET event = 'resolved' WHERE leaf_index = 1")
                 try await connection.close()

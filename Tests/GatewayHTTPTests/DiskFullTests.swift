@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import SQLiteNIO
+import EmbeddedSQLite
 import HummingbirdTesting
 import Testing
 import TestSupport

@@ -1,7 +1,7 @@
 import DSRCore
 import Foundation
 import Persistence
-import SQLiteNIO
+import EmbeddedSQLite
 import Testing
 import TestSupport
 
@@ -16,7 +16,7 @@ struct SQLiteRequestStoreTests {
     ) async throws {
         try await TemporaryDatabase.with { database in
             let store = try await SQLiteRequestStore.open(path: database.path, logger: .quiet)
-            let raw = try await SQLiteConnection.open(storage: .file(path: database.path), logger: .quiet)
+            let raw = try await SQLiteConnection.open(path: database.path)
             do {
                 try await body(store, raw, database.path)
             } catch {
@@ -97,7 +97,7 @@ struct SQLiteRequestStoreTests {
         try await TemporaryDatabase.with { database in
             let store = try await SQLiteRequestStore.open(path: database.path, logger: .quiet)
             try await store.close()
-            let raw = try await SQLiteConnection.open(storage: .file(path: database.path), logger: .quiet)
+            let raw = try await SQLiteConnection.open(path: database.path)
             _ = try await raw.query("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')")
             try await raw.close()
             await #expect(throws: StoreError(code: .schemaTooNew)) {

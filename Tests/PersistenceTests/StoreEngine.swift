@@ -1,6 +1,6 @@
 import Logging
 import Persistence
-import SQLiteNIO
+import EmbeddedSQLite
 import Testing
 import TestSupport
 
@@ -38,7 +38,7 @@ struct TestDatabase: Sendable {
     func execute(_ statements: [String]) async throws {
         switch engine {
         case .sqlite:
-            let connection = try await SQLiteConnection.open(storage: .file(path: location), logger: .quiet)
+            let connection = try await SQLiteConnection.open(path: location)
             do {
                 for sql in statements { _ = try await connection.query(sql) }
             } catch {

@@ -1,7 +1,7 @@
 import AuditLog
 import DSRCore
 import Foundation
-import SQLiteNIO
+import EmbeddedSQLite
 
 extension AuditEntry {
     /// Appends one entry to a request's trail, at the audit log's next position (the trigger `audit_log_append` then
@@ -28,7 +28,7 @@ extension AuditEntry {
         [
             .id(requestID), .date(at), .value(actor), .value(event), .value(fromState), .value(toState), .text(detail),
             .text(principal), .text(evidence),
-            Data(AuditLeaf.hash(requestID: requestID, entry: self)).sqliteData ?? .null,
+            .blob(AuditLeaf.hash(requestID: requestID, entry: self)),
         ]
     }
 }

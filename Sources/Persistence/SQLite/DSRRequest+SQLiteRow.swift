@@ -1,6 +1,6 @@
 import DSRCore
 import Foundation
-import SQLiteNIO
+import EmbeddedSQLite
 
 extension DSRRequest {
     /// The values of ``storedColumns``, in order, the subject sealed with `keys`; ``sqliteInsertMany(_:)`` (a

@@ -1,7 +1,7 @@
 import AuditLog
 import DSRCore
 import Foundation
-import SQLiteNIO
+import EmbeddedSQLite
 
 extension ProcessorExchange {
     /// Keeps an exchange, with its digest, for request `?1`.
@@ -15,7 +15,7 @@ extension ProcessorExchange {
     func sqliteBinds(requestID: UUID, digest: String, keys: SubjectKeys) -> [SQLiteData] {
         let sealed = sealedBodies(keys: keys, requestID: requestID)
         return [
-            .id(requestID), .value(kind), .date(at), Data(receivedColumn).sqliteData ?? .null, .text(signature),
+            .id(requestID), .value(kind), .date(at), .blob(receivedColumn), .text(signature),
             .text(domain), .text(chainPEM), .text(digest), .text(sealed.sent), .text(sentSHA256), .text(sealed.answer),
             .text(receivedSHA256), status.map { .integer($0) } ?? .null,
         ]

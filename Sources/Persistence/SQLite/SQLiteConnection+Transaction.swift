@@ -1,4 +1,4 @@
-import SQLiteNIO
+import EmbeddedSQLite
 
 extension SQLiteConnection {
     /// Runs `body` between `BEGIN IMMEDIATE` and `COMMIT`, rolling back and rethrowing if anything throws.

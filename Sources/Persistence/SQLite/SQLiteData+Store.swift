@@ -1,5 +1,5 @@
 import Foundation
-import SQLiteNIO
+import EmbeddedSQLite
 
 extension SQLiteData {
     /// An instant as stored: REAL seconds since 2001-01-01T00:00:00Z, the very `Double` inside a `Date`, so every

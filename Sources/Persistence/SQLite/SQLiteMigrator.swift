@@ -1,5 +1,5 @@
 import Logging
-import SQLiteNIO
+import EmbeddedSQLite
 
 /// Brings a database file up to the newest ``Migration`` of ``SQLiteMigration``, recording each step in
 /// `schema_migrations`.

@@ -1,5 +1,5 @@
 import Foundation
-import SQLiteNIO
+import EmbeddedSQLite
 
 extension SQLiteRequestStore: AlertStateStore {
     package func alertStates() async throws -> [AlertState] {

@@ -1,6 +1,6 @@
 import AuditLog
 import Foundation
-import SQLiteNIO
+import EmbeddedSQLite
 
 extension SQLiteRequestStore: AuditLogStore {
     package func auditLogHead() async throws -> AuditLogHead {
@@ -41,8 +41,8 @@ extension SQLiteRequestStore: AuditLogStore {
 
     package func addAuditCheckpoint(_ checkpoint: StoredCheckpoint) async throws -> Bool {
         let binds: [SQLiteData] = [
-            .integer(checkpoint.size), Data(checkpoint.root).sqliteData ?? .null,
-            Data(checkpoint.frontier).sqliteData ?? .null, .text(checkpoint.note), .date(checkpoint.signedAt),
+            .integer(checkpoint.size), .blob(checkpoint.root),
+            .blob(checkpoint.frontier), .text(checkpoint.note), .date(checkpoint.signedAt),
         ]
         return try await transaction { connection in
             try await !connection.query(AuditLogSQL.insertCheckpoint { "?\($0)" }, binds).isEmpty

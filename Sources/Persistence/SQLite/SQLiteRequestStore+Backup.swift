@@ -1,7 +1,7 @@
 import DSRCore
 import Foundation
 import Logging
-import SQLiteNIO
+import EmbeddedSQLite
 
 /// What a backup file holds, checked by reading it back.
 package struct BackupSummary: Sendable, Equatable {
@@ -13,13 +13,12 @@ package struct BackupSummary: Sendable, Equatable {
 extension SQLiteRequestStore {
     /// Writes a consistent copy of the database at `source` to `path` while the gateway keeps serving, on a
     /// connection of its own: `VACUUM INTO` reads one snapshot (a read transaction, so the gateway's writes carry on
-    /// in the WAL) into a new, compacted file. sqlite-nio does not expose SQLite's page-by-page backup API; this is
-    /// the same consistency in one statement. `path` must not exist.
+    /// in the WAL) into a new, compacted file: the consistency of SQLite's page-by-page backup API in one statement. `path` must not exist.
     package static func backup(databaseAt source: String, to path: String, logger: Logger) async throws {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError(code: .backupTargetExists) }
         // VACUUM INTO fills an empty file and keeps its mode: the copy holds subject data.
         try PrivateFiles.createFileIfMissing(atPath: path)
-        let connection = try await SQLiteConnection.open(storage: .file(path: source), logger: logger)
+        let connection = try await SQLiteConnection.open(path: source)
         do {
             _ = try await connection.query("VACUUM INTO ?1", [.text(path)])
             try await connection.close()
@@ -34,10 +33,11 @@ extension SQLiteRequestStore {
     package static func inspectBackup(at path: String, logger: Logger) async throws -> BackupSummary {
         // Opening a missing file would create an empty database.
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError(code: .corruptBackup) }
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let connection = try await SQLiteConnection.open(path: path)
         do {
-            let integrity = try await connection.query("PRAGMA integrity_check").first?.column("integrity_check")?
-                .string
+            let integrity = try await connection.query("PRAGMA integrity_check").first.map {
+                try SQLiteRowReader(row: $0).optionalText("integrity_check")
+            }
             guard integrity == "ok" else { throw StoreError(code: .corruptBackup) }
             let version = try await SQLiteMigrator.standing(connection).version
             let counts = try await connection.query(

@@ -1,6 +1,6 @@
 import DSRCore
 import Foundation
-import SQLiteNIO
+import EmbeddedSQLite
 
 extension SQLiteRequestStore {
     package func request(id: UUID) async throws -> DSRRequest? {

@@ -1,12 +1,12 @@
 import Foundation
-import SQLiteNIO
+import EmbeddedSQLite
 
 extension SQLiteRequestStore: RefusedCallbackStore {
     /// The insert and the pruning share one `BEGIN IMMEDIATE` transaction.
     package func keepRefusedCallback(_ callback: RefusedCallback, keeping limit: Int) async throws {
         let binds: [SQLiteData] = [
             .date(callback.at), .text(callback.reason), .text(callback.detail), .text(callback.claimedId),
-            .text(callback.domain), .text(callback.signature), Data(callback.body).sqliteData ?? .null,
+            .text(callback.domain), .text(callback.signature), .blob(callback.body),
             .text(callback.remoteAddress),
         ]
         try await transaction { connection in

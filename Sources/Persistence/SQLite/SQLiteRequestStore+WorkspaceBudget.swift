@@ -1,6 +1,6 @@
 import DSRCore
 import Foundation
-import SQLiteNIO
+import EmbeddedSQLite
 
 extension SQLiteRequestStore: WorkspaceBudgetLedger {
     /// The file lives on one machine, whose clock is the callers': `now` as given, the latest of a group's (tests move it).

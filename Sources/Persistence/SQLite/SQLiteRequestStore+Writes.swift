@@ -1,7 +1,7 @@
 import AuditLog
 import DSRCore
 import Foundation
-import SQLiteNIO
+import EmbeddedSQLite
 import Synchronization
 
 extension SQLiteRequestStore {

@@ -1,7 +1,7 @@
 import DSRCore
 import Foundation
 import Logging
-import SQLiteNIO
+import EmbeddedSQLite
 import Synchronization
 
 /// The embedded ``RequestStore``: one SQLite file in WAL mode, one writing connection and a few reading ones.
@@ -52,7 +52,7 @@ package final class SQLiteRequestStore: RequestStore {
     ) async throws -> SQLiteRequestStore {
         // A new database starts 0600 (its WAL and shared memory follow); where it cannot be made, SQLite says why.
         if migrating { try? PrivateFiles.createFileIfMissing(atPath: path) }
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let connection = try await SQLiteConnection.open(path: path)
         var readers: [SQLiteConnection] = []
         let keys: SubjectKeys?
         do {
@@ -63,7 +63,7 @@ package final class SQLiteRequestStore: RequestStore {
                 try await prepareSubjects(keys, sealing: migrating, on: connection)
             }
             for _ in 0..<readerCount {
-                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                let reader = try await SQLiteConnection.open(path: path)
                 readers.append(reader)
                 _ = try await reader.query("PRAGMA busy_timeout = 5000")
                 _ = try await reader.query("PRAGMA query_only = ON")
@@ -150,10 +150,7 @@ package final class SQLiteRequestStore: RequestStore {
         }
     }
 
-    private static let diskTrouble: [SQLiteError.Reason] = [
-        .full, .ioError, .ioErrorFailedWrite, .ioErrorFailedSync, .ioErrorFailedDirSync, .ioErrorFailedTruncate,
-        .ioErrorFailedRead, .ioErrorIncompleteRead, .ioErrorFailedSharedMemSize, .ioErrorFailedSharedMemMap,
-    ]
+    private static let diskTrouble: [SQLiteError.Reason] = [.full, .ioError]
 
     /// Runs `body` in a write transaction while no other task uses the connection.
     func transaction<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {

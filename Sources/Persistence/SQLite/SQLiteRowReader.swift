@@ -1,5 +1,5 @@
 import Foundation
-import SQLiteNIO
+import EmbeddedSQLite
 
 /// A ``StoreRowReader`` over one SQLite result row.
 struct SQLiteRowReader: StoreRowReader {
@@ -21,18 +21,20 @@ struct SQLiteRowReader: StoreRowReader {
         }
     }
 
-    /// A BLOB as stored (through `Data`, whose conversions SQLiteNIO declares).
     func optionalBytes(_ column: String) throws -> [UInt8]? {
-        guard let value = row.column(column) else { throw StoreError(code: .corruptRow, column: column) }
-        if case .null = value { return nil }
-        guard let data = Data(sqliteData: value) else { throw StoreError(code: .corruptRow, column: column) }
-        return [UInt8](data)
+        switch row.column(column) {
+        case .blob(let bytes): bytes
+        case .null: nil
+        default: throw StoreError(code: .corruptRow, column: column)
+        }
     }
 
-    /// The inverse of `SQLiteData.date(_:)` for instants.
+    /// The inverse of `SQLiteData.date(_:)` for instants. SQLite may keep a REAL without a fraction as an integer,
+    /// and some query plans (a covering index, in the system's SQLite 3.40) hand it back as one: the same number.
     func optionalDouble(_ column: String) throws -> Double? {
         switch row.column(column) {
         case .float(let value): value
+        case .integer(let value): Double(value)
         case .null: nil
         default: throw StoreError(code: .corruptRow, column: column)
         }
