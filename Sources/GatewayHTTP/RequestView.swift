@@ -2,8 +2,8 @@ import DSRCore
 import Foundation
 import Hummingbird
 
-/// The JSON representation of a stored request returned by the API.
-package struct RequestView: ResponseEncodable, Sendable {
+/// The JSON representation of a stored request returned by the API (written by ``JSONWriter``).
+package struct RequestView: ResponseGenerator, Sendable {
     package var id: String
     package var regulation: Regulation
     package var type: RequestType
@@ -53,7 +53,7 @@ package struct RequestView: ResponseEncodable, Sendable {
     }
 
     /// Processor fields under API names.
-    package struct ProcessorView: Codable, Sendable {
+    package struct ProcessorView: Sendable {
         package var controllerId: String?
         package var expectedCompletionTime: Date?
         package var receivedTime: Date?
@@ -72,6 +72,14 @@ package struct RequestView: ResponseEncodable, Sendable {
 }
 
 /// A list of requests.
-package struct RequestListView: ResponseEncodable, Sendable {
+package struct RequestListView: ResponseGenerator, Sendable {
     package var requests: [RequestView]
+
+    package func response(from request: Request, context: some RequestContext) -> Response {
+        var writer = JSONWriter(capacity: 512 * max(1, requests.count))
+        writer.object { writer in
+            writer.field("requests") { writer in writer.array(requests) { writer, view in view.write(to: &writer) } }
+        }
+        return .json(writer.bytes)
+    }
 }

@@ -1,0 +1,107 @@
+import DSRCore
+import Foundation
+
+/// Writes JSON bytes directly, for the bodies on the hot path (a status read answers one with every request): what
+/// ``JSONCoding/encoder()`` would write for the same value, without Foundation's generic encoding machinery, which
+/// `perf` showed as the largest single cost of a status read (docs/performance.md).
+///
+/// Callers write an object's fields in sorted key order and leave out nil values, as the encoder does.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    /// Whether the next value needs a comma before it.
+    private var afterValue = false
+
+    init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func object(_ fields: (inout JSONWriter) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        afterValue = false
+        fields(&self)
+        bytes.append(UInt8(ascii: "}"))
+        afterValue = true
+    }
+
+    mutating func array<Items: Sequence>(_ items: Items, _ element: (inout JSONWriter, Items.Element) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        afterValue = false
+        for item in items { element(&self, item) }
+        bytes.append(UInt8(ascii: "]"))
+        afterValue = true
+    }
+
+    mutating func string(_ text: String) {
+        separate()
+        quote(text)
+        afterValue = true
+    }
+
+    /// A field; nothing when `value` is nil.
+    mutating func field(_ key: String, _ value: String?) {
+        guard let value else { return }
+        self.key(key)
+        string(value)
+    }
+
+    mutating func field(_ key: String, _ value: Date?) {
+        field(key, value.map(Timestamp.format))
+    }
+
+    mutating func field<Value: RawRepresentable<String>>(_ key: String, _ value: Value?) {
+        field(key, value?.rawValue)
+    }
+
+    mutating func field(_ key: String, _ value: Int) {
+        self.key(key)
+        bytes.append(contentsOf: String(value).utf8)
+        afterValue = true
+    }
+
+    mutating func field(_ key: String, _ value: Bool) {
+        self.key(key)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        afterValue = true
+    }
+
+    /// A field whose value the closure writes (an object or an array).
+    mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
+        self.key(key)
+        value(&self)
+    }
+
+    private mutating func key(_ key: String) {
+        separate()
+        quote(key)
+        bytes.append(UInt8(ascii: ":"))
+        afterValue = false
+    }
+
+    private mutating func separate() {
+        if afterValue { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped as the encoder escapes them; slashes and
+    /// everything else as they are (UTF-8).
+    private mutating func quote(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
