@@ -25,7 +25,7 @@ struct BenchRun {
     /// A PostgreSQL server to create the run's database on (dropped afterwards); nil: SQLite.
     var postgresServer: PostgresURL?
 
-    func run() async throws -> (phases: [PhaseResult], alerts: AlertEvaluationBench.Result, pacing: PacingResult) {
+    func run() async throws -> (phases: BenchPhases, alerts: AlertEvaluationBench.Result, pacing: PacingResult) {
         let directory = try TemporaryDirectory(prefix: "dsr-gateway-bench")
         defer { directory.remove() }
         // Logged as in production (a JSON line per request, at info), but nowhere: the encoding is part of each
@@ -56,14 +56,14 @@ struct BenchRun {
     private func run(
         in directory: TemporaryDirectory, store: StoreLocation?, pacingStore: StoreLocation, logger: Logger
     ) async throws -> (
-        phases: [PhaseResult], alerts: AlertEvaluationBench.Result, pacing: PacingResult
+        phases: BenchPhases, alerts: AlertEvaluationBench.Result, pacing: PacingResult
     ) {
         // No lifecycle ticks: requests stay pending at the processor, so no callbacks race the measured ones (and none
         // are left to send when the run stops).
         let simulator = try ProcessorSimulator(
             configuration: .init(tickInterval: nil), clock: SystemWallClock(), logger: logger)
         let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
-        let phases: [PhaseResult]
+        let phases: BenchPhases
         let exposition: String
         do {
             let secret = DevEnvironment.randomSecret()
@@ -83,7 +83,8 @@ struct BenchRun {
                         prefix: String(repeating: "0", count: 4 - run.count) + run + String(format: "%04x", index))
                 }
                 let phases = try await measure(
-                    targets, storeName: store == nil ? "SQLite" : "PostgreSQL", directory: directory.url)
+                    targets, storeName: store == nil ? "SQLite" : "PostgreSQL", directory: directory.url,
+                    logger: logger)
                 let exposition = try await targets[0].metrics()
                 // Idle keep-alive connections would hold the server's graceful shutdown open.
                 try await httpClient.shutdown()
@@ -113,7 +114,9 @@ struct BenchRun {
     }
 
     /// The three measured paths, then the ceiling the HTTP stack sets on this machine; every instance loaded at once.
-    private func measure(_ targets: [BenchTarget], storeName: String, directory: URL) async throws -> [PhaseResult] {
+    private func measure(
+        _ targets: [BenchTarget], storeName: String, directory: URL, logger: Logger
+    ) async throws -> BenchPhases {
         let load = WrkLoad(seconds: seconds, connections: concurrency, directory: directory)
         let urls = targets.map(\.baseURL)
         announce("durable submissions for \(Int(seconds)) s, \(concurrency) connections …")
@@ -132,9 +135,15 @@ struct BenchRun {
                 "\(submissions.operations) submissions answered, \(submissions.errors) errors: too few to read back")
         }
         announce("status reads for \(Int(seconds)) s …")
-        let reads = try await load.run(
-            "status reads (GET by id, with audit trail)", urls: urls,
-            scripts: zip(targets, created).map { $0.readScript(count: $1) })
+        let readScripts = zip(targets, created).map { $0.readScript(count: $1) }
+        let reads = try await load.run("status reads (GET by id, with audit trail)", urls: urls, scripts: readScripts)
+        let answer = try await targets[0].statusBody(number: BenchTarget.firstCreated)
+        announce("the same reads from a bare Hummingbird route (\(answer.count)-byte body) for \(Int(seconds)) s …")
+        let bare = try await BareRoute.with(answering: answer, logger: logger) { url in
+            try await load.run(
+                "for scale: the same reads from a bare Hummingbird route (a fixed body of the same size)",
+                urls: urls.map { _ in url }, scripts: readScripts)
+        }
         let callbackScripts = try zip(targets, created).map { try $0.callbackScript(count: $1) }
         announce("verified callbacks for \(Int(seconds)) s …")
         let callbacks = try await load.run(
@@ -143,6 +152,7 @@ struct BenchRun {
         let floor = try await load.run(
             "for scale: the HTTP stack alone (GET /health/live, no store)", urls: urls.map { $0 + "/health/live" },
             scripts: targets.map { _ in "" })
-        return [submissions, reads, callbacks, floor]
+        return BenchPhases(
+            submissions: submissions, reads: reads, callbacks: callbacks, liveness: floor, bareReads: bare)
     }
 }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import OpenDSR
 import ProcessorSimulator
 
@@ -84,6 +85,17 @@ struct BenchTarget: Sendable {
     static func id(prefix: String, number: Int) -> String {
         let counter = String(number, radix: 16)
         return "\(prefix)-0000-4000-8000-" + String(repeating: "0", count: 12 - counter.count) + counter
+    }
+
+    /// The body of a status read of the `number`th request created, as a client receives it.
+    func statusBody(number: Int) async throws -> [UInt8] {
+        var request = HTTPClientRequest(
+            url: baseURL + "/data-subject-requests/" + Self.id(prefix: prefix, number: number))
+        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        let response = try await httpClient.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok else { throw SoakError("status read answered \(response.status.code)") }
+        return Array(buffer: body)
     }
 
     /// The `/metrics` exposition as a scraper reads it.

@@ -93,3 +93,20 @@ struct WrkLoad {
         return numbers
     }
 }
+
+/// Every phase of one benchmark run.
+struct BenchPhases: Sendable {
+    var submissions: PhaseResult
+    var reads: PhaseResult
+    var callbacks: PhaseResult
+    /// The HTTP stack alone: the liveness probe, no store.
+    var liveness: PhaseResult
+    /// The status reads' script against a bare Hummingbird route (``BareRoute``).
+    var bareReads: PhaseResult
+
+    /// In the order the table prints them.
+    var all: [PhaseResult] { [submissions, reads, callbacks, liveness, bareReads] }
+
+    /// Status reads per second as a share of the bare route's.
+    var readRatio: Double { reads.perSecond / max(bareReads.perSecond, 1) }
+}

@@ -42,11 +42,17 @@ struct BenchCommand: AsyncParsableCommand {
         )
         announce("| path | ops/s | P50 ms | P90 ms | P99 ms | errors |")
         announce("|---|---:|---:|---:|---:|---:|")
-        for phase in phases {
+        for phase in phases.all {
             announce(
                 "| \(phase.name) | \(Int(phase.perSecond)) | "
                     + phase.percentiles.map { String(format: "%.2f", $0) }.joined(separator: " | ")
                     + " | \(phase.errors) |")
+        }
+        announce(String(format: "\nstatus reads: %.2f× the bare Hummingbird route", phases.readRatio))
+        announce("\n| target | wanted | measured | met |")
+        announce("|---|---|---|---|")
+        for target in phases.targets(postgres: fleet.postgresServer != nil) {
+            announce("| \(target.path) | \(target.wanted) | \(target.measured) | \(target.met ? "yes" : "NO") |")
         }
         announce(
             "\nalert evaluation: \(alerts.rules) rules over a \(alerts.lines)-line scrape: "
