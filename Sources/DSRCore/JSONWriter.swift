@@ -1,21 +1,20 @@
-import DSRCore
 import Foundation
 
-/// Writes JSON bytes directly, for the bodies on the hot path (a status read answers one with every request): what
-/// ``JSONCoding/encoder()`` would write for the same value, without Foundation's generic encoding machinery, which
-/// `perf` showed as the largest single cost of a status read (docs/performance.md).
+/// Writes JSON bytes directly, for what is written on the hot path (a status body with every read, a log line with
+/// every request): what ``JSONCoding/encoder()`` would write for the same value, without Foundation's generic
+/// encoding machinery, which `perf` showed as the largest single cost of a status read (docs/performance.md).
 ///
 /// Callers write an object's fields in sorted key order and leave out nil values, as the encoder does.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8] = []
     /// Whether the next value needs a comma before it.
     private var afterValue = false
 
-    init(capacity: Int = 1024) {
+    package init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
     }
 
-    mutating func object(_ fields: (inout JSONWriter) -> Void) {
+    package mutating func object(_ fields: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "{"))
         afterValue = false
@@ -24,7 +23,7 @@ struct JSONWriter {
         afterValue = true
     }
 
-    mutating func array<Items: Sequence>(_ items: Items, _ element: (inout JSONWriter, Items.Element) -> Void) {
+    package mutating func array<Items: Sequence>(_ items: Items, _ element: (inout JSONWriter, Items.Element) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "["))
         afterValue = false
@@ -33,46 +32,54 @@ struct JSONWriter {
         afterValue = true
     }
 
-    mutating func string(_ text: String) {
+    package mutating func string(_ text: String) {
         separate()
         quote(text)
         afterValue = true
     }
 
     /// A field; nothing when `value` is nil.
-    mutating func field(_ key: String, _ value: String?) {
+    package mutating func field(_ key: String, _ value: String?) {
         guard let value else { return }
         self.key(key)
         string(value)
     }
 
-    mutating func field(_ key: String, _ value: Date?) {
+    package mutating func field(_ key: String, _ value: Date?) {
         field(key, value.map(Timestamp.format))
     }
 
-    mutating func field<Value: RawRepresentable<String>>(_ key: String, _ value: Value?) {
+    package mutating func field<Value: RawRepresentable<String>>(_ key: String, _ value: Value?) {
         field(key, value?.rawValue)
     }
 
-    mutating func field(_ key: String, _ value: Int) {
+    package mutating func field(_ key: String, _ value: Int) {
         self.key(key)
         bytes.append(contentsOf: String(value).utf8)
         afterValue = true
     }
 
-    mutating func field(_ key: String, _ value: Bool) {
+    package mutating func field(_ key: String, _ value: Bool) {
         self.key(key)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
         afterValue = true
     }
 
     /// A field whose value the closure writes (an object or an array).
-    mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
+    package mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
         self.key(key)
         value(&self)
     }
 
-    private mutating func key(_ key: String) {
+    /// A number (or `true`, `false`, `null`) as its JSON text.
+    package mutating func literal(_ text: String) {
+        separate()
+        bytes.append(contentsOf: text.utf8)
+        afterValue = true
+    }
+
+    /// An object's next key; its value follows.
+    package mutating func key(_ key: String) {
         separate()
         quote(key)
         bytes.append(UInt8(ascii: ":"))
@@ -87,6 +94,11 @@ struct JSONWriter {
     /// everything else as they are (UTF-8).
     private mutating func quote(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        defer { bytes.append(UInt8(ascii: "\"")) }
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            bytes.append(contentsOf: text.utf8)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
@@ -102,6 +114,5 @@ struct JSONWriter {
             default: bytes.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 }
