@@ -72,7 +72,10 @@ import Testing
         #expect(
             audit == [
                 ["at": stamp, "actor": "operator", "event": "received", "toState": "queued", "detail": Self.awkward],
-                ["at": stamp, "actor": "callback", "event": "deadline_extended", "fromState": "queued", "evidence": "ab12"],
+                [
+                    "at": stamp, "actor": "callback", "event": "deadline_extended", "fromState": "queued",
+                    "evidence": "ab12",
+                ],
             ])
         // Nil fields are left out, not null.
         for absent in ["resultLocation", "resultsStatus", "subjectErasedAt"] {
