@@ -10,7 +10,7 @@ import Testing
     func changesFromSeveralInstancesAtOnceAreNeverLostOrMixedUp(engine: StoreEngine) async throws {
         try await engine.withDatabase { database in
             // A fleet shares PostgreSQL; SQLite is one instance's file (several stores on it in one process would
-            // wait for each other's locks on sqlite-nio's shared threads, stalling every other test).
+            // wait for each other's locks on the shared blocking threads, stalling every other test).
             var stores: [any GatewayStore] = []
             for _ in 0..<(engine == .postgres ? 3 : 1) { stores.append(try await database.open()) }
             let now = Date()

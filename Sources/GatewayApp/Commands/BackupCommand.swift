@@ -22,8 +22,8 @@ struct BackupCommand: AsyncParsableCommand {
             throw CommandFailure("\(out) exists; a backup only ever writes a new file")
         }
         let started = Date()
-        try await SQLiteRequestStore.backup(databaseAt: path, to: out, logger: StoreOptions.logger)
-        let summary = try await SQLiteRequestStore.inspectBackup(at: out, logger: StoreOptions.logger)
+        try await SQLiteRequestStore.backup(databaseAt: path, to: out)
+        let summary = try await SQLiteRequestStore.inspectBackup(at: out)
         print(
             "backup written to \(out): schema v\(summary.schemaVersion), \(summary.requests) requests, "
                 + "\(summary.auditEntries) audit entries, integrity ok, "
@@ -51,7 +51,7 @@ struct RestoreCommand: AsyncParsableCommand {
             throw CommandFailure(
                 "\(existing) exists: stop the gateway and move the database away first (restore never overwrites)")
         }
-        let summary = try await SQLiteRequestStore.inspectBackup(at: from, logger: StoreOptions.logger)
+        let summary = try await SQLiteRequestStore.inspectBackup(at: from)
         guard summary.schemaVersion <= SQLiteRequestStore.latestSchemaVersion else {
             throw CommandFailure(
                 "the backup's schema (v\(summary.schemaVersion)) is newer than this release's "

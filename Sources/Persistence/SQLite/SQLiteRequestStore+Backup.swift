@@ -1,6 +1,5 @@
 import DSRCore
 import Foundation
-import Logging
 import EmbeddedSQLite
 
 /// What a backup file holds, checked by reading it back.
@@ -14,7 +13,7 @@ extension SQLiteRequestStore {
     /// Writes a consistent copy of the database at `source` to `path` while the gateway keeps serving, on a
     /// connection of its own: `VACUUM INTO` reads one snapshot (a read transaction, so the gateway's writes carry on
     /// in the WAL) into a new, compacted file: the consistency of SQLite's page-by-page backup API in one statement. `path` must not exist.
-    package static func backup(databaseAt source: String, to path: String, logger: Logger) async throws {
+    package static func backup(databaseAt source: String, to path: String) async throws {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError(code: .backupTargetExists) }
         // VACUUM INTO fills an empty file and keeps its mode: the copy holds subject data.
         try PrivateFiles.createFileIfMissing(atPath: path)
@@ -30,7 +29,7 @@ extension SQLiteRequestStore {
 
     /// Opens the file at `path` without changing it and checks it is a whole, readable gateway database: SQLite's
     /// integrity check, the schema version, and the number of requests and audit entries.
-    package static func inspectBackup(at path: String, logger: Logger) async throws -> BackupSummary {
+    package static func inspectBackup(at path: String) async throws -> BackupSummary {
         // Opening a missing file would create an empty database.
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError(code: .corruptBackup) }
         let connection = try await SQLiteConnection.open(path: path)

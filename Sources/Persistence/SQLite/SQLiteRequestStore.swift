@@ -103,8 +103,8 @@ package final class SQLiteRequestStore: RequestStore {
         // not only a killed process. Group commit makes one fsync carry a whole group of creations; the cost was
         // measured against NORMAL (docs/performance.md).
         _ = try await connection.query("PRAGMA synchronous = FULL")
-        // Replaces sqlite-nio's busy handler, which retries forever: another process (a CLI reading the same
-        // file) may hold the lock for a moment, but never make us hang.
+        // Another process (a CLI reading the same file) may hold the lock for a moment: wait for it, but never
+        // hang (without a timeout SQLite answers SQLITE_BUSY at once).
         _ = try await connection.query("PRAGMA busy_timeout = 5000")
         _ = try await connection.query("PRAGMA foreign_keys = ON")
     }
