@@ -47,10 +47,16 @@ package struct CallbackController: Sendable {
         RouteCollection(context: GatewayRequestContext.self).post("{id}/callback", use: receive)
     }
 
-    /// The answer to an accepted callback.
-    struct Accepted: ResponseEncodable {
-        var message: String
-        var state: RequestState
+    /// The answer to an accepted callback: `{"message": …, "state": …}`, with 202.
+    private static func accepted(message: String, state: RequestState) -> Response {
+        var writer = JSONWriter(capacity: 64)
+        writer.object { writer in
+            writer.field("message", message)
+            writer.field("state", state)
+        }
+        var response = Response.json(writer.bytes)
+        response.status = .accepted
+        return response
     }
 
     @Sendable func receive(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -142,9 +148,7 @@ package struct CallbackController: Sendable {
         }
         logger.info(
             "callback accepted", metadata: ["callback.status": "\(state.rawValue)", "callback.result": "\(message)"])
-        var response = try Accepted(message: message, state: current).response(from: request, context: context)
-        response.status = .accepted
-        return response
+        return Self.accepted(message: message, state: current)
     }
 
     /// Every authentication failure looks the same to the caller; the reason is in the log and the metrics.
