@@ -31,7 +31,12 @@ public final class SQLiteConnection: Sendable {
         self.threadPool = threadPool
     }
 
-    /// Opens (creating if missing) the database file at `path`, with SQLite's extended result codes.
+    /// How long a statement waits for a lock another connection or process holds (a CLI reading the same file, the
+    /// writer's checkpoint) before failing with `SQLITE_BUSY`; SQLite's own default is not to wait at all.
+    public static let busyTimeoutMilliseconds: Int32 = 5000
+
+    /// Opens (creating if missing) the database file at `path`, with SQLite's extended result codes and
+    /// ``busyTimeoutMilliseconds``.
     public static func open(path: String, threadPool: NIOThreadPool = .singleton) async throws -> SQLiteConnection {
         let handle = try await threadPool.runIfActive { () throws -> Handle in
             var handle: OpaquePointer?
@@ -44,6 +49,7 @@ public final class SQLiteConnection: Sendable {
                 throw error
             }
             sqlite3_extended_result_codes(handle, 1)
+            sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
             return Handle(pointer: handle)
         }
         return SQLiteConnection(handle: handle.pointer, threadPool: threadPool)

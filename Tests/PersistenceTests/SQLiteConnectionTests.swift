@@ -28,6 +28,26 @@ import TestSupport
         }
     }
 
+    @Test func aWriterWaitsForAnotherConnectionsLockInsteadOfFailing() async throws {
+        try await TemporaryDatabase.with { database in
+            let holder = try await SQLiteConnection.open(path: database.path)
+            let waiter = try await SQLiteConnection.open(path: database.path)
+            _ = try await holder.query("CREATE TABLE t (n INTEGER)")
+            _ = try await holder.query("BEGIN IMMEDIATE")
+            _ = try await holder.query("INSERT INTO t VALUES (1)")
+            let started = ContinuousClock.now
+            async let inserted = waiter.query("INSERT INTO t VALUES (2)")
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await holder.query("COMMIT")
+            // Without a busy timeout SQLite would have answered SQLITE_BUSY at once.
+            _ = try await inserted
+            #expect(ContinuousClock.now - started >= .milliseconds(300))
+            #expect(try await waiter.query("SELECT COUNT(*) AS c FROM t").first?.column("c") == .integer(2))
+            try await holder.close()
+            try await waiter.close()
+        }
+    }
+
     @Test func misuseIsATypedErrorAndNothingRunsHalfWay() async throws {
         try await TemporaryDatabase.with { database in
             let connection = try await SQLiteConnection.open(path: database.path)

@@ -65,7 +65,6 @@ package final class SQLiteRequestStore: RequestStore {
             for _ in 0..<readerCount {
                 let reader = try await SQLiteConnection.open(path: path)
                 readers.append(reader)
-                _ = try await reader.query("PRAGMA busy_timeout = 5000")
                 _ = try await reader.query("PRAGMA query_only = ON")
             }
         } catch {
@@ -103,9 +102,6 @@ package final class SQLiteRequestStore: RequestStore {
         // not only a killed process. Group commit makes one fsync carry a whole group of creations; the cost was
         // measured against NORMAL (docs/performance.md).
         _ = try await connection.query("PRAGMA synchronous = FULL")
-        // Another process (a CLI reading the same file) may hold the lock for a moment: wait for it, but never
-        // hang (without a timeout SQLite answers SQLITE_BUSY at once).
-        _ = try await connection.query("PRAGMA busy_timeout = 5000")
         _ = try await connection.query("PRAGMA foreign_keys = ON")
     }
 
