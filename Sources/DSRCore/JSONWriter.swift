@@ -45,8 +45,14 @@ package struct JSONWriter {
         string(value)
     }
 
+    /// A date as ``Timestamp`` writes it (RFC 3339, milliseconds, UTC).
     package mutating func field(_ key: String, _ value: Date?) {
-        field(key, value.map(Timestamp.format))
+        guard let value else { return }
+        self.key(key)
+        bytes.append(UInt8(ascii: "\""))
+        Timestamp.append(value, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        afterValue = true
     }
 
     package mutating func field<Value: RawRepresentable<String>>(_ key: String, _ value: Value?) {

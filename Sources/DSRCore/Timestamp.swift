@@ -8,19 +8,45 @@ package enum Timestamp {
     /// Written out by hand: every log line and every date in a response goes through here, and Foundation's format
     /// style cost several times more.
     package static func format(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        append(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ``format(_:)``'s text as UTF-8, appended to `bytes` without building a string (a status body holds several).
+    package static func append(_ date: Date, to bytes: inout [UInt8]) {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000 + 0.5).rounded(.down))
         let (days, millisecondOfDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
         let (day, millisecond) =
             millisecondOfDay < 0 ? (days - 1, millisecondOfDay + 86_400_000) : (days, millisecondOfDay)
         let (year, month, dayOfMonth) = civil(daysSince1970: day)
         let second = millisecond / 1000
-        func digits(_ value: Int64, _ count: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, count - text.count)) + text
+        /// `value` in `count` digits, zero-padded; one that does not fit (a year past 9999) is written whole.
+        func digits(_ value: Int64, _ count: Int, then separator: Character?) {
+            var divisor: Int64 = 1
+            for _ in 1..<count { divisor *= 10 }
+            if value >= 0, value < divisor * 10 {
+                var rest = value
+                while divisor > 0 {
+                    bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                    rest %= divisor
+                    divisor /= 10
+                }
+            } else {
+                let text = String(value)
+                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, count - text.utf8.count)))
+                bytes.append(contentsOf: text.utf8)
+            }
+            if let separator { bytes.append(contentsOf: separator.utf8) }
         }
-        return digits(year, 4) + "-" + digits(month, 2) + "-" + digits(dayOfMonth, 2) + "T"
-            + digits(second / 3600, 2) + ":" + digits(second / 60 % 60, 2) + ":" + digits(second % 60, 2) + "."
-            + digits(millisecond % 1000, 3) + "Z"
+        digits(year, 4, then: "-")
+        digits(month, 2, then: "-")
+        digits(dayOfMonth, 2, then: "T")
+        digits(second / 3600, 2, then: ":")
+        digits(second / 60 % 60, 2, then: ":")
+        digits(second % 60, 2, then: ".")
+        digits(millisecond % 1000, 3, then: "Z")
     }
 
     /// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`).
