@@ -61,20 +61,26 @@ package struct JSONWriter {
 
     package mutating func field(_ key: String, _ value: Int) {
         self.key(key)
-        bytes.append(contentsOf: String(value).utf8)
-        afterValue = true
+        literal(String(value))
     }
 
     package mutating func field(_ key: String, _ value: Bool) {
         self.key(key)
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
-        afterValue = true
+        literal(value ? "true" : "false")
     }
 
-    /// A field whose value the closure writes (an object or an array).
-    package mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
+    /// A field whose value is the object `fields` writes.
+    package mutating func object(_ key: String, _ fields: (inout JSONWriter) -> Void) {
         self.key(key)
-        value(&self)
+        object(fields)
+    }
+
+    /// A field whose value is the array of `items`, each written by `element`.
+    package mutating func array<Items: Sequence>(
+        _ key: String, _ items: Items, _ element: (inout JSONWriter, Items.Element) -> Void
+    ) {
+        self.key(key)
+        array(items, element)
     }
 
     /// A number (or `true`, `false`, `null`) as its JSON text.

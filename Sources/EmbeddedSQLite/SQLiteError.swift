@@ -14,8 +14,6 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         case ioError
         /// A constraint, or a trigger's `RAISE(ABORT, …)` (`SQLITE_CONSTRAINT`).
         case constraint
-        /// The file is locked by another connection beyond the busy timeout (`SQLITE_BUSY`).
-        case busy
         /// Misuse of the connection, such as a call after it was closed (`SQLITE_MISUSE`).
         case misuse
         case other
@@ -26,7 +24,6 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         case SQLITE_FULL: .full
         case SQLITE_IOERR: .ioError
         case SQLITE_CONSTRAINT: .constraint
-        case SQLITE_BUSY: .busy
         case SQLITE_MISUSE: .misuse
         default: .other
         }

@@ -1,6 +1,5 @@
 import DSRCore
 import Hummingbird
-import NIOCore
 
 extension RequestView {
     package func response(from request: Request, context: some RequestContext) -> Response {
@@ -13,43 +12,35 @@ extension RequestView {
     func write(to writer: inout JSONWriter) {
         writer.object { writer in
             writer.field("attempts", attempts)
-            if let audit {
-                writer.field("audit") { writer in writer.array(audit) { writer, entry in entry.write(to: &writer) } }
-            }
+            if let audit { writer.array("audit", audit) { writer, entry in entry.write(to: &writer) } }
             writer.field("deadline", deadline)
             if let deadlineExtension {
-                writer.field("deadlineExtension") { writer in
-                    writer.object { writer in
-                        writer.field("at", deadlineExtension.at)
-                        writer.field("previousDeadline", deadlineExtension.previousDeadline)
-                        writer.field("principal", deadlineExtension.principal)
-                        writer.field("reason", deadlineExtension.reason)
-                    }
+                writer.object("deadlineExtension") { writer in
+                    writer.field("at", deadlineExtension.at)
+                    writer.field("previousDeadline", deadlineExtension.previousDeadline)
+                    writer.field("principal", deadlineExtension.principal)
+                    writer.field("reason", deadlineExtension.reason)
                 }
             }
             writer.field("id", id)
             writer.field("lastError", lastError)
             writer.field("nextAttemptAt", nextAttemptAt)
             writer.field("principal", principal)
-            writer.field("processor") { writer in
-                writer.object { writer in
-                    writer.field("controllerId", processor.controllerId)
-                    writer.field("expectedCompletionTime", processor.expectedCompletionTime)
-                    writer.field("follows", processor.follows)
-                    writer.field("receivedTime", processor.receivedTime)
-                    writer.field("resultsAvailable", processor.resultsAvailable)
-                }
+            writer.object("processor") { writer in
+                writer.field("controllerId", processor.controllerId)
+                writer.field("expectedCompletionTime", processor.expectedCompletionTime)
+                writer.field("follows", processor.follows)
+                writer.field("receivedTime", processor.receivedTime)
+                writer.field("resultsAvailable", processor.resultsAvailable)
             }
             writer.field("receivedAt", receivedAt)
             writer.field("regulation", regulation)
             if let resolution {
-                writer.field("resolution") { writer in
-                    writer.object { writer in
-                        writer.field("at", resolution.at)
-                        writer.field("outcome", resolution.outcome)
-                        writer.field("principal", resolution.principal)
-                        writer.field("reason", resolution.reason)
-                    }
+                writer.object("resolution") { writer in
+                    writer.field("at", resolution.at)
+                    writer.field("outcome", resolution.outcome)
+                    writer.field("principal", resolution.principal)
+                    writer.field("reason", resolution.reason)
                 }
             }
             writer.field("resultLocation", resultLocation)
@@ -57,11 +48,9 @@ extension RequestView {
             writer.field("source", source)
             writer.field("state", state)
             if let subject {
-                writer.field("subject") { writer in
-                    writer.object { writer in
-                        writer.field("customerId", subject.customerId)
-                        writer.field("email", subject.email)
-                    }
+                writer.object("subject") { writer in
+                    writer.field("customerId", subject.customerId)
+                    writer.field("email", subject.email)
                 }
             }
             writer.field("subjectErasedAt", subjectErasedAt)
@@ -83,14 +72,5 @@ extension AuditEntry {
             writer.field("principal", principal)
             writer.field("toState", toState)
         }
-    }
-}
-
-extension Response {
-    /// A 200 with a JSON body, labelled as Hummingbird labels the JSON it encodes.
-    static func json(_ bytes: [UInt8]) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

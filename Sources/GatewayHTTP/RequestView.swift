@@ -78,7 +78,7 @@ package struct RequestListView: ResponseGenerator, Sendable {
     package func response(from request: Request, context: some RequestContext) -> Response {
         var writer = JSONWriter(capacity: 512 * max(1, requests.count))
         writer.object { writer in
-            writer.field("requests") { writer in writer.array(requests) { writer, view in view.write(to: &writer) } }
+            writer.array("requests", requests) { writer, view in view.write(to: &writer) }
         }
         return .json(writer.bytes)
     }

@@ -12,6 +12,9 @@ struct PhaseResult: Sendable {
     var percentiles: [Double]
 
     var perSecond: Double { Double(operations) / seconds }
+
+    /// The P99 latency in milliseconds.
+    var p99: Double { percentiles[2] }
 }
 
 /// Closed-loop HTTP load from `wrk`: a C program in a process of its own, much lighter on the shared cores than a
