@@ -91,25 +91,30 @@ extension DSRRequest {
 }
 
 extension AuditEntry {
-    /// Appends `count` entries to the trail in one statement, the values of ``appendValues(to:requestID:)`` a row each,
-    /// in order. They take the audit log's next positions when the transaction commits (a deferred trigger moves them
-    /// from `audit_pending` to `audit_entries`, docs/compliance.md): the log's row is locked only for the commit itself,
-    /// not across this instance's round trips, so positions still follow commit order and a committed size never
-    /// covers an entry still being written.
-    static func postgresInsertMany(_ count: Int) -> String {
-        // The first row marks the statement for the commit trigger (`seals`), so it fires once, not once per entry.
-        let rows = (0..<count).map { row in
-            "(" + (1...10).map { "$\(row * 10 + $0)" }.joined(separator: ", ") + ", \(row == 0))"
+    /// The statement that appends `entries` (each with its request's id) to the trail in one go, in order, and its
+    /// binds. They take the audit log's next positions when the transaction commits (a deferred trigger moves them from
+    /// `audit_pending` to `audit_entries`, docs/compliance.md): the log's row is locked only for the commit itself, not
+    /// across this instance's round trips, so positions still follow commit order and a committed size never covers an
+    /// entry still being written.
+    static func postgresInsertMany(_ entries: [(entry: AuditEntry, requestID: UUID)]) -> (
+        sql: String, binds: PostgresBindings
+    ) {
+        var binds = PostgresBindings(capacity: entries.count * 11)
+        for (index, item) in entries.enumerated() {
+            item.entry.appendValues(to: &binds, requestID: item.requestID)
+            // The first row marks the statement for the commit trigger (`seals`), so it fires once, not per entry.
+            binds.append(index == 0)
         }
-        return """
+        let sql = """
             INSERT INTO audit_pending
                 (request_id, at, actor, event, from_state, to_state, detail, principal, evidence, leaf_hash, seals)
-            VALUES \(rows.joined(separator: ", "))
+            VALUES \(placeholderRows(entries.count, columns: 11, marker: "$"))
             """
+        return (sql, binds)
     }
 
     /// The entry's values, appended to `binds`: the request id, the other columns in order, then the leaf hash.
-    func appendValues(to binds: inout PostgresBindings, requestID: UUID) {
+    private func appendValues(to binds: inout PostgresBindings, requestID: UUID) {
         binds.append(id: requestID)
         binds.append(date: at)
         binds.append(value: actor)

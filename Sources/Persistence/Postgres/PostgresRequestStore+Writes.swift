@@ -70,9 +70,8 @@ extension PostgresRequestStore {
             }
         }
         if !created.isEmpty {
-            var entries = PostgresBindings(capacity: created.count * 10)
-            for item in created { item.audit.appendValues(to: &entries, requestID: item.request.id) }
-            try await connection.rows(AuditEntry.postgresInsertMany(created.count), entries, logger: logger)
+            let entries = AuditEntry.postgresInsertMany(created.map { ($0.audit, $0.request.id) })
+            try await connection.rows(entries.sql, entries.binds, logger: logger)
         }
         return outcomes
     }
@@ -144,9 +143,8 @@ extension PostgresRequestStore {
                     DSRRequest.postgresUpdate, changed.postgresBinds(keys: keys), logger: logger
                 ).first
             else { throw StoreError(code: .corruptRow, column: "id") }
-            var appended = PostgresBindings(capacity: entries.count * 10)
-            for entry in entries { entry.appendValues(to: &appended, requestID: id) }
-            try await connection.rows(AuditEntry.postgresInsertMany(entries.count), appended, logger: logger)
+            let appended = AuditEntry.postgresInsertMany(entries.map { ($0, id) })
+            try await connection.rows(appended.sql, appended.binds, logger: logger)
             return (try DSRRequest(postgresRow: updated), entries)
         }
         if let request, !entries.isEmpty { observer?(request, entries) }
