@@ -29,8 +29,11 @@ package struct EvidenceBundle: Sendable, Equatable {
     /// The gateway's kept calls to the processor: a record each, and beside it the exact bodies (``bodies``) until they
     /// are erased with the subject.
     static let callFolder = "processor/"
-    /// A call's bodies beside its record: the file suffix, and the record's member holding the body's SHA-256.
-    static let bodies = [(suffix: ".sent", digest: "sent_sha256"), (suffix: ".answer", digest: "received_sha256")]
+    /// A call's bodies beside its record: the file suffix, the record's member holding the body's SHA-256, and the
+    /// exchange's body.
+    static let bodies: [(suffix: String, digest: String, body: KeyPath<ProcessorExchange, [UInt8]?> & Sendable)] = [
+        (".sent", "sent_sha256", \.sent), (".answer", "received_sha256", \.received),
+    ]
 
     /// File name → content, the manifest included.
     package var files: [String: [UInt8]]

@@ -6,7 +6,7 @@ import Persistence
 /// Builds a request's ``EvidenceBundle`` from the store: the request as stored, each of its audit entries (the exact
 /// bytes of its leaf) with a C2SP `tlog-proof` against the latest signed checkpoint that covers it, and each callback
 /// and each of the gateway's calls kept with a change (the exact bytes its entries' digest covers; for a call, also
-/// the body sent, until it is erased with the subject). The results archive's SHA-256 is in its `results_stored`
+/// the bodies sent and answered, until they are erased with the subject). The results archive's SHA-256 is in its `results_stored`
 /// entry; the archive itself, and any file path, stay out.
 package struct EvidenceBundleBuilder: Sendable {
     private let store: any GatewayStore
@@ -43,14 +43,15 @@ package struct EvidenceBundleBuilder: Sendable {
         var (callbacks, calls) = (0, 0)
         for exchange in try await store.exchanges(id: id) {
             let record = EvidenceRecord.bytes(requestID: id, exchange: exchange)
-            if exchange.kind == .callback {
-                callbacks += 1
-                files[EvidenceBundle.callbackFolder + "\(callbacks).json"] = record
-            } else {
+            if exchange.isCall {
                 calls += 1
                 files[EvidenceBundle.callFolder + "\(calls).json"] = record
-                files[EvidenceBundle.callFolder + "\(calls).sent"] = exchange.sent
-                files[EvidenceBundle.callFolder + "\(calls).answer"] = exchange.received
+                for body in EvidenceBundle.bodies {
+                    files[EvidenceBundle.callFolder + "\(calls)" + body.suffix] = exchange[keyPath: body.body]
+                }
+            } else {
+                callbacks += 1
+                files[EvidenceBundle.callbackFolder + "\(callbacks).json"] = record
             }
         }
         return try EvidenceBundle(requestID: id, contents: files, signers: signers)

@@ -9,7 +9,8 @@ import X509
 /// entry's inclusion proof against its signed checkpoint; and each kept callback: its record's digest is the
 /// `evidence` of a proven entry, and its signature verifies under the included chain, to one of `trustRoots`, at the
 /// time it was received (as `dsr-gateway callback verify` does); and each of the gateway's kept calls: its record's
-/// digest is a proven entry's `evidence`, and the body sent, while not erased, has the SHA-256 the record names.
+/// digest is a proven entry's `evidence`, and each body (sent, answered), while not erased, has the SHA-256 the
+/// record names; a body missing while the subject is not erased is reported.
 package struct EvidenceVerification: Sendable {
     private let bundle: EvidenceBundle
     private let verifiers: [NoteVerifier]

@@ -121,6 +121,12 @@ import Workers
                     String(decoding: sent, as: UTF8.self).replacing("evidence-1", with: "someone-else").utf8)
             }
             #expect(resent.contains("processor/1.sent: not the body its record names"))
+            // An answer dropped from a bundle whose subject is not erased is a gap, not an erasure; one rewritten is
+            // named like the body sent.
+            let dropped = try await tampered { $0["processor/1.answer"] = nil }
+            #expect(dropped.contains("processor/1.answer: missing, though the request's subject is not erased"))
+            let reanswered = try await tampered { $0["processor/1.answer"]?[0] ^= 1 }
+            #expect(reanswered.contains("processor/1.answer: not the body its record names"))
             // Without the key: a file changed after signing, and one added, are named.
             var changed = original
             changed.files[callback]?[0] ^= 1

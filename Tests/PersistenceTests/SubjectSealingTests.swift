@@ -187,7 +187,7 @@ struct SubjectSealingTests {
             #expect(kept.received == nil)
             #expect(kept.sentSHA256 == submission.sentSHA256)
             #expect(kept.receivedSHA256 == submission.receivedSHA256)
-            // Append-only but for the body sent: anything else changed, or a row deleted, is refused.
+            // Append-only but for the bodies (sent, answer): anything else changed, or a row deleted, is refused.
             for statement in ["UPDATE processor_exchanges SET status = 500", "DELETE FROM processor_exchanges"] {
                 await #expect(throws: (any Error).self, "\(statement)") { try await database.execute([statement]) }
             }

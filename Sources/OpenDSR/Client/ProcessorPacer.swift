@@ -174,7 +174,7 @@ package final class ProcessorPacer: Sendable {
     /// Why a call of this kind would be held now by the fleet (its 429 pause, or the budget's latest hold as reused),
     /// without asking the budget: nil when only the budget can tell. Workers ask before claiming work, so a pause or a
     /// spent limit does not have them claim and put back their backlog pass after pass. An open circuit is left to
-    /// each call: the requests it holds record it, and its probe needs a call.
+    /// each call: every request it holds records `circuit open` and waits for the circuit's end.
     package func knownHold(
         submission: Bool = false, priority: CallPriority = .normal
     ) -> (reason: String, wait: TimeInterval)? {
