@@ -6,6 +6,7 @@ import OpenDSR
 import Persistence
 import RequestUseCases
 import ServiceLifecycle
+import Synchronization
 
 /// The outbox dispatcher: delivers queued requests to the processor, at most once per id, retrying with backoff.
 ///
@@ -20,6 +21,7 @@ package struct Dispatcher: Service {
     private let clock: any WallClock
     private let logger: Logger
     private let bodies: SubmitBodyBuilder
+    private let claimSize: ClaimSize
 
     package init(
         store: any RequestStore, client: OpenDSRClient, configuration: DispatcherConfiguration,
@@ -33,6 +35,7 @@ package struct Dispatcher: Service {
         self.logger = logger
         self.bodies = SubmitBodyBuilder(
             skipWaitingPeriod: configuration.skipWaitingPeriod, sendEmailIdentity: configuration.sendEmailIdentity)
+        self.claimSize = ClaimSize(batchSize: configuration.batchSize)
     }
 
     package func run() async throws {
@@ -46,13 +49,17 @@ package struct Dispatcher: Service {
     /// One pass over the outbox: claims due requests and attempts each once, concurrently, so the whole batch
     /// finishes within one call timeout, well inside the lease. Returns how many were attempted (none while the pacer
     /// already knows submissions are held).
+    ///
+    /// A request claimed only for the budget to hold it costs a write to put back (and, the first time, an audit
+    /// entry). So after a pass with a held delivery the next claims one request, a probe of the budget, and each pass
+    /// that sends everything it claimed doubles the claim up to the batch size.
     @discardableResult
     package func deliverDue() async throws -> Int {
         // While the budget is known to hold submissions, claiming the backlog would only put it back, a write each.
         guard publicBaseURL.current != nil, client.pacer.knownHold(submission: true) == nil else { return 0 }
         let now = clock.now
         let claimed = try await store.claimDue(
-            at: now, leaseUntil: now.addingTimeInterval(configuration.lease), limit: configuration.batchSize)
+            at: now, leaseUntil: now.addingTimeInterval(configuration.lease), limit: claimSize.next)
         let held = await withTaskGroup(of: String?.self) { group in
             for request in claimed {
                 group.addTask {
@@ -72,6 +79,7 @@ package struct Dispatcher: Service {
                 if let reason { counts[reason, default: 0] += 1 }
             }
         }
+        if !claimed.isEmpty { claimSize.record(held: !held.isEmpty) }
         // A backlog held by the workspace limit would otherwise log a line per request per pass.
         for (reason, count) in held.sorted(by: { $0.key < $1.key }) {
             logger.info(
@@ -219,5 +227,23 @@ package struct Dispatcher: Service {
                 after: retryAfter ?? policy.delay(afterAttempt: max(1, request.attempts)), reason: reason,
                 event: .deliveryRetryScheduled, actor: .dispatcher, at: now)
         }
+    }
+}
+
+/// How many requests the dispatcher's next pass claims: one after a pass the budget held back, doubling after each
+/// pass that sent all it claimed, up to the batch size.
+private final class ClaimSize: Sendable {
+    private let batchSize: Int
+    private let size: Mutex<Int>
+
+    init(batchSize: Int) {
+        self.batchSize = batchSize
+        self.size = Mutex(batchSize)
+    }
+
+    var next: Int { size.withLock { $0 } }
+
+    func record(held: Bool) {
+        size.withLock { $0 = held ? 1 : min(batchSize, $0 * 2) }
     }
 }

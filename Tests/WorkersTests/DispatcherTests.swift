@@ -11,11 +11,12 @@ import Workers
 /// The outbox dispatcher's loop stepped on a test clock: what goes out on which pass, and what waits.
 @Suite struct DispatcherTests {
     static func dispatcher(
-        _ harness: WorkersHarness, retry: RetryPolicy = RetryPolicy(), logger: Logger = GatewayHarness.quietLogger
+        _ harness: WorkersHarness, retry: RetryPolicy = RetryPolicy(), batchSize: Int = 20,
+        logger: Logger = GatewayHarness.quietLogger
     ) -> Dispatcher {
         Dispatcher(
             store: harness.store, client: harness.client,
-            configuration: DispatcherConfiguration(pollInterval: 1, retry: retry),
+            configuration: DispatcherConfiguration(pollInterval: 1, batchSize: batchSize, retry: retry),
             publicBaseURL: PublicBaseURL("https://gateway.test"), clock: harness.clock.wall, logger: logger)
     }
 
@@ -48,6 +49,38 @@ import Workers
             #expect(harness.calls["submit"] == 22)
             for request in backlog { #expect(try await harness.stored(request).state == .pending) }
             #expect(!logs.all.contains { $0.contains(#""message":"deliveries held, not sent""#) })
+        }
+    }
+
+    /// A backlog larger than the workspace rate limit allows: once the budget holds a delivery, passes claim one request
+    /// to probe it instead of a batch each to put back (a write and an audit entry each), and when permits come free the
+    /// claims grow again and the backlog goes out.
+    @Test func aBacklogPastTheRateLimitIsProbedOneRequestAPassNotClaimedWholesale() async throws {
+        try await WorkersHarness.with(requestsPerMinute: 4) { harness in
+            var submitted: [DSRRequest] = []
+            for index in 0..<20 { submitted.append(try await harness.submit("customer-backlog-\(index)")) }
+            let backlog = submitted
+            try await harness.running(Self.dispatcher(harness, batchSize: 4)) {
+                await harness.clock.sleeping()
+                // The first pass sends three (one of the four permits is kept for certificate lookups) and the budget
+                // holds the fourth.
+                #expect(harness.calls["submit"] == 3)
+                for _ in 0..<10 {
+                    harness.clock.advance(by: .seconds(1))
+                    await harness.clock.sleeping()
+                }
+                #expect(harness.calls["submit"] == 3)
+                var touched = 0
+                for request in backlog where try await harness.stored(request).state == .queued {
+                    if try await harness.audit(request).map(\.event) != [.received] { touched += 1 }
+                }
+                // The fourth, then one probe a pass at most (the budget's hold is reused for a second): without the
+                // probe each of the ten passes would have claimed and put back four.
+                #expect(touched >= 1 && touched <= 11)
+                harness.clock.advance(by: .seconds(60))
+                await harness.clock.sleeping()
+                #expect(harness.calls["submit"] == 6)
+            }
         }
     }
 

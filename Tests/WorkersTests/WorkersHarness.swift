@@ -18,8 +18,10 @@ struct WorkersHarness: Sendable {
     let client: OpenDSRClient
     let calls: CallCounter
 
-    /// Runs `body` with a fresh harness and stops everything afterwards.
-    static func with<T: Sendable>(_ body: @Sendable (WorkersHarness) async throws -> T) async throws -> T {
+    /// Runs `body` with a fresh harness, its client paced to `requestsPerMinute`, and stops everything afterwards.
+    static func with<T: Sendable>(
+        requestsPerMinute: Int = 1000, _ body: @Sendable (WorkersHarness) async throws -> T
+    ) async throws -> T {
         let clock = TestClock(start: GatewayHarness.start)
         let logger = GatewayHarness.quietLogger
         let simulator = try ProcessorSimulator(
@@ -37,7 +39,8 @@ struct WorkersHarness: Sendable {
                     configuration: OpenDSRClientConfiguration(
                         baseURL: url.absoluteString + "/v3", workspaceKey: simulator.configuration.workspaceKey,
                         workspaceSecret: simulator.configuration.workspaceSecret),
-                    pacer: ProcessorPacer(clock: clock.wall, ledger: store),
+                    pacer: ProcessorPacer(
+                        clock: clock.wall, ledger: store, limits: WorkspaceLimits(requestsPerMinute: requestsPerMinute)),
                     observer: { operation, _, _ in calls.count(operation) })
                 let harness = WorkersHarness(
                     clock: clock, store: store, simulator: simulator, client: client, calls: calls)
