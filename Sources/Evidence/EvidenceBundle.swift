@@ -31,7 +31,7 @@ package struct EvidenceBundle: Sendable, Equatable {
     static let callFolder = "processor/"
     /// A call's bodies beside its record: the file suffix, the record's member holding the body's SHA-256, and the
     /// exchange's body.
-    static let bodies: [(suffix: String, digest: String, body: KeyPath<ProcessorExchange, [UInt8]?> & Sendable)] = [
+    static let bodies: [(suffix: String, digest: String, body: any KeyPath<ProcessorExchange, [UInt8]?> & Sendable)] = [
         (".sent", "sent_sha256", \.sent), (".answer", "received_sha256", \.received),
     ]
 

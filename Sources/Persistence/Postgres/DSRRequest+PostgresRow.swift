@@ -91,26 +91,28 @@ extension DSRRequest {
 }
 
 extension AuditEntry {
-    /// The statement that appends `entries` (each with its request's id) to the trail in one go, in order, and its
-    /// binds. They take the audit log's next positions when the transaction commits (a deferred trigger moves them from
-    /// `audit_pending` to `audit_entries`, docs/compliance.md): the log's row is locked only for the commit itself, not
-    /// across this instance's round trips, so positions still follow commit order and a committed size never covers an
-    /// entry still being written.
-    static func postgresInsertMany(_ entries: [(entry: AuditEntry, requestID: UUID)]) -> (
-        sql: String, binds: PostgresBindings
-    ) {
+    /// The statement that appends `count` entries to the trail in one go, in order: their values (each entry's from
+    /// ``postgresBinds(_:)``) follow one another. They take the audit log's next positions when the transaction commits
+    /// (a deferred trigger moves them from `audit_pending` to `audit_entries`, docs/compliance.md): the log's row is
+    /// locked only for the commit itself, not across this instance's round trips, so positions still follow commit
+    /// order and a committed size never covers an entry still being written.
+    static func postgresInsertSQL(_ count: Int) -> String {
+        """
+        INSERT INTO audit_pending
+            (request_id, at, actor, event, from_state, to_state, detail, principal, evidence, leaf_hash, seals)
+        VALUES \(placeholderRows(count, columns: 11, marker: "$"))
+        """
+    }
+
+    /// The values of `entries` (each with its request's id) for ``postgresInsertSQL(_:)``.
+    static func postgresBinds(_ entries: [(entry: AuditEntry, requestID: UUID)]) -> PostgresBindings {
         var binds = PostgresBindings(capacity: entries.count * 11)
         for (index, item) in entries.enumerated() {
             item.entry.appendValues(to: &binds, requestID: item.requestID)
             // The first row marks the statement for the commit trigger (`seals`), so it fires once, not per entry.
             binds.append(index == 0)
         }
-        let sql = """
-            INSERT INTO audit_pending
-                (request_id, at, actor, event, from_state, to_state, detail, principal, evidence, leaf_hash, seals)
-            VALUES \(placeholderRows(entries.count, columns: 11, marker: "$"))
-            """
-        return (sql, binds)
+        return binds
     }
 
     /// The entry's values, appended to `binds`: the request id, the other columns in order, then the leaf hash.

@@ -11,12 +11,7 @@ extension PostgresRequestStore {
         let logger = logger
         return try await budgetChanges.apply(at: now, change) { _, changes in
             try await self.transaction { connection in
-                // Seconds since 2001, the `Double` inside a `Date`, like every stored instant.
-                let rows = try await connection.rows(
-                    """
-                    SELECT budget, EXTRACT(EPOCH FROM clock_timestamp())::DOUBLE PRECISION - 978307200 AS now
-                    FROM workspace_budget WHERE id = 1 FOR UPDATE
-                    """, logger: logger)
+                let rows = try await connection.rows(LockWorkspaceBudget(), logger: logger)
                 // The migration that made the table wrote its one row.
                 guard let row = rows.first else { throw StoreError(code: .corruptRow, column: "budget") }
                 let reader = PostgresRowReader(row: row)
@@ -25,8 +20,7 @@ extension PostgresRequestStore {
                 if let write {
                     var binds = PostgresBindings()
                     binds.append(write)
-                    try await connection.rows(
-                        "UPDATE workspace_budget SET budget = $1 WHERE id = 1", binds, logger: logger)
+                    try await connection.rows(WriteWorkspaceBudget(binds: binds), logger: logger)
                 }
             }
         }

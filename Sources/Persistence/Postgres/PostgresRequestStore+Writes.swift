@@ -70,8 +70,7 @@ extension PostgresRequestStore {
             }
         }
         if !created.isEmpty {
-            let entries = AuditEntry.postgresInsertMany(created.map { ($0.audit, $0.request.id) })
-            try await connection.rows(entries.sql, entries.binds, logger: logger)
+            try await connection.appendToTrail(created.map { ($0.audit, $0.request.id) }, logger: logger)
         }
         return outcomes
     }
@@ -124,9 +123,7 @@ extension PostgresRequestStore {
             var binds = PostgresBindings()
             binds.append(id: id)
             guard
-                let row = try await connection.rows(
-                    DSRRequest.postgresSelectByID + " FOR UPDATE", binds, logger: logger
-                ).first
+                let row = try await connection.rows(LockRequest(binds: binds), logger: logger).first
             else { return (nil, []) }
             let stored = try DSRRequest(postgresRow: row)
             var changed = stored
@@ -135,16 +132,15 @@ extension PostgresRequestStore {
             guard changed.id == id else { throw StoreError(code: .idChanged, column: "id") }
             if let exchange, let digest {
                 try await connection.rows(
-                    ProcessorExchange.postgresInsert, exchange.postgresBinds(requestID: id, digest: digest, keys: keys),
+                    RecordExchange(binds: exchange.postgresBinds(requestID: id, digest: digest, keys: keys)),
                     logger: logger)
             }
             guard
                 let updated = try await connection.rows(
-                    DSRRequest.postgresUpdate, changed.postgresBinds(keys: keys), logger: logger
+                    RewriteRequest(binds: changed.postgresBinds(keys: keys)), logger: logger
                 ).first
             else { throw StoreError(code: .corruptRow, column: "id") }
-            let appended = AuditEntry.postgresInsertMany(entries.map { ($0, id) })
-            try await connection.rows(appended.sql, appended.binds, logger: logger)
+            try await connection.appendToTrail(entries.map { ($0, id) }, logger: logger)
             return (try DSRRequest(postgresRow: updated), entries)
         }
         if let request, !entries.isEmpty { observer?(request, entries) }
@@ -250,7 +246,7 @@ extension PostgresRequestStore {
         var binds = PostgresBindings()
         binds.append(date: time)
         binds.append(id: id)
-        try await write("UPDATE requests SET next_attempt_at = $1 WHERE id = $2", binds)
+        try await run(SetNextAttempt(binds: binds), retrying: false)
     }
 
     /// Writes a row of its own (so overlapping checks, and instances, never read each other's), reads it back and

@@ -173,6 +173,22 @@ extension PostgresConnection {
     {
         try await query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).get().rows
     }
+
+    /// One prepared statement's rows, inside a transaction.
+    @discardableResult
+    func rows(_ statement: some PreparedStatement, logger: Logger) async throws -> [PostgresRow] {
+        try await execute(statement, logger: logger).reduce(into: []) { $0.append($1) }
+    }
+
+    /// Appends `entries` (each with its request's id) to the trail, with the prepared statement when there is one.
+    func appendToTrail(_ entries: [(entry: AuditEntry, requestID: UUID)], logger: Logger) async throws {
+        let binds = AuditEntry.postgresBinds(entries)
+        if entries.count == 1 {
+            try await rows(AppendAuditEntry(binds: binds), logger: logger)
+        } else {
+            try await rows(AuditEntry.postgresInsertSQL(entries.count), binds, logger: logger)
+        }
+    }
 }
 
 extension PostgresRequestStore {

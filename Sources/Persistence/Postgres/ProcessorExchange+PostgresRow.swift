@@ -4,11 +4,12 @@ import Foundation
 import PostgresNIO
 
 extension ProcessorExchange {
-    /// Keeps an exchange, with its digest, for request `$1`.
+    /// Keeps an exchange, with its digest, for request `$1`. The status is bound as the 64-bit integer Swift sends (a
+    /// prepared statement's parameter takes its column's type otherwise, and the column is a 32-bit `INTEGER`).
     static let postgresInsert = """
         INSERT INTO processor_exchanges (request_id, kind, at, received, signature, domain, chain, digest, sent,
             sent_sha256, answer, answer_sha256, status)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::BIGINT)
         """
 
     /// The values for ``postgresInsert``; `digest` is ``EvidenceRecord/digest(requestID:exchange:)``.
