@@ -127,8 +127,9 @@ struct BenchRun {
         // can be cut off by the end of the run: with one connection the first `operations` numbers were all created;
         // with more, the other connections' last ones may interleave (a number that was not created would show as a
         // read error, not pass unnoticed). Instances answer at different rates: each is read back by its own count.
+        // The reads and callbacks cover 1,000 requests across the fleet, however many instances share them.
         let created = submissions.operationsPerInstance.map {
-            min(1000, $0 - (load.connectionsPerInstance(targets.count) - 1))
+            min(1000 / targets.count, $0 - (load.connectionsPerInstance(targets.count) - 1))
         }
         guard created.allSatisfy({ $0 > 0 }), submissions.errors == 0 else {
             throw SoakError(
@@ -144,15 +145,18 @@ struct BenchRun {
                 "for scale: the same reads from a bare Hummingbird route (a fixed body of the same size)",
                 urls: urls.map { _ in url }, scripts: readScripts)
         }
-        let callbackScripts = try zip(targets, created).map { try $0.callbackScript(count: $1) }
+        let callbacks = try zip(targets, created).map { try $0.callbacks(count: $1) }
+        announce("each request's first callback (it moves the request to pending, if it is not yet) …")
+        for (target, first) in zip(targets, callbacks) { try await target.deliver(first) }
+        let callbackScripts = zip(targets, callbacks).map { $0.callbackScript($1) }
         announce("verified callbacks for \(Int(seconds)) s …")
-        let callbacks = try await load.run(
+        let repeats = try await load.run(
             "verified callbacks (chain + RSA signature → 202)", urls: urls, scripts: callbackScripts)
         announce("the HTTP stack alone (liveness probe) for \(Int(seconds)) s …")
         let floor = try await load.run(
             "for scale: the HTTP stack alone (GET /health/live, no store)", urls: urls.map { $0 + "/health/live" },
             scripts: targets.map { _ in "" })
         return BenchPhases(
-            submissions: submissions, reads: reads, callbacks: callbacks, liveness: floor, bareReads: bare)
+            submissions: submissions, reads: reads, callbacks: repeats, liveness: floor, bareReads: bare)
     }
 }

@@ -51,22 +51,56 @@ struct BenchTarget: Sendable {
         """
     }
 
-    /// Signed `pending` callbacks for the first `count` requests, in turn: the first for each moves it, the rest
-    /// change nothing but are verified and answered all the same. Signed here, once, as the processor signs them.
-    func callbackScript(count: Int) throws -> String {
-        var callbacks: [String] = []
-        for number in Self.firstCreated..<(Self.firstCreated + count) {
+    /// A callback as the processor sends it: the request it is about, the body, and the body's signature.
+    struct SignedCallback: Sendable {
+        var id: String
+        var body: String
+        var signature: String
+    }
+
+    /// Signed `pending` callbacks for the first `count` requests, signed here once as the processor signs them.
+    func callbacks(count: Int) throws -> [SignedCallback] {
+        try (Self.firstCreated..<(Self.firstCreated + count)).map { number in
             let id = Self.id(prefix: prefix, number: number)
             let body =
                 #"{"controller_id":"3622","expected_completion_time":null,"status_callback_url":""#
                 + "\(baseURL)/data-subject-requests/\(id)/callback"
                 + #"","subject_request_id":"\#(id)","request_status":"pending","results_url":null,"extensions":null}"#
-            let signature = try signer.signature(for: Array(body.utf8))
-            callbacks.append(#"{ "\#(id)", [==[\#(body)]==], "\#(signature)" },"#)
+            return SignedCallback(id: id, body: body, signature: try signer.signature(for: Array(body.utf8)))
         }
+    }
+
+    /// Sends each of `callbacks` once, a few at a time: after this every request they name is `pending`, whether or
+    /// not the dispatcher had delivered it, so the load that follows repeats them on every run alike.
+    func deliver(_ callbacks: [SignedCallback]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, callback) in callbacks.enumerated() {
+                if index >= 8 { try await group.next() }
+                group.addTask {
+                    var request = HTTPClientRequest(
+                        url: baseURL + "/data-subject-requests/" + callback.id + "/callback")
+                    request.method = .POST
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.headers.add(name: OpenDSRHeaders.processorDomain, value: domain)
+                    request.headers.add(name: OpenDSRHeaders.signature, value: callback.signature)
+                    request.body = .bytes(ByteBuffer(string: callback.body))
+                    let response = try await httpClient.execute(request, timeout: .seconds(30))
+                    _ = try await response.body.collect(upTo: 1 << 20)
+                    guard response.status == .accepted else {
+                        throw SoakError("callback answered \(response.status.code)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// `callbacks` in turn, again and again: each is verified (chain and signature) and answered from a read.
+    func callbackScript(_ callbacks: [SignedCallback]) -> String {
+        let table = callbacks.map { #"{ "\#($0.id)", [==[\#($0.body)]==], "\#($0.signature)" },"# }
         return """
             local callbacks = {
-            \(callbacks.joined(separator: "\n"))
+            \(table.joined(separator: "\n"))
             }
             local counter = 0
             request = function()
