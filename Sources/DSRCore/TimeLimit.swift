@@ -11,13 +11,12 @@ package func withTimeLimit<T: Sendable>(
     let work = Task {
         do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
     }
-    let timer = Task {
-        try await Task.sleep(for: limit)
+    let deadline = TimeLimitWatch.shared.watch(until: .now + limit) {
         race.finish(.failure(TimeLimitExceeded()))
     }
     defer {
+        TimeLimitWatch.shared.forget(deadline)
         work.cancel()
-        timer.cancel()
     }
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { race.wait($0) }
@@ -63,6 +62,65 @@ private final class Race<T: Sendable>: Sendable {
             case .open: state = .waiting(continuation)
             case .waiting, .done: continuation.resume(throwing: CancellationError())
             }
+        }
+    }
+}
+
+/// The deadlines of every call under a time limit, kept by one task that sleeps until the earliest. A timer per call
+/// (a task and a `Task.sleep` each) cost more than a database read it bounded; here a call adds and removes an entry,
+/// and since limits are alike, a new deadline is nearly always later than the one already awaited.
+private final class TimeLimitWatch: Sendable {
+    static let shared = TimeLimitWatch()
+
+    private struct State {
+        var expiries: [UInt64: (deadline: ContinuousClock.Instant, expire: @Sendable () -> Void)] = [:]
+        var nextID: UInt64 = 0
+        /// When the current watcher wakes; nil when none runs.
+        var wakesAt: ContinuousClock.Instant?
+        /// Which watcher is current: one that finds another's number stops.
+        var generation: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Calls `expire` once `deadline` has passed, unless the entry is forgotten first.
+    func watch(until deadline: ContinuousClock.Instant, expire: @escaping @Sendable () -> Void) -> UInt64 {
+        state.withLock { state in
+            let id = state.nextID
+            state.nextID += 1
+            state.expiries[id] = (deadline, expire)
+            if state.wakesAt.map({ deadline < $0 }) ?? true {
+                state.generation += 1
+                state.wakesAt = deadline
+                let generation = state.generation
+                Task { await self.watch(generation: generation, wakingAt: deadline) }
+            }
+            return id
+        }
+    }
+
+    func forget(_ id: UInt64) {
+        _ = state.withLock { $0.expiries.removeValue(forKey: id) }
+    }
+
+    /// Sleeps until `wake`, expires what is due, and again until the earliest deadline left; stops when none is left
+    /// or a watcher for an earlier deadline has taken over.
+    private func watch(generation: UInt64, wakingAt wake: ContinuousClock.Instant) async {
+        var wake = wake
+        while true {
+            try? await Task.sleep(until: wake, clock: .continuous)
+            let expired = state.withLock { state -> [@Sendable () -> Void]? in
+                guard state.generation == generation else { return nil }
+                let now = ContinuousClock.now
+                let due = state.expiries.filter { $0.value.deadline <= now }
+                for id in due.keys { state.expiries.removeValue(forKey: id) }
+                state.wakesAt = state.expiries.values.map(\.deadline).min()
+                if let next = state.wakesAt { wake = next }
+                return due.values.map(\.expire)
+            }
+            guard let expired else { return }
+            for expire in expired { expire() }
+            if state.withLock({ $0.generation != generation || $0.wakesAt == nil }) { return }
         }
     }
 }
