@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 import OpenDSR
@@ -70,25 +71,22 @@ struct BenchTarget: Sendable {
         }
     }
 
-    /// Sends each of `callbacks` once, a few at a time: after this every request they name is `pending`, whether or
-    /// not the dispatcher had delivered it, so the load that follows repeats them on every run alike.
+    /// Sends each of `callbacks` once, a few at a time, as the simulator sends its own: after this every request they
+    /// name is `pending`, whether or not the dispatcher had delivered it, so the load that follows repeats them on
+    /// every run alike.
     func deliver(_ callbacks: [SignedCallback]) async throws {
+        let sender = CallbackSender(domain: domain, timeout: .seconds(30))
+        let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, callback) in callbacks.enumerated() {
                 if index >= 8 { try await group.next() }
                 group.addTask {
-                    var request = HTTPClientRequest(
-                        url: baseURL + "/data-subject-requests/" + callback.id + "/callback")
-                    request.method = .POST
-                    request.headers.add(name: "Content-Type", value: "application/json")
-                    request.headers.add(name: OpenDSRHeaders.processorDomain, value: domain)
-                    request.headers.add(name: OpenDSRHeaders.signature, value: callback.signature)
-                    request.body = .bytes(ByteBuffer(string: callback.body))
-                    let response = try await httpClient.execute(request, timeout: .seconds(30))
-                    _ = try await response.body.collect(upTo: 1 << 20)
-                    guard response.status == .accepted else {
-                        throw SoakError("callback answered \(response.status.code)")
-                    }
+                    let url = baseURL + "/data-subject-requests/" + callback.id + "/callback"
+                    guard
+                        await sender.post(
+                            Array(callback.body.utf8), signature: callback.signature, to: url, using: httpClient,
+                            logger: logger)
+                    else { throw SoakError("the callback for \(callback.id) was not accepted") }
                 }
             }
             try await group.waitForAll()

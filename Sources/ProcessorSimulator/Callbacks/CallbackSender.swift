@@ -6,13 +6,14 @@ import NIOHTTP1
 import OpenDSR
 import Synchronization
 
-/// Posts signed callback bodies with the simulator's one `HTTPClient`, which exists only while `run()` runs.
-final class CallbackSender: Sendable {
+/// Posts signed callback bodies as the processor does: with the simulator's one `HTTPClient`, which exists only while
+/// `run()` runs, or (the bench) with a client of the caller's.
+package final class CallbackSender: Sendable {
     private let client = Mutex<HTTPClient?>(nil)
     private let domain: String
     private let timeout: Duration
 
-    init(domain: String, timeout: Duration) {
+    package init(domain: String, timeout: Duration) {
         self.domain = domain
         self.timeout = timeout
     }
@@ -31,9 +32,9 @@ final class CallbackSender: Sendable {
     }
 
     /// POSTs `body` to `url`; true for a 2xx answer. `signature` is the base64 signature of exactly `body`.
-    func post(_ body: [UInt8], signature: String, to url: String, using client: HTTPClient, logger: Logger) async
-        -> Bool
-    {
+    package func post(
+        _ body: [UInt8], signature: String, to url: String, using client: HTTPClient, logger: Logger
+    ) async -> Bool {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
