@@ -104,23 +104,21 @@ private final class TimeLimitWatch: Sendable {
     }
 
     /// Sleeps until `wake`, expires what is due, and again until the earliest deadline left; stops when none is left
-    /// or a watcher for an earlier deadline has taken over.
+    /// or, on waking, finds that a watcher for an earlier deadline has taken over.
     private func watch(generation: UInt64, wakingAt wake: ContinuousClock.Instant) async {
-        var wake = wake
-        while true {
+        var next: ContinuousClock.Instant? = wake
+        while let wake = next {
             try? await Task.sleep(until: wake, clock: .continuous)
-            let expired = state.withLock { state -> [@Sendable () -> Void]? in
-                guard state.generation == generation else { return nil }
+            let expired: [@Sendable () -> Void]
+            (expired, next) = state.withLock { state in
+                guard state.generation == generation else { return ([], nil) }
                 let now = ContinuousClock.now
                 let due = state.expiries.filter { $0.value.deadline <= now }
                 for id in due.keys { state.expiries.removeValue(forKey: id) }
                 state.wakesAt = state.expiries.values.map(\.deadline).min()
-                if let next = state.wakesAt { wake = next }
-                return due.values.map(\.expire)
+                return (due.values.map(\.expire), state.wakesAt)
             }
-            guard let expired else { return }
             for expire in expired { expire() }
-            if state.withLock({ $0.generation != generation || $0.wakesAt == nil }) { return }
         }
     }
 }

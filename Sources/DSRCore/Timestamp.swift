@@ -23,7 +23,7 @@ package enum Timestamp {
         let (year, month, dayOfMonth) = civil(daysSince1970: day)
         let second = millisecond / 1000
         /// `value` in `count` digits, zero-padded; one that does not fit (a year past 9999) is written whole.
-        func digits(_ value: Int64, _ count: Int, then separator: Character?) {
+        func digits(_ value: Int64, _ count: Int, then separator: Character) {
             var divisor: Int64 = 1
             for _ in 1..<count { divisor *= 10 }
             if value >= 0, value < divisor * 10 {
@@ -38,7 +38,7 @@ package enum Timestamp {
                 bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, count - text.utf8.count)))
                 bytes.append(contentsOf: text.utf8)
             }
-            if let separator { bytes.append(contentsOf: separator.utf8) }
+            bytes.append(contentsOf: separator.utf8)
         }
         digits(year, 4, then: "-")
         digits(month, 2, then: "-")
