@@ -6,8 +6,8 @@ import Persistence
 /// Builds a request's ``EvidenceBundle`` from the store: the request as stored, each of its audit entries (the exact
 /// bytes of its leaf) with a C2SP `tlog-proof` against the latest signed checkpoint that covers it, and each callback
 /// and each of the gateway's calls kept with a change (the exact bytes its entries' digest covers; for a call, also
-/// the bodies sent and answered, until they are erased with the subject). The results archive's SHA-256 is in its `results_stored`
-/// entry; the archive itself, and any file path, stay out.
+/// the bodies sent and answered, until they are erased with the subject). The results archive's SHA-256 is in its
+/// `results_stored` entry; the archive itself, and any file path, stay out.
 package struct EvidenceBundleBuilder: Sendable {
     private let store: any GatewayStore
     private let signers: [NoteSigner]
